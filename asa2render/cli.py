@@ -1,0 +1,63 @@
+"""The ``asa2render`` command line.
+
+Commands live in the modules of the concept they serve and are imported only when invoked, so
+``asa2render --version`` stays fast (no rich tables, sandbox or host packages loaded).
+Exit codes: 0 success (warnings may have been printed), 1 strict-mode or check failures,
+2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+
+# command name → "module:attribute" of a click.Command, loaded on first use.
+LAZY_COMMANDS: dict[str, str] = {
+    "render": "asa2render.commands:render",
+    "build": "asa2render.commands:build",
+    "check": "asa2render.commands:check",
+    "cache": "asa2render.commands:cache",
+    "refresh": "asa2render.commands:refresh",
+    "export-data": "asa2render.commands:export_data",
+    "marketplaces": "asa2render.manage:marketplaces",
+    "sandbox": "asa2render.sandbox.command:sandbox",
+}
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+
+
+class LazyGroup(click.Group):
+    """A click group whose sub-commands are imported when they are run or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(LAZY_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="asa2render")
+def cli() -> None:
+    """Render Amazon product boxes from [asa2 …] shortcodes in Markdown and HTML."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="asa2render")
+
+
+__all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_USAGE", "LAZY_COMMANDS", "cli", "main"]
