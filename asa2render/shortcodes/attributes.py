@@ -1,0 +1,188 @@
+"""Attribute parsing for the text between a shortcode's tag name and its ``]``.
+
+The forms follow WordPress ``shortcode_parse_atts`` (``get_shortcode_atts_regex``):
+``name="v"``, ``name='v'``, ``name=v``, positional ``"v"``, ``'v'`` and bare words. A quoted value
+must be followed by whitespace or the end; otherwise the whole non-space run becomes one
+positional value, as in WordPress. NBSP and ZERO WIDTH SPACE count as whitespace. A value with an
+unclosed ``<`` is emptied, as WordPress does to keep broken HTML out of attributes.
+
+Beyond WordPress:
+
+* typographic quotes (“…”, „…“, ‘…’, ‚…‘, «…», »…«, ‹…›) and their HTML entities
+  (``&quot;``, ``&#8220;``, ``&ldquo;`` …) delimit values, because smart-quote filters and HTML
+  renderers rewrite ``"`` before shortcodes are expanded;
+* values are kept verbatim (WordPress runs ``stripcslashes`` on them);
+* an opening quote without a closing one yields an ``unbalanced-quote`` problem and the value runs
+  to the end of the attribute text (WordPress would silently keep ``name="v`` as a positional).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Opening quote -> the characters that may close it.
+_CLOSERS: dict[str, str] = {
+    '"': '"',
+    "'": "'",
+    "“": "”“",
+    "„": "”“",
+    "”": "”",
+    "‘": "’‘",
+    "‚": "’‘",
+    "’": "’",
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    "›": "‹",
+}
+_NAMED_ENTITIES: dict[str, str] = {
+    "&quot;": '"',
+    "&apos;": "'",
+    "&ldquo;": "“",
+    "&rdquo;": "”",
+    "&bdquo;": "„",
+    "&lsquo;": "‘",
+    "&rsquo;": "’",
+    "&sbquo;": "‚",
+    "&laquo;": "«",
+    "&raquo;": "»",
+    "&lsaquo;": "‹",
+    "&rsaquo;": "›",
+}
+_SPACE_CLASS = "\\s\u200b"  # \s already covers NBSP in str patterns; ZWSP it does not.
+_STRIP = " \t\n\r\f\v\xa0\u200b"
+_SPACE = re.compile(f"[{_SPACE_CLASS}]*")
+_SPACE_CHAR = re.compile(f"[{_SPACE_CLASS}]")
+_NAME_EQ = re.compile(f"([\\w-]+)[{_SPACE_CLASS}]*=[{_SPACE_CLASS}]*")
+_NON_SPACE = re.compile(f"[^{_SPACE_CLASS}]+")
+_BARE_VALUE = re.compile(f"[^{_SPACE_CLASS}'\"]+(?=[{_SPACE_CLASS}]|\\Z)")
+_WELL_FORMED_HTML = re.compile(r"[^<]*+(?:<[^>]*+>[^<]*+)*+")
+
+
+def _spellings(char: str) -> list[str]:
+    """Return every way ``char`` may be written: itself, named and numeric entities."""
+    named = [entity for entity, value in _NAMED_ENTITIES.items() if value == char]
+    code = ord(char)
+    return [char, *named, f"&#{code};", f"&#0{code};", f"&#x{code:x};"]
+
+
+def _alternation(chars: str) -> str:
+    spellings = sorted({s for c in chars for s in _spellings(c)}, key=len, reverse=True)
+    return "|".join(re.escape(s) for s in spellings)
+
+
+_QUOTE = re.compile(_alternation("".join(_CLOSERS)), re.IGNORECASE)
+_CANONICAL: dict[str, str] = {s.lower(): c for c in _CLOSERS for s in _spellings(c)}
+
+
+@lru_cache(maxsize=32)
+def _closer_regex(opener: str) -> re.Pattern[str]:
+    """Return the regex for the quote closing ``opener``.
+
+    Typographic closers double as apostrophes (``‘Peter’s’``), so for them a closer counts only
+    when whitespace or the end follows; ASCII quotes keep WordPress's first-match rule.
+    """
+    alternation = _alternation(_CLOSERS[opener])
+    if opener in "\"'":
+        return re.compile(alternation, re.IGNORECASE)
+    return re.compile(f"(?:{alternation})(?=[{_SPACE_CLASS}]|\\Z)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem inside attribute text; ``offset`` is relative to the attribute text."""
+
+    offset: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAttributes:
+    """Named attributes (as ordered pairs), positional values and problems of one attribute text."""
+
+    named: tuple[tuple[str, str], ...] = ()
+    positional: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+_EMPTY = ParsedAttributes()
+
+
+@dataclass(slots=True)
+class _Token:
+    value: str
+    end: int
+    problem: Problem | None = None
+
+
+def _quoted(text: str, pos: int, quote: re.Match[str]) -> _Token | None:
+    """Read a quoted value whose opening quote is ``quote``; ``None`` means "not a value"."""
+    opener = _CANONICAL[quote.group().lower()]
+    close = _closer_regex(opener).search(text, quote.end())
+    if close is None:
+        problem = Problem(
+            pos,
+            "unbalanced-quote",
+            f"unbalanced quote {opener} in shortcode attributes: the value runs to the end "
+            "of the shortcode; add the closing quote",
+        )
+        return _Token(text[quote.end() :].rstrip(_STRIP), len(text), problem)
+    if close.end() < len(text) and _SPACE_CHAR.match(text, close.end()) is None:
+        return None
+    return _Token(text[quote.end() : close.start()], close.end())
+
+
+def _value(text: str, pos: int, named: bool) -> _Token | None:
+    """Read the value at ``pos``; ``None`` sends the caller to the positional fallback."""
+    quote = _QUOTE.match(text, pos)
+    if quote is not None:
+        return _quoted(text, pos, quote)
+    if not named:
+        return None
+    bare = _BARE_VALUE.match(text, pos)
+    return _Token(bare.group(), bare.end()) if bare else None
+
+
+def _clean(value: str) -> str:
+    """Empty a value holding an unclosed HTML element, as WordPress does."""
+    if "<" in value and _WELL_FORMED_HTML.fullmatch(value) is None:
+        return ""
+    return value
+
+
+@lru_cache(maxsize=4096)
+def parse_attributes(text: str) -> ParsedAttributes:
+    """Parse attribute text such as ``' asin="B0123" 42'``.
+
+    Args:
+        text: Everything between the tag name and the closing ``]`` (or ``/]``).
+
+    Returns:
+        The named attributes, positional values and any problems; cached per text because
+        documents repeat the same shortcodes.
+    """
+    if not text or text.isspace():
+        return _EMPTY
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    problems: list[Problem] = []
+    pos = _SPACE.match(text).end()  # type: ignore[union-attr]
+    while pos < len(text):
+        name_eq = _NAME_EQ.match(text, pos)
+        start = name_eq.end() if name_eq else pos
+        token = _value(text, start, named=name_eq is not None)
+        if token is None:
+            run = _NON_SPACE.match(text, pos)
+            token = _Token(run.group(), run.end()) if run else _Token(text[pos], pos + 1)
+            positional.append(_clean(token.value))
+        elif name_eq is not None:
+            named[name_eq.group(1).lower()] = _clean(token.value)
+        else:
+            positional.append(_clean(token.value))
+        if token.problem is not None:
+            problems.append(token.problem)
+        pos = _SPACE.match(text, token.end).end()  # type: ignore[union-attr]
+    return ParsedAttributes(tuple(named.items()), tuple(positional), tuple(problems))

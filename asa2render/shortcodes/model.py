@@ -1,0 +1,94 @@
+"""The values the scanner hands out: shortcodes, diagnostics and the result of one scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from asa2render.errors import Location
+
+Severity = Literal["warning", "error"]
+Mode = Literal["text", "markdown", "html"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcode:
+    """One shortcode found in a document.
+
+    ``text[start:end]`` is the raw shortcode: the opener, and for an enclosing shortcode its
+    content and closer; for an escape (``[[tag]]``) the span includes the doubled brackets.
+    ``outer_start``/``outer_end`` widen the span to a surrounding ``<p>…</p>`` in HTML mode when
+    the shortcode stands alone in that paragraph; otherwise they equal ``start``/``end``.
+
+    Attributes:
+        tag: The tag name exactly as written (tags match case-sensitively).
+        attrs: Named attributes; names lower-cased, values verbatim.
+        args: Positional values in order.
+        content: Text between opener and closer, or ``None`` when nothing is enclosed.
+        start: Offset of the shortcode's first ``[``.
+        end: Offset just past its last ``]``.
+        line: 1-based line of ``start``.
+        column: 1-based column of ``start``, counted in characters.
+        escaped: ``True`` for ``[[tag …]]``, which expands to the literal ``[tag …]``.
+        self_closing: ``True`` for ``[tag … /]``.
+        outer_start: Start of the span ``expand`` replaces.
+        outer_end: End of the span ``expand`` replaces.
+    """
+
+    tag: str
+    attrs: dict[str, str]
+    args: tuple[str, ...]
+    content: str | None
+    start: int
+    end: int
+    line: int
+    column: int
+    escaped: bool = False
+    self_closing: bool = False
+    outer_start: int = -1
+    outer_end: int = -1
+
+    def __post_init__(self) -> None:
+        # A negative outer span means "same as the raw span"; resolve it once so callers
+        # never have to special-case it.
+        if self.outer_start < 0:
+            object.__setattr__(self, "outer_start", self.start)
+        if self.outer_end < 0:
+            object.__setattr__(self, "outer_end", self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem in the input, located by 1-based line and column.
+
+    Attributes:
+        code: A stable identifier such as ``"unbalanced-quote"`` or ``"stray-closer"``.
+        message: What happened and what to do, without the location prefix.
+        line: 1-based line of the offending character.
+        column: 1-based column of the offending character.
+        severity: ``"error"`` when the shortcode is likely misread, else ``"warning"``.
+        offset: Character offset of the offending character in the scanned text.
+    """
+
+    code: str
+    message: str
+    line: int
+    column: int
+    severity: Severity = "warning"
+    offset: int = 0
+
+    def location(self, path: str | None = None) -> Location:
+        """Return the diagnostic's place as an :class:`~asa2render.errors.Location`."""
+        return Location(path, self.line, self.column)
+
+    def format(self, path: str | None = None) -> str:
+        """Return ``path:line:col: message``, the form compilers print."""
+        return f"{self.location(path)}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """The top-level shortcodes of a document, in order, and the problems found on the way."""
+
+    shortcodes: list[Shortcode] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
