@@ -1,0 +1,82 @@
+"""The Creators API client: ``POST /catalog/v1/getItems`` for up to 10 ASINs of one store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from ..marketplaces import Store
+from .ratelimit import TokenBucket
+from .responses import Context
+from .results import ItemResults, all_items_not_found, results_from_body
+from .session import ApiSession
+from .tokens import CreatorsAuth
+
+MAX_ITEM_IDS = 10
+# What a product box needs (protocol.md §3.2), and nothing more: a smaller answer is a faster one.
+CREATORS_RESOURCES = (
+    "itemInfo.title",
+    "itemInfo.features",
+    "itemInfo.byLineInfo",
+    "images.primary.large",
+    "offersV2.listings.price",
+    "offersV2.listings.availability",
+    "offersV2.listings.isBuyBoxWinner",
+    "offersV2.listings.merchantInfo",
+    "offersV2.listings.dealDetails",
+    "customerReviews.starRating",
+    "customerReviews.count",
+)
+
+
+class CreatorsClient:
+    """GetItems on the Creators API for one credential."""
+
+    def __init__(
+        self, session: ApiSession, *, url: str, auth: CreatorsAuth, bucket: TokenBucket, version: str
+    ) -> None:
+        self._session = session
+        self._url = url
+        self._auth = auth
+        self._bucket = bucket
+        self.label = f"Creators API {version}"
+
+    def get_items(self, store: Store, asins: Sequence[str], partner_tag: str) -> ItemResults:
+        """One result per ASIN (a product or the error for that ASIN).
+
+        Raises:
+            ApiError: the whole request failed after the retries allowed.
+        """
+        if len(asins) > MAX_ITEM_IDS:
+            raise ValueError(f"at most {MAX_ITEM_IDS} ASINs per request, got {len(asins)}")
+        context = Context(api=self.label, marketplace=store.country, asins=tuple(asins))
+        payload = {"partnerTag": partner_tag, "itemIds": list(asins), "resources": list(CREATORS_RESOURCES)}
+        headers = {
+            "x-marketplace": store.domain,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", self._url, headers=headers, json=payload)
+
+        def parse(response: httpx.Response, body: Any) -> ItemResults:
+            if response.status_code == 404:
+                return all_items_not_found(context, "no items found for the requested item IDs (HTTP 404)")
+            return results_from_body(
+                body, context=context, store=store, partner_tag=partner_tag, source="creators"
+            )
+
+        return self._session.post(
+            build,
+            auth=self._auth,
+            bucket=self._bucket,
+            context=context,
+            parse=parse,
+            passthrough=frozenset({404}),
+        )
+
+
+__all__ = ["CREATORS_RESOURCES", "MAX_ITEM_IDS", "CreatorsClient"]

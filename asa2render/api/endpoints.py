@@ -1,0 +1,49 @@
+"""Where requests go: Amazon's real hosts, or one sandbox base URL with the paths unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..marketplaces import CREATORS_HOST, TOKEN_ENDPOINTS, Store
+
+SANDBOX_ENV = "ASA2RENDER_SANDBOX"
+CREATORS_GET_ITEMS = "/catalog/v1/getItems"
+PAAPI_GET_ITEMS = "/paapi5/getitems"
+COGNITO_TOKEN_PATH = "/oauth2/token"
+LWA_TOKEN_PATH = "/auth/o2/token"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoints:
+    """URLs for tokens, Creators and PA-API; with ``sandbox`` set, every one of them points there."""
+
+    sandbox: str | None = None
+
+    @property
+    def base(self) -> str | None:
+        return self.sandbox.rstrip("/") if self.sandbox else None
+
+    def token_url(self, version: str) -> str:
+        """The token endpoint of a Creators API version (2.x Cognito, 3.x LWA)."""
+        if self.base:
+            return self.base + (COGNITO_TOKEN_PATH if version.startswith("2.") else LWA_TOKEN_PATH)
+        return TOKEN_ENDPOINTS[version]
+
+    def creators_get_items(self) -> str:
+        return (self.base or CREATORS_HOST) + CREATORS_GET_ITEMS
+
+    def paapi_get_items(self, store: Store) -> str | None:
+        """The PA-API GetItems URL of a store; None where PA-API has no host (Ireland)."""
+        if store.paapi_host is None:
+            return None
+        return (self.base or f"https://{store.paapi_host}") + PAAPI_GET_ITEMS
+
+
+__all__ = [
+    "COGNITO_TOKEN_PATH",
+    "CREATORS_GET_ITEMS",
+    "LWA_TOKEN_PATH",
+    "PAAPI_GET_ITEMS",
+    "SANDBOX_ENV",
+    "Endpoints",
+]

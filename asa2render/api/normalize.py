@@ -1,0 +1,180 @@
+"""Creators camelCase and PA-API PascalCase items → our :class:`~asa2render.models.Product`.
+
+PA-API items are first renamed to their Creators twins (protocol.md §5 "Key case mapping rule"), so one
+reader serves both APIs. Everything in an item is untrusted: wrong types are ignored rather than
+trusted, text stays text (the renderer escapes it), and only ``https://`` links are kept — a detail
+page link that is not https is replaced by the store's plain tagged link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, Savings, Source, utc_now
+
+# PascalCase keys whose camelCase twin is not just "first letter lower-cased".
+_ACRONYM_KEYS = {
+    "ASIN": "asin",
+    "URL": "url",
+    "DetailPageURL": "detailPageURL",
+    "ParentASIN": "parentASIN",
+    "ViolatesMAP": "violatesMAP",
+}
+
+
+def camel_keys(node: Any) -> Any:
+    """A PA-API (PascalCase) tree with every key renamed to its Creators (camelCase) twin."""
+    if isinstance(node, Mapping):
+        return {_camel(str(key)): camel_keys(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [camel_keys(value) for value in node]
+    return node
+
+
+def _camel(key: str) -> str:
+    if key in _ACRONYM_KEYS:
+        return _ACRONYM_KEYS[key]
+    if key.startswith("_") or not key[:1].isupper():
+        return key
+    return key[0].lower() + key[1:]
+
+
+def item_asin(item: Any) -> str | None:
+    """The ASIN of a camelCase item, upper-cased; None when missing."""
+    asin = _dig(item, "asin")
+    return asin.strip().upper() if isinstance(asin, str) and asin.strip() else None
+
+
+def product_from_item(item: Mapping[str, Any], *, country: str, source: Source, fallback_url: str) -> Product:
+    """Normalise one camelCase item (Creators, or PA-API after :func:`camel_keys`)."""
+    listing = _pick_listing(item)
+    price = _dig(listing, "price")
+    asin = item_asin(item) or ""
+    return Product(
+        asin=asin,
+        country=country,
+        title=_text(_dig(item, "itemInfo", "title", "displayValue")) or asin,
+        url=_https(_dig(item, "detailPageURL")) or fallback_url,
+        images=_images(_dig(item, "images", "primary")),
+        price=_money(_dig(price, "money")),
+        savings=_savings(_dig(price, "savings")),
+        list_price=_money(_dig(price, "savingBasis", "money")),
+        availability=_availability(_dig(listing, "availability")),
+        brand=_brand(_dig(item, "itemInfo", "byLineInfo")),
+        features=_features(_dig(item, "itemInfo", "features", "displayValues")),
+        violates_map=_dig(listing, "violatesMAP") is True,
+        rating=_number(_dig(item, "customerReviews", "starRating", "value")),
+        review_count=_integer(_dig(item, "customerReviews", "count")),
+        merchant=_text(_dig(listing, "merchantInfo", "name")),
+        parent_asin=_text(_dig(item, "parentASIN")),
+        fetched_at=utc_now(),
+        source=source,
+    )
+
+
+def _pick_listing(item: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The buy-box winner, else the first listing (protocol.md §5)."""
+    listings = _dig(item, "offersV2", "listings")
+    if not isinstance(listings, list):
+        return None
+    candidates = [entry for entry in listings if isinstance(entry, Mapping)]
+    winner = next((entry for entry in candidates if entry.get("isBuyBoxWinner") is True), None)
+    return winner or (candidates[0] if candidates else None)
+
+
+def _dig(node: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _https(value: Any) -> str | None:
+    text = _text(value)
+    return text if text and text.lower().startswith("https://") else None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return float(value)
+
+
+def _integer(value: Any) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None else None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _money(node: Any) -> Money | None:
+    amount = _decimal(_dig(node, "amount"))
+    currency = _text(_dig(node, "currency"))
+    if amount is None or currency is None:
+        return None
+    display = _text(_dig(node, "displayAmount")) or f"{amount} {currency}"
+    return Money(amount=amount, currency=currency, display=display)
+
+
+def _savings(node: Any) -> Savings | None:
+    money = _money(_dig(node, "money"))
+    percentage = _integer(_dig(node, "percentage"))
+    if money is None and percentage is None:
+        return None
+    return Savings(money=money, percentage=percentage)
+
+
+def _availability(node: Any) -> Availability:
+    kind = _text(_dig(node, "type"))
+    return Availability(
+        type=kind if kind in AVAILABILITY_TYPES else "UNKNOWN",
+        message=_text(_dig(node, "message")),
+        min_order_quantity=_integer(_dig(node, "minOrderQuantity")),
+        max_order_quantity=_integer(_dig(node, "maxOrderQuantity")),
+    )
+
+
+def _brand(by_line: Any) -> str | None:
+    return _text(_dig(by_line, "brand", "displayValue")) or _text(
+        _dig(by_line, "manufacturer", "displayValue")
+    )
+
+
+def _features(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        return ()
+    return tuple(text for text in (_text(value) for value in values) if text)
+
+
+def _images(primary: Any) -> Images:
+    # hiRes exists only in the Creators API and is not needed by a product box.
+    return Images(
+        small=_image(_dig(primary, "small")),
+        medium=_image(_dig(primary, "medium")),
+        large=_image(_dig(primary, "large")),
+    )
+
+
+def _image(node: Any) -> Image | None:
+    url = _https(_dig(node, "url"))
+    if url is None:
+        return None
+    return Image(url=url, width=_integer(_dig(node, "width")), height=_integer(_dig(node, "height")))
+
+
+__all__ = ["camel_keys", "item_asin", "product_from_item"]

@@ -1,0 +1,113 @@
+"""The PA-API 5.0 client: ``POST /paapi5/getitems``, SigV4-signed, PascalCase in, our model out.
+
+PA-API is being retired (protocol.md §0): an ``AccessDenied`` that says "deprecated" arrives as a
+permanent :class:`~asa2render.errors.ForbiddenError`, which the fetcher treats as final for the run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from ..marketplaces import Store
+from .creators import MAX_ITEM_IDS
+from .normalize import camel_keys
+from .ratelimit import TokenBucket
+from .responses import PERMANENT_ITEM_CODES, Context, error_from_response
+from .results import ItemResults, item_errors, results_from_body
+from .session import ApiSession
+from .sigv4 import SigV4Auth
+
+PAAPI_LABEL = "PA-API 5.0"
+GET_ITEMS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.GetItems"
+PAAPI_RESOURCES = (
+    "ItemInfo.Title",
+    "ItemInfo.Features",
+    "ItemInfo.ByLineInfo",
+    "Images.Primary.Large",
+    "OffersV2.Listings.Price",
+    "OffersV2.Listings.Availability",
+    "OffersV2.Listings.IsBuyBoxWinner",
+    "OffersV2.Listings.MerchantInfo",
+    "OffersV2.Listings.DealDetails",
+    "CustomerReviews.StarRating",
+    "CustomerReviews.Count",
+)
+
+
+class PaapiClient:
+    """GetItems on PA-API 5.0 with one access key (valid in every store)."""
+
+    label = PAAPI_LABEL
+
+    def __init__(
+        self, session: ApiSession, *, access_key: str, secret_key: SecretStr, bucket: TokenBucket
+    ) -> None:
+        self._session = session
+        self._access_key = access_key
+        self._secret_key = secret_key
+        self._bucket = bucket
+
+    def __repr__(self) -> str:
+        return "PaapiClient(secret_key=***)"
+
+    def get_items(self, store: Store, url: str, asins: Sequence[str], partner_tag: str) -> ItemResults:
+        """One result per ASIN (a product or the error for that ASIN).
+
+        Raises:
+            ApiError: the whole request failed after the retries allowed.
+        """
+        if len(asins) > MAX_ITEM_IDS:
+            raise ValueError(f"at most {MAX_ITEM_IDS} ASINs per request, got {len(asins)}")
+        context = Context(api=self.label, marketplace=store.country, asins=tuple(asins))
+        content = json.dumps(
+            {
+                "ItemIds": list(asins),
+                "PartnerTag": partner_tag,
+                "PartnerType": "Associates",
+                "Marketplace": store.domain,
+                "Resources": list(PAAPI_RESOURCES),
+            }
+        ).encode()
+        headers = {
+            "content-encoding": "amz-1.0",
+            "content-type": "application/json; charset=utf-8",
+            "x-amz-target": GET_ITEMS_TARGET,
+        }
+        auth = SigV4Auth(self._access_key, self._secret_key.get_secret_value(), store.paapi_region)
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", url, headers=headers, content=content)
+
+        def parse(response: httpx.Response, body: Any) -> ItemResults:
+            camel = camel_keys(body)
+            if not response.is_success:
+                return _all_items_bad(response, camel, context, self._session.clock.time())
+            return results_from_body(
+                camel, context=context, store=store, partner_tag=partner_tag, source="paapi"
+            )
+
+        return self._session.post(
+            build,
+            auth=auth,
+            bucket=self._bucket,
+            context=context,
+            parse=parse,
+            passthrough=frozenset({400, 404}),
+        )
+
+
+def _all_items_bad(response: httpx.Response, body: Any, context: Context, now: float) -> ItemResults:
+    """PA-API may answer 400/404 when every ItemId is bad; anything else is a request-level error."""
+    errors = item_errors(body, context) if isinstance(body, Mapping) else {}
+    codes = {error.reason for error in errors.values()}
+    if errors and set(errors) == set(context.asins) and codes <= PERMANENT_ITEM_CODES:
+        return dict(errors)
+    raise error_from_response(response, context, now)
+
+
+__all__ = ["GET_ITEMS_TARGET", "PAAPI_LABEL", "PAAPI_RESOURCES", "PaapiClient"]
