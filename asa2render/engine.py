@@ -1,0 +1,232 @@
+"""The engine: scan → resolve → fetch → render, for one document or a whole site.
+
+Every integration is a thin adapter over this class. The order is strict: documents are *prepared*
+(scanned and resolved, no I/O), then every product key of every prepared document is resolved in one
+call to the store (one batched fetch per marketplace), then documents are rendered. Rendering never
+fetches, except as a last resort for a key nobody prepared (still one batch per document).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .cache import ProductCache
+from .config import Config
+from .errors import Location, StrictModeError
+from .local import LocalProducts
+from .models import ProductKey, Resolved, utc_now
+from .render import Renderer
+from .requests import TAGS, Problem, ProductRequest, resolve
+from .shortcodes import Shortcode, scan
+from .store import ProductFetcher, ProductStore, StoreReport
+
+Mode = Literal["text", "markdown", "html"]
+log = logging.getLogger("asa2render")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+SANDBOX_ENV = "ASA2RENDER_SANDBOX"
+
+
+@dataclass
+class Document:
+    """A scanned and resolved source text, ready to render once its products are fetched."""
+
+    text: str
+    mode: Mode
+    path: str | None
+    requests: list[ProductRequest] = field(default_factory=list)
+    escapes: list[Shortcode] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    front_matter: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def keys(self) -> list[ProductKey]:
+        return [key for request in self.requests for key in request.keys]
+
+
+def mode_for(path: str | Path) -> Mode:
+    """Markdown for ``.md``/``.markdown``, HTML for ``.html``/``.htm``, plain text otherwise."""
+    suffix = Path(path).suffix.lower()
+    if suffix in {".md", ".markdown", ".mdown", ".mkd"}:
+        return "markdown"
+    if suffix in {".html", ".htm"}:
+        return "html"
+    return "text"
+
+
+def read_front_matter(text: str) -> tuple[dict[str, Any], int]:
+    """YAML front matter at the start of a Markdown page, and where the body starts."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, 0
+    try:
+        data = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError:
+        return {}, 0
+    return (data if isinstance(data, dict) else {}), match.end()
+
+
+class Engine:
+    """Turns shortcodes into product boxes. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        strict: bool | None = None,
+        sandbox: str | None = None,
+        offline: bool = False,
+        cache: ProductCache | None = None,
+        fetcher_factory: Callable[[], ProductFetcher] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.config = config
+        self.strict = config.site.strict if strict is None else strict
+        self._sandbox_url = sandbox if sandbox is not None else os.environ.get(SANDBOX_ENV) or None
+        self._sandbox: Any = None
+        self.cache = cache or self._open_cache()
+        factory = None if offline else (fetcher_factory or self._default_fetcher)
+        self.store = ProductStore(config, self.cache, LocalProducts.load(config), factory, clock=clock)
+        self.renderer = Renderer(config)
+        self.resolved: dict[ProductKey, Resolved] = {}
+        self.problems: list[Problem] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+        self.cache.close()
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+
+    @property
+    def report(self) -> StoreReport:
+        return self.store.report
+
+    # -- the flow ----------------------------------------------------------------------------
+
+    def prepare(
+        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+    ) -> Document:
+        """Scan and resolve a document (no I/O). Problems are recorded on the document and engine."""
+        front, body_start = read_front_matter(text) if mode == "markdown" else ({}, 0)
+        country = page_country or _text_or_none(front.get("asa2_country"))
+        result = scan(text, TAGS, mode=mode, path=path)
+        doc = Document(text=text, mode=mode, path=path, front_matter=front)
+        doc.problems.extend(
+            Problem(Location(path, d.line, d.column), d.code, d.message, d.severity)
+            for d in result.diagnostics
+        )
+        for shortcode in result.shortcodes:
+            if shortcode.start < body_start:
+                continue
+            if shortcode.escaped:
+                doc.escapes.append(shortcode)
+                continue
+            request, problems = resolve(shortcode, self.config, path=path, page_country=country)
+            doc.requests.append(request)
+            doc.problems.extend(problems)
+        self.problems.extend(doc.problems)
+        return doc
+
+    def fetch(self, keys: Iterable[ProductKey]) -> None:
+        """Resolve every key not resolved yet, in one batch."""
+        missing = [key for key in dict.fromkeys(keys) if key not in self.resolved]
+        if missing:
+            self.resolved.update(self.store.get_many(missing))
+
+    def fetch_documents(self, documents: Iterable[Document]) -> None:
+        self.fetch(key for doc in documents for key in doc.keys)
+
+    def render(self, doc: Document) -> str:
+        """Splice rendered boxes into the document's text; everything else is kept byte for byte."""
+        self.fetch(doc.keys)
+        self._check(doc)
+        pieces: list[str] = []
+        position = 0
+        for start, end, replacement in self._replacements(doc):
+            pieces.append(doc.text[position:start])
+            pieces.append(replacement)
+            position = end
+        pieces.append(doc.text[position:])
+        return "".join(pieces)
+
+    def process(
+        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+    ) -> str:
+        """Prepare, fetch and render one document."""
+        return self.render(self.prepare(text, mode=mode, path=path, page_country=page_country))
+
+    def render_request(self, request: ProductRequest) -> str:
+        """The HTML for one resolved request (fetching its keys first if nobody did)."""
+        self.fetch(request.keys)
+        return self.renderer.render(request, self.resolved)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _replacements(self, doc: Document) -> Iterator[tuple[int, int, str]]:
+        edits = [(r.shortcode, self.renderer.render(r, self.resolved)) for r in doc.requests]
+        edits += [(sc, doc.text[sc.start + 1 : sc.end - 1]) for sc in doc.escapes]
+        for shortcode, replacement in sorted(edits, key=lambda edit: edit[0].start):
+            start, end = shortcode.start, shortcode.end
+            if shortcode.outer_start >= 0 and not shortcode.escaped:
+                start, end = shortcode.outer_start, shortcode.outer_end
+            yield start, end, replacement
+
+    def _check(self, doc: Document) -> None:
+        """Record products that could not be shown; in strict mode, fail before output is written."""
+        for request in doc.requests:
+            for key in request.keys:
+                item = self.resolved.get(key)
+                if item is not None and item.state == "fallback":
+                    reason = item.failure.message if item.failure else "unavailable"
+                    problem = Problem(request.location, "product-unavailable", f"{key}: {reason}", "error")
+                    doc.problems.append(problem)
+                    self.problems.append(problem)
+        if self.strict:
+            errors = [str(p) for p in doc.problems if p.severity == "error"]
+            if errors:
+                raise StrictModeError(errors)
+
+    def _open_cache(self) -> ProductCache:
+        directory = self.config.resolve_path(self.config.site.cache_dir)
+        assert directory is not None
+        return ProductCache.on_disk(directory)
+
+    def _default_fetcher(self) -> ProductFetcher:
+        from .api import Fetcher
+
+        return Fetcher(self.config, sandbox=self._sandbox_base_url())
+
+    def _sandbox_base_url(self) -> str | None:
+        if self._sandbox_url != "auto":
+            return self._sandbox_url
+        if self._sandbox is None:
+            from .sandbox import Sandbox, SandboxOptions
+
+            self._sandbox = Sandbox(SandboxOptions())
+            self._sandbox.start()
+        url: str = self._sandbox.url
+        return url
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if isinstance(value, str | int) and str(value) else None
+
+
+__all__ = ["SANDBOX_ENV", "Document", "Engine", "Mode", "mode_for", "read_front_matter"]
