@@ -236,9 +236,8 @@ class Fetcher:
         condition = _condition(error)
         if self._can_fall_back(group, error):
             self._logger.warning("%s; trying %s for %d ASINs", error, PAAPI_LABEL, len(batch))
-            outcome.notice(
-                f"{group.store.country}: {label} {condition}, {len(batch)} ASINs via {PAAPI_LABEL}"
-            )
+            instead = f"sent to {PAAPI_LABEL} instead"
+            outcome.count_degraded(group.store.country, label, condition, len(batch), instead)
             self._fetch_paapi(group, batch, outcome)
             return
         self._logger.warning("%s", error)

@@ -76,6 +76,8 @@ class ApiSession:
         parse: Parse[T],
         passthrough: frozenset[int],
     ) -> T:
+        # Requests built outside the client carry no timeout of their own: give them the client's.
+        request.extensions["timeout"] = self.client.timeout.as_dict()
         try:
             response = self.client.send(request, auth=auth)
         except httpx.HTTPError as exc:

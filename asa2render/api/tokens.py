@@ -161,7 +161,7 @@ class CreatorsAuth(httpx.Auth):
         with self._lock:
             token = self._usable_token()
             if token is None:
-                token = yield from self._fetch_token()
+                token = yield from self._fetch_token(request)
         self._authorize(request, token)
         response = yield request
         if response.status_code == 401:
@@ -169,9 +169,9 @@ class CreatorsAuth(httpx.Auth):
             with self._lock:
                 if self._token is token:
                     self._forget()
-                    token = yield from self._fetch_token()
+                    token = yield from self._fetch_token(request)
                 else:
-                    token = self._token or (yield from self._fetch_token())
+                    token = self._token or (yield from self._fetch_token(request))
             self._authorize(request, token)
             yield request
 
@@ -187,8 +187,10 @@ class CreatorsAuth(httpx.Auth):
         self._token = None
         self._store.discard(self._token_url, self._credential.credential_id)
 
-    def _fetch_token(self) -> Generator[httpx.Request, httpx.Response, StoredToken]:
-        response = yield self._token_request()
+    def _fetch_token(
+        self, api_request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, StoredToken]:
+        response = yield self._token_request(api_request.extensions.get("timeout"))
         context = Context(api=f"Creators API {self._credential.version} token", marketplace="")
         if response.status_code != 200:
             raise self._token_error(response, context)
@@ -215,7 +217,7 @@ class CreatorsAuth(httpx.Auth):
             )
         return error
 
-    def _token_request(self) -> httpx.Request:
+    def _token_request(self, timeout: Any) -> httpx.Request:
         credential = self._credential
         fields = {
             "grant_type": "client_credentials",
@@ -223,9 +225,10 @@ class CreatorsAuth(httpx.Auth):
             "client_secret": credential.secret.get_secret_value(),
             "scope": _SCOPES.get(credential.family, _SCOPES["3"]),
         }
+        extensions = {"timeout": timeout} if timeout else {}  # the token request gets the API timeout too
         if credential.family == "2":
-            return httpx.Request("POST", self._token_url, data=fields)
-        return httpx.Request("POST", self._token_url, json=fields)
+            return httpx.Request("POST", self._token_url, data=fields, extensions=extensions)
+        return httpx.Request("POST", self._token_url, json=fields, extensions=extensions)
 
     def _authorize(self, request: httpx.Request, token: StoredToken) -> None:
         value = f"Bearer {token.access_token}"
