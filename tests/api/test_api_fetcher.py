@@ -14,8 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from asa2render.api import Fetcher, TokenStore
-from asa2render.api import sigv4
+from asa2render.api import Fetcher, TokenStore, sigv4
 from asa2render.config import Config, config_from_dict
 from asa2render.marketplaces import TOKEN_ENDPOINTS, store_for_host, store_for_paapi_host
 from asa2render.models import Failure, Product, ProductKey
@@ -294,10 +293,13 @@ def test_seed_routing_table(amazon: FakeAmazon, make_fetcher: Callable[..., Fetc
         ]
     )
     de, us, uk, fr = (report.results[k] for k in report.results)
-    assert product(de).source == "creators" and product(us).source == "creators"
-    assert product(uk).source == "paapi" and product(fr).source == "paapi"
+    assert product(de).source == "creators"
+    assert product(us).source == "creators"
+    assert product(uk).source == "paapi"
+    assert product(fr).source == "paapi"
     assert product(de).url.startswith("https://www.amazon.de/dp/B0TEST0001?tag=mytag-21&linkCode=ogi")
-    assert product(de).price is not None and product(de).price.amount == Decimal("19.99")
+    assert product(de).price is not None
+    assert product(de).price.amount == Decimal("19.99")
 
     creators = {r.headers["x-marketplace"]: r for r in amazon.api_requests("creators")}
     de_token = amazon.tokens and next(t for t, v in amazon.tokens.items() if v == "2.2")
@@ -310,7 +312,8 @@ def test_seed_routing_table(amazon: FakeAmazon, make_fetcher: Callable[..., Fetc
     paapi = {r.url.host: json.loads(r.content) for r in amazon.api_requests("paapi")}
     assert paapi["webservices.amazon.co.uk"]["PartnerTag"] == "mytag-21"
     assert paapi["webservices.amazon.fr"]["PartnerTag"] == "montag-21"
-    assert report.requests == 4 and report.tokens == 2
+    assert report.requests == 4
+    assert report.tokens == 2
     assert report.notices == []
 
 
@@ -363,7 +366,8 @@ def test_401_refreshes_the_token_once(amazon: FakeAmazon, make_fetcher: Callable
     amazon.script["creators"] = [revoked]
     report = make_fetcher().fetch(keys("de", "B0TEST0001"))
     assert isinstance(report.results[ProductKey("de", "B0TEST0001")], Product)
-    assert report.tokens == 2 and report.requests == 2
+    assert report.tokens == 2
+    assert report.requests == 2
 
 
 def test_second_401_is_an_auth_failure(amazon: FakeAmazon, make_fetcher: Callable[..., Fetcher]) -> None:
@@ -371,7 +375,8 @@ def test_second_401_is_an_auth_failure(amazon: FakeAmazon, make_fetcher: Callabl
     amazon.script["creators"] = [revoked, revoked]
     report = make_fetcher().fetch(keys("de", "B0TEST0001", "B0TEST0002"))
     result = failure(report.results[ProductKey("de", "B0TEST0001")])
-    assert result.kind == "auth" and not result.permanent
+    assert result.kind == "auth"
+    assert not result.permanent
     assert report.requests == 2  # 401 is not retried beyond the one token refresh
     assert report.notices == ["de: Creators API 2.2 credentials refused (InvalidToken), 2 ASINs degraded"]
 
@@ -394,7 +399,8 @@ def test_token_persisted_and_reused_across_fetchers(
     assert (first.tokens, second.tokens) == (1, 0)
     assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
     text = store_path.read_text()
-    assert DE_SECRET not in text and "de-id" not in text
+    assert DE_SECRET not in text
+    assert "de-id" not in text
     (entry,) = json.loads(text).values()
     assert set(entry) == {"access_token", "expires_at", "version"}
 
@@ -407,7 +413,8 @@ def test_25_asins_make_3_requests_and_duplicates_are_removed(
 ) -> None:
     asins = asin_list(25)
     report = make_fetcher().fetch(keys("de", *asins) + keys("de", *asins[:5]))
-    assert report.requests == 3 and report.tokens == 1
+    assert report.requests == 3
+    assert report.tokens == 1
     sizes = [len(json.loads(r.content)["itemIds"]) for r in amazon.api_requests("creators")]
     assert sizes == [10, 10, 5]
     assert list(report.results) == keys("de", *asins)
@@ -434,7 +441,8 @@ def test_partial_errors_map_to_permanent_failures(make_fetcher: Callable[..., Fe
 def test_all_bad_404_makes_every_asin_not_found(make_fetcher: Callable[..., Fetcher]) -> None:
     report = make_fetcher().fetch(keys("de", "B0BAD00001", "B0BAD00002"))
     for result in report.results.values():
-        assert failure(result).kind == "not_found" and failure(result).permanent
+        assert failure(result).kind == "not_found"
+        assert failure(result).permanent
 
 
 # --- retries -------------------------------------------------------------------------------------------
@@ -448,7 +456,8 @@ def test_429_honours_retry_after(
     ]
     report = make_fetcher().fetch(keys("de", "B0TEST0001"))
     assert isinstance(report.results[ProductKey("de", "B0TEST0001")], Product)
-    assert 7.0 in clock.sleeps and report.requests == 2
+    assert 7.0 in clock.sleeps
+    assert report.requests == 2
 
 
 def test_429_honours_body_retry_after_seconds(
@@ -490,7 +499,8 @@ def test_400_not_retried_and_no_fallback(amazon: FakeAmazon, make_fetcher: Calla
     amazon.script["creators"] = [invalid]
     report = make_fetcher().fetch(keys("de", "B0TEST0001"))
     result = failure(report.results[ProductKey("de", "B0TEST0001")])
-    assert result.kind == "invalid" and report.requests == 1
+    assert result.kind == "invalid"
+    assert report.requests == 1
     assert amazon.api_requests("paapi") == []
     assert report.notices == [
         "de: Creators API 2.2 rejected the request (InvalidPartnerTag), 1 ASIN degraded"
@@ -527,7 +537,8 @@ def test_creators_5xx_falls_back_to_paapi(amazon: FakeAmazon, make_fetcher: Call
     amazon.script["creators"] = [httpx.Response(500)] * 4
     report = make_fetcher().fetch(keys("de", "B0TEST0001"))
     result = product(report.results[ProductKey("de", "B0TEST0001")])
-    assert result.source == "paapi" and result.url.endswith("?tag=mytag-21")
+    assert result.source == "paapi"
+    assert result.url.endswith("?tag=mytag-21")
     assert report.notices == ["de: Creators API 2.2 failing, 1 ASIN sent to PA-API 5.0 instead"]
 
 
@@ -559,10 +570,12 @@ def test_paapi_deprecation_is_permanent_for_the_run(
         if key.country == "de":
             assert isinstance(result, Product)
         else:
-            assert failure(result).kind == "forbidden" and failure(result).permanent
+            assert failure(result).kind == "forbidden"
+            assert failure(result).permanent
     assert "uk: PA-API 5.0 is deprecated (permanent for this run)" in report.notices
     later = fetcher.fetch(keys("fr", "B0TEST0002"))
-    assert later.requests == 0 and failure(later.results[ProductKey("fr", "B0TEST0002")]).permanent
+    assert later.requests == 0
+    assert failure(later.results[ProductKey("fr", "B0TEST0002")]).permanent
 
 
 def test_store_without_route_fails_once_with_notice(make_fetcher: Callable[..., Fetcher]) -> None:
