@@ -64,8 +64,10 @@ def decide_route(config: Config, country: str, associate_set: str | None = None)
 
 def _why_not_creators(config: Config, country: str) -> str:
     market = config.marketplace(country)
-    if market is None or not market.credential_type:
+    if market is None:
         return "no Creators API credentials"
+    if not market.credential_type:
+        return "no Creators API credentials" + ("" if market.enabled else ", marketplace disabled")
     if not market.has_credentials:
         return "Creators API credential secret not set"
     return "Creators API disabled"

@@ -1,0 +1,68 @@
+"""The engine end to end with a fake fetcher: byte-for-byte output, code untouched, strict mode."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FakeFetcher, make_product
+
+from asa2render.cache import ProductCache
+from asa2render.config import Config
+from asa2render.engine import Engine, read_front_matter
+from asa2render.errors import StrictModeError
+from asa2render.models import ProductKey
+
+KEY = ProductKey("de", "B0TEST0001")
+
+
+def _engine(config: Config, fetcher: FakeFetcher, strict: bool = False) -> Engine:
+    return Engine(config, strict=strict, cache=ProductCache.in_memory(), fetcher_factory=lambda: fetcher)
+
+
+def test_only_shortcodes_change(config: Config) -> None:
+    text = "# T\r\n\r\nBefore [asa2]B0TEST0001[/asa2] after.\r\n\r\n```\r\n[asa2]B0TEST0001[/asa2]\r\n```\r\n"
+    with _engine(config, FakeFetcher({KEY: make_product()})) as engine:
+        out = engine.process(text, mode="markdown", path="p.md")
+    before, _, rest = out.partition('<div class="asa2-box')
+    assert before == "# T\r\n\r\nBefore "
+    assert rest.endswith("</div> after.\r\n\r\n```\r\n[asa2]B0TEST0001[/asa2]\r\n```\r\n")
+
+
+def test_one_fetch_for_all_documents(config: Config) -> None:
+    fetcher = FakeFetcher({KEY: make_product()})
+    with _engine(config, fetcher) as engine:
+        docs = [engine.prepare(f"[asa2]B0TEST000{i}[/asa2] [asa2]B0TEST0001[/asa2]") for i in range(1, 4)]
+        engine.fetch_documents(docs)
+        outputs = [engine.render(doc) for doc in docs]
+    assert len(fetcher.batches) == 1 and len(fetcher.batches[0]) == 3
+    assert all("data-asa2-state" in out and "[asa2" not in out for out in outputs)
+
+
+def test_escaped_shortcode_prints_literally(config: Config) -> None:
+    with _engine(config, FakeFetcher()) as engine:
+        assert engine.process('x [[asa2 asin="B0TEST0001"]] y') == 'x [asa2 asin="B0TEST0001"] y'
+
+
+def test_bad_input_never_breaks_the_page(config: Config) -> None:
+    text = '[asa2 asin="nope"] [asa2 asin="B0TEST0001" country="zz"] [asa2 asin="B0TEST0002]\n[/asa2]'
+    with _engine(config, FakeFetcher(fail_all="server")) as engine:
+        out = engine.process(text, path="bad.md")
+        codes = {p.code for p in engine.problems}
+    assert "[asa2" not in out.replace("[/asa2]", "")  # every opener became markup
+    assert 'data-asa2-state="fallback"' in out
+    assert {"invalid-asin", "unknown-country"} <= codes
+
+
+def test_strict_mode_fails_with_locations(config: Config) -> None:
+    with _engine(config, FakeFetcher(), strict=True) as engine, pytest.raises(StrictModeError) as caught:
+        engine.process('\n[asa2 asin="bad"]', path="page.md")
+    assert "page.md:2:1: invalid ASIN" in str(caught.value)
+
+
+def test_front_matter_country_and_not_scanned(config: Config) -> None:
+    text = '---\ntitle: "[asa2]B0XXXXXXXX[/asa2]"\nasa2_country: us\n---\n[asa2]B0TEST0001[/asa2]\n'
+    fetcher = FakeFetcher({ProductKey("us", "B0TEST0001"): make_product(country="us")})
+    with _engine(config, fetcher) as engine:
+        out = engine.process(text)
+    assert out.startswith('---\ntitle: "[asa2]B0XXXXXXXX[/asa2]"')
+    assert fetcher.batches == [[ProductKey("us", "B0TEST0001")]]
+    assert read_front_matter(text)[0]["asa2_country"] == "us"
