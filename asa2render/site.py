@@ -63,7 +63,13 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
             PAGE.format(title=html.escape(title), css=css, body=body, disclosure=DISCLOSURE), encoding="utf-8"
         )
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
-    _copy_assets(source, output)
+    config = engine.config
+    skip = [
+        p
+        for p in (config.resolve_path(config.site.cache_dir), config.resolve_path(config.site.templates))
+        if p
+    ]
+    _copy_assets(source, output, skip)
     return len(pages), sum(len(doc.requests) for doc in documents)
 
 
@@ -76,11 +82,16 @@ def _inside_site(path: Path, source: Path, output: Path) -> bool:
     return False
 
 
-def _copy_assets(source: Path, output: Path) -> None:
+_NOT_ASSETS = {".md", ".toml"}
+
+
+def _copy_assets(source: Path, output: Path, skip: list[Path]) -> None:
+    """Copy images and other files; never configuration, secrets, caches, templates or hidden files."""
     for item in source.rglob("*"):
-        if item.is_dir() or item.suffix == ".md" or item.name in {"asa2render.toml", "products.toml"}:
+        relative = item.relative_to(source)
+        if item.is_dir() or item.suffix in _NOT_ASSETS or any(p.startswith(".") for p in relative.parts):
             continue
-        if not _inside_site(item, source, output) or item.name.endswith(".secrets.toml"):
+        if not _inside_site(item, source, output) or any(item.is_relative_to(s) for s in skip):
             continue
         target = output / item.relative_to(source)
         target.parent.mkdir(parents=True, exist_ok=True)
