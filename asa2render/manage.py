@@ -21,11 +21,11 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from .cli import EXIT_USAGE
+from .cli import EXIT_FAILURES, EXIT_USAGE
 from .config import (
     CONFIG_FILENAME,
     PARTNER_TAG_PATTERN,
@@ -48,6 +48,11 @@ from .marketplaces import (
 )
 from .masking import mask_credential_id, mask_partner_tag
 from .routing import decide_route
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .api import Clock
 
 Status = Literal["enabled", "disabled", "not configured"]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -691,4 +696,123 @@ def route(country: str) -> None:
     click.echo(decide_route(_load(), store.country).explain())
 
 
-__all__ = ["MarketplaceRow", "Refused", "marketplace_rows", "marketplaces", "plain_table", "rich_table"]
+# -- test ---------------------------------------------------------------------------------------------
+
+CheckStatus = Literal[
+    "ok", "invalid client", "ineligible", "access denied", "throttled", "network", "failed", "skipped"
+]
+TEST_ASIN = "B08N5WRWNW"  # any valid ASIN will do: "not found" still proves the token and the access
+_INELIGIBLE_ADVICE = (
+    "AssociateNotEligible: this Associates account may not use the Creators API yet; it needs "
+    "10 qualified sales in the trailing 30 days. Until then keep the marketplace disabled "
+    "(PA API 5.0 serves it)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MarketplaceCheck:
+    """The outcome of ``marketplaces test`` for one store."""
+
+    country: str
+    api: str  # the route's label: "Creators API 2.2", "PA API 5.0" or "none"
+    status: CheckStatus
+    detail: str
+
+    @property
+    def failed(self) -> bool:
+        return self.status not in {"ok", "skipped"}
+
+
+def check_marketplace(
+    config: Config,
+    country: str,
+    *,
+    sandbox: str | None = None,
+    asin: str = TEST_ASIN,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock | None = None,
+) -> MarketplaceCheck:
+    """Get a token (Creators API) and fetch one item from a store, the way rendering would.
+
+    A Creators route is tested on its own: PA-API keys are left out so a failure is reported
+    instead of silently falling back. Tokens are kept in memory, so a fresh one is always requested.
+
+    Args:
+        config: the validated configuration.
+        country: a canonical store code.
+        sandbox: base URL of an ``asa2render sandbox`` that receives every request.
+        asin: the item to fetch; "not found" still counts as success (the credentials worked).
+        transport: an httpx transport for tests (``httpx.MockTransport``).
+        clock: an :class:`asa2render.api.Clock` for tests, so retries never sleep.
+    """
+    from .api import Fetcher, TokenStore  # imported here: only ``test`` needs the HTTP stack
+    from .config import PaapiConfig
+    from .models import Failure, ProductKey
+
+    route = decide_route(config, country)
+    if route.api == "none":
+        return MarketplaceCheck(country, route.label, "skipped", route.explain())
+    isolated = config.model_copy(update={"paapi": PaapiConfig()}) if route.api == "creators" else config
+    key = ProductKey(country, asin)
+    with Fetcher(
+        isolated, sandbox=sandbox, transport=transport, token_store=TokenStore(None), clock=clock
+    ) as fetcher:
+        report = fetcher.fetch([key])
+    result = report.results[key]
+    what = "token OK" if route.api == "creators" else "signed request OK"
+    if not isinstance(result, Failure):
+        return MarketplaceCheck(country, route.label, "ok", f"{what}, fetched {asin}")
+    return _failed_check(country, route.label, what, asin, result.kind, result.message)
+
+
+def _failed_check(country: str, api: str, what: str, asin: str, kind: str, message: str) -> MarketplaceCheck:
+    if kind == "not_found":
+        return MarketplaceCheck(country, api, "ok", f"{what}; test item {asin} is not sold in this store")
+    if kind == "auth":
+        detail = f"invalid client: the credentials were refused ({message}); check the ID, secret and type"
+        return MarketplaceCheck(country, api, "invalid client", detail)
+    if kind == "forbidden" and "AssociateNotEligible" in message:
+        return MarketplaceCheck(country, api, "ineligible", _INELIGIBLE_ADVICE)
+    if kind == "forbidden":
+        return MarketplaceCheck(country, api, "access denied", message)
+    if kind == "throttled":
+        detail = f"throttled after retries ({message}); try later or lower [api] requests_per_second"
+        return MarketplaceCheck(country, api, "throttled", detail)
+    if kind == "network":
+        return MarketplaceCheck(country, api, "network", f"unreachable: {message}")
+    return MarketplaceCheck(country, api, "failed", message)
+
+
+@marketplaces.command("test")
+@click.argument("countries", nargs=-1)
+@click.option("--sandbox", metavar="URL", help="Send every request to an `asa2render sandbox` at URL.")
+@click.option("--asin", default=TEST_ASIN, show_default=True, help="The item to fetch from each store.")
+@_config_option
+def test_command(countries: tuple[str, ...], sandbox: str | None, asin: str) -> None:
+    """Get a token and fetch one item per marketplace; exit 1 if any fails."""
+    config = _load()
+    codes = [_canonical(country).country for country in countries] or [m.country for m in config.marketplaces]
+    if not codes:
+        raise Refused("no marketplaces configured; add one with `asa2render marketplaces add …`")
+    redact = _Redactor.for_document(_open_document())
+    checks = [check_marketplace(config, code, sandbox=sandbox, asin=asin) for code in codes]
+    for check in checks:
+        mark = "FAIL" if check.failed else ("skip" if check.status == "skipped" else "ok")
+        click.echo(redact(f"{mark:4}  {check.country}  {check.api}: {check.status} — {check.detail}"))
+    failures = [check.country for check in checks if check.failed]
+    if failures:
+        click.echo(f"{len(failures)} of {len(checks)} marketplace(s) failed: {', '.join(failures)}", err=True)
+        raise SystemExit(EXIT_FAILURES)
+
+
+__all__ = [
+    "TEST_ASIN",
+    "MarketplaceCheck",
+    "MarketplaceRow",
+    "Refused",
+    "check_marketplace",
+    "marketplace_rows",
+    "marketplaces",
+    "plain_table",
+    "rich_table",
+]
