@@ -1,0 +1,266 @@
+"""The sandbox's products: a JSON catalog (the bundled demo or ``--catalog FILE``) plus synthetic ones.
+
+Catalog file format (UTF-8 JSON)::
+
+    {
+      "products": [
+        {
+          "asin": "B0DEMO0001",            # 10 upper-case letters/digits
+          "country": "de",                 # store code (us, uk, de, fr, jp, …)
+          "title": "…",
+          "brand": "…",                    # optional; "manufacturer" defaults to it
+          "features": ["…", "…"],          # optional
+          "image": "https://m.media-amazon.com/images/I/71abc.jpg",   # optional; sizes are derived
+          "price": 19.99,                  # optional number in the store's currency; none = no offer
+          "list_price": 24.99,             # optional; gives savings and a LIST_PRICE saving basis
+          "availability": "IN_STOCK",      # OffersV2 type (IN_STOCK, IN_STOCK_SCARCE, OUT_OF_STOCK, …)
+          "availability_message": "…",     # optional; a localised default otherwise
+          "rating": 4.5, "reviews": 1234,  # optional
+          "merchant": "Amazon.de",         # optional; defaults to the store's Amazon retail merchant
+          "parent_asin": "B0DEMO0000",     # optional
+          "deal_badge": "Blitzangebot",    # optional; makes the listing a LIGHTNING_DEAL
+          "category": "Küche"              # optional; the browse node's name
+        }
+      ]
+    }
+
+Every other valid ASIN gets a synthetic product, the same for the same (ASIN, store) on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import ConfigError
+from ..marketplaces import Store
+
+AVAILABILITY_TYPES = frozenset(
+    {
+        "AVAILABLE_DATE",
+        "IN_STOCK",
+        "IN_STOCK_SCARCE",
+        "LEADTIME",
+        "OUT_OF_STOCK",
+        "PREORDER",
+        "UNAVAILABLE",
+        "UNKNOWN",
+    }
+)
+
+
+class CatalogProduct(BaseModel):
+    """One product in one store, as written in a catalog file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    asin: str = Field(pattern=r"^[A-Z0-9]{10}$")
+    country: str
+    title: str
+    brand: str | None = None
+    manufacturer: str | None = None
+    features: tuple[str, ...] = ()
+    image: str | None = None
+    price: float | None = Field(default=None, ge=0)
+    list_price: float | None = Field(default=None, ge=0)
+    availability: str = "IN_STOCK"
+    availability_message: str | None = None
+    rating: float | None = Field(default=None, ge=0, le=5)
+    reviews: int | None = Field(default=None, ge=0)
+    merchant: str | None = None
+    parent_asin: str | None = None
+    deal_badge: str | None = None
+    category: str | None = None
+
+
+class _CatalogFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    products: list[CatalogProduct]
+
+
+@dataclass(frozen=True, slots=True)
+class _MoneyFormat:
+    prefix: str
+    suffix: str
+    thousands: str
+    decimal: str
+    decimals: int = 2
+
+
+# How each store writes an amount (displayAmount is locale-formatted; clients must never parse it).
+_MONEY_FORMATS: dict[str, _MoneyFormat] = {
+    "us": _MoneyFormat("$", "", ",", "."),
+    "ca": _MoneyFormat("$", "", ",", "."),
+    "mx": _MoneyFormat("$", "", ",", "."),
+    "br": _MoneyFormat("R$ ", "", ".", ","),
+    "uk": _MoneyFormat("£", "", ",", "."),
+    "de": _MoneyFormat("", " €", ".", ","),
+    "fr": _MoneyFormat("", " €", "\u202f", ","),
+    "it": _MoneyFormat("", " €", ".", ","),
+    "es": _MoneyFormat("", " €", ".", ","),
+    "nl": _MoneyFormat("€ ", "", ".", ","),
+    "be": _MoneyFormat("", " €", ".", ","),
+    "ie": _MoneyFormat("€", "", ",", "."),
+    "pl": _MoneyFormat("", " zł", " ", ","),
+    "se": _MoneyFormat("", " kr", " ", ","),
+    "tr": _MoneyFormat("", " TL", ".", ","),
+    "ae": _MoneyFormat("AED ", "", ",", "."),
+    "sa": _MoneyFormat("SAR ", "", ",", "."),
+    "eg": _MoneyFormat("EGP ", "", ",", "."),
+    "in": _MoneyFormat("₹", "", ",", "."),
+    "jp": _MoneyFormat("￥", "", ",", ".", 0),
+    "sg": _MoneyFormat("S$", "", ",", "."),
+    "au": _MoneyFormat("$", "", ",", "."),
+}
+# Rough price level of each currency against the US dollar, so synthetic prices look plausible.
+_PRICE_SCALE: dict[str, float] = {
+    "JPY": 150,
+    "INR": 83,
+    "EGP": 48,
+    "TRY": 32,
+    "MXN": 17,
+    "SEK": 10,
+    "BRL": 5,
+    "PLN": 4,
+    "AED": 3.7,
+    "SAR": 3.7,
+    "AUD": 1.5,
+    "CAD": 1.4,
+    "SGD": 1.35,
+    "EUR": 0.95,
+    "GBP": 0.8,
+}
+
+
+def round_amount(amount: float, store: Store) -> float | int:
+    """The amount as the store's currency counts it (whole yen, cents elsewhere)."""
+    if _MONEY_FORMATS[store.country].decimals == 0:
+        return round(amount)
+    return round(amount, 2)
+
+
+def display_amount(amount: float, store: Store) -> str:
+    """The amount written the way the store writes it, e.g. ``1.234,56 €`` or ``$1,234.56``."""
+    fmt = _MONEY_FORMATS[store.country]
+    whole, _, cents = f"{amount:,.{fmt.decimals}f}".partition(".")
+    number = whole.replace(",", fmt.thousands) + (fmt.decimal + cents if cents else "")
+    return f"{fmt.prefix}{number}{fmt.suffix}"
+
+
+_ADJECTIVES = (
+    "Compact",
+    "Premium",
+    "Classic",
+    "Portable",
+    "Smart",
+    "Ergonomic",
+    "Wireless",
+    "Eco",
+    "Pro",
+    "Mini",
+)
+_NOUNS = (
+    "Desk Lamp",
+    "Water Bottle",
+    "Bluetooth Speaker",
+    "Chef's Knife",
+    "Yoga Mat",
+    "Backpack",
+    "Kettle",
+    "USB-C Charger",
+    "Notebook",
+    "Coffee Mug",
+    "Phone Stand",
+    "Travel Pillow",
+    "LED Strip",
+    "Garden Hose",
+)
+_BRANDS = ("Nordlicht", "Aurora Home", "Kestrel", "Bluefin", "Marlow & Co.", "Tessera", "Oakridge", "Lumina")
+_FEATURES = (
+    "Durable construction for everyday use",
+    "Easy to clean and maintain",
+    "Backed by a 2-year manufacturer warranty",
+    "Lightweight design, easy to carry",
+    "Energy-efficient and quiet in operation",
+    "Includes everything you need to get started",
+)
+_IMAGE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def synthetic_product(asin: str, store: Store) -> CatalogProduct:
+    """A plausible product for any ASIN, the same for the same (ASIN, store) on every run."""
+    seed = int.from_bytes(hashlib.sha256(f"{asin}:{store.country}".encode()).digest()[:8], "big")
+    rng = random.Random(seed)
+    noun = rng.choice(_NOUNS)
+    brand = rng.choice(_BRANDS)
+    usd = rng.choice((9, 14, 19, 24, 29, 39, 49, 79, 99, 149)) + 0.99
+    price = round_amount(usd * _PRICE_SCALE.get(store.currency, 1.0), store)
+    in_stock = rng.random() >= 0.05
+    list_price = round_amount(price * rng.choice((1.15, 1.25, 1.4)), store) if rng.random() < 0.4 else None
+    image_id = "71" + "".join(rng.choice(_IMAGE_ALPHABET) for _ in range(8)) + "L"
+    return CatalogProduct(
+        asin=asin,
+        country=store.country,
+        title=f"{brand} {rng.choice(_ADJECTIVES)} {noun} {asin[-4:]}",
+        brand=brand,
+        features=tuple(rng.sample(_FEATURES, 3)),
+        image=f"https://m.media-amazon.com/images/I/{image_id}.jpg",
+        price=price if in_stock else None,
+        list_price=list_price if in_stock else None,
+        availability=rng.choice(("IN_STOCK", "IN_STOCK", "IN_STOCK", "IN_STOCK_SCARCE"))
+        if in_stock
+        else "OUT_OF_STOCK",
+        rating=rng.choice((3.8, 4.1, 4.3, 4.5, 4.6, 4.8)),
+        reviews=rng.randrange(3, 25_000),
+        category=noun,
+    )
+
+
+class Catalog:
+    """Products by (ASIN, store), falling back to synthetic products for unknown ASINs."""
+
+    def __init__(self, products: list[CatalogProduct]) -> None:
+        self._products = {(p.asin, p.country): p for p in products}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Catalog:
+        """Read a catalog file, or the bundled demo catalog when ``path`` is None."""
+        if path is None:
+            text = resources.files(__package__).joinpath("demo_catalog.json").read_text("utf-8")
+            where = "demo_catalog.json"
+        else:
+            where = str(path)
+            try:
+                text = path.read_text("utf-8")
+            except OSError as error:
+                raise ConfigError(f"cannot read the catalog: {error.strerror}", path=where) from error
+        try:
+            parsed = _CatalogFile.model_validate(json.loads(text))
+        except (json.JSONDecodeError, ValidationError) as error:
+            raise ConfigError(f"invalid sandbox catalog: {error}", path=where) from error
+        return cls(parsed.products)
+
+    def get(self, asin: str, store: Store) -> CatalogProduct:
+        """The catalog product for this store, else a synthetic one."""
+        return self._products.get((asin, store.country)) or synthetic_product(asin, store)
+
+    def in_store(self, store: Store) -> list[CatalogProduct]:
+        """The catalog's own products of one store, in file order."""
+        return [p for (_, country), p in self._products.items() if country == store.country]
+
+
+__all__ = [
+    "AVAILABILITY_TYPES",
+    "Catalog",
+    "CatalogProduct",
+    "display_amount",
+    "round_amount",
+    "synthetic_product",
+]

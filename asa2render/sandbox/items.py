@@ -1,0 +1,392 @@
+"""Catalog products as API items: the full Creators (camelCase) item, the requested slice of it, and
+its PA-API (PascalCase) twin.
+
+An item carries only what was asked for (``resources``); ``asin`` and ``detailPageURL`` are always there.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ..marketplaces import Store
+from .catalog import CatalogProduct, display_amount, round_amount
+from .wire import JsonObject
+
+_ITEM_RESOURCES = (
+    "browseNodeInfo.browseNodes",
+    "browseNodeInfo.browseNodes.ancestor",
+    "browseNodeInfo.browseNodes.salesRank",
+    "browseNodeInfo.websiteSalesRank",
+    "customerReviews.count",
+    "customerReviews.starRating",
+    "images.primary.small",
+    "images.primary.medium",
+    "images.primary.large",
+    "images.primary.highRes",
+    "images.variants.small",
+    "images.variants.medium",
+    "images.variants.large",
+    "images.variants.highRes",
+    "itemInfo.byLineInfo",
+    "itemInfo.contentInfo",
+    "itemInfo.contentRating",
+    "itemInfo.classifications",
+    "itemInfo.externalIds",
+    "itemInfo.features",
+    "itemInfo.manufactureInfo",
+    "itemInfo.productInfo",
+    "itemInfo.technicalInfo",
+    "itemInfo.title",
+    "itemInfo.tradeInInfo",
+    "parentASIN",
+    "offersV2.listings.availability",
+    "offersV2.listings.condition",
+    "offersV2.listings.dealDetails",
+    "offersV2.listings.isBuyBoxWinner",
+    "offersV2.listings.loyaltyPoints",
+    "offersV2.listings.merchantInfo",
+    "offersV2.listings.price",
+    "offersV2.listings.type",
+)
+# The Creators resource names each operation accepts (the SDK's enums, protocol.md §3.2).
+CREATORS_RESOURCES: dict[str, frozenset[str]] = {
+    "GetItems": frozenset(_ITEM_RESOURCES),
+    "SearchItems": frozenset((*_ITEM_RESOURCES, "searchRefinements")),
+    "GetVariations": frozenset(
+        (
+            *_ITEM_RESOURCES,
+            "variationSummary.price.highestPrice",
+            "variationSummary.price.lowestPrice",
+            "variationSummary.variationDimension",
+        )
+    ),
+    "GetBrowseNodes": frozenset(("browseNodes.ancestor", "browseNodes.children")),
+}
+DEFAULT_RESOURCES = ("itemInfo.title",)
+
+# Keys below a resource that are resources of their own: copied only when asked for.
+_SUB_RESOURCE_KEYS: dict[tuple[str, ...], frozenset[str]] = {
+    ("browseNodeInfo", "browseNodes"): frozenset({"ancestor", "salesRank"}),
+}
+_RESPONSE_KEYS = {"highRes": "hiRes"}
+
+_MERCHANT_IDS = {
+    "us": "ATVPDKIKX0DER",
+    "uk": "A3P5ROKL5A1OLE",
+    "de": "A3JWKAKR8XB7XF",
+    "fr": "A1X6FK5RDHNB96",
+}
+_IN_STOCK_MESSAGES = {
+    "de": "Auf Lager",
+    "fr": "En stock",
+    "it": "Disponibilità immediata",
+    "es": "En stock",
+    "ja": "在庫あり",
+    "nl": "Op voorraad",
+    "pl": "W magazynie",
+    "sv": "I lager",
+}
+_OUT_OF_STOCK_MESSAGES = {
+    "de": "Derzeit nicht verfügbar",
+    "fr": "Actuellement indisponible",
+    "ja": "現在在庫切れです",
+}
+_LIST_PRICE_LABELS = {
+    "de": "UVP",
+    "fr": "Prix conseillé",
+    "ja": "参考価格",
+    "it": "Prezzo consigliato",
+    "es": "PVPR",
+}
+_IMAGE_SIZES = {"small": 75, "medium": 160, "large": 500, "hiRes": 1500}
+
+
+def _language(store: Store) -> str:
+    return store.language.split("_")[0]
+
+
+def _text(value: str, label: str, store: Store) -> JsonObject:
+    return {"displayValue": value, "label": label, "locale": store.language}
+
+
+def _money(amount: float, store: Store) -> JsonObject:
+    return {
+        "amount": round_amount(amount, store),
+        "currency": store.currency,
+        "displayAmount": display_amount(amount, store),
+    }
+
+
+def _digits(text: str, count: int) -> str:
+    return str(int(hashlib.sha256(text.encode()).hexdigest(), 16))[:count]
+
+
+def _images(product: CatalogProduct) -> JsonObject:
+    if not product.image:
+        return {}
+    stem, dot, ext = product.image.rpartition(".")
+    sizes = {
+        name: {"url": f"{stem}._SL{px}_.{ext}" if dot else product.image, "height": px, "width": px}
+        for name, px in _IMAGE_SIZES.items()
+    }
+    sizes["hiRes"]["url"] = product.image
+    return {"images": {"primary": sizes}}
+
+
+def _item_info(product: CatalogProduct, store: Store) -> JsonObject:
+    info: JsonObject = {"title": _text(product.title, "Title", store)}
+    if product.brand:
+        info["byLineInfo"] = {
+            "brand": _text(product.brand, "Brand", store),
+            "manufacturer": _text(product.manufacturer or product.brand, "Manufacturer", store),
+        }
+    if product.features:
+        info["features"] = {
+            "displayValues": list(product.features),
+            "label": "Features",
+            "locale": store.language,
+        }
+    info["classifications"] = {
+        "binding": _text(product.category or "Misc.", "Binding", store),
+        "productGroup": _text(product.category or "Home", "ProductGroup", store),
+    }
+    info["externalIds"] = {
+        "eans": {
+            "displayValues": ["40" + _digits(product.asin, 11)],
+            "label": "EAN",
+            "locale": store.language,
+        }
+    }
+    return info
+
+
+def _browse_node_info(product: CatalogProduct, store: Store) -> JsonObject:
+    node_id = _digits(product.asin + store.country, 9)
+    name = product.category or "Home"
+    rank = int(_digits(product.asin, 4)) + 1
+    return {
+        "browseNodes": [
+            {
+                "id": node_id,
+                "displayName": name,
+                "contextFreeName": name,
+                "isRoot": False,
+                "salesRank": rank,
+                "ancestor": {
+                    "id": _digits(name, 8),
+                    "displayName": "Categories",
+                    "contextFreeName": "Categories",
+                },
+            }
+        ],
+        "websiteSalesRank": {
+            "id": "home",
+            "displayName": name,
+            "contextFreeName": name,
+            "salesRank": rank * 7,
+        },
+    }
+
+
+def _price(product: CatalogProduct, store: Store) -> JsonObject | None:
+    if product.price is None:
+        return None
+    price: JsonObject = {"money": _money(product.price, store)}
+    if product.list_price and product.list_price > product.price:
+        saved = product.list_price - product.price
+        price["savings"] = {
+            "money": _money(saved, store),
+            "percentage": round(100 * saved / product.list_price),
+        }
+        price["savingBasis"] = {
+            "money": _money(product.list_price, store),
+            "savingBasisType": "LIST_PRICE",
+            "savingBasisTypeLabel": _LIST_PRICE_LABELS.get(_language(store), "List Price"),
+        }
+    return price
+
+
+def _availability(product: CatalogProduct, store: Store) -> JsonObject:
+    messages = _OUT_OF_STOCK_MESSAGES if product.availability == "OUT_OF_STOCK" else _IN_STOCK_MESSAGES
+    default = "Currently unavailable." if product.availability == "OUT_OF_STOCK" else "In Stock"
+    message = product.availability_message or messages.get(_language(store), default)
+    return {"type": product.availability, "message": message, "minOrderQuantity": 1, "maxOrderQuantity": 10}
+
+
+def _merchant(product: CatalogProduct, store: Store) -> JsonObject:
+    default_name = "Amazon." + store.domain.removeprefix("www.amazon.")
+    return {
+        "name": product.merchant or default_name,
+        "id": _MERCHANT_IDS.get(store.country, "A" + _digits(store.domain, 12)),
+    }
+
+
+def _deal(product: CatalogProduct) -> JsonObject:
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=2)
+    return {
+        "accessType": "ALL",
+        "badge": product.deal_badge,
+        "startTime": start.strftime("%Y-%m-%dT%H:%MZ"),
+        "endTime": (start + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%MZ"),
+        "percentClaimed": int(_digits(product.asin, 2)) % 90 + 5,
+    }
+
+
+def _listing(product: CatalogProduct, store: Store) -> JsonObject:
+    listing: JsonObject = {
+        "availability": _availability(product, store),
+        "condition": {"value": "New", "subCondition": "Unknown"},
+        "isBuyBoxWinner": True,
+        "merchantInfo": _merchant(product, store),
+        "violatesMAP": False,
+    }
+    price = _price(product, store)
+    if price is not None:
+        listing["price"] = price
+    if product.deal_badge:
+        listing["dealDetails"] = _deal(product)
+        listing["type"] = "LIGHTNING_DEAL"
+    if store.country == "jp" and product.price:
+        listing["loyaltyPoints"] = {"points": max(1, round(product.price / 100))}
+    return listing
+
+
+def full_item(product: CatalogProduct, store: Store, partner_tag: str) -> JsonObject:
+    """Every field the sandbox knows for a product, in Creators camelCase."""
+    item: JsonObject = {
+        "asin": product.asin,
+        "detailPageURL": f"https://{store.domain}/dp/{product.asin}?tag={partner_tag}&linkCode=ogi&th=1&psc=1",
+        "itemInfo": _item_info(product, store),
+        "browseNodeInfo": _browse_node_info(product, store),
+        "offersV2": {"listings": [_listing(product, store)]},
+        **_images(product),
+    }
+    if product.parent_asin:
+        item["parentASIN"] = product.parent_asin
+    if product.rating is not None:
+        item["customerReviews"] = {"count": product.reviews or 0, "starRating": {"value": product.rating}}
+    return item
+
+
+def legacy_offers(product: CatalogProduct, store: Store) -> JsonObject:
+    """PA-API's deprecated v1 ``Offers`` (camelCase here; converted with the rest of the item)."""
+    listing: JsonObject = {
+        "id": _digits(product.asin + "offer", 16),
+        "isBuyBoxWinner": True,
+        "availability": {
+            "type": "Now" if product.availability != "OUT_OF_STOCK" else "Unknown",
+            "message": _availability(product, store)["message"],
+        },
+        "condition": {"value": "New"},
+        "deliveryInfo": {"isAmazonFulfilled": True, "isFreeShippingEligible": True, "isPrimeEligible": True},
+        "merchantInfo": _merchant(product, store),
+        "programEligibility": {"isPrimeExclusive": False, "isPrimePantry": False},
+        "violatesMAP": False,
+    }
+    price = _price(product, store)
+    if price is not None:
+        listing["price"] = {**price["money"]}
+        if "savings" in price:
+            listing["price"]["savings"] = {
+                **price["savings"]["money"],
+                "percentage": price["savings"]["percentage"],
+            }
+            listing["savingBasis"] = price["savingBasis"]["money"]
+    summary: JsonObject = {"condition": {"value": "New"}, "offerCount": 1}
+    if price is not None:
+        summary["highestPrice"] = summary["lowestPrice"] = price["money"]
+    return {"listings": [listing], "summaries": [summary]}
+
+
+def select(item: JsonObject, resources: Iterable[str]) -> JsonObject:
+    """The part of ``item`` that the resource names ask for, plus ``asin`` and ``detailPageURL``."""
+    out: JsonObject = {"asin": item["asin"], "detailPageURL": item["detailPageURL"]}
+    requested = set(resources)
+    for resource in sorted(requested):
+        keys = tuple(_RESPONSE_KEYS.get(key, key) for key in resource.split("."))
+        _copy_path(item, out, keys, (), requested)
+    pruned: JsonObject = _prune(out)
+    return pruned
+
+
+def _copy_path(
+    src: JsonObject, dst: JsonObject, keys: Sequence[str], done: tuple[str, ...], requested: set[str]
+) -> None:
+    key, rest = keys[0], keys[1:]
+    if key not in src:
+        return
+    value, here = src[key], (*done, key)
+    if not rest:
+        dst[key] = _without_sub_resources(value, here, requested)
+    elif isinstance(value, list):
+        targets = dst.setdefault(key, [{} for _ in value])
+        for source, target in zip(value, targets, strict=True):
+            _copy_path(source, target, rest, here, requested)
+    elif isinstance(value, dict):
+        _copy_path(value, dst.setdefault(key, {}), rest, here, requested)
+
+
+def _without_sub_resources(value: Any, path: tuple[str, ...], requested: set[str]) -> Any:
+    value = copy.deepcopy(value)
+    hidden = _SUB_RESOURCE_KEYS.get(path, frozenset())
+    wanted = {key for key in hidden if ".".join((*path, key)) in requested}
+    for element in value if isinstance(value, list) else [value]:
+        for key in hidden - wanted:
+            element.pop(key, None)
+    return value
+
+
+def _prune(value: Any) -> Any:
+    """Drop the empty containers left by resources an item does not have."""
+    if isinstance(value, dict):
+        pruned = {key: _prune(child) for key, child in value.items()}
+        return {key: child for key, child in pruned.items() if child not in ({}, [])}
+    if isinstance(value, list):
+        return [child for child in (_prune(c) for c in value) if child != {}]
+    return value
+
+
+_PASCAL_EXCEPTIONS = {
+    "asin": "ASIN",
+    "parentASIN": "ParentASIN",
+    "detailPageURL": "DetailPageURL",
+    "url": "URL",
+    "violatesMAP": "ViolatesMAP",
+    "searchURL": "SearchURL",
+    "id": "Id",
+}
+
+
+def to_pascal(value: Any) -> Any:
+    """A camelCase response tree with PA-API's PascalCase keys (``hiRes`` dropped: PA-API has none)."""
+    if isinstance(value, dict):
+        return {
+            _PASCAL_EXCEPTIONS.get(key, key[:1].upper() + key[1:]): to_pascal(child)
+            for key, child in value.items()
+            if key != "hiRes"
+        }
+    if isinstance(value, list):
+        return [to_pascal(child) for child in value]
+    return value
+
+
+def camel_resource(pascal: str) -> str:
+    """``OffersV2.Listings.Price`` → ``offersV2.listings.price``; ``ParentASIN`` → ``parentASIN``."""
+    return ".".join(
+        "parentASIN" if part == "ParentASIN" else part[:1].lower() + part[1:] for part in pascal.split(".")
+    )
+
+
+__all__ = [
+    "CREATORS_RESOURCES",
+    "DEFAULT_RESOURCES",
+    "camel_resource",
+    "full_item",
+    "legacy_offers",
+    "select",
+    "to_pascal",
+]

@@ -1,0 +1,229 @@
+"""The sandbox's HTTP(S) server: stdlib ``ThreadingHTTPServer`` in a background thread.
+
+Routes: ``POST /oauth2/token`` (Cognito), ``POST /auth/o2/token`` (LWA), ``POST /catalog/v1/<op>``
+(Creators), ``POST /paapi5/<op>`` (PA-API 5.0), ``GET /_sandbox/stats``, ``POST /_sandbox/reset``.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from . import creators, paapi
+from .catalog import Catalog
+from .options import SandboxOptions, active_credentials, active_paapi_keys, ineligible_countries
+from .state import FaultInjector, Services, Stats, Throttle, TokenStore
+from .tokens import issue_token
+from .wire import Incoming, JsonObject, Reply, json_reply
+
+logger = logging.getLogger("asa2render.sandbox")
+
+
+def build_services(options: SandboxOptions) -> Services:
+    """The shared state of one sandbox, built from its options (ValueError/ConfigError when invalid)."""
+    if not 0.0 <= options.fault_rate <= 1.0:
+        raise ValueError("--fault-rate must be between 0 and 1")
+    return Services(
+        credentials=active_credentials(options),
+        paapi_keys=active_paapi_keys(options),
+        catalog=Catalog.load(options.catalog),
+        tokens=TokenStore(options.token_ttl),
+        stats=Stats(),
+        throttle=Throttle(options.throttle_tps),
+        faults=FaultInjector(options.fault_rate, options.seed, options.stall_seconds),
+        ineligible=ineligible_countries(options),
+        paapi_deprecated=options.paapi_deprecated,
+    )
+
+
+def route(request: Incoming, services: Services) -> Reply:
+    """Dispatch one request to the handler of its path."""
+    path, method = request.path, request.method
+    if path == "/_sandbox/stats" and method == "GET":
+        return json_reply(200, services.stats.snapshot())
+    if path == "/_sandbox/reset" and method == "POST":
+        services.stats.reset()
+        return json_reply(200, {"reset": True})
+    if method != "POST":
+        return json_reply(
+            405, {"type": "ValidationException", "reason": "UnknownOperation", "message": "Use POST."}
+        )
+    if path == "/oauth2/token":
+        return issue_token(request, "cognito", services.credentials, services.tokens, services.stats)
+    if path == "/auth/o2/token":
+        return issue_token(request, "lwa", services.credentials, services.tokens, services.stats)
+    if path in creators.OPERATION_PATHS:
+        return creators.handle(request, creators.OPERATION_PATHS[path], services)
+    if path in paapi.OPERATION_PATHS:
+        return paapi.handle(request, paapi.OPERATION_PATHS[path], services)
+    if path.startswith("/paapi5/"):
+        return paapi.error(404, "UnknownOperationException", "UnknownOperation", f"Unknown operation {path}.")
+    message = f"No operation at {path}."
+    return json_reply(404, {"type": "ValidationException", "reason": "UnknownOperation", "message": message})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients' connection pools expect
+    server_version = "asa2render-sandbox"
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        path, _, query = self.path.partition("?")
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        request = Incoming(self.command, path, query, headers, self._read_body())
+        try:
+            reply = route(request, self.server.services)
+        except Exception:
+            logger.exception("sandbox handler failed for %s %s", self.command, path)
+            reply = json_reply(500, {"type": "InternalServerException", "message": "Sandbox error."})
+        if reply.stall_seconds:
+            time.sleep(reply.stall_seconds)
+        self._send(reply)
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self._read_chunked()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+
+    def _send(self, reply: Reply) -> None:
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (e.g. timed out on a stalled reply)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s " + format, self.address_string(), *args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    services: Services
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # TLS handshakes refused by a client and dropped connections are normal here; keep stderr clean.
+        logger.debug("connection from %s failed", client_address, exc_info=True)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class Sandbox:
+    """A running emulator of the Creators API and PA-API 5.0; use as a context manager or start/stop."""
+
+    def __init__(self, options: SandboxOptions | None = None) -> None:
+        self.options = options or SandboxOptions()
+        self.ca_cert_path: Path | None = None
+        self._services = build_services(self.options)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._cert_dir: Path | None = None
+
+    def __repr__(self) -> str:
+        state = self.url if self._server else "stopped"
+        return f"Sandbox({state})"
+
+    def start(self) -> Sandbox:
+        """Bind and serve in a daemon thread; returns self."""
+        if self._server is not None:
+            return self
+        server_class = _Server6 if ":" in self.options.host else _Server
+        server = server_class((self.options.host, self.options.port), _Handler)
+        server.services = self._services
+        if self.options.tls:
+            server.socket = self._tls_context().wrap_socket(
+                server.socket, server_side=True, do_handshake_on_connect=False
+            )
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="asa2render-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and remove the generated certificate files."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._cert_dir is not None:
+            shutil.rmtree(self._cert_dir, ignore_errors=True)
+            self._cert_dir = None
+            self.ca_cert_path = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The base URL clients use for every path (token, Creators and PA-API)."""
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running; call start() first")
+        port = self._server.server_address[1]
+        host = f"[{self.options.host}]" if ":" in self.options.host else self.options.host
+        return f"{'https' if self.options.tls else 'http'}://{host}:{port}"
+
+    def stats(self) -> JsonObject:
+        """The same document as ``GET /_sandbox/stats``."""
+        return self._services.stats.snapshot()
+
+    def reset_stats(self) -> None:
+        """Forget every logged token and request (``POST /_sandbox/reset``)."""
+        self._services.stats.reset()
+
+    def _tls_context(self) -> ssl.SSLContext:
+        import trustme  # only TLS sandboxes need it
+
+        ca = trustme.CA(organization_name="asa2render sandbox")
+        names = ["127.0.0.1", "localhost", "::1"]
+        if self.options.host not in names:
+            names.append(self.options.host)
+        cert = ca.issue_cert(*names)
+        self._cert_dir = Path(tempfile.mkdtemp(prefix="asa2render-sandbox-"))
+        self.ca_cert_path = self._cert_dir / "sandbox-ca.pem"
+        ca.cert_pem.write_to_path(str(self.ca_cert_path))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert.configure_cert(context)
+        return context
+
+
+__all__ = ["Sandbox", "build_services", "route"]

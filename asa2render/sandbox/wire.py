@@ -1,0 +1,59 @@
+"""What the sandbox's handlers see and return: one parsed request in, one reply out.
+
+Handlers are plain functions from :class:`Incoming` to :class:`Reply`, so the HTTP plumbing in
+``server.py`` stays thin and the protocol logic can be read without it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One HTTP request as received: lower-case header names, raw body bytes."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def host(self) -> str:
+        return self.headers.get("host", "")
+
+
+@dataclass(slots=True)
+class Reply:
+    """One HTTP response; ``stall_seconds`` delays it and ``truncate`` cuts its body (injected faults)."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    stall_seconds: float = 0.0
+
+
+def json_reply(status: int, payload: JsonObject, headers: dict[str, str] | None = None) -> Reply:
+    """A JSON reply with a fresh ``x-amzn-RequestId``, numbers kept as JSON numbers."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    all_headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+    all_headers.update(headers or {})
+    return Reply(status, body, all_headers)
+
+
+def parse_json_object(body: bytes) -> JsonObject | None:
+    """The body as a JSON object, or None when it is not one."""
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+__all__ = ["Incoming", "JsonObject", "Reply", "json_reply", "parse_json_object"]
