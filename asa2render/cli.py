@@ -9,6 +9,7 @@ Exit codes: 0 success (warnings may have been printed), 1 strict-mode or check f
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from typing import Any
 
@@ -51,8 +52,25 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="asa2render")
-def cli() -> None:
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Errors only.")
+def cli(verbose: int, quiet: bool) -> None:
     """Render Amazon product boxes from [asa2 …] shortcodes in Markdown and HTML."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    _configure_logging(level)
+
+
+def _configure_logging(level: int) -> None:
+    """Library log records (cache repairs, API notices) go to stderr as ``asa2render: message``."""
+    logger = logging.getLogger("asa2render")
+    logger.setLevel(level)
+    # Replace the handler on every invocation: the stream must be the current stderr (tests swap it).
+    for old in [h for h in logger.handlers if getattr(h, "asa2render_cli", False)]:
+        logger.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("asa2render: %(message)s"))
+    handler.asa2render_cli = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
 
 
 def main(argv: list[str] | None = None) -> Any:
