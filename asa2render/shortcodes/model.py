@@ -57,6 +57,79 @@ class Shortcode:
             object.__setattr__(self, "outer_end", self.end)
 
 
+class _ShortcodeBuilder:
+    """A mutable twin of :class:`Shortcode` with the same slot layout.
+
+    A frozen dataclass sets each field through ``object.__setattr__``, which costs about three
+    times a plain slotted ``__init__``; the scanner creates one shortcode per match, so it builds
+    the twin and then switches the instance's class (allowed for identical slot layouts). The
+    result is an ordinary, frozen :class:`Shortcode`.
+    """
+
+    __slots__ = Shortcode.__slots__
+
+    def __init__(
+        self,
+        tag: str,
+        attrs: dict[str, str],
+        args: tuple[str, ...],
+        content: str | None,
+        start: int,
+        end: int,
+        line: int,
+        column: int,
+        escaped: bool,
+        self_closing: bool,
+        outer_start: int,
+        outer_end: int,
+    ) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.args = args
+        self.content = content
+        self.start = start
+        self.end = end
+        self.line = line
+        self.column = column
+        self.escaped = escaped
+        self.self_closing = self_closing
+        self.outer_start = outer_start
+        self.outer_end = outer_end
+
+
+def new_shortcode(
+    tag: str,
+    attrs: dict[str, str],
+    args: tuple[str, ...],
+    content: str | None,
+    start: int,
+    end: int,
+    line: int,
+    column: int,
+    escaped: bool,
+    self_closing: bool,
+    outer_start: int,
+    outer_end: int,
+) -> Shortcode:
+    """Build a :class:`Shortcode` fast; every argument must already be final."""
+    built = _ShortcodeBuilder(
+        tag,
+        attrs,
+        args,
+        content,
+        start,
+        end,
+        line,
+        column,
+        escaped,
+        self_closing,
+        outer_start,
+        outer_end,
+    )
+    built.__class__ = Shortcode  # type: ignore[assignment]
+    return built  # type: ignore[return-value]
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem in the input, located by 1-based line and column.

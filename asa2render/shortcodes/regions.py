@@ -22,22 +22,26 @@ from functools import lru_cache
 
 Span = tuple[int, int]
 
-_MD_BLOCK = re.compile(
-    r"(?P<fence>^(?:[ \t]*>)*[ \t]*(?P<chars>`{3,}|~{3,})(?P<info>[^\n]*))"
-    r"|(?P<comment>^[ ]{0,3}<!--)"
-    r"|(?P<indented>(?:\A|^[ \t]*\n)(?P<code>(?: {4}|\t)[^\n]*"
-    r"(?:\n(?:[ \t]*\n)*+(?: {4}|\t)[^\n]*)*+))",
-    re.MULTILINE,
+# Each construct gets its own regex starting with a literal, which the regex engine finds with a
+# fast scan; a combined alternation would be tried at every position of the text instead.
+_MD_BLOCK_STARTS = (
+    ("fence", re.compile(r"```+")),
+    ("fence", re.compile(r"~~~+")),
+    ("comment", re.compile(r"<!--")),
+    ("indented", re.compile(r"\n[ \t]*\n(?= {4}|\t)")),
 )
+_MD_INLINE_STARTS = (("code", re.compile(r"`+")), ("comment", re.compile(r"<!--")))
+_INDENTED_BLOCK = re.compile(r"(?: {4}|\t)[^\n]*(?:\n(?:[ \t]*\n)*+(?: {4}|\t)[^\n]*)*+")
+_FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
+_COMMENT_PREFIX = re.compile(r"[ ]{0,3}")
 _LIST_OR_INDENTED = re.compile(r"[ \t]|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_MD_INLINE = re.compile(r"`+|<!--")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
 _HTML = re.compile(
-    r"<!--"
-    r"|<(?P<raw>pre|code|script|style|textarea)(?=[\s/>])"
+    r"<(?:!--"
+    r"|(?P<raw>pre|code|script|style|textarea)(?=[\s/>])"
     # Only tags with a "[" before the next "<" can hide a shortcode; the lookahead keeps the
     # Python-level work proportional to those, not to every tag of the page.
-    r"|<(?=[^<]*\[)/?[A-Za-z][\w:-]*[^>\"'<]*+(?:(?:\"[^\"<]*+\"|'[^'<]*+')[^>\"'<]*+)*+>",
+    r"|(?=[^<]*\[)/?[A-Za-z][\w:-]*[^>\"'<]*+(?:(?:\"[^\"<]*+\"|'[^'<]*+')[^>\"'<]*+)*+>)",
     re.IGNORECASE,
 )
 _P_OPEN = re.compile(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
@@ -103,35 +107,90 @@ def _is_list_continuation(text: str, start: int) -> bool:
     return _LIST_OR_INDENTED.match(line) is not None
 
 
-def _fence_end(text: str, match: re.Match[str]) -> int | None:
-    """Return where the fence opened by ``match`` ends, or ``None`` if it is no fence."""
-    chars = match.group("chars")
-    if chars[0] == "`" and "`" in match.group("info"):
+class _Starts:
+    """The next start of any of several constructs, each searched again only once passed."""
+
+    def __init__(self, text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
+        self._text = text
+        self._kinds = kinds
+        self._next: list[re.Match[str] | None] = [None] * len(kinds)
+        self._done = [False] * len(kinds)
+
+    def find(self, pos: int) -> tuple[str, re.Match[str]] | None:
+        """Return the kind and match of the construct starting first at or after ``pos``."""
+        best: tuple[str, re.Match[str]] | None = None
+        for index, (kind, pattern) in enumerate(self._kinds):
+            match = self._next[index]
+            if (match is None or match.start() < pos) and not self._done[index]:
+                match = self._next[index] = pattern.search(self._text, pos)
+                self._done[index] = match is None
+            if (
+                match is not None
+                and match.start() >= pos
+                and (best is None or match.start() < best[1].start())
+            ):
+                best = kind, match
+        return best
+
+
+def _line_prefix_is(text: str, start: int, prefix: re.Pattern[str]) -> bool:
+    """Return whether the text between the line start and ``start`` matches ``prefix``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return prefix.fullmatch(text, line_start, start) is not None
+
+
+def _comment_end(text: str, start: int) -> int:
+    """Return the end of the comment opened at ``start``; an unclosed one runs to the end."""
+    return _to(text.find("-->", start + 4), len(text) - 3) + 3
+
+
+def _fence(text: str, match: re.Match[str]) -> Span | None:
+    """Return the span of the fence opened by ``match``, or ``None`` if it is no fence."""
+    chars = match.group()
+    line_end = _to(text.find("\n", match.end()), len(text))
+    if chars[0] == "`" and "`" in text[match.end() : line_end]:
         return None
-    closer = _fence_closer(chars).search(text, match.end() + 1)
-    return closer.end() if closer else len(text)
+    if not _line_prefix_is(text, match.start(), _FENCE_PREFIX):
+        return None
+    closer = _fence_closer(chars).search(text, line_end)
+    return text.rfind("\n", 0, match.start()) + 1, closer.end() if closer else len(text)
+
+
+def _indented(text: str, start: int) -> Span | None:
+    """Return the indented code block starting at ``start`` unless it continues a list."""
+    if _is_list_continuation(text, start):
+        return None
+    block = _INDENTED_BLOCK.match(text, start)
+    return block.span() if block else None
+
+
+def _block_at(text: str, kind: str, match: re.Match[str]) -> Span | None:
+    """Return the masked block that ``match`` starts, or ``None`` if it starts none."""
+    if kind == "fence":
+        return _fence(text, match)
+    if kind == "comment":
+        if not _line_prefix_is(text, match.start(), _COMMENT_PREFIX):
+            return None  # An inline comment: the inline pass masks it.
+        return match.start(), _comment_end(text, match.start())
+    return _indented(text, match.end())
 
 
 def _markdown_blocks(text: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
-    while (match := _MD_BLOCK.search(text, pos)) is not None:
-        if match.group("fence") is not None:
-            end = _fence_end(text, match)
-            if end is None:
-                pos = match.end()
-                continue
-            spans.append((match.start(), end))
-        elif match.group("comment") is not None:
-            end = _to(text.find("-->", match.end()), len(text) - 3) + 3
-            spans.append((match.start(), end))
-        elif _is_list_continuation(text, match.start("code")):
-            pos = match.start("code") + 1
+    first = _indented(text, 0)
+    if first is not None:
+        spans.append(first)
+        pos = first[1]
+    starts = _Starts(text, _MD_BLOCK_STARTS)
+    while (found := starts.find(pos)) is not None:
+        kind, match = found
+        block = _block_at(text, kind, match)
+        if block is None:
+            pos = match.end()
             continue
-        else:
-            end = match.end("code")
-            spans.append((match.start("code"), end))
-        pos = max(end, match.start() + 1)
+        spans.append(block)
+        pos = block[1]
     return spans
 
 
@@ -167,20 +226,22 @@ def _code_span_end(text: str, start: int, ticks: int, limit: int, dead: dict[int
 def _markdown_inline(text: str, blocks: list[Span]) -> list[Span]:
     spans: list[Span] = []
     paragraphs = _ParagraphEnds(text)
+    starts = _Starts(text, _MD_INLINE_STARTS)
     dead: dict[int, int] = {}
     block = 0
     pos = 0
-    while (match := _MD_INLINE.search(text, pos)) is not None:
+    while (found := starts.find(pos)) is not None:
+        kind, match = found
         start = match.start()
         while block < len(blocks) and blocks[block][1] <= start:
             block += 1
         if block < len(blocks) and blocks[block][0] <= start:
             pos = blocks[block][1]
             continue
-        next_block = blocks[block][0] if block < len(blocks) else len(text)
-        if match.group() == "<!--":
-            end = _to(text.find("-->", match.end()), len(text) - 3) + 3
+        if kind == "comment":
+            end = _comment_end(text, start)
         else:
+            next_block = blocks[block][0] if block < len(blocks) else len(text)
             limit = min(paragraphs.after(start), next_block)
             end = _code_span_end(text, start, len(match.group()), limit, dead)
         if end < 0:
@@ -204,7 +265,7 @@ def html_regions(text: str) -> Regions:
     while (match := _HTML.search(text, pos)) is not None:
         raw = match.group("raw")
         if match.group() == "<!--":
-            end = _to(text.find("-->", match.end()), len(text) - 3) + 3
+            end = _comment_end(text, match.start())
         elif raw is not None:
             closer = _raw_closer(raw.lower()).search(text, match.end())
             end = closer.end() if closer else len(text)

@@ -2,10 +2,13 @@
 
 One compiled regex per tag set finds every ``[tag …]`` opener and ``[/tag]`` closer in a single
 ``finditer`` pass. An opener's attribute text stops at the first ``]``, ``/]`` or ``[``, so an
-unterminated opener costs only the distance to the next bracket. Pairing is a single forward pass
-that remembers, per tag, the last opener still waiting for a closer: a closer pairs with it, a
-new opener of the same tag makes it self-contained. Lines and columns are computed only for what
-is kept, incrementally in offset order.
+unterminated opener costs only the distance to the next bracket. Pairing is part of the same
+forward pass: per tag it remembers the last opener still waiting for a closer; a closer pairs
+with it, a new opener of the same tag leaves it self-contained. Lines and columns are counted
+incrementally (``str.count`` between consecutive offsets), only for what is kept.
+
+The loop bodies are written flat, with locals instead of helper calls, because they run once
+per match and the scanner is benchmarked against a bare ``re.finditer``.
 """
 
 from __future__ import annotations
@@ -13,16 +16,27 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import get_args
 
 from asa2render.shortcodes.attributes import parse_attributes
-from asa2render.shortcodes.model import Diagnostic, Mode, ScanResult, Severity, Shortcode
+from asa2render.shortcodes.model import (
+    Diagnostic,
+    Mode,
+    ScanResult,
+    Severity,
+    Shortcode,
+    new_shortcode,
+)
 from asa2render.shortcodes.positions import Locator
 from asa2render.shortcodes.regions import FINDERS, Regions, paragraph_span
 
 _MODES = frozenset(get_args(Mode))
+_CLOSER, _TAG, _ATTRS, _SLASH = 1, 2, 3, 4  # group numbers in the event regex
+
+# An opener record: [match, closing match or None].
+_Record = list[re.Match[str] | None]
+_Problem = tuple[int, str, str, Severity]
 
 
 @lru_cache(maxsize=64)
@@ -30,45 +44,10 @@ def _event_regex(tags: tuple[str, ...]) -> re.Pattern[str]:
     """Return the opener/closer regex for a tag set (cached: documents reuse one set)."""
     names = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
     return re.compile(
-        rf"\[(?:/(?P<closer>{names})\]"
-        rf"|(?P<tag>{names})(?![\w-])"
-        r"(?P<attrs>[^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(?P<slash>/)?\]?)"
+        rf"\[(?:/({names})\]"
+        rf"|({names})(?![\w-])"
+        r"([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(/)?\]?)"
     )
-
-
-@dataclass(slots=True)
-class _Opener:
-    tag: str
-    start: int
-    end: int
-    attrs_start: int
-    attrs: str
-    self_closing: bool
-    closer_start: int = -1
-    closer_end: int = -1
-
-
-@dataclass(slots=True)
-class _Closer:
-    tag: str
-    start: int
-    end: int
-    paired: bool = False
-
-
-@dataclass(slots=True)
-class _Problem:
-    offset: int
-    code: str
-    message: str
-    severity: Severity
-
-
-@dataclass(slots=True)
-class _Events:
-    openers: list[_Opener]
-    closers: list[_Closer]
-    unterminated: list[re.Match[str]]
 
 
 def _tag_key(tags: Iterable[str]) -> tuple[str, ...]:
@@ -77,146 +56,147 @@ def _tag_key(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({tag for tag in tags if tag}))
 
 
+class _Events:
+    """Openers (with their closers), all closers and unterminated openers, in offset order."""
+
+    __slots__ = ("closers", "openers", "unterminated")
+
+    def __init__(self) -> None:
+        self.openers: list[_Record] = []
+        self.closers: list[re.Match[str]] = []
+        self.unterminated: list[re.Match[str]] = []
+
+
 def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Events:
     """Run the one regex pass and pair closers with openers (see the module docstring)."""
-    events = _Events([], [], [])
-    waiting: dict[str, _Opener] = {}
+    events = _Events()
+    openers, closers, unterminated = events.openers, events.closers, events.unterminated
+    waiting: dict[str, _Record] = {}
     for match in regex.finditer(text):
-        start, end = match.span()
-        if regions and regions.touches(start, end):
+        if regions is not None and regions.touches(*match.span()):
             continue
-        tag = match.group("closer")
-        if tag is not None:
-            _close(events, waiting, _Closer(tag, start, end))
-        elif text[end - 1] != "]":
-            events.unterminated.append(match)
+        kind = match.lastindex
+        if kind == _CLOSER:
+            closers.append(match)
+            record = waiting.pop(match.group(_CLOSER), None)
+            if record is not None:
+                record[1] = match
+        elif text[match.end() - 1] != "]":
+            unterminated.append(match)
         else:
-            opener = _Opener(
-                match.group("tag"),
-                start,
-                end,
-                match.start("attrs"),
-                match.group("attrs"),
-                match.group("slash") is not None,
-            )
-            events.openers.append(opener)
-            if not opener.self_closing:
-                waiting[opener.tag] = opener
+            record = [match, None]
+            openers.append(record)
+            if kind != _SLASH:
+                waiting[match.group(_TAG)] = record
     return events
 
 
-def _close(events: _Events, waiting: dict[str, _Opener], closer: _Closer) -> None:
-    events.closers.append(closer)
-    opener = waiting.pop(closer.tag, None)
-    if opener is not None:
-        opener.closer_start, opener.closer_end = closer.start, closer.end
-        closer.paired = True
-
-
-def _escape_span(text: str, opener: _Opener) -> tuple[int, int] | None:
-    """Return the span of ``[[tag …]]`` or ``[[tag]…[/tag]]`` around ``opener``, if escaped."""
-    if opener.start == 0 or text[opener.start - 1] != "[":
-        return None
-    if opener.closer_end >= 0 and text.startswith("]", opener.closer_end):
-        return opener.start - 1, opener.closer_end + 1
-    if text.startswith("]", opener.end):
-        return opener.start - 1, opener.end + 1
-    return None
-
-
 class _Builder:
-    """Turns paired events into top-level shortcodes and located diagnostics."""
+    """Turns paired events into top-level shortcodes, in one ascending pass."""
 
     def __init__(self, text: str, mode: Mode) -> None:
-        self._text = text
-        self._mode = mode
-        self._locate = Locator(text)
+        self.text = text
+        self.html = mode == "html"
         self.shortcodes: list[Shortcode] = []
         self.problems: list[_Problem] = []
         self.kept: list[tuple[int, int]] = []
 
-    def add(self, opener: _Opener) -> None:
-        """Keep ``opener`` as a shortcode unless it lies inside the previous kept one."""
-        escape = _escape_span(self._text, opener)
-        if escape is None and opener.closer_end >= 0:
-            span = opener.start, opener.closer_end
-        else:
-            span = escape or (opener.start, opener.end)
-        if self.kept and span[0] < self.kept[-1][1]:
-            return
-        if escape is not None and opener.closer_end > escape[1]:
-            # "[[tag]]…[/tag]": the escape wins and the closer is left as text.
-            opener.closer_start = opener.closer_end = -1
-        self.kept.append(span)
-        self.shortcodes.append(self._shortcode(opener, span, escaped=escape is not None))
+    def build(self, openers: list[_Record]) -> None:
+        """Keep every opener that does not start inside the previous kept span."""
+        text, kept, shortcodes = self.text, self.kept, self.shortcodes
+        last_end = line_start = located = 0
+        line = 1
+        for opener, closer in openers:
+            assert opener is not None
+            start, end = opener.span()
+            escaped = start > 0 and text[start - 1] == "["
+            if escaped:
+                if closer is not None and text.startswith("]", closer.end()):
+                    span_start, span_end = start - 1, closer.end() + 1
+                elif text.startswith("]", end):
+                    # "[[tag]]" wins over a later closer, which is then left as text.
+                    span_start, span_end, closer = start - 1, end + 1, None
+                else:
+                    escaped = False
+            if not escaped:
+                span_start, span_end = start, closer.end() if closer is not None else end
+            if span_start < last_end:
+                continue
+            last_end = span_end
+            kept.append((span_start, span_end))
+            newlines = text.count("\n", located, span_start)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", located, span_start) + 1
+            located = span_start
+            shortcodes.append(
+                self._shortcode(opener, closer, span_start, span_end, line, located - line_start)
+            )
 
-    def _shortcode(self, opener: _Opener, span: tuple[int, int], *, escaped: bool) -> Shortcode:
-        parsed = parse_attributes(opener.attrs)
-        if not escaped:
-            for problem in parsed.problems:
-                offset = opener.attrs_start + problem.offset
-                self.problems.append(_Problem(offset, problem.code, problem.message, "error"))
-        enclosing = opener.closer_start >= 0
-        outer = span
-        if self._mode == "html" and not escaped:
-            outer = paragraph_span(self._text, *span)
-        line, column = self._locate(span[0])
-        return Shortcode(
-            tag=opener.tag,
-            attrs=dict(parsed.named),
-            args=parsed.positional,
-            content=self._text[opener.end : opener.closer_start] if enclosing else None,
-            start=span[0],
-            end=span[1],
-            line=line,
-            column=column,
-            escaped=escaped,
-            self_closing=opener.self_closing,
-            outer_start=outer[0],
-            outer_end=outer[1],
+    def _shortcode(
+        self,
+        opener: re.Match[str],
+        closer: re.Match[str] | None,
+        start: int,
+        end: int,
+        line: int,
+        column0: int,
+    ) -> Shortcode:
+        escaped = start != opener.start()
+        parsed = parse_attributes(opener.group(_ATTRS))
+        if parsed.problems and not escaped:
+            base = opener.start(_ATTRS)
+            self.problems.extend(
+                (base + problem.offset, problem.code, problem.message, "error") for problem in parsed.problems
+            )
+        outer_start, outer_end = start, end
+        if self.html and not escaped:
+            outer_start, outer_end = paragraph_span(self.text, start, end)
+        return new_shortcode(
+            opener.group(_TAG),
+            dict(parsed.named),
+            parsed.positional,
+            self.text[opener.end() : closer.start()] if closer is not None else None,
+            start,
+            end,
+            line,
+            column0 + 1,
+            escaped,
+            opener.lastindex == _SLASH,
+            outer_start,
+            outer_end,
         )
 
     def outside(self, offset: int) -> bool:
         """Return whether ``offset`` lies outside every kept span (``kept`` is sorted)."""
-        index = bisect_right(self.kept, (offset, len(self._text) + 1)) - 1
+        index = bisect_right(self.kept, (offset, len(self.text) + 1)) - 1
         return index < 0 or self.kept[index][1] <= offset
 
 
 def _stray_problems(builder: _Builder, events: _Events) -> None:
     for closer in events.closers:
-        if not builder.outside(closer.start):
-            continue
-        builder.problems.append(
-            _Problem(
-                closer.start,
-                "stray-closer",
-                f"stray closer [/{closer.tag}] has no opening [{closer.tag}] before it; "
-                "it is left as text: remove it or add the opener",
-                "warning",
+        if builder.outside(closer.start()):
+            tag = closer.group(_CLOSER)
+            message = (
+                f"stray closer [/{tag}] has no opening [{tag}] before it; "
+                "it is left as text: remove it or add the opener"
             )
-        )
-    for match in events.unterminated:
-        if builder.outside(match.start()):
-            tag = match.group("tag")
-            builder.problems.append(
-                _Problem(
-                    match.start(),
-                    "unterminated-opener",
-                    f"shortcode [{tag} has no closing ] before the next [ or the end; "
-                    "it is left as text: add the ]",
-                    "error",
-                )
+            builder.problems.append((closer.start(), "stray-closer", message, "warning"))
+    for opener in events.unterminated:
+        if builder.outside(opener.start()):
+            message = (
+                f"shortcode [{opener.group(_TAG)} has no closing ] before the next [ "
+                "or the end; it is left as text: add the ]"
             )
+            builder.problems.append((opener.start(), "unterminated-opener", message, "error"))
 
 
 def _diagnostics(text: str, problems: list[_Problem]) -> list[Diagnostic]:
     locate = Locator(text)
     diagnostics = []
-    for problem in sorted(problems, key=lambda p: p.offset):
-        line, column = locate(problem.offset)
-        diagnostics.append(
-            Diagnostic(problem.code, problem.message, line, column, problem.severity, problem.offset)
-        )
+    for offset, code, message, severity in sorted(problems, key=lambda p: p[0]):
+        line, column = locate(offset)
+        diagnostics.append(Diagnostic(code, message, line, column, severity, offset))
     return diagnostics
 
 
@@ -234,13 +214,13 @@ def scan(
         tags: Tag names to recognise (case-sensitive); others are left alone.
         mode: ``"text"`` scans everything; ``"markdown"`` and ``"html"`` skip code, comments
             and (HTML) tag insides, see :mod:`asa2render.shortcodes.regions`.
-        path: The document's path; accepted for symmetry with ``expand`` and reserved for
-            diagnostics that want it (locations are built with ``Diagnostic.location(path)``).
+        path: The document's path. Diagnostics carry line and column only; pass the same path
+            to ``Diagnostic.location``/``format`` (``expand`` does) to name the file.
 
     Returns:
         Shortcodes sorted by offset with non-overlapping spans, and diagnostics sorted by offset.
     """
-    del path  # Diagnostics carry line and column; the caller adds the path when formatting.
+    del path  # Accepted so callers can pass one keyword set to scan and expand.
     if mode not in _MODES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {sorted(_MODES)}")
     key = _tag_key(tags)
@@ -251,8 +231,7 @@ def scan(
     regions = finder(text) if finder is not None and regex.search(text) else None
     events = _collect(text, regex, regions)
     builder = _Builder(text, mode)
-    for opener in events.openers:
-        builder.add(opener)
+    builder.build(events.openers)
     _stray_problems(builder, events)
     return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
 
