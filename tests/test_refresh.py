@@ -1,0 +1,50 @@
+"""refresh: oldest first, within a limit, reporting what changed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from conftest import FakeFetcher, make_product
+
+from asa2render.cache import ProductCache
+from asa2render.config import Config
+from asa2render.engine import Engine
+from asa2render.models import Availability, Failure, Money, ProductKey
+from asa2render.refresh import refresh_products
+
+NOW = datetime.now(UTC)
+OLD = ProductKey("de", "B0TEST0001")
+NEWER = ProductKey("de", "B0TEST0002")
+GONE = ProductKey("de", "B0TEST0003")
+
+
+def test_refresh_reports_changes_oldest_first(config: Config) -> None:
+    cache = ProductCache.in_memory()
+    cache.put_product(make_product(OLD.asin, fetched_at=NOW - timedelta(hours=3)), NOW)
+    cache.put_product(make_product(NEWER.asin, fetched_at=NOW - timedelta(hours=1)), NOW)
+    cache.put_product(make_product(GONE.asin, fetched_at=NOW - timedelta(hours=2)), NOW)
+    cheaper = make_product(
+        OLD.asin,
+        price=Money(amount=Decimal("9.99"), currency="EUR", display="9,99 €"),
+        availability=Availability(type="OUT_OF_STOCK"),
+        fetched_at=NOW,
+    )
+    fetcher = FakeFetcher({OLD: cheaper, GONE: Failure(kind="not_found", message="gone", permanent=True)})
+    with Engine(config, cache=cache, fetcher_factory=lambda: fetcher) as engine:
+        report = refresh_products(engine, [NEWER, OLD, GONE], limit=2)
+        assert fetcher.batches == [[OLD, GONE]]  # oldest two, one batch
+        assert "de:B0TEST0001: price 19,99 € → 9,99 €" in report.changes
+        assert "de:B0TEST0001: availability UNKNOWN → OUT_OF_STOCK" in report.changes
+        assert any(line.startswith("de:B0TEST0003: gone") for line in report.changes)
+        assert engine.cache.get_products([GONE]) == {}
+        assert engine.cache.get_products([OLD])[OLD].price.amount == Decimal("9.99")  # type: ignore[union-attr]
+
+
+def test_max_age_skips_recent_products(config: Config) -> None:
+    cache = ProductCache.in_memory()
+    cache.put_product(make_product(OLD.asin, fetched_at=NOW - timedelta(minutes=5)), NOW)
+    fetcher = FakeFetcher()
+    with Engine(config, cache=cache, fetcher_factory=lambda: fetcher) as engine:
+        report = refresh_products(engine, [OLD], max_age=3600)
+    assert fetcher.batches == [] and report.refreshed == 0
