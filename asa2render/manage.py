@@ -703,7 +703,7 @@ CheckStatus = Literal[
 ]
 TEST_ASIN = "B08N5WRWNW"  # any valid ASIN will do: "not found" still proves the token and the access
 _INELIGIBLE_ADVICE = (
-    "AssociateNotEligible: this Associates account may not use the Creators API yet; it needs "
+    "ineligible (AssociateNotEligible): this Associates account may not use the Creators API yet; it needs "
     "10 qualified sales in the trailing 30 days. Until then keep the marketplace disabled "
     "(PA API 5.0 serves it)"
 )
@@ -774,13 +774,13 @@ def _failed_check(country: str, api: str, what: str, asin: str, kind: str, messa
     if kind == "forbidden" and "AssociateNotEligible" in message:
         return MarketplaceCheck(country, api, "ineligible", _INELIGIBLE_ADVICE)
     if kind == "forbidden":
-        return MarketplaceCheck(country, api, "access denied", message)
+        return MarketplaceCheck(country, api, "access denied", f"access denied: {message}")
     if kind == "throttled":
         detail = f"throttled after retries ({message}); try later or lower [api] requests_per_second"
         return MarketplaceCheck(country, api, "throttled", detail)
     if kind == "network":
-        return MarketplaceCheck(country, api, "network", f"unreachable: {message}")
-    return MarketplaceCheck(country, api, "failed", message)
+        return MarketplaceCheck(country, api, "network", f"network: unreachable ({message})")
+    return MarketplaceCheck(country, api, "failed", f"failed: {message}")
 
 
 @marketplaces.command("test")
@@ -798,7 +798,7 @@ def test_command(countries: tuple[str, ...], sandbox: str | None, asin: str) -> 
     checks = [check_marketplace(config, code, sandbox=sandbox, asin=asin) for code in codes]
     for check in checks:
         mark = "FAIL" if check.failed else ("skip" if check.status == "skipped" else "ok")
-        click.echo(redact(f"{mark:4}  {check.country}  {check.api}: {check.status} — {check.detail}"))
+        click.echo(redact(f"{mark:4}  {check.country}  {check.api}: {check.detail}"))
     failures = [check.country for check in checks if check.failed]
     if failures:
         click.echo(f"{len(failures)} of {len(checks)} marketplace(s) failed: {', '.join(failures)}", err=True)
