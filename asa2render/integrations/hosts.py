@@ -1,0 +1,75 @@
+"""What every integration shares: importing its host lazily, opening an engine, checking requests.
+
+Each integration module imports its host package (mkdocs, pelican, markdown) through
+:func:`require`, so a missing host becomes :class:`~asa2render.errors.IntegrationMissingError`
+naming the ``pip install`` line, and ``import asa2render`` never imports a host.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+from ..config import Config, load_config
+from ..engine import Engine
+from ..errors import IntegrationMissingError, StrictModeError
+from ..requests import Problem, ProductRequest
+
+ConfigSource = Config | str | Path | None
+
+
+def require(module: str, *, host: str, extra: str) -> ModuleType:
+    """Import a host package, or explain which extra installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise IntegrationMissingError(host, extra) from None
+
+
+def load(config: ConfigSource, *, base: Path | None = None) -> Config:
+    """A configuration object from an object, a path (relative to ``base``) or None (searched)."""
+    if isinstance(config, Config):
+        return config
+    if config is None:
+        return load_config(None)
+    path = Path(config).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return load_config(path)
+
+
+def open_engine(
+    config: ConfigSource,
+    *,
+    strict: bool | None = None,
+    sandbox: str | None = None,
+    base: Path | None = None,
+) -> Engine:
+    """An engine for an integration; ``sandbox`` is a URL, ``"auto"`` or None (``ASA2RENDER_SANDBOX``)."""
+    return Engine(load(config, base=base), strict=strict, sandbox=sandbox or None)
+
+
+def unavailable(engine: Engine, requests: Iterable[ProductRequest]) -> list[Problem]:
+    """Problems for products that resolved to a fallback, as :meth:`Engine.render` reports them."""
+    problems: list[Problem] = []
+    for request in requests:
+        for key in request.keys:
+            item = engine.resolved.get(key)
+            if item is not None and item.state == "fallback":
+                reason = item.failure.message if item.failure else "unavailable"
+                problems.append(Problem(request.location, "product-unavailable", f"{key}: {reason}", "error"))
+    return problems
+
+
+def check(engine: Engine, problems: Iterable[Problem]) -> None:
+    """In strict mode, fail on any error-level problem (before output is written)."""
+    if not engine.strict:
+        return
+    errors = [str(p) for p in problems if p.severity == "error"]
+    if errors:
+        raise StrictModeError(errors)
+
+
+__all__ = ["ConfigSource", "check", "load", "open_engine", "require", "unavailable"]
