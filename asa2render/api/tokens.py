@@ -141,8 +141,6 @@ def _still_valid(entry: Any, now: float) -> bool:
 class CreatorsAuth(httpx.Auth):
     """OAuth2 client credentials for the Creators API, with caching, early refresh and one 401 retry."""
 
-    requires_response_body = True
-
     def __init__(
         self, credential: Credential, token_url: str, store: TokenStore, clock: Clock, margin: float
     ) -> None:
@@ -165,6 +163,7 @@ class CreatorsAuth(httpx.Auth):
         self._authorize(request, token)
         response = yield request
         if response.status_code == 401:
+            response.read()  # overriding sync_auth_flow means reading bodies ourselves
             # Revoked or expired early: one fresh token, one more try (protocol.md §2.4).
             with self._lock:
                 if self._token is token:
@@ -191,6 +190,7 @@ class CreatorsAuth(httpx.Auth):
         self, api_request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, StoredToken]:
         response = yield self._token_request(api_request.extensions.get("timeout"))
+        response.read()
         context = Context(api=f"Creators API {self._credential.version} token", marketplace="")
         if response.status_code != 200:
             raise self._token_error(response, context)
