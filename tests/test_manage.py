@@ -8,7 +8,7 @@ import logging
 import os
 import socket
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -676,3 +676,50 @@ def test_test_command_needs_marketplaces(tmp_path: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(cli, ["marketplaces", "test"])
     assert result.exit_code == 2
     assert "no marketplaces configured" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    from asa2render.sandbox import Sandbox, SandboxOptions
+
+    with Sandbox(SandboxOptions(port=0, ineligible=("us",))) as sandbox:
+        yield sandbox.url
+
+
+def test_test_command_against_the_sandbox(
+    config_path: Path, run: Run, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEMO_SECRET", "demo-secret")
+    monkeypatch.setenv("PAAPI_ACCESS_KEY", "DEMOACCESSKEY")
+    monkeypatch.setenv("PAAPI_SECRET_KEY", "demo-paapi-secret")
+    config_path.write_text("[api]\nmax_retries = 0\n" + BEFORE_MIGRATION, encoding="utf-8")
+    for args in (
+        ("add", "de", "--type", "cognito", "--id", "demo-cognito-eu", "--secret-env", "DEMO_SECRET"),
+        ("add", "us", "--type", "lwa", "--id", "demo-lwa-na", "--secret-stdin"),
+        ("add", "fr", "--type", "cognito", "--id", "wrong-credential", "--secret-stdin"),
+        ("add", "uk", "--disable"),
+    ):
+        tag = "mytag-20" if args[1] == "us" else "mytag-21"
+        assert (
+            run(*args, "--partner-tag", tag, input="demo-secret\n", secrets=("demo-secret",)).exit_code == 0
+        )
+
+    passing = run("test", "de", "uk", "--sandbox", sandbox_url, secrets=("demo-secret", "demo-paapi-secret"))
+    assert passing.exit_code == 0, passing.output
+    assert "ok    de  Creators API 2.2: token OK, fetched" in passing.stdout
+    assert "ok    uk  PA API 5.0: signed request OK, fetched" in passing.stdout
+
+    everything = run("test", "--sandbox", sandbox_url, secrets=("demo-secret", "demo-paapi-secret"))
+    assert everything.exit_code == 1
+    lines = everything.stdout.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["ok", "de"],
+        ["FAIL", "us"],
+        ["FAIL", "fr"],
+        ["ok", "uk"],
+    ]
+    assert "ineligible (AssociateNotEligible)" in lines[1]
+    assert "10 qualified sales in the trailing 30 days" in lines[1]
+    assert "invalid client" in lines[2]
+    assert "2 of 4 marketplace(s) failed: us, fr" in everything.stderr
+    assert "wrong-credential" not in everything.output
