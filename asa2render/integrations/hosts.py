@@ -7,13 +7,14 @@ naming the ``pip install`` line, and ``import asa2render`` never imports a host.
 
 from __future__ import annotations
 
+import html
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 
 from ..config import Config, load_config
-from ..engine import Engine
+from ..engine import Document, Engine
 from ..errors import IntegrationMissingError, StrictModeError
 from ..requests import Problem, ProductRequest
 
@@ -63,6 +64,28 @@ def unavailable(engine: Engine, requests: Iterable[ProductRequest]) -> list[Prob
     return problems
 
 
+def splice(engine: Engine, doc: Document, store: Callable[[str], str]) -> str:
+    """The document's text with each shortcode replaced by ``store(markup)`` (e.g. a stash placeholder).
+
+    Boxes are rendered by the engine; escaped shortcodes become their literal text, HTML-escaped. In
+    strict mode, :class:`StrictModeError` is raised before anything is replaced.
+    """
+    engine.fetch(doc.keys)
+    problems = unavailable(engine, doc.requests)
+    engine.problems.extend(problems)
+    check(engine, [*doc.problems, *problems])
+    text = doc.text
+    edits = [(r.shortcode, engine.render_request(r)) for r in doc.requests]
+    edits += [(sc, html.escape(text[sc.start + 1 : sc.end - 1], quote=False)) for sc in doc.escapes]
+    pieces: list[str] = []
+    position = 0
+    for shortcode, markup in sorted(edits, key=lambda edit: edit[0].start):
+        pieces += [text[position : shortcode.start], store(markup)]
+        position = shortcode.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def check(engine: Engine, problems: Iterable[Problem]) -> None:
     """In strict mode, fail on any error-level problem (before output is written)."""
     if not engine.strict:
@@ -72,4 +95,4 @@ def check(engine: Engine, problems: Iterable[Problem]) -> None:
         raise StrictModeError(errors)
 
 
-__all__ = ["ConfigSource", "check", "load", "open_engine", "require", "unavailable"]
+__all__ = ["ConfigSource", "check", "load", "open_engine", "require", "splice", "unavailable"]

@@ -23,13 +23,12 @@ consecutive ``markdown.markdown`` calls reuse fetched products; pass ``engine=``
 from __future__ import annotations
 
 import atexit
-import html
 from pathlib import Path
 from typing import Any
 
 from ..engine import Engine
 from ..errors import IntegrationMissingError
-from .hosts import check, open_engine, unavailable
+from .hosts import open_engine, splice
 
 try:
     from markdown import Markdown
@@ -82,19 +81,7 @@ class ShortcodePreprocessor(Preprocessor):
         engine = self.extension.engine
         path = self.extension.getConfig("path") or None
         doc = engine.prepare(text, mode="markdown", path=path, page_country=self._page_country())
-        engine.fetch(doc.keys)
-        problems = [*doc.problems, *unavailable(engine, doc.requests)]
-        engine.problems.extend(problems[len(doc.problems) :])
-        check(engine, problems)
-        edits = [(r.shortcode, engine.render_request(r)) for r in doc.requests]
-        edits += [(sc, html.escape(text[sc.start + 1 : sc.end - 1], quote=False)) for sc in doc.escapes]
-        pieces: list[str] = []
-        position = 0
-        for shortcode, markup in sorted(edits, key=lambda edit: edit[0].start):
-            pieces += [text[position : shortcode.start], self.md.htmlStash.store(markup)]
-            position = shortcode.end
-        pieces.append(text[position:])
-        return "".join(pieces).split("\n")
+        return splice(engine, doc, self.md.htmlStash.store).split("\n")
 
     def _page_country(self) -> str | None:
         meta: dict[str, list[str]] = getattr(self.md, "Meta", {}) or {}
