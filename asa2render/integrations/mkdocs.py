@@ -1,0 +1,223 @@
+"""MkDocs plugin ``asa2render``: product boxes from shortcodes in every page.
+
+``mkdocs.yml``::
+
+    plugins:
+      - search
+      - asa2render:
+          config: asa2render.toml   # relative to mkdocs.yml; empty: searched from the current directory
+          strict: true              # default: [site] strict; failures raise PluginError at page:line:column
+          sandbox: auto             # or a sandbox URL; default: the ASA2RENDER_SANDBOX environment variable
+          country: de               # the site's default store (a page's ``asa2_country`` meta wins)
+
+How a build goes:
+
+- ``on_config`` opens the engine (kept for the whole ``mkdocs serve`` session: products resolved once
+  are not fetched again on reload, and the disk cache keeps them between sessions), adds
+  ``assets/asa2render.css`` to ``extra_css`` and a small Python-Markdown extension (see below);
+- ``on_files`` reads the Markdown source of *every* page, prepares them all and fetches once — one
+  batched request per marketplace for the whole site — and adds the product stylesheet as a file;
+- ``on_page_markdown`` renders the page's shortcodes (code untouched, exact ``page:line:column`` in
+  messages) and leaves one marker per box; the extension's preprocessor turns each marker into a
+  Python-Markdown ``htmlStash`` entry, so Markdown neither wraps a box in ``<p>`` nor rewrites it;
+- ``on_env`` adds the ``asa2`` and ``asa2_expand`` filters and the ``asa2_product`` global to the theme.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import Any, Literal
+
+from ..engine import Document, Engine, read_front_matter
+from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
+from ..render import stylesheet
+from .hosts import open_engine, splice
+from .jinja import install
+
+try:
+    import jinja2
+    from markdown import Markdown
+    from markdown.extensions import Extension
+    from markdown.preprocessors import Preprocessor
+    from mkdocs.config import base
+    from mkdocs.config import config_options as c
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import PluginError
+    from mkdocs.plugins import BasePlugin, get_plugin_logger
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+except ImportError:
+    raise IntegrationMissingError("mkdocs", "mkdocs") from None
+
+STYLESHEET = "assets/asa2render.css"
+log = get_plugin_logger(__name__)
+
+
+class Asa2PluginConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The plugin's options in ``mkdocs.yml``."""
+
+    config = c.Type(str, default="")
+    strict = c.Optional(c.Type(bool))
+    sandbox = c.Type(str, default="")
+    country = c.Optional(c.Type(str))
+
+
+class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
+    """See the module docstring."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.boxes = BoxMarkers()
+        self.sources: dict[str, str] = {}
+        self._session = False
+        self._settings: tuple[str, bool | None, str] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self._session = True  # keep the engine until on_shutdown (mkdocs serve rebuilds)
+
+    def on_shutdown(self) -> None:
+        self._close()
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self._session:
+            self._close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if not self._session:
+            self._close()
+
+    # -- build -------------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        base_dir = Path(config.config_file_path).parent if config.config_file_path else None
+        settings = (self.config.config, self.config.strict, self.config.sandbox)
+        if self.engine is None or settings != self._settings:
+            self._close()
+            try:
+                self.engine = open_engine(
+                    self.config.config or None,
+                    strict=self.config.strict,
+                    sandbox=self.config.sandbox or None,
+                    base=base_dir,
+                )
+            except Asa2Error as exc:
+                raise PluginError(f"asa2render: {exc}") from None
+            self._settings = settings
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        config.markdown_extensions.append(BoxStashExtension(self.boxes))  # type: ignore[arg-type]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        engine = self._engine()
+        self.boxes.clear()
+        self.sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+        documents = [self._prepare(text, uri) for uri, text in self.sources.items()]
+        before = engine.report.api_requests
+        engine.fetch_documents(documents)  # one batch (per marketplace) for the whole site
+        log.debug(
+            "prefetched %d product(s) with %d request(s)",
+            len(engine.resolved),
+            engine.report.api_requests - before,
+        )
+        if files.get_file_from_path(STYLESHEET) is None:
+            files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        uri = page.file.src_uri
+        padding = _front_matter_lines(self.sources.get(uri, ""), markdown)
+        country = _text(page.meta.get("asa2_country")) or self.config.country
+        doc = self._engine().prepare(
+            "\n" * padding + markdown, mode="markdown", path=uri, page_country=country
+        )
+        for problem in doc.problems:
+            if problem.severity == "warning" or not self._engine().strict:
+                log.warning("%s", problem)
+        try:
+            return splice(self._engine(), doc, self.boxes.add)[padding:]
+        except StrictModeError as exc:
+            raise PluginError(f"asa2render: {exc}") from None
+
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        install(env, self._engine())
+        return env
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _prepare(self, text: str, uri: str) -> Document:
+        front, _ = read_front_matter(text)
+        country = _text(front.get("asa2_country")) or self.config.country
+        return self._engine().prepare(text, mode="markdown", path=uri, page_country=country)
+
+    def _engine(self) -> Engine:
+        if self.engine is None:
+            raise PluginError("asa2render: the plugin was used before on_config")
+        return self.engine
+
+    def _close(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+
+
+class BoxMarkers:
+    """Box HTML waiting behind plain-text markers between ``on_page_markdown`` and Markdown."""
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(4)
+        self.pattern = re.compile(rf"asa2box{self.nonce}x(\d+)x")
+        self.markup: list[str] = []
+
+    def add(self, markup: str) -> str:
+        self.markup.append(markup)
+        return f"asa2box{self.nonce}x{len(self.markup) - 1}x"
+
+    def clear(self) -> None:
+        self.markup.clear()
+
+
+class BoxStashExtension(Extension):
+    """Moves marked boxes into ``htmlStash`` before any Markdown block or inline processing."""
+
+    def __init__(self, boxes: BoxMarkers, **kwargs: Any) -> None:
+        self.boxes = boxes
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's hook name
+        md.preprocessors.register(_BoxStash(md, self.boxes), "asa2render_boxes", 29)
+
+
+class _BoxStash(Preprocessor):
+    def __init__(self, md: Markdown, boxes: BoxMarkers) -> None:
+        super().__init__(md)
+        self.boxes = boxes
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "asa2box" not in text:
+            return lines
+        stash = self.md.htmlStash
+        replaced = self.boxes.pattern.sub(lambda m: stash.store(self.boxes.markup[int(m.group(1))]), text)
+        return replaced.split("\n")
+
+
+def _front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines MkDocs removed above the page's Markdown (its meta-data), for exact line numbers."""
+    found = source.rfind(markdown) if markdown.strip() else -1
+    return source[:found].count("\n") if found > 0 else 0
+
+
+def _text(value: object) -> str | None:
+    return str(value) if isinstance(value, str | int) and str(value) else None
+
+
+__all__ = ["STYLESHEET", "Asa2Plugin", "Asa2PluginConfig", "BoxMarkers", "BoxStashExtension"]
