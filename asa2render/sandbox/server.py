@@ -73,6 +73,7 @@ def route(request: Incoming, services: Services) -> Reply:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as clients' connection pools expect
+    disable_nagle_algorithm = True  # headers and body go out in separate writes; avoid delayed-ACK stalls
     server_version = "asa2render-sandbox"
     server: _Server
 
@@ -167,7 +168,9 @@ class Sandbox:
                 server.socket, server_side=True, do_handshake_on_connect=False
             )
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="asa2render-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="asa2render-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
