@@ -462,6 +462,15 @@ def _store_secret(document: ConfigDocument, country: str, choice: _SecretChoice)
     document.set_secret(country, secret)
 
 
+def _known_type(value: object) -> CredentialType | None:
+    """A credential type already in the file (an unknown one is left for the loader to report)."""
+    if value == "cognito":
+        return "cognito"
+    if value == "lwa":
+        return "lwa"
+    return None
+
+
 def _has_secret(document: ConfigDocument, country: str) -> bool:
     entry = document.marketplace(country)
     return bool((entry is not None and entry.get("credential_secret")) or document.stored_secret(country))
@@ -590,10 +599,10 @@ def edit(
         (credential_type, credential_id, choice.given, partner_tag, enabled is not None, make_default)
     ):
         raise Refused("nothing to change; see `asa2render marketplaces edit --help`")
-    new_type = credential_type or entry.get("credential_type")
+    new_type = credential_type or _known_type(entry.get("credential_type"))
     new_id = credential_id or entry.get("credential_id")
     if new_type and new_id:
-        _check_credential_id(store, str(new_type), str(new_id))  # type: ignore[arg-type]
+        _check_credential_id(store, new_type, str(new_id))
     elif credential_type or credential_id or choice.given:
         raise Refused("Creators API credentials need both --type cognito|lwa and --id")
     if partner_tag is not None:
