@@ -13,6 +13,7 @@ per match and the scanner is benchmarked against a bare ``re.finditer``.
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -32,7 +33,8 @@ from asa2render.shortcodes.positions import Locator
 from asa2render.shortcodes.regions import FINDERS, Regions, paragraph_span
 
 _MODES = frozenset(get_args(Mode))
-_CLOSER, _TAG, _ATTRS, _SLASH = 1, 2, 3, 4  # group numbers in the event regex
+# Group numbers in the event regex; ``lastindex`` tells the kinds apart without group lookups.
+_CLOSER, _TAG, _ATTRS, _SLASH, _BRACKET = 1, 2, 3, 4, 5
 
 # An opener record: [match, closing match or None].
 _Record = list[re.Match[str] | None]
@@ -46,7 +48,7 @@ def _event_regex(tags: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         rf"\[(?:/({names})\]"
         rf"|({names})(?![\w-])"
-        r"([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(/)?\]?)"
+        r"([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(?:(/)?(\]))?)"
     )
 
 
@@ -72,22 +74,23 @@ def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Eve
     events = _Events()
     openers, closers, unterminated = events.openers, events.closers, events.unterminated
     waiting: dict[str, _Record] = {}
+    touches = regions.touches if regions else None
     for match in regex.finditer(text):
-        if regions is not None and regions.touches(*match.span()):
+        if touches is not None and touches(*match.span()):
             continue
         kind = match.lastindex
-        if kind == _CLOSER:
-            closers.append(match)
-            record = waiting.pop(match.group(_CLOSER), None)
-            if record is not None:
-                record[1] = match
-        elif text[match.end() - 1] != "]":
-            unterminated.append(match)
-        else:
+        if kind == _BRACKET:
             record = [match, None]
             openers.append(record)
-            if kind != _SLASH:
+            if match.group(_SLASH) is None:
                 waiting[match.group(_TAG)] = record
+        elif kind == _CLOSER:
+            closers.append(match)
+            pending = waiting.pop(match.group(_CLOSER), None)
+            if pending is not None:
+                pending[1] = match
+        else:
+            unterminated.append(match)
     return events
 
 
@@ -162,7 +165,7 @@ class _Builder:
             line,
             column0 + 1,
             escaped,
-            opener.lastindex == _SLASH,
+            opener.group(_SLASH) is not None,
             outer_start,
             outer_end,
         )
@@ -228,12 +231,20 @@ def scan(
         return ScanResult()
     finder = FINDERS[mode]
     regex = _event_regex(key)
-    regions = finder(text) if finder is not None and regex.search(text) else None
-    events = _collect(text, regex, regions)
-    builder = _Builder(text, mode)
-    builder.build(events.openers)
-    _stray_problems(builder, events)
-    return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
+    # Every object made here is acyclic; pausing the cyclic collector spares it from
+    # re-traversing the growing result lists, which made large documents superlinear.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        regions = finder(text) if finder is not None and regex.search(text) else None
+        events = _collect(text, regex, regions)
+        builder = _Builder(text, mode)
+        builder.build(events.openers)
+        _stray_problems(builder, events)
+        return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def parse(text: str, tags: Iterable[str], *, mode: Mode = "text") -> list[Shortcode]:
