@@ -178,13 +178,30 @@ def prefetch(env: jinja2.Environment, templates: Iterable[str], *, engine: Engin
     containing ``{``). Dynamic values are left to rendering (see :func:`render`).
     """
     bound = engine or engine_of(env)
+    wanted = literal_keys(env, templates, bound)
+    bound.fetch(wanted)
+    return len(wanted)
+
+
+def literal_keys(env: jinja2.Environment, templates: Iterable[str], engine: Engine) -> list[ProductKey]:
+    """The products the templates name literally (parsed with ``env``'s parser, never executed)."""
     keys: list[ProductKey] = []
     for template in templates:
         name, source = _source(env, template)
-        keys += _literal_keys(bound, env.parse(source, name=name), name)
-    wanted = list(dict.fromkeys(keys))
-    bound.fetch(wanted)
-    return len(wanted)
+        keys += _literal_keys(engine, env.parse(source, name=name), name)
+    return list(dict.fromkeys(keys))
+
+
+def theme_keys(env: jinja2.Environment, engine: Engine) -> list[ProductKey]:
+    """Literal products in every ``.html`` template ``env`` can list; templates that fail to parse are skipped
+    (a host's theme may use tags this environment does not know)."""
+    keys: list[ProductKey] = []
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            keys += literal_keys(env, [name], engine)
+        except jinja2.TemplateError:
+            continue
+    return list(dict.fromkeys(keys))
 
 
 def _source(env: jinja2.Environment, template: str) -> tuple[str | None, str]:
@@ -302,8 +319,10 @@ __all__ = [
     "engine_of",
     "filters",
     "install",
+    "literal_keys",
     "prefetch",
     "product_global",
     "product_request",
     "render",
+    "theme_keys",
 ]

@@ -34,7 +34,7 @@ from ..engine import Document, Engine, read_front_matter
 from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
 from ..render import stylesheet
 from .hosts import open_engine, splice
-from .jinja import install
+from .jinja import install, theme_keys
 
 try:
     import jinja2
@@ -117,8 +117,10 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         self.boxes.clear()
         self.sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
         documents = [self._prepare(text, uri) for uri, text in self.sources.items()]
+        keys = [key for doc in documents for key in doc.keys]
+        keys += theme_keys(config.theme.get_env(), engine)  # literal uses of the asa2 filter
         before = engine.report.api_requests
-        engine.fetch_documents(documents)  # one batch (per marketplace) for the whole site
+        engine.fetch(keys)  # one batch (per marketplace) for the whole site
         log.debug(
             "prefetched %d product(s) with %d request(s)",
             len(engine.resolved),

@@ -1,0 +1,229 @@
+"""Pelican plugin: ``PLUGINS = ["asa2render.integrations.pelican"]``.
+
+Settings (``pelicanconf.py``)::
+
+    ASA2RENDER_CONFIG = "asa2render.toml"   # relative to the working directory or the content folder
+    ASA2RENDER_OPTIONS = {"strict": True, "sandbox": "auto", "country": "de"}
+
+Design — one fetch for the whole site, expansion before Markdown:
+
+1. ``initialized``: opens one engine, then reads every Markdown source under ``PATH`` (``.md``,
+   ``.markdown``, ``.mkd``, ``.mdown``; ``IGNORE_FILES`` and the output folder skipped) plus the theme's
+   templates (literal ``"B0…" | asa2(…)`` uses), prepares them all and fetches **once** — one batched
+   request per marketplace for the site. In strict mode any problem (with its ``file:line:column``)
+   raises :class:`~asa2render.errors.StrictModeError` here, before anything is written.
+2. The same step adds the Python-Markdown extension :class:`asa2render.integrations.markdown.Asa2Extension`,
+   bound to that engine, to ``MARKDOWN["extensions"]``: Pelican's Markdown reader then expands shortcodes
+   before Markdown runs (after fenced code is set aside; boxes go to ``htmlStash``), with every product
+   already resolved — no further fetch. A page's ``asa2_country:`` meta-data sets its default store.
+3. ``readers_init`` wraps the Markdown reader so the extension knows which file it is reading (for
+   messages). ``JINJA_FILTERS`` gets ``asa2`` and ``asa2_expand``, ``JINJA_GLOBALS`` gets ``asa2_product``.
+4. ``finalized`` writes the product stylesheet to ``<OUTPUT_PATH>/<THEME_STATIC_DIR>/css/asa2render.css``
+   (link it from your theme) and closes the engine.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..engine import Document, Engine, read_front_matter
+from ..errors import IntegrationMissingError
+from ..models import ProductKey
+from ..render import stylesheet
+from .hosts import check, open_engine, unavailable
+from .jinja import filters, product_global, theme_keys
+from .markdown import Asa2Extension
+
+try:
+    import jinja2
+    from pelican import signals
+    from pelican.readers import MarkdownReader
+except ImportError:
+    raise IntegrationMissingError("pelican", "pelican") from None
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+STYLESHEET = "css/asa2render.css"
+
+
+@dataclass
+class _Build:
+    engine: Engine
+    extension: Asa2Extension
+    content: Path
+
+
+_current: _Build | None = None
+
+
+def register() -> None:
+    """Pelican's plugin hook."""
+    signals.initialized.connect(initialized)
+    signals.readers_init.connect(readers_init)
+    signals.finalized.connect(finalized)
+
+
+def initialized(pelican: Any) -> None:
+    """Open the engine, hook Markdown and Jinja, and prefetch every product of the site."""
+    global _current
+    _close()
+    settings: dict[str, Any] = pelican.settings
+    options: dict[str, Any] = dict(settings.get("ASA2RENDER_OPTIONS") or {})
+    content = Path(settings["PATH"])
+    engine = open_engine(
+        _config_path(settings.get("ASA2RENDER_CONFIG"), content),
+        strict=options.get("strict"),
+        sandbox=options.get("sandbox") or None,
+    )
+    extension = Asa2Extension(engine=engine)
+    _current = _Build(engine, extension, content)
+    _hook_markdown(settings, extension)
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters(engine)}
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "asa2_product": product_global(engine)}
+    prefetch_site(engine, settings, options.get("country"))
+
+
+def readers_init(readers: Any) -> None:
+    """Let the Markdown extension know the file being read."""
+    for suffix, reader_class in list(readers.reader_classes.items()):
+        if reader_class is not None and issubclass(reader_class, MarkdownReader):
+            readers.reader_classes[suffix] = _located(reader_class)
+
+
+def finalized(pelican: Any) -> None:
+    """Write the product stylesheet and close the engine."""
+    settings = pelican.settings
+    target = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme") / STYLESHEET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(stylesheet(), encoding="utf-8")
+    _close()
+
+
+# -- prefetch --------------------------------------------------------------------------------
+
+
+def prefetch_site(engine: Engine, settings: dict[str, Any], country: str | None = None) -> list[Document]:
+    """Prepare every Markdown source and theme template of the site, and fetch all products at once."""
+    content = Path(settings["PATH"])
+    documents = [
+        engine.prepare(text, mode="markdown", path=_relative(path, content), page_country=page_country)
+        for path, text, page_country in _sources(settings, country)
+    ]
+    keys: list[ProductKey] = [key for doc in documents for key in doc.keys]
+    keys += _template_keys(engine, settings)
+    engine.fetch(keys)
+    problems = [p for doc in documents for p in doc.problems]
+    missing = unavailable(engine, [r for doc in documents for r in doc.requests])
+    engine.problems.extend(missing)
+    check(engine, [*problems, *missing])
+    return documents
+
+
+def _sources(settings: dict[str, Any], country: str | None) -> list[tuple[Path, str, str | None]]:
+    content = Path(settings["PATH"])
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    ignored = list(settings.get("IGNORE_FILES") or [])
+    found: list[tuple[Path, str, str | None]] = []
+    for path in sorted(content.rglob("*")):
+        if path.suffix.lower() not in MARKDOWN_SUFFIXES or not path.is_file():
+            continue
+        if output in path.resolve().parents or _ignored(path, content, ignored):
+            continue
+        text = path.read_text(encoding="utf-8")
+        found.append((path, text, _page_country(text) or country))
+    return found
+
+
+def _ignored(path: Path, content: Path, patterns: list[str]) -> bool:
+    relative = path.relative_to(content).as_posix()
+    return any(
+        fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p.removeprefix("**/")) for p in patterns
+    )
+
+
+def _page_country(text: str) -> str | None:
+    """``asa2_country`` from Pelican's ``Key: value`` header, or from YAML front matter."""
+    front, _ = read_front_matter(text)
+    if front.get("asa2_country"):
+        return str(front["asa2_country"])
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "asa2_country" and value.strip():
+            return value.strip()
+    return None
+
+
+def _template_keys(engine: Engine, settings: dict[str, Any]) -> list[ProductKey]:
+    """Products the theme's templates name literally."""
+    overrides = [Path(folder) for folder in settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    folders = [
+        folder for folder in (*overrides, Path(settings.get("THEME", "")) / "templates") if folder.is_dir()
+    ]
+    if not folders:
+        return []
+    loader = jinja2.FileSystemLoader([str(folder) for folder in folders])
+    return theme_keys(jinja2.Environment(loader=loader, autoescape=True), engine)
+
+
+# -- hooks -----------------------------------------------------------------------------------
+
+
+def _hook_markdown(settings: dict[str, Any], extension: Asa2Extension) -> None:
+    markdown_settings = dict(settings.get("MARKDOWN") or {})
+    previous = [e for e in markdown_settings.get("extensions", []) if not isinstance(e, Asa2Extension)]
+    markdown_settings["extensions"] = [*previous, extension]
+    settings["MARKDOWN"] = markdown_settings
+
+
+def _located(reader_class: type[MarkdownReader]) -> type[MarkdownReader]:
+    """A Markdown reader subclass that tells the extension which file it reads."""
+
+    class LocatedMarkdownReader(reader_class):  # type: ignore[misc]
+        def read(self, source_path: str) -> Any:
+            if _current is not None:
+                _current.extension.setConfig("path", _relative(Path(source_path), _current.content))
+            return super().read(source_path)
+
+    return LocatedMarkdownReader
+
+
+def _config_path(value: str | None, content: Path) -> Path | None:
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return path
+    for base in (Path.cwd(), content.parent, content):
+        if (base / path).is_file():
+            return base / path
+    return path
+
+
+def _relative(path: Path, content: Path) -> str:
+    try:
+        return path.relative_to(content).as_posix()
+    except ValueError:
+        return os.fspath(path)
+
+
+def _close() -> None:
+    global _current
+    if _current is not None:
+        _current.engine.close()
+        _current = None
+
+
+__all__ = [
+    "MARKDOWN_SUFFIXES",
+    "STYLESHEET",
+    "finalized",
+    "initialized",
+    "prefetch_site",
+    "readers_init",
+    "register",
+]
