@@ -111,7 +111,8 @@ def get_items(catalog: Catalog, request: Request) -> Outcome:
         else:
             items.append(builder.item(builder.product(asin)))
     if not items:
-        return Outcome(not_found=("Item", asins[0]))
+        outcome.not_found = ("Item", asins[0])
+        return outcome
     # Amazon does not promise request order; reversing makes clients that map by position fail loudly.
     outcome.payload = {"itemsResult": {"items": items[::-1]}}
     return outcome
@@ -236,7 +237,8 @@ def get_browse_nodes(catalog: Catalog, request: Request) -> Outcome:
                 ("InvalidParameterValue", f"The BrowseNodeId {node_id} provided in the request is invalid.")
             )
     if not nodes:
-        return Outcome(not_found=("BrowseNode", ids[0]))
+        outcome.not_found = ("BrowseNode", ids[0])
+        return outcome
     outcome.payload = {"browseNodesResult": {"browseNodes": nodes}}
     return outcome
 
