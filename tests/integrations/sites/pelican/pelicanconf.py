@@ -1,0 +1,15 @@
+AUTHOR = "asa2render"
+SITENAME = "asa2render test site"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = False
+PLUGINS = ["asa2render.integrations.pelican"]
+ASA2RENDER_CONFIG = "asa2render.toml"
+ASA2RENDER_OPTIONS = {"strict": False}
