@@ -1,0 +1,48 @@
+"""Attribute parsing: WordPress forms, typographic quotes, entities, Unicode whitespace."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from shortcode_fixtures import Case, params
+
+from asa2render.shortcodes import parse
+from asa2render.shortcodes.attributes import parse_attributes
+
+
+@pytest.mark.parametrize("case", params("attributes.txt"))
+def test_attribute_case(case: Case) -> None:
+    (shortcode,) = parse(case.input, ["asa2"])
+    got = {"attrs": shortcode.attrs, "args": list(shortcode.args)}
+    assert got == json.loads(case.expected)
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u200b", "\t", "\n", "\u00a0\u200b "])
+def test_unicode_whitespace_separates(space: str) -> None:
+    parsed = parse_attributes(f'{space}a="1"{space}b=2{space}"c"{space}')
+    assert dict(parsed.named) == {"a": "1", "b": "2"}
+    assert parsed.positional == ("c",)
+    assert parsed.problems == ()
+
+
+def test_nbsp_inside_quotes_is_kept_verbatim() -> None:
+    # WordPress would turn it into a space; values are verbatim here.
+    assert dict(parse_attributes('a="x\u00a0y"').named) == {"a": "x\u00a0y"}
+
+
+def test_unbalanced_quote_offset_points_at_the_quote() -> None:
+    parsed = parse_attributes(' asin="B0123')
+    (problem,) = parsed.problems
+    assert (problem.code, problem.offset) == ("unbalanced-quote", 6)
+
+
+def test_attrs_are_fresh_dicts() -> None:
+    first, second = parse("[asa2 a=1] [asa2 a=1]", ["asa2"])
+    first.attrs["a"] = "changed"
+    assert second.attrs == {"a": "1"}
+
+
+def test_args_is_a_tuple() -> None:
+    (shortcode,) = parse("[asa2 x y]", ["asa2"])
+    assert shortcode.args == ("x", "y")
