@@ -1,0 +1,136 @@
+"""Timing helpers and the figure record every benchmark returns.
+
+Timing follows ``timeit``'s advice for noisy shared machines: collect garbage before each run, repeat,
+and keep the minimum (the run least disturbed by other processes); the median is kept too.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Goal = Literal["min", "max", "eq"]
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Seconds of several runs of the same work."""
+
+    runs: tuple[float, ...]
+
+    @property
+    def best(self) -> float:
+        return min(self.runs)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+
+def time_runs(work: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> Timing:
+    """Run ``work`` ``warmup`` times untimed, then ``repeat`` times timed (GC collected before each)."""
+    for _ in range(warmup):
+        work()
+    runs = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        work()
+        runs.append(time.perf_counter() - started)
+    return Timing(tuple(runs))
+
+
+@dataclass(slots=True)
+class Figure:
+    """One line of ``results.json``.
+
+    ``value`` is the number the figure's name promises and its target is checked against (a ratio
+    for the ``*_vs_*``, ``*_overhead``, ``*_linearity`` and ``*_speedup_*`` figures, else a count or
+    megabytes). ``baseline`` is what it was compared with, measured in the same run, in
+    ``baseline_unit``; ``measured`` is our own raw measurement in the same unit. ``ratio`` is the
+    figure as a ratio (equal to ``value`` for ratio figures; ``measured / baseline`` otherwise).
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    baseline: float | None
+    ratio: float | None
+    target: str = ""
+    goal: Goal = "max"
+    limit: float | None = None
+    measured: float | None = None
+    baseline_unit: str = ""
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the target is met; None when there is no target or no value."""
+        if self.limit is None or self.value is None:
+            return None
+        if self.goal == "min":
+            return self.value >= self.limit
+        if self.goal == "max":
+            return self.value <= self.limit
+        return abs(self.value - self.limit) < 1e-9
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("goal")
+        data.pop("limit")
+        data["met"] = self.met
+        return {key: _rounded(value) for key, value in data.items()}
+
+
+def ratio_figure(
+    name: str,
+    measured: float,
+    baseline: float,
+    *,
+    unit: str,
+    target: str,
+    goal: Goal,
+    limit: float,
+    invert: bool = False,
+    detail: str = "",
+    **extra: Any,
+) -> Figure:
+    """A figure whose value is ``measured / baseline`` (or ``baseline / measured`` with ``invert``)."""
+    value = baseline / measured if invert else measured / baseline
+    return Figure(
+        name,
+        value,
+        "x",
+        baseline,
+        value,
+        target,
+        goal,
+        limit,
+        measured,
+        unit,
+        detail,
+        dict(extra),
+    )
+
+
+def unavailable(name: str, reason: str, *, unit: str = "x", target: str = "") -> Figure:
+    """A figure that could not be measured in this run, with the reason."""
+    return Figure(name, None, unit, None, None, target, detail=f"unavailable: {reason}")
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(f"{value:.6g}")
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(item) for item in value]
+    return value
+
+
+__all__ = ["Figure", "Goal", "Timing", "ratio_figure", "time_runs", "unavailable"]
