@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import make_product
+from asa2_fakes import make_product
 
 from asa2render.cache import MemoryBackend, ProductCache
 from asa2render.models import Failure, ProductKey

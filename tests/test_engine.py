@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FakeFetcher, make_product
+from asa2_fakes import FakeFetcher, make_product
 
 from asa2render.cache import ProductCache
 from asa2render.config import Config

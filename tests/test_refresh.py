@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from conftest import FakeFetcher, make_product
+from asa2_fakes import FakeFetcher, make_product
 
 from asa2render.cache import ProductCache
 from asa2render.config import Config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import make_product
+from asa2_fakes import make_product
 
 from asa2render.config import Config, config_from_dict
 from asa2render.models import Availability, ProductKey, Resolved

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import FakeFetcher, make_product
+from asa2_fakes import FakeFetcher, make_product
 
 from asa2render.cache import ProductCache
 from asa2render.config import Config

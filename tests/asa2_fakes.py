@@ -1,0 +1,56 @@
+"""Fakes shared by the top-level tests: a product factory and a fetcher answering from a dict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from asa2render.models import Failure, Money, Product, ProductKey
+
+
+def make_product(asin: str = "B0TEST0001", country: str = "de", **changes: object) -> Product:
+    values: dict[str, object] = {
+        "asin": asin,
+        "country": country,
+        "title": f"Product {asin}",
+        "url": f"https://www.amazon.de/dp/{asin}?tag=mytag-21",
+        "price": Money(amount=Decimal("19.99"), currency="EUR", display="19,99 €"),
+        "fetched_at": datetime(2026, 11, 27, 12, 0, tzinfo=UTC),
+        "source": "creators",
+    }
+    values.update(changes)
+    return Product.model_validate(values)
+
+
+@dataclass
+class FakeReport:
+    results: dict[ProductKey, Product | Failure]
+    notices: list[str] = field(default_factory=list)
+    requests: int = 0
+    tokens: int = 0
+
+
+class FakeFetcher:
+    """Answers from a dict; records every batch it was asked for."""
+
+    def __init__(
+        self, answers: dict[ProductKey, Product | Failure] | None = None, fail_all: str | None = None
+    ):
+        self.answers = answers or {}
+        self.fail_all = fail_all
+        self.batches: list[list[ProductKey]] = []
+
+    def fetch(self, keys: Iterable[ProductKey]) -> FakeReport:
+        batch = list(keys)
+        self.batches.append(batch)
+        results: dict[ProductKey, Product | Failure] = {}
+        for key in batch:
+            if self.fail_all:
+                results[key] = Failure(kind=self.fail_all, message=f"{self.fail_all} failure")
+            else:
+                results[key] = self.answers.get(key) or Failure(
+                    kind="not_found", message="nope", permanent=True
+                )
+        return FakeReport(results, requests=1 if batch else 0)
