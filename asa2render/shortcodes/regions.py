@@ -30,7 +30,7 @@ _MD_BLOCK_STARTS = (
     ("comment", re.compile(r"<!--")),
     ("indented", re.compile(r"\n[ \t]*\n(?= {4}|\t)")),
 )
-_MD_INLINE_STARTS = (("code", re.compile(r"`+")), ("comment", re.compile(r"<!--")))
+_MD_INLINE_STARTS = (("code", re.compile(r"``*")), ("comment", re.compile(r"<!--")))
 _INDENTED_BLOCK = re.compile(r"(?: {4}|\t)[^\n]*(?:\n(?:[ \t]*\n)*+(?: {4}|\t)[^\n]*)*+")
 _FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _COMMENT_PREFIX = re.compile(r"[ ]{0,3}")
@@ -86,7 +86,9 @@ def _fence_closer(chars: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=64)
 def _tick_run(length: int) -> re.Pattern[str]:
-    return re.compile(rf"(?<!`)`{{{length}}}(?!`)")
+    # No lookbehind: a pattern starting with a literal lets the engine skip ahead fast; the
+    # caller rejects matches that end a longer run.
+    return re.compile(rf"`{{{length}}}(?!`)")
 
 
 @lru_cache(maxsize=8)
@@ -216,11 +218,14 @@ def _code_span_end(text: str, start: int, ticks: int, limit: int, dead: dict[int
     """
     if dead.get(ticks) == limit:
         return -1
-    closer = _tick_run(ticks).search(text, start + ticks, limit)
-    if closer is None:
-        dead[ticks] = limit
-        return -1
-    return closer.end()
+    pattern = _tick_run(ticks)
+    pos = start + ticks
+    while (closer := pattern.search(text, pos, limit)) is not None:
+        if text[closer.start() - 1] != "`":
+            return closer.end()
+        pos = closer.end()
+    dead[ticks] = limit
+    return -1
 
 
 def _markdown_inline(text: str, blocks: list[Span]) -> list[Span]:
