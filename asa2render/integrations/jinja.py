@@ -80,7 +80,11 @@ def configure(
     """Add the extension to ``env`` if needed, give it an engine, and return that engine."""
     if Asa2Extension.identifier not in env.extensions:
         env.add_extension(Asa2Extension)
-    env.extend(asa2_config=config, asa2_strict=strict, asa2_sandbox=sandbox, asa2_engine=engine)
+    # Environment.extend never overwrites, so these are plain assignments.
+    env.asa2_config = config  # type: ignore[attr-defined]
+    env.asa2_strict = strict  # type: ignore[attr-defined]
+    env.asa2_sandbox = sandbox  # type: ignore[attr-defined]
+    env.asa2_engine = engine  # type: ignore[attr-defined]
     return engine_of(env)
 
 
@@ -97,7 +101,7 @@ def engine_of(env: jinja2.Environment) -> Engine:
         config = getattr(env, "asa2_config", None)
         strict = getattr(env, "asa2_strict", None)
         engine = open_engine(config, strict=strict, sandbox=getattr(env, "asa2_sandbox", None))
-        env.extend(asa2_engine=engine)
+        env.asa2_engine = engine  # type: ignore[attr-defined]
     return engine
 
 

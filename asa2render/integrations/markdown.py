@@ -101,9 +101,24 @@ def shared_engine(config: str | Path | None, strict: bool | None, sandbox: str |
     return engine
 
 
+def close_shared_engines() -> None:
+    """Close every engine :func:`shared_engine` opened (they are also closed when the process exits)."""
+    while _ENGINES:
+        _, engine = _ENGINES.popitem()
+        engine.close()
+        atexit.unregister(engine.close)
+
+
 def makeExtension(**kwargs: Any) -> Asa2Extension:  # noqa: N802 - Python-Markdown's factory name
     """Python-Markdown's factory hook: ``extensions=["asa2render.integrations.markdown"]``."""
     return Asa2Extension(**kwargs)
 
 
-__all__ = ["PRIORITY", "Asa2Extension", "ShortcodePreprocessor", "makeExtension", "shared_engine"]
+__all__ = [
+    "PRIORITY",
+    "Asa2Extension",
+    "ShortcodePreprocessor",
+    "close_shared_engines",
+    "makeExtension",
+    "shared_engine",
+]

@@ -88,7 +88,7 @@ def test_mkdocs_rebuilds_in_one_session_do_not_refetch(site: Path, sandbox: Sand
     config.plugins.on_startup(command="serve", dirty=False)
     try:
         build(config)
-        (site / "docs" / "index.md").write_text("# Edited\n\n[asa2 asin=\"B0DEMO0001\"]\n", encoding="utf-8")
+        (site / "docs" / "index.md").write_text('# Edited\n\n[asa2 asin="B0DEMO0001"]\n', encoding="utf-8")
         build(load_config(str(site / "mkdocs.yml"), site_dir=str(site / "out")))
     finally:
         config.plugins.on_shutdown()

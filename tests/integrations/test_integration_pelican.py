@@ -66,7 +66,6 @@ def test_pelican_run_renders_boxes_with_one_fetch_per_marketplace(site: Path, sa
 def test_pelican_strict_failure_stops_the_build(site: Path, sandbox: Sandbox) -> None:
     conf = site / "pelicanconf.py"
     conf.write_text(conf.read_text(encoding="utf-8").replace('"strict": False', '"strict": True'))
-    post = site / "first-post.md"
     post = site / "content" / "first-post.md"
     post.write_text(post.read_text(encoding="utf-8") + '\nSee [asa2 asin="NOT-AN-ASIN"]\n', encoding="utf-8")
 
