@@ -1,4 +1,7 @@
-"""Pelican settings for the asa2render example: `cd examples/pelican && pelican content -s pelicanconf.py -o output`."""
+"""Pelican settings for the asa2render example.
+
+Run: `cd examples/pelican && pelican content -s pelicanconf.py -o output`.
+"""
 
 AUTHOR = "asa2render"
 SITENAME = "asa2render + Pelican"
