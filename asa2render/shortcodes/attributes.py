@@ -19,7 +19,7 @@ Beyond WordPress:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Opening quote -> the characters that may close it.
@@ -101,11 +101,19 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class ParsedAttributes:
-    """Named attributes (as ordered pairs), positional values and problems of one attribute text."""
+    """Named attributes, positional values and problems of one attribute text.
 
-    named: tuple[tuple[str, str], ...] = ()
+    Results are cached and shared, so ``named`` must not be mutated: use :meth:`attrs` for a
+    private copy.
+    """
+
+    named: dict[str, str] = field(default_factory=dict)
     positional: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+    def attrs(self) -> dict[str, str]:
+        """Return a fresh copy of the named attributes."""
+        return self.named.copy()
 
 
 _EMPTY = ParsedAttributes()
@@ -185,4 +193,4 @@ def parse_attributes(text: str) -> ParsedAttributes:
         if token.problem is not None:
             problems.append(token.problem)
         pos = _SPACE.match(text, token.end).end()  # type: ignore[union-attr]
-    return ParsedAttributes(tuple(named.items()), tuple(positional), tuple(problems))
+    return ParsedAttributes(named, tuple(positional), tuple(problems))

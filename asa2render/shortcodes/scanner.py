@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import get_args
 
-from asa2render.shortcodes.attributes import parse_attributes
+from asa2render.shortcodes.attributes import Problem, parse_attributes
 from asa2render.shortcodes.model import (
     Diagnostic,
     Mode,
@@ -106,7 +106,7 @@ class _Builder:
 
     def build(self, openers: list[_Record]) -> None:
         """Keep every opener that does not start inside the previous kept span."""
-        text, kept, shortcodes = self.text, self.kept, self.shortcodes
+        text, kept, shortcodes, html = self.text, self.kept, self.shortcodes, self.html
         last_end = line_start = located = 0
         line = 1
         for opener, closer in openers:
@@ -132,42 +132,32 @@ class _Builder:
                 line += newlines
                 line_start = text.rfind("\n", located, span_start) + 1
             located = span_start
+            parsed = parse_attributes(opener.group(_ATTRS))
+            if parsed.problems and not escaped:
+                self._attribute_problems(opener.start(_ATTRS), parsed.problems)
+            outer_start, outer_end = span_start, span_end
+            if html and not escaped:
+                outer_start, outer_end = paragraph_span(text, span_start, span_end)
             shortcodes.append(
-                self._shortcode(opener, closer, span_start, span_end, line, located - line_start)
+                new_shortcode(
+                    opener.group(_TAG),
+                    parsed.attrs(),
+                    parsed.positional,
+                    text[end : closer.start()] if closer is not None else None,
+                    span_start,
+                    span_end,
+                    line,
+                    span_start - line_start + 1,
+                    escaped,
+                    opener.group(_SLASH) is not None,
+                    outer_start,
+                    outer_end,
+                )
             )
 
-    def _shortcode(
-        self,
-        opener: re.Match[str],
-        closer: re.Match[str] | None,
-        start: int,
-        end: int,
-        line: int,
-        column0: int,
-    ) -> Shortcode:
-        escaped = start != opener.start()
-        parsed = parse_attributes(opener.group(_ATTRS))
-        if parsed.problems and not escaped:
-            base = opener.start(_ATTRS)
-            self.problems.extend(
-                (base + problem.offset, problem.code, problem.message, "error") for problem in parsed.problems
-            )
-        outer_start, outer_end = start, end
-        if self.html and not escaped:
-            outer_start, outer_end = paragraph_span(self.text, start, end)
-        return new_shortcode(
-            opener.group(_TAG),
-            dict(parsed.named),
-            parsed.positional,
-            self.text[opener.end() : closer.start()] if closer is not None else None,
-            start,
-            end,
-            line,
-            column0 + 1,
-            escaped,
-            opener.group(_SLASH) is not None,
-            outer_start,
-            outer_end,
+    def _attribute_problems(self, base: int, problems: tuple[Problem, ...]) -> None:
+        self.problems.extend(
+            (base + problem.offset, problem.code, problem.message, "error") for problem in problems
         )
 
     def outside(self, offset: int) -> bool:
