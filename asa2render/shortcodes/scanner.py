@@ -52,10 +52,20 @@ def _event_regex(tags: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+# WordPress refuses these characters in names (add_shortcode); so do we, because a name holding
+# a bracket, slash or space could never be matched consistently.
+_BAD_TAG = re.compile(r"[\s\[\]/<>&=\"'\x00-\x20]")
+
+
 def _tag_key(tags: Iterable[str]) -> tuple[str, ...]:
+    """Return the tag set as a sorted tuple, the cache key of the event regex."""
     if isinstance(tags, str):
         raise TypeError("tags must be an iterable of tag names, not a single string")
-    return tuple(sorted({tag for tag in tags if tag}))
+    key = tuple(sorted(set(tags)))
+    for tag in key:
+        if not tag or _BAD_TAG.search(tag):
+            raise ValueError(f"invalid shortcode tag name {tag!r}: use letters, digits, - or _")
+    return key
 
 
 class _Events:

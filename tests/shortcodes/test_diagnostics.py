@@ -93,3 +93,17 @@ def test_unknown_mode_is_a_programming_error() -> None:
 def test_a_single_string_as_tags_is_refused() -> None:
     with pytest.raises(TypeError):
         scan("[asa2]", "asa2")
+
+
+@pytest.mark.parametrize("tag", ["", "a b", "a]", "[a", "a/b", "<a>", "a=b", "&amp;"])
+def test_invalid_tag_names_are_refused(tag: str) -> None:
+    with pytest.raises(ValueError, match="invalid shortcode tag name"):
+        scan("[asa2]", ["asa2", tag])
+
+
+def test_unusual_but_valid_tag_names_are_escaped_in_the_regex() -> None:
+    assert [sc.tag for sc in scan("[a.b] [a+b] [a?]", ["a.b", "a+b", "a?"]).shortcodes] == [
+        "a.b",
+        "a+b",
+        "a?",
+    ]
