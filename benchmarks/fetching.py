@@ -282,14 +282,10 @@ def _paapi_figures(
         wall,
         paapi["wall"],
         unit="s",
-        target="",
-        goal="min",
-        limit=0.0,
         invert=True,
         detail=f"python-amazon-paapi {PAAPI_VERSION}, stores one after another, throttling=1/{TPS:g} s",
         **extra,
     )
-    figure.limit = None
     return [figure]
 
 

@@ -93,14 +93,17 @@ def ratio_figure(
     baseline: float,
     *,
     unit: str,
-    target: str,
-    goal: Goal,
-    limit: float,
+    target: str = "",
+    goal: Goal = "max",
+    limit: float | None = None,
     invert: bool = False,
     detail: str = "",
     **extra: Any,
 ) -> Figure:
-    """A figure whose value is ``measured / baseline`` (or ``baseline / measured`` with ``invert``)."""
+    """A figure whose value is ``measured / baseline`` (or ``baseline / measured`` with ``invert``).
+
+    Without ``limit`` the figure is informational (no target, ``met`` is None).
+    """
     value = baseline / measured if invert else measured / baseline
     return Figure(
         name,

@@ -1,0 +1,103 @@
+"""Figure family 5: a large directory render streams — bounded memory, constant time per page.
+
+``asa2render render SITE -o OUT --offline`` runs as a child process over a warm disk cache (filled
+from the sandbox first), once on the small site and once on the large one. Peak RSS comes from the
+kernel's own accounting of that child (``os.wait4`` rusage, exact, no polling). Time per page
+subtracts the fixed cost of a one-page render (interpreter start, imports, configuration), measured
+the same way, so the ratio compares the per-page work only.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .measure import Figure, ratio_figure
+from .rendering import warm_cache
+from .sites import SiteSpec, write_config, write_site
+
+UNIQUE_ASINS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRun:
+    """Wall seconds and peak resident memory of one child process."""
+
+    seconds: float
+    peak_rss_mb: float
+
+
+def run_child(command: list[str], env: dict[str, str] | None = None) -> ChildRun:
+    """Run ``command`` to completion; its wall time and peak RSS (``ru_maxrss``, kB on Linux)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()  # drain first, so a chatty child never blocks on a full pipe
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[3:5]} failed ({process.returncode}): {errors.decode()[-500:]}")
+    return ChildRun(seconds, usage.ru_maxrss / 1024)
+
+
+def _render(root: Path, site: Path, config: Path) -> ChildRun:
+    out = root / f"out-{site.name}"
+    command = [sys.executable, "-m", "asa2render", "render", str(site), "-o", str(out)]
+    return run_child([*command, "--offline", "--config", str(config)])
+
+
+def scale(small_pages: int, large_pages: int, log: Callable[[str], None] = print) -> list[Figure]:
+    """Render ``small_pages`` and ``large_pages`` pages; peak RSS of the large run, per-page ratio."""
+    with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
+        root = Path(temporary)
+        config = write_config(root)
+        sizes = {"one": 1, "small": small_pages, "large": large_pages}
+        for name, pages in sizes.items():
+            write_site(root / name, SiteSpec(pages=pages, unique_asins=min(UNIQUE_ASINS, pages * 5)))
+        # Every site asks for (a prefix of) the same UNIQUE_ASINS products: 100 pages x 5 boxes cover them.
+        warm_cache(
+            root / ".asa2render-cache", SiteSpec(pages=UNIQUE_ASINS // 5, unique_asins=UNIQUE_ASINS), log
+        )
+        runs = {name: _render(root, root / name, config) for name in sizes}
+        for name, run in runs.items():
+            log(f"  render {sizes[name]} pages: {run.seconds:.2f} s, peak RSS {run.peak_rss_mb:.0f} MB")
+    fixed = runs["one"].seconds
+    small = (runs["small"].seconds - fixed) / small_pages
+    large = (runs["large"].seconds - fixed) / large_pages
+    return [
+        Figure(
+            "peak_rss_mb_20k_pages",
+            runs["large"].peak_rss_mb,
+            "MB",
+            runs["small"].peak_rss_mb,
+            runs["large"].peak_rss_mb / runs["small"].peak_rss_mb,
+            "<= 300",
+            "max",
+            300.0,
+            runs["large"].peak_rss_mb,
+            "MB",
+            f"{large_pages} pages (baseline: {small_pages} pages; one page: {runs['one'].peak_rss_mb:.0f} MB)",
+        ),
+        ratio_figure(
+            "per_page_time_20k_vs_2k",
+            large,
+            small,
+            unit="s/page",
+            target="<= 1.2",
+            goal="max",
+            limit=1.2,
+            detail=f"{large_pages} vs {small_pages} pages x 5 boxes, offline, warm cache; fixed cost {fixed:.2f} s subtracted",
+            large_run_s=runs["large"].seconds,
+            small_run_s=runs["small"].seconds,
+        ),
+    ]
+
+
+__all__ = ["ChildRun", "run_child", "scale"]
