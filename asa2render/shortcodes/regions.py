@@ -34,7 +34,7 @@ _MD_INLINE_STARTS = (("code", re.compile(r"``*")), ("comment", re.compile(r"<!--
 _INDENTED_BLOCK = re.compile(r"(?: {4}|\t)[^\n]*(?:\n(?:[ \t]*\n)*+(?: {4}|\t)[^\n]*)*+")
 _FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _COMMENT_PREFIX = re.compile(r"[ ]{0,3}")
-_LIST_OR_INDENTED = re.compile(r"[ \t]|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_LIST_OR_INDENTED = re.compile(r"[ \t]|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])(?=[ \t\n]|\Z)")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
 _HTML = re.compile(
     r"<(?:!--"
@@ -101,12 +101,18 @@ def _to(found: int, fallback: int) -> int:
 
 
 def _is_list_continuation(text: str, start: int) -> bool:
-    """Return whether the last non-blank line before ``start`` makes indentation a continuation."""
-    before = text[max(0, start - 4096) : start].rstrip()
-    if not before:
+    """Return whether the last non-blank line before ``start`` makes indentation a continuation.
+
+    Only a short window is copied: the blank lines before ``start`` are few, and the previous
+    line's start is found with ``rfind``, which costs that line's length once.
+    """
+    window = text[max(0, start - 256) : start]
+    stripped = window.rstrip()
+    if not stripped:
         return False
-    line = before[before.rfind("\n") + 1 :]
-    return _LIST_OR_INDENTED.match(line) is not None
+    end = start - len(window) + len(stripped)
+    line_start = text.rfind("\n", 0, end) + 1
+    return _LIST_OR_INDENTED.match(text, line_start) is not None
 
 
 class _Starts:
