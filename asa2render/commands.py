@@ -305,7 +305,7 @@ def check(
         ]
         engine.fetch_documents(docs)
         for doc in docs:
-            engine._check(doc)
+            engine.check(doc)
             rows.extend(_check_rows(engine, doc))
     errors = [r for r in rows if r["status"] == "error"]
     if fmt == "json":

@@ -153,13 +153,25 @@ class Engine:
     def fetch_documents(self, documents: Iterable[Document]) -> None:
         self.fetch(key for doc in documents for key in doc.keys)
 
-    def render(self, doc: Document) -> str:
-        """Splice rendered boxes into the document's text; everything else is kept byte for byte."""
+    def render(
+        self,
+        doc: Document,
+        *,
+        wrap: Callable[[str], str] | None = None,
+        literal: Callable[[str], str] | None = None,
+    ) -> str:
+        """Splice rendered boxes into the document's text; everything else is kept byte for byte.
+
+        Args:
+            doc: a prepared document.
+            wrap: applied to each box's markup (integrations stash it, e.g. Python-Markdown's htmlStash).
+            literal: applied to the literal text of an escaped ``[[asa2 …]]`` (e.g. HTML-escaping).
+        """
         self.fetch(doc.keys)
-        self._check(doc)
+        self.check(doc)
         pieces: list[str] = []
         position = 0
-        for start, end, replacement in self._replacements(doc):
+        for start, end, replacement in self._replacements(doc, wrap, literal):
             pieces.append(doc.text[position:start])
             pieces.append(replacement)
             position = end
@@ -179,29 +191,49 @@ class Engine:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _replacements(self, doc: Document) -> Iterator[tuple[int, int, str]]:
+    def _replacements(
+        self, doc: Document, wrap: Callable[[str], str] | None, literal: Callable[[str], str] | None
+    ) -> Iterator[tuple[int, int, str]]:
         edits = [(r.shortcode, self.renderer.render(r, self.resolved)) for r in doc.requests]
-        edits += [(sc, doc.text[sc.start + 1 : sc.end - 1]) for sc in doc.escapes]
+        for escaped in doc.escapes:
+            text = doc.text[escaped.start + 1 : escaped.end - 1]
+            edits.append((escaped, literal(text) if literal else text))
+        if wrap is not None:
+            edits = [(shortcode, wrap(markup)) for shortcode, markup in edits]
         for shortcode, replacement in sorted(edits, key=lambda edit: edit[0].start):
             start, end = shortcode.start, shortcode.end
             if shortcode.outer_start >= 0 and not shortcode.escaped:
                 start, end = shortcode.outer_start, shortcode.outer_end
             yield start, end, replacement
 
-    def _check(self, doc: Document) -> None:
-        """Record products that could not be shown; in strict mode, fail before output is written."""
-        for request in doc.requests:
+    def unavailable(self, requests: Iterable[ProductRequest]) -> list[Problem]:
+        """A problem for every requested product that resolved to a fallback."""
+        problems: list[Problem] = []
+        for request in requests:
             for key in request.keys:
                 item = self.resolved.get(key)
                 if item is not None and item.state == "fallback":
                     reason = item.failure.message if item.failure else "unavailable"
-                    problem = Problem(request.location, "product-unavailable", f"{key}: {reason}", "error")
-                    doc.problems.append(problem)
-                    self.problems.append(problem)
-        if self.strict:
-            errors = [str(p) for p in doc.problems if p.severity == "error"]
-            if errors:
-                raise StrictModeError(errors)
+                    problems.append(
+                        Problem(request.location, "product-unavailable", f"{key}: {reason}", "error")
+                    )
+        return problems
+
+    def check(self, doc: Document) -> list[Problem]:
+        """Record products that could not be shown; in strict mode, fail before output is written."""
+        problems = self.unavailable(doc.requests)
+        doc.problems.extend(problems)
+        self.problems.extend(problems)
+        self.enforce_strict(doc.problems)
+        return problems
+
+    def enforce_strict(self, problems: Iterable[Problem]) -> None:
+        """In strict mode, raise :class:`StrictModeError` listing every error-level problem."""
+        if not self.strict:
+            return
+        errors = [str(p) for p in problems if p.severity == "error"]
+        if errors:
+            raise StrictModeError(errors)
 
     def _open_cache(self) -> ProductCache:
         directory = self.config.resolve_path(self.config.site.cache_dir)

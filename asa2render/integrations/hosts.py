@@ -15,7 +15,7 @@ from types import ModuleType
 
 from ..config import Config, load_config
 from ..engine import Document, Engine
-from ..errors import IntegrationMissingError, StrictModeError
+from ..errors import IntegrationMissingError
 from ..requests import Problem, ProductRequest
 
 ConfigSource = Config | str | Path | None
@@ -53,15 +53,8 @@ def open_engine(
 
 
 def unavailable(engine: Engine, requests: Iterable[ProductRequest]) -> list[Problem]:
-    """Problems for products that resolved to a fallback, as :meth:`Engine.render` reports them."""
-    problems: list[Problem] = []
-    for request in requests:
-        for key in request.keys:
-            item = engine.resolved.get(key)
-            if item is not None and item.state == "fallback":
-                reason = item.failure.message if item.failure else "unavailable"
-                problems.append(Problem(request.location, "product-unavailable", f"{key}: {reason}", "error"))
-    return problems
+    """Problems for products that resolved to a fallback (the engine's own rule)."""
+    return engine.unavailable(requests)
 
 
 def splice(engine: Engine, doc: Document, store: Callable[[str], str]) -> str:
@@ -70,29 +63,12 @@ def splice(engine: Engine, doc: Document, store: Callable[[str], str]) -> str:
     Boxes are rendered by the engine; escaped shortcodes become their literal text, HTML-escaped. In
     strict mode, :class:`StrictModeError` is raised before anything is replaced.
     """
-    engine.fetch(doc.keys)
-    problems = unavailable(engine, doc.requests)
-    engine.problems.extend(problems)
-    check(engine, [*doc.problems, *problems])
-    text = doc.text
-    edits = [(r.shortcode, engine.render_request(r)) for r in doc.requests]
-    edits += [(sc, html.escape(text[sc.start + 1 : sc.end - 1], quote=False)) for sc in doc.escapes]
-    pieces: list[str] = []
-    position = 0
-    for shortcode, markup in sorted(edits, key=lambda edit: edit[0].start):
-        pieces += [text[position : shortcode.start], store(markup)]
-        position = shortcode.end
-    pieces.append(text[position:])
-    return "".join(pieces)
+    return engine.render(doc, wrap=store, literal=lambda text: html.escape(text, quote=False))
 
 
 def check(engine: Engine, problems: Iterable[Problem]) -> None:
     """In strict mode, fail on any error-level problem (before output is written)."""
-    if not engine.strict:
-        return
-    errors = [str(p) for p in problems if p.severity == "error"]
-    if errors:
-        raise StrictModeError(errors)
+    engine.enforce_strict(problems)
 
 
 __all__ = ["ConfigSource", "check", "load", "open_engine", "require", "splice", "unavailable"]
