@@ -46,3 +46,13 @@ def write_config(tmp_path: Path) -> Callable[[str], Config]:
 @pytest.fixture
 def config(write_config: Callable[[str], Config]) -> Config:
     return write_config(BASE_TOML)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own persisted-token folder and no sandbox from the developer's shell.
+
+    Tokens persisted by one test's sandbox must not reach another sandbox that happens to reuse the port.
+    """
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.delenv("ASA2RENDER_SANDBOX", raising=False)

@@ -317,15 +317,30 @@ def test_seed_routing_table(amazon: FakeAmazon, make_fetcher: Callable[..., Fetc
     assert report.notices == []
 
 
-def test_stores_with_different_credentials_run_in_parallel_threads(
+def test_stores_with_different_credentials_are_fetched_concurrently(
     amazon: FakeAmazon, make_fetcher: Callable[..., Fetcher]
 ) -> None:
+    # Each store's first request waits until the other two are in flight too: a sequential fetcher
+    # would break the barrier (its timeout only guards against a hang) and get no products.
+    barrier = threading.Barrier(3, timeout=10)
+    creators, paapi = amazon._creators, amazon._paapi
+
+    def meet_then(
+        answer: Callable[[httpx.Request], httpx.Response],
+    ) -> Callable[[httpx.Request], httpx.Response]:
+        def handler(request: httpx.Request) -> httpx.Response:
+            barrier.wait()
+            return answer(request)
+
+        return handler
+
+    amazon._creators = meet_then(creators)  # type: ignore[method-assign]
+    amazon._paapi = meet_then(paapi)  # type: ignore[method-assign]
     report = make_fetcher().fetch(
         keys("de", *asin_list(3)) + keys("us", *asin_list(3)) + keys("fr", "B0TEST0009")
     )
     assert all(isinstance(r, Product) for r in report.results.values())
-    all_threads = set().union(*(amazon.threads[k] for k in ("creators", "paapi")))
-    assert len(all_threads) >= 2
+    assert not barrier.broken
 
 
 # --- tokens -----------------------------------------------------------------------------------------
