@@ -114,8 +114,13 @@ def minimum_requests(keys: list[ProductKey]) -> tuple[int, int]:
     return sum(requests), max(requests)
 
 
-def cold_fetch(unique_asins: int, repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
-    """Fetch ``unique_asins`` products cold (no cache, no token) ``repeat`` times; keep the best run."""
+def cold_fetch(
+    unique_asins: int, repeat: int, log: Callable[[str], None] = print, *, compare_paapi: bool = True
+) -> list[Figure]:
+    """Fetch ``unique_asins`` products cold (no cache, no token) ``repeat`` times; keep the best run.
+
+    With ``compare_paapi`` python-amazon-paapi then does the same work in its own venv.
+    """
     from asa2render.api import Fetcher, TokenStore
 
     keys = fetch_keys(unique_asins)
@@ -136,10 +141,10 @@ def cold_fetch(unique_asins: int, repeat: int, log: Callable[[str], None] = prin
             log(
                 f"  cold fetch: {wall:.3f} s, {report.requests} requests, {report.tokens} tokens, {failures} failed"
             )
-        paapi = _paapi_run(sandbox, keys, log)
+        paapi = _paapi_run(sandbox, keys, log) if compare_paapi else {"error": "not requested"}
     wall, traffic, client_requests, failures = min(runs, key=lambda run: run[0])
     tokens_ok = all(traffic.tokens[credential_id(country)] == 1 for country in DEFAULT_STORES)
-    common = {
+    common: dict[str, Any] = {
         "sandbox_requests": traffic.total,
         "client_requests": client_requests,
         "tokens_per_credential": dict(traffic.tokens),

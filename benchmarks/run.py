@@ -192,11 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     figures = run_families(names, sizes, lambda line: print(line, flush=True))
     duration = time.perf_counter() - started
     args.output.write_text(json.dumps([f.as_json() for f in figures], indent=2) + "\n", encoding="utf-8")
+    host = machine()
     meta = {
         "mode": "quick" if args.quick else "full",
         "families": names,
         "duration_s": round(duration, 1),
-        "machine": machine(),
+        "machine": host,
         "sizes": asdict(sizes),
         "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
@@ -204,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(figures))
     print(
-        f"\n{meta['mode']} run, {duration:.0f} s on {meta['machine']['cpus']} CPUs "
-        f"({meta['machine']['cpu_model']}), Python {meta['machine']['python']}; wrote {args.output}"
+        f"\n{meta['mode']} run, {duration:.0f} s on {host['cpus']} CPUs ({host['cpu_model']}), "
+        f"Python {host['python']}; wrote {args.output}"
     )
     return 0
 

@@ -38,7 +38,8 @@ def run_child(command: list[str], env: dict[str, str] | None = None) -> ChildRun
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
-    errors = process.stderr.read()  # drain first, so a chatty child never blocks on a full pipe
+    with process.stderr:
+        errors = process.stderr.read()  # drain first, so a chatty child never blocks on a full pipe
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
