@@ -180,12 +180,12 @@ def _shrtcodes_library(text: str) -> int:
     count = 0
     processor: Any = importlib.import_module("shrtcodes").Shrtcodes()
 
-    @processor.register_inline("asa2")
     def handler(*args: str, **kwargs: str) -> str:
         nonlocal count
         count += 1
         return ""
 
+    processor.register_inline("asa2")(handler)
     processor.process_text(text)
     return count
 
