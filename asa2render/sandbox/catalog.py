@@ -40,19 +40,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError
 from ..marketplaces import Store
+from ..models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
 
-AVAILABILITY_TYPES = frozenset(
-    {
-        "AVAILABLE_DATE",
-        "IN_STOCK",
-        "IN_STOCK_SCARCE",
-        "LEADTIME",
-        "OUT_OF_STOCK",
-        "PREORDER",
-        "UNAVAILABLE",
-        "UNKNOWN",
-    }
-)
+# Amazon's OffersV2 enum: our model's list less BACKORDER, which only ASA2's placeholders know.
+AVAILABILITY_TYPES = MODEL_AVAILABILITY_TYPES - {"BACKORDER"}
 
 
 class CatalogProduct(BaseModel):
