@@ -8,6 +8,7 @@ Markdown (CommonMark, pragmatically):
     indented inside list items and blockquotes accepted), indented code after a blank line
     (unless the previous line is a list item or indented, i.e. list continuation), code spans
     (backtick runs of equal length, within one paragraph) and HTML comments (unclosed: to the end).
+    A fence's prefix (indentation, ``>`` markers) may be at most 64 characters long.
 HTML:
     comments, the contents of ``pre``, ``code``, ``script``, ``style`` and ``textarea`` (unclosed:
     to the end), and the inside of any tag that holds a ``[`` (attribute values, ``<div [x]>``).
@@ -32,6 +33,7 @@ _MD_BLOCK_STARTS = (
 )
 _MD_INLINE_STARTS = (("code", re.compile(r"``*")), ("comment", re.compile(r"<!--")))
 _INDENTED_BLOCK = re.compile(r"(?: {4}|\t)[^\n]*(?:\n(?:[ \t]*\n)*+(?: {4}|\t)[^\n]*)*+")
+_PREFIX_WINDOW = 64
 _FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _COMMENT_PREFIX = re.compile(r"[ ]{0,3}")
 _LIST_OR_INDENTED = re.compile(r"[ \t]|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])(?=[ \t\n]|\Z)")
@@ -141,10 +143,23 @@ class _Starts:
         return best
 
 
+def _line_start(text: str, start: int) -> int:
+    """Return where the line holding ``start`` begins, or -1 if that is over 64 characters back.
+
+    Block constructs allow only a short indentation prefix; bounding the look-back keeps a
+    one-line document full of backticks linear.
+    """
+    floor = max(0, start - _PREFIX_WINDOW)
+    newline = text.rfind("\n", floor, start)
+    if newline < 0 and floor > 0:
+        return -1
+    return newline + 1
+
+
 def _line_prefix_is(text: str, start: int, prefix: re.Pattern[str]) -> bool:
     """Return whether the text between the line start and ``start`` matches ``prefix``."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return prefix.fullmatch(text, line_start, start) is not None
+    line_start = _line_start(text, start)
+    return line_start >= 0 and prefix.fullmatch(text, line_start, start) is not None
 
 
 def _comment_end(text: str, start: int) -> int:
@@ -155,13 +170,14 @@ def _comment_end(text: str, start: int) -> int:
 def _fence(text: str, match: re.Match[str]) -> Span | None:
     """Return the span of the fence opened by ``match``, or ``None`` if it is no fence."""
     chars = match.group()
-    line_end = _to(text.find("\n", match.end()), len(text))
-    if chars[0] == "`" and "`" in text[match.end() : line_end]:
-        return None
     if not _line_prefix_is(text, match.start(), _FENCE_PREFIX):
         return None
+    # Checked only for fences at a line start, so each line is searched at most once.
+    line_end = _to(text.find("\n", match.end()), len(text))
+    if chars[0] == "`" and text.find("`", match.end(), line_end) >= 0:
+        return None
     closer = _fence_closer(chars).search(text, line_end)
-    return text.rfind("\n", 0, match.start()) + 1, closer.end() if closer else len(text)
+    return _line_start(text, match.start()), closer.end() if closer else len(text)
 
 
 def _indented(text: str, start: int) -> Span | None:
