@@ -8,7 +8,8 @@ Markdown (CommonMark, pragmatically):
     indented inside list items and blockquotes accepted), indented code after a blank line
     (unless the previous line is a list item or indented, i.e. list continuation), code spans
     (backtick runs of equal length, within one paragraph) and HTML comments (unclosed: to the end).
-    A fence's prefix (indentation, ``>`` markers) may be at most 64 characters long.
+    A fence's prefix (indentation, ``>`` markers) may be at most 64 characters long. Lines may
+    end with ``\r\n``.
 HTML:
     comments, the contents of ``pre``, ``code``, ``script``, ``style`` and ``textarea`` (unclosed:
     to the end), and the inside of any tag that holds a ``[`` (attribute values, ``<div [x]>``).
@@ -29,15 +30,15 @@ _MD_BLOCK_STARTS = (
     ("fence", re.compile(r"```+")),
     ("fence", re.compile(r"~~~+")),
     ("comment", re.compile(r"<!--")),
-    ("indented", re.compile(r"\n[ \t]*\n(?= {4}|\t)")),
+    ("indented", re.compile(r"\n[ \t\r]*\n(?= {4}|\t)")),
 )
 _MD_INLINE_STARTS = (("code", re.compile(r"``*")), ("comment", re.compile(r"<!--")))
-_INDENTED_BLOCK = re.compile(r"(?: {4}|\t)[^\n]*(?:\n(?:[ \t]*\n)*+(?: {4}|\t)[^\n]*)*+")
+_INDENTED_BLOCK = re.compile(r"(?: {4}|\t)[^\n]*(?:\n(?:[ \t\r]*\n)*+(?: {4}|\t)[^\n]*)*+")
 _PREFIX_WINDOW = 64
 _FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _COMMENT_PREFIX = re.compile(r"[ ]{0,3}")
-_LIST_OR_INDENTED = re.compile(r"[ \t]|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])(?=[ \t\n]|\Z)")
-_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
+_LIST_OR_INDENTED = re.compile(r"[ \t]|[ ]{0,3}(?:[-+*]|\d{1,9}[.)])(?=[ \t\r\n]|\Z)")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*(?:\n|\Z)")
 _HTML = re.compile(
     r"<(?:!--"
     r"|(?P<raw>pre|code|script|style|textarea)(?=[\s/>])"
@@ -83,7 +84,7 @@ class Regions:
 @lru_cache(maxsize=64)
 def _fence_closer(chars: str) -> re.Pattern[str]:
     char = re.escape(chars[0])
-    return re.compile(rf"^(?:[ \t]*>)*[ \t]*{char}{{{len(chars)},}}[ \t]*$", re.MULTILINE)
+    return re.compile(rf"^(?:[ \t]*>)*[ \t]*{char}{{{len(chars)},}}[ \t\r]*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=64)

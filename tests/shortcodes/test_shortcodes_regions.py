@@ -22,6 +22,12 @@ def test_markdown_case(case: Case) -> None:
     assert expand(case.input, ["asa2"], box, mode="markdown") == case.expected
 
 
+@pytest.mark.parametrize("case", params("markdown.txt"))
+def test_markdown_case_with_crlf_line_ends(case: Case) -> None:
+    text, expected = case.input.replace("\n", "\r\n"), case.expected.replace("\n", "\r\n")
+    assert expand(text, ["asa2"], box, mode="markdown") == expected
+
+
 @pytest.mark.parametrize("case", params("html.txt"))
 def test_html_case(case: Case) -> None:
     assert expand(case.input, ["asa2"], box, mode="html") == case.expected
