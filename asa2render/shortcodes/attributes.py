@@ -154,6 +154,11 @@ def _value(text: str, pos: int, named: bool) -> _Token | None:
     return _Token(bare.group(), bare.end()) if bare else None
 
 
+def _skip_space(text: str, pos: int) -> int:
+    space = _SPACE.match(text, pos)
+    return space.end() if space else pos
+
+
 def _clean(value: str) -> str:
     """Empty a value holding an unclosed HTML element, as WordPress does."""
     if "<" in value and _WELL_FORMED_HTML.fullmatch(value) is None:
@@ -177,7 +182,7 @@ def parse_attributes(text: str) -> ParsedAttributes:
     named: dict[str, str] = {}
     positional: list[str] = []
     problems: list[Problem] = []
-    pos = _SPACE.match(text).end()  # type: ignore[union-attr]
+    pos = _skip_space(text, 0)
     while pos < len(text):
         name_eq = _NAME_EQ.match(text, pos)
         start = name_eq.end() if name_eq else pos
@@ -192,5 +197,5 @@ def parse_attributes(text: str) -> ParsedAttributes:
             positional.append(_clean(token.value))
         if token.problem is not None:
             problems.append(token.problem)
-        pos = _SPACE.match(text, token.end).end()  # type: ignore[union-attr]
+        pos = _skip_space(text, token.end)
     return ParsedAttributes(named, tuple(positional), tuple(problems))
