@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import repeat
 from typing import get_args
 
 from asa2render.shortcodes.attributes import Problem, parse_attributes
@@ -36,8 +37,6 @@ _MODES = frozenset(get_args(Mode))
 # Group numbers in the event regex; ``lastindex`` tells the kinds apart without group lookups.
 _CLOSER, _TAG, _ATTRS, _SLASH, _BRACKET = 1, 2, 3, 4, 5
 
-# An opener record: [match, closing match or None].
-_Record = list[re.Match[str] | None]
 _Problem = tuple[int, str, str, Severity]
 
 
@@ -69,39 +68,69 @@ def _tag_key(tags: Iterable[str]) -> tuple[str, ...]:
 
 
 class _Events:
-    """Openers (with their closers), all closers and unterminated openers, in offset order."""
+    """Openers with their closers (parallel lists), all closers and unterminated openers.
 
-    __slots__ = ("closers", "openers", "unterminated")
+    ``paired[i]`` is the closer of ``openers[i]`` or ``None``; when the text holds no ``[/`` at
+    all, ``paired`` is ``None`` and every opener is self-contained.
+    """
+
+    __slots__ = ("closers", "openers", "paired", "unterminated")
 
     def __init__(self) -> None:
-        self.openers: list[_Record] = []
+        self.openers: list[re.Match[str]] = []
+        self.paired: list[re.Match[str] | None] | None = []
         self.closers: list[re.Match[str]] = []
         self.unterminated: list[re.Match[str]] = []
+
+    def pairs(self) -> Iterable[tuple[re.Match[str], re.Match[str] | None]]:
+        """Return (opener, closer or None) in offset order."""
+        if self.paired is None:
+            return zip(self.openers, repeat(None), strict=False)  # repeat() never ends
+        return zip(self.openers, self.paired, strict=True)
+
+
+def _matches(text: str, regex: re.Pattern[str], regions: Regions | None) -> list[re.Match[str]]:
+    """Return the opener and closer matches outside the masked regions."""
+    if not regions:
+        return list(regex.finditer(text))
+    touches = regions.touches
+    return [match for match in regex.finditer(text) if not touches(*match.span())]
 
 
 def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Events:
     """Run the one regex pass and pair closers with openers (see the module docstring)."""
     events = _Events()
+    matches = _matches(text, regex, regions)
+    if "[/" not in text:
+        # No closer anywhere (the usual case for product boxes): skip pairing altogether.
+        events.openers = [match for match in matches if match.lastindex == _BRACKET]
+        events.unterminated = [match for match in matches if match.lastindex == _ATTRS]
+        events.paired = None
+        return events
+    _pair(events, matches)
+    return events
+
+
+def _pair(events: _Events, matches: list[re.Match[str]]) -> None:
+    """Sort matches into events, pairing each closer with its tag's last waiting opener."""
     openers, closers, unterminated = events.openers, events.closers, events.unterminated
-    waiting: dict[str, _Record] = {}
-    touches = regions.touches if regions else None
-    for match in regex.finditer(text):
-        if touches is not None and touches(*match.span()):
-            continue
+    paired: list[re.Match[str] | None] = []
+    waiting: dict[str, int] = {}
+    for match in matches:
         kind = match.lastindex
         if kind == _BRACKET:
-            record = [match, None]
-            openers.append(record)
             if match.group(_SLASH) is None:
-                waiting[match.group(_TAG)] = record
+                waiting[match.group(_TAG)] = len(openers)
+            openers.append(match)
+            paired.append(None)
         elif kind == _CLOSER:
             closers.append(match)
-            pending = waiting.pop(match.group(_CLOSER), None)
-            if pending is not None:
-                pending[1] = match
+            index = waiting.pop(match.group(_CLOSER), -1)
+            if index >= 0:
+                paired[index] = match
         else:
             unterminated.append(match)
-    return events
+    events.paired = paired
 
 
 class _Builder:
@@ -114,13 +143,12 @@ class _Builder:
         self.problems: list[_Problem] = []
         self.kept: list[tuple[int, int]] = []
 
-    def build(self, openers: list[_Record]) -> None:
+    def build(self, pairs: Iterable[tuple[re.Match[str], re.Match[str] | None]]) -> None:
         """Keep every opener that does not start inside the previous kept span."""
         text, kept, shortcodes, html = self.text, self.kept, self.shortcodes, self.html
         last_end = line_start = located = 0
         line = 1
-        for opener, closer in openers:
-            assert opener is not None
+        for opener, closer in pairs:
             start, end = opener.span()
             escaped = start > 0 and text[start - 1] == "["
             if escaped:
@@ -239,7 +267,7 @@ def scan(
         regions = finder(text) if finder is not None and regex.search(text) else None
         events = _collect(text, regex, regions)
         builder = _Builder(text, mode)
-        builder.build(events.openers)
+        builder.build(events.pairs())
         _stray_problems(builder, events)
         return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
     finally:
