@@ -45,3 +45,8 @@ def test_no_tags_and_no_brackets() -> None:
     assert parse("[asa2]", []) == []
     assert parse("no brackets", ["asa2"]) == []
     assert expand("", ["asa2"], lambda sc: "X") == ""
+
+
+def test_tags_match_case_sensitively_and_exactly() -> None:
+    text = "[ASA2] [Asa2] [asa2x] [asa2-x] [asa2_textlink] [asa2]"
+    assert [(sc.tag, sc.start) for sc in parse(text, ["asa2"])] == [("asa2", text.index("[asa2]"))]
