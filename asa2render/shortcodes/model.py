@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -61,9 +62,9 @@ class _ShortcodeBuilder:
     """A mutable twin of :class:`Shortcode` with the same slot layout.
 
     A frozen dataclass sets each field through ``object.__setattr__``, which costs about three
-    times a plain slotted ``__init__``; the scanner creates one shortcode per match, so it builds
-    the twin and then switches the instance's class (allowed for identical slot layouts). The
-    result is an ordinary, frozen :class:`Shortcode`.
+    times a plain slotted ``__init__``; the scanner creates one shortcode per match, so it fills
+    the twin and then switches the instance's class (allowed for identical slot layouts). What
+    the call returns is an ordinary, frozen :class:`Shortcode`.
     """
 
     __slots__ = Shortcode.__slots__
@@ -95,39 +96,14 @@ class _ShortcodeBuilder:
         self.self_closing = self_closing
         self.outer_start = outer_start
         self.outer_end = outer_end
+        self.__class__ = Shortcode  # type: ignore[assignment]
 
 
-def new_shortcode(
-    tag: str,
-    attrs: dict[str, str],
-    args: tuple[str, ...],
-    content: str | None,
-    start: int,
-    end: int,
-    line: int,
-    column: int,
-    escaped: bool,
-    self_closing: bool,
-    outer_start: int,
-    outer_end: int,
-) -> Shortcode:
-    """Build a :class:`Shortcode` fast; every argument must already be final."""
-    built = _ShortcodeBuilder(
-        tag,
-        attrs,
-        args,
-        content,
-        start,
-        end,
-        line,
-        column,
-        escaped,
-        self_closing,
-        outer_start,
-        outer_end,
-    )
-    built.__class__ = Shortcode  # type: ignore[assignment]
-    return built  # type: ignore[return-value]
+#: Build a :class:`Shortcode` from final values (all twelve fields, positionally), fast.
+new_shortcode: Callable[
+    [str, dict[str, str], tuple[str, ...], str | None, int, int, int, int, bool, bool, int, int],
+    Shortcode,
+] = _ShortcodeBuilder  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)

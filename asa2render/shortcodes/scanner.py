@@ -179,7 +179,7 @@ class _Builder:
             shortcodes.append(
                 new_shortcode(
                     opener.group(_TAG),
-                    parsed.attrs(),
+                    parsed.named.copy(),
                     parsed.positional,
                     text[end : closer.start()] if closer is not None else None,
                     span_start,
