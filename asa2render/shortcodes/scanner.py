@@ -1,14 +1,16 @@
 """The linear shortcode scanner: find openers and closers, pair them, keep the top level.
 
-One compiled regex per tag set finds every ``[tag …]`` opener and ``[/tag]`` closer in a single
-``finditer`` pass. An opener's attribute text stops at the first ``]``, ``/]`` or ``[``, so an
-unterminated opener costs only the distance to the next bracket. Pairing is part of the same
-forward pass: per tag it remembers the last opener still waiting for a closer; a closer pairs
-with it, a new opener of the same tag leaves it self-contained. Lines and columns are counted
-incrementally (``str.count`` between consecutive offsets), only for what is kept.
+1. One compiled regex per tag set (cached) finds every ``[tag …]`` opener and ``[/tag]`` closer
+   in a single ``finditer`` pass. An opener's attribute text stops at the first ``]``, ``/]`` or
+   ``[``, so an unterminated opener costs only the distance to the next bracket.
+2. Pairing is one forward pass over those matches that remembers, per tag, the last opener still
+   waiting: a closer pairs with it, a new opener of the same tag leaves it self-contained. A
+   text without any ``[/`` skips this step.
+3. Building keeps each shortcode that starts at or after the end of the previous kept one;
+   lines and columns are counted incrementally (``str.count`` between consecutive offsets).
 
-The loop bodies are written flat, with locals instead of helper calls, because they run once
-per match and the scanner is benchmarked against a bare ``re.finditer``.
+The build loop is written flat, with locals instead of helper calls, because it runs once per
+match and the scanner is benchmarked against a bare ``re.finditer``.
 """
 
 from __future__ import annotations
