@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -142,15 +143,21 @@ def cold_fetch(
                 f"  cold fetch: {wall:.3f} s, {report.requests} requests, {report.tokens} tokens, {failures} failed"
             )
         paapi = _paapi_run(sandbox, keys, log) if compare_paapi else {"error": "not requested"}
-    wall, traffic, client_requests, failures = min(runs, key=lambda run: run[0])
-    tokens_ok = all(traffic.tokens[credential_id(country)] == 1 for country in DEFAULT_STORES)
+    # Wall time: the median run. Requests, 429s and failures: the worst run, since a 429 is no
+    # measurement noise but a pacing fault that strikes some runs and not others.
+    wall = statistics.median(run[0] for run in runs)
+    _, traffic, client_requests, _ = max(runs, key=lambda run: (run[1].total, run[1].throttled))
+    failures = max(run[3] for run in runs)
+    throttled = sum(run[1].throttled for run in runs)
+    tokens_ok = all(run[1].tokens[credential_id(country)] == 1 for run in runs for country in DEFAULT_STORES)
     common: dict[str, Any] = {
         "sandbox_requests": traffic.total,
         "client_requests": client_requests,
         "tokens_per_credential": dict(traffic.tokens),
-        "throttled_429": traffic.throttled,
+        "throttled_429_all_runs": throttled,
         "failed_products": failures,
         "runs_s": [run[0] for run in runs],
+        "runs_requests": [run[1].total for run in runs],
     }
     figures = [
         ratio_figure(
@@ -161,7 +168,7 @@ def cold_fetch(
             target="= 1.0 (and 1 token per credential, zero 429s)",
             goal="eq",
             limit=1.0,
-            detail=f"{len(keys)} unique ASINs over {len(DEFAULT_STORES)} stores; tokens ok: {tokens_ok}",
+            detail=f"{len(keys)} unique ASINs over {len(DEFAULT_STORES)} stores; worst of {len(runs)} run(s)",
             **common,
         ),
         ratio_figure(
@@ -172,23 +179,28 @@ def cold_fetch(
             target="<= 1.15",
             goal="max",
             limit=1.15,
-            detail=f"floor = {slowest} requests of the slowest store / {TPS:g} TPS",
+            detail=f"median of {len(runs)} run(s); floor = {slowest} requests of the slowest store / {TPS:g} TPS",
             **common,
         ),
-        _count_figure("cold_fetch_throttled_429", traffic.throttled, "responses", "= 0"),
+        _count_figure(
+            "cold_fetch_throttled_429", throttled, "responses", "= 0", detail=f"sum over {len(runs)} run(s)"
+        ),
         _count_figure(
             "cold_fetch_tokens_per_credential_max",
-            max(traffic.tokens.values(), default=0),
+            max((run[1].tokens[credential_id(c)] for run in runs for c in DEFAULT_STORES), default=0),
             "tokens",
             "= 1",
             1,
+            detail=f"exactly one token per credential in every run: {tokens_ok}",
         ),
     ]
     return figures + _paapi_figures(paapi, wall, traffic.total, minimum, floor)
 
 
-def _count_figure(name: str, value: float, unit: str, target: str, limit: float = 0.0) -> Figure:
-    return Figure(name, value, unit, limit, None, target, "eq", limit)
+def _count_figure(
+    name: str, value: float, unit: str, target: str, limit: float = 0.0, *, detail: str = ""
+) -> Figure:
+    return Figure(name, value, unit, limit, None, target, "eq", limit, detail=detail)
 
 
 # -- python-amazon-paapi in its own venv --------------------------------------------------------------

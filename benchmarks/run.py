@@ -2,7 +2,8 @@
 
 Prints one table and writes ``benchmarks/results.json`` (a list of figures, see ``measure.Figure``)
 and ``benchmarks/results-meta.json`` (machine, Python, mode, sizes, duration). Both modes compute the
-same figure names; ``--quick`` uses smaller sizes. ``--only NAME`` runs one family (repeatable).
+same figure names; ``--quick`` uses smaller sizes. ``--only NAME`` runs one family (repeatable) and
+updates only its figures in an existing results file.
 """
 
 from __future__ import annotations
@@ -191,7 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     figures = run_families(names, sizes, lambda line: print(line, flush=True))
     duration = time.perf_counter() - started
-    args.output.write_text(json.dumps([f.as_json() for f in figures], indent=2) + "\n", encoding="utf-8")
+    records = [figure.as_json() for figure in figures]
+    if args.only and args.output.exists():
+        # A partial run updates its own figures and keeps the others of the last run.
+        fresh = {record["name"] for record in records}
+        kept = [
+            old for old in json.loads(args.output.read_text(encoding="utf-8")) if old["name"] not in fresh
+        ]
+        records = kept + records
+    args.output.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
     host = machine()
     meta = {
         "mode": "quick" if args.quick else "full",
