@@ -14,8 +14,8 @@ def mask_partner_tag(tag: str | None) -> str:
     match = _TAG_SUFFIX.search(tag)
     suffix = match.group(1) if match else ""
     body = tag[: len(tag) - len(suffix)]
-    visible = body[:2]
-    return visible + "*" * max(len(body) - len(visible), 3) + suffix
+    # A fixed run of stars: the mask must not give away how long the hidden part is.
+    return body[:2] + "*****" + suffix
 
 
 def mask_credential_id(credential_id: str | None) -> str:

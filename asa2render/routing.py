@@ -32,16 +32,26 @@ class Route:
 
     @property
     def label(self) -> str:
-        """As the seed's table shows it: ``Creators API 2.2`` or ``PA API 5.0``."""
+        """As the seed's table shows it: ``Creators API 2.2`` or ``PA API 5.0``.
+
+        The seed's rule sends every store without usable Creators credentials to PA-API 5.0; when
+        PA-API cannot serve it either (``api == "none"``), :meth:`explain` says so.
+        """
         if self.api == "creators":
             return f"Creators API {self.version}"
-        return API_LABELS[self.api]
+        return API_LABELS["paapi"]
+
+    @property
+    def usable(self) -> bool:
+        """Whether an API can actually be asked (else: local products and cache only)."""
+        return self.api != "none"
 
     def explain(self) -> str:
         """One line, e.g. ``fr: no Creators API credentials → PA API 5.0 (tracking ID from …)``."""
-        target = self.label if self.api != "none" else "local products and cache only"
+        if not self.usable:
+            return f"{self.country}: {self.reason} → local products and cache only"
         tag = f" (tracking ID from {self.tag_source})" if self.partner_tag else ""
-        return f"{self.country}: {self.reason} → {target}{tag}"
+        return f"{self.country}: {self.reason} → {self.label}{tag}"
 
 
 def decide_route(config: Config, country: str, associate_set: str | None = None) -> Route:

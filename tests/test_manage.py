@@ -104,7 +104,7 @@ def test_seed_example_table_as_json(run: Run) -> None:
         "status": "enabled",
         "credential_type": "cognito",
         "api_version": "2.2",
-        "partner_tag": "my***-21",
+        "partner_tag": "my*****-21",
         "default": True,
         "api_used": "Creators API 2.2",
     }
@@ -114,7 +114,7 @@ def test_seed_example_table_as_json(run: Run) -> None:
         "status": "enabled",
         "credential_type": "lwa",
         "api_version": "3.1",
-        "partner_tag": "my***-20",
+        "partner_tag": "my*****-20",
         "default": False,
         "api_used": "Creators API 3.1",
     }
@@ -124,7 +124,7 @@ def test_seed_example_table_as_json(run: Run) -> None:
         "status": "disabled",
         "credential_type": None,
         "api_version": None,
-        "partner_tag": "my***-21",
+        "partner_tag": "my*****-21",
         "default": False,
         "api_used": "PA API 5.0",
     }
@@ -134,7 +134,7 @@ def test_seed_example_table_as_json(run: Run) -> None:
         "status": "not configured",
         "credential_type": None,
         "api_version": None,
-        "partner_tag": "my***-21",
+        "partner_tag": "my*****-21",
         "default": False,
         "api_used": "PA API 5.0",
     }
@@ -202,7 +202,7 @@ def test_add_stores_env_reference_not_the_secret(config_path: Path, run: Run) ->
     assert 'credential_secret = "${DE_CREATORS_SECRET}"' in text
     assert not config_path.with_name(SECRETS_FILENAME).exists()
     assert "****wxyz" in result.stdout
-    assert "my***-21" in result.stdout
+    assert "my*****-21" in result.stdout
     assert (
         "de: cognito credentials, enabled → Creators API 2.2 (tracking ID from marketplace)" in result.stdout
     )
@@ -305,7 +305,7 @@ def test_malformed_tag_is_masked_in_the_message(run: Run) -> None:
     result = run("add", "de", "--partner-tag", "secrettag")
     assert result.exit_code == 2
     assert "secrettag" not in result.stderr
-    assert "se*******" in result.stderr
+    assert "se*****" in result.stderr
 
 
 def test_add_refuses_a_duplicate(run: Run) -> None:
@@ -368,7 +368,7 @@ def test_edit_changes_only_what_is_given(config_path: Path, run: Run) -> None:
     market = load_config(config_path).marketplace("uk")
     assert market is not None
     assert (market.partner_tag, market.enabled, market.credential_type) == ("othertag-21", False, None)
-    assert "ot******-21" in result.stdout
+    assert "ot*****-21" in result.stdout
 
 
 def test_edit_adds_credentials_and_prompts_for_a_missing_secret(config_path: Path, run: Run) -> None:

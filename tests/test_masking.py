@@ -4,7 +4,7 @@ from asa2render.masking import mask_credential_id, mask_partner_tag
 
 
 def test_partner_tag_keeps_two_characters_and_suffix() -> None:
-    assert mask_partner_tag("mytag-21") == "my***-21"
+    assert mask_partner_tag("mytag-21") == "my*****-21"
     assert mask_partner_tag("mylongertag-20").startswith("my") and mask_partner_tag(
         "mylongertag-20"
     ).endswith("-20")

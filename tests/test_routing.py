@@ -75,3 +75,11 @@ def test_no_route_without_paapi_keys() -> None:
     config = config_from_dict({"associate_id_sets": {"default": {"fr": "montag-21"}}}, environ={})
     route = decide_route(config, "fr")
     assert route.api == "none" and "no PA-API keys" in route.reason
+
+
+def test_unusable_paapi_route_keeps_the_seed_label_and_says_why() -> None:
+    config = config_from_dict({"associate_id_sets": {"default": {"fr": "montag-21"}}}, environ={})
+    route = decide_route(config, "ca")
+    assert route.label == "PA API 5.0"
+    assert not route.usable
+    assert route.explain() == "ca: no Creators API credentials; no PA-API keys → local products and cache only"
