@@ -82,4 +82,6 @@ def test_unusable_paapi_route_keeps_the_seed_label_and_says_why() -> None:
     route = decide_route(config, "ca")
     assert route.label == "PA API 5.0"
     assert not route.usable
-    assert route.explain() == "ca: no Creators API credentials; no PA-API keys → local products and cache only"
+    assert (
+        route.explain() == "ca: no Creators API credentials; no PA-API keys → local products and cache only"
+    )
