@@ -147,6 +147,23 @@ def progress(items: list[Source], label: str) -> Iterator[Source]:
     yield from track(items, description=label, console=_stderr_console(), transient=True)
 
 
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``(done, total)`` callback drawing a progress bar on a terminal; None when not a TTY."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=_stderr_console(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 def _stderr_console() -> Any:
     from rich.console import Console
 
@@ -408,7 +425,8 @@ def refresh(
             keys, _ = collect_keys(engine, discover(inputs))
         else:
             keys = engine.cache.cached_keys()
-        changes = refresh_products(engine, keys, max_age=max_age, limit=limit)
+        with progress_bar("refreshing") as advance:
+            changes = refresh_products(engine, keys, max_age=max_age, limit=limit, progress=advance)
     for line in changes.lines():
         click.echo(line)
     click.echo(changes.summary(), err=True)

@@ -6,11 +6,12 @@ matter to a reader are reported: price, availability, and products that are gone
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .engine import Engine
 from .models import Failure, Product, ProductKey, utc_now
+from .store import ProductFetcher
 
 
 @dataclass
@@ -29,10 +30,21 @@ class RefreshReport:
         )
 
 
+CHUNK = 100  # products per fetch call: ten full GetItems batches, and a visible step of the progress bar
+
+
 def refresh_products(
-    engine: Engine, keys: Iterable[ProductKey], *, max_age: int = 0, limit: int | None = None
+    engine: Engine,
+    keys: Iterable[ProductKey],
+    *,
+    max_age: int = 0,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RefreshReport:
-    """Re-fetch the given products (oldest cached first) and store the new data."""
+    """Re-fetch the given products (oldest cached first) and store the new data.
+
+    ``progress(done, total)`` is called after each chunk of :data:`CHUNK` products.
+    """
     now = utc_now()
     wanted = list(dict.fromkeys(keys))
     cached = engine.cache.get_products(wanted)
@@ -48,10 +60,25 @@ def refresh_products(
     fetcher = engine.store._get_fetcher()
     if fetcher is None or not candidates:
         return report
-    result = fetcher.fetch(candidates)
+    for start in range(0, len(candidates), CHUNK):
+        chunk = candidates[start : start + CHUNK]
+        _refresh_chunk(engine, fetcher, chunk, cached, report)
+        if progress is not None:
+            progress(start + len(chunk), len(candidates))
+    return report
+
+
+def _refresh_chunk(
+    engine: Engine,
+    fetcher: ProductFetcher,
+    chunk: list[ProductKey],
+    cached: dict[ProductKey, Product],
+    report: RefreshReport,
+) -> None:
+    result = fetcher.fetch(chunk)
     engine.report.api_requests += result.requests
     engine.report.token_requests += result.tokens
-    for key in candidates:
+    for key in chunk:
         outcome = result.results.get(key)
         if isinstance(outcome, Product):
             report.refreshed += 1
@@ -62,8 +89,7 @@ def refresh_products(
             if isinstance(outcome, Failure) and outcome.permanent:
                 engine.cache.delete(key)
                 report.changes.append(f"{key}: gone ({outcome.message})")
-    report.changes.extend(result.notices)
-    return report
+    report.changes.extend(n for n in result.notices if n not in report.changes)
 
 
 def _differences(key: ProductKey, old: Product | None, new: Product) -> list[str]:

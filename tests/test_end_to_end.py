@@ -171,3 +171,29 @@ def test_strict_mode_fails_the_build_on_fallbacks(tmp_path: Path, token_home: No
         )
     assert result.exit_code == 1
     assert re.search(r"page000\.md:3:1: de:B0BAD00001: .*invalid", result.stderr)
+
+
+def test_refresh_command_refetches_cached_products(
+    tmp_path: Path, sandbox: Sandbox, token_home: None
+) -> None:
+    site = _site(tmp_path, [f"B0REF{i:05}" for i in range(12)])
+    assert _render(site, sandbox.url)[0] == 0
+    sandbox.reset_stats()
+    result = CliRunner().invoke(
+        cli,
+        [
+            "refresh",
+            str(site / "content"),
+            "--config",
+            str(site / "asa2render.toml"),
+            "--sandbox",
+            sandbox.url,
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "refreshed 12 product(s)" in result.stderr
+    assert len(_get_items(sandbox)) == 2
+    limited = CliRunner().invoke(
+        cli, ["refresh", "--limit", "3", "--config", str(site / "asa2render.toml"), "--sandbox", sandbox.url]
+    )
+    assert "refreshed 3 product(s)" in limited.stderr

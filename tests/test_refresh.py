@@ -48,3 +48,14 @@ def test_max_age_skips_recent_products(config: Config) -> None:
     with Engine(config, cache=cache, fetcher_factory=lambda: fetcher) as engine:
         report = refresh_products(engine, [OLD], max_age=3600)
     assert fetcher.batches == [] and report.refreshed == 0
+
+
+def test_progress_is_reported_per_chunk(config: Config) -> None:
+    keys = [ProductKey("de", f"B0CHUNK{i:03}") for i in range(250)]
+    fetcher = FakeFetcher({k: make_product(k.asin, fetched_at=NOW) for k in keys})
+    calls: list[tuple[int, int]] = []
+    with Engine(config, cache=ProductCache.in_memory(), fetcher_factory=lambda: fetcher) as engine:
+        report = refresh_products(engine, keys, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(100, 250), (200, 250), (250, 250)]
+    assert report.refreshed == 250
+    assert [len(batch) for batch in fetcher.batches] == [100, 100, 50]
