@@ -116,11 +116,18 @@ def minimum_requests(keys: list[ProductKey]) -> tuple[int, int]:
 
 
 def cold_fetch(
-    unique_asins: int, repeat: int, log: Callable[[str], None] = print, *, compare_paapi: bool = True
+    unique_asins: int,
+    repeat: int,
+    log: Callable[[str], None] = print,
+    *,
+    compare_paapi: bool = True,
+    install_paapi: bool = True,
 ) -> list[Figure]:
-    """Fetch ``unique_asins`` products cold (no cache, no token) ``repeat`` times; keep the best run.
+    """Fetch ``unique_asins`` products cold (no cache, no token) ``repeat`` times.
 
-    With ``compare_paapi`` python-amazon-paapi then does the same work in its own venv.
+    With ``compare_paapi`` python-amazon-paapi then does the same work in its own venv, which is
+    created (pip, network) only with ``install_paapi``; otherwise a missing venv makes that figure
+    unavailable, so offline runs never wait on pip.
     """
     from asa2render.api import Fetcher, TokenStore
 
@@ -142,7 +149,7 @@ def cold_fetch(
             log(
                 f"  cold fetch: {wall:.3f} s, {report.requests} requests, {report.tokens} tokens, {failures} failed"
             )
-        paapi = _paapi_run(sandbox, keys, log) if compare_paapi else {"error": "not requested"}
+        paapi = _paapi_run(sandbox, keys, log, install_paapi) if compare_paapi else {"error": "not requested"}
     # Wall time: the median run. Requests, 429s and failures: the worst run, since a 429 is no
     # measurement noise but a pacing fault that strikes some runs and not others.
     wall = statistics.median(run[0] for run in runs)
@@ -225,18 +232,23 @@ _PAAPI_SCRIPT = textwrap.dedent(
 )
 
 
-def ensure_paapi_venv(log: Callable[[str], None] = print) -> tuple[Path | None, str]:
+def ensure_paapi_venv(
+    log: Callable[[str], None] = print, *, install: bool = True, venv: Path = PAAPI_VENV
+) -> tuple[Path | None, str]:
     """The venv with python-amazon-paapi, created on first use; ``(python, "")`` or ``(None, reason)``."""
-    python = PAAPI_VENV / "bin" / "python"
+    python = venv / "bin" / "python"
     probe = [str(python), "-c", "import amazon_creatorsapi"]
     if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
         return python, ""
-    log(f"  creating {PAAPI_VENV} (python-amazon-paapi=={PAAPI_VERSION})")
-    PAAPI_VENV.parent.mkdir(parents=True, exist_ok=True)
-    made = subprocess.run([sys.executable, "-m", "venv", str(PAAPI_VENV)], capture_output=True, text=True)
+    if not install:
+        return None, f"{venv} does not exist yet; `make bench` creates it (needs the package index)"
+    log(f"  creating {venv} (python-amazon-paapi=={PAAPI_VERSION})")
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
     if made.returncode != 0:
         return None, f"python -m venv failed: {made.stderr.strip()[-200:]}"
-    pip = [str(python), "-m", "pip", "install", "--quiet", f"python-amazon-paapi=={PAAPI_VERSION}"]
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--timeout", "20", "--retries", "1"]
+    pip.append(f"python-amazon-paapi=={PAAPI_VERSION}")
     installed = subprocess.run(pip, capture_output=True, text=True, timeout=600)
     if installed.returncode != 0:
         lines = [line for line in installed.stderr.splitlines() if "ERROR" in line] or ["pip failed"]
@@ -244,8 +256,10 @@ def ensure_paapi_venv(log: Callable[[str], None] = print) -> tuple[Path | None, 
     return python, ""
 
 
-def _paapi_run(sandbox: Any, keys: list[ProductKey], log: Callable[[str], None]) -> dict[str, Any]:
-    python, reason = ensure_paapi_venv(log)
+def _paapi_run(
+    sandbox: Any, keys: list[ProductKey], log: Callable[[str], None], install: bool
+) -> dict[str, Any]:
+    python, reason = ensure_paapi_venv(log, install=install)
     if python is None:
         return {"error": reason}
     stores = []

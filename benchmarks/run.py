@@ -84,7 +84,8 @@ def _render(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
 def _fetch(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .fetching import cold_fetch
 
-    return cold_fetch(sizes.fetch_asins, sizes.fetch_repeat, log)
+    # Quick runs must work offline: they use the python-amazon-paapi venv only if it already exists.
+    return cold_fetch(sizes.fetch_asins, sizes.fetch_repeat, log, install_paapi=sizes is FULL)
 
 
 def _rebuild(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:

@@ -130,6 +130,12 @@ def test_cold_fetch_and_warm_rebuild_against_the_sandbox() -> None:
     assert rebuild[0].baseline and rebuild[0].baseline > 0  # the first build did fetch
 
 
+def test_missing_paapi_venv_is_reported_not_installed_in_quick_runs(tmp_path: Path) -> None:
+    python, reason = fetching.ensure_paapi_venv(lambda _: None, install=False, venv=tmp_path / "absent")
+    assert python is None and "make bench" in reason
+    assert not (tmp_path / "absent").exists()
+
+
 def test_minimum_requests_counts_batches_of_ten_per_store() -> None:
     keys = [ProductKey("de", f"B0{i:08d}") for i in range(21)] + [ProductKey("us", "B000000001")]
     assert fetching.minimum_requests(keys) == (4, 3)
