@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from asa2render.config import Config, config_from_dict
 from asa2render.models import ProductKey
 
@@ -71,12 +73,61 @@ def bench_config(stores: tuple[str, ...] = DEFAULT_STORES, *, requests_per_secon
 def running_sandbox(
     stores: tuple[str, ...] = DEFAULT_STORES, throttle_tps: float | None = TPS
 ) -> Iterator[Any]:
-    """A sandbox accepting one bench credential per store, throttling each at ``throttle_tps``."""
+    """An in-process sandbox accepting one bench credential per store, throttling each at ``throttle_tps``."""
     from asa2render.sandbox import Sandbox, SandboxOptions
 
     options = SandboxOptions(credentials=sandbox_credentials(stores), throttle_tps=throttle_tps)
     with Sandbox(options) as sandbox:
         yield sandbox
+
+
+class SandboxProcess:
+    """``asa2render sandbox`` in its own process, with the in-process sandbox's ``url``/``stats``/``reset_stats``.
+
+    Timed client runs use it so that the server's threads do not compete with the client's for this
+    process's GIL: Amazon is not in the client's process either.
+    """
+
+    def __init__(self, stores: tuple[str, ...] = DEFAULT_STORES, throttle_tps: float | None = TPS) -> None:
+        command = [sys.executable, "-m", "asa2render", "sandbox"]
+        for credential in sandbox_credentials(stores):
+            command += ["--credential", ":".join(credential)]
+        if throttle_tps is not None:
+            command += ["--throttle-tps", str(throttle_tps)]
+        self._process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        assert self._process.stdout is not None
+        self.url = self._process.stdout.readline().strip()
+        if not self.url.startswith("http"):
+            self.close()
+            raise RuntimeError("asa2render sandbox did not print its URL")
+        self._client = httpx.Client(base_url=self.url, timeout=10)
+
+    def stats(self) -> dict[str, Any]:
+        stats: dict[str, Any] = self._client.get("/_sandbox/stats").json()
+        return stats
+
+    def reset_stats(self) -> None:
+        self._client.post("/_sandbox/reset").raise_for_status()
+
+    def close(self) -> None:
+        if hasattr(self, "_client"):
+            self._client.close()
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def __enter__(self) -> SandboxProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +187,7 @@ def cold_fetch(
     floor = slowest / TPS
     config = bench_config()
     runs: list[tuple[float, Traffic, int, int]] = []
-    with running_sandbox() as sandbox:
+    with SandboxProcess() as sandbox:
         for _ in range(repeat):
             time.sleep(1.1)  # let the sandbox's one-second throttle window empty
             sandbox.reset_stats()
@@ -376,6 +427,7 @@ def warm_rebuild(pages: int, log: Callable[[str], None] = print) -> list[Figure]
 
 
 __all__ = [
+    "SandboxProcess",
     "Traffic",
     "bench_config",
     "cold_fetch",
