@@ -10,9 +10,8 @@ can sit inside Markdown without ending an HTML block or starting a code block.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
-from functools import cached_property
 from importlib.resources import files
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +27,7 @@ from .requests import ProductRequest
 from .urls import is_amazon_url, is_safe_image_url, with_tag
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
+MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
 _BLANKS = re.compile(r"\n\s*")
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 
@@ -58,6 +58,7 @@ class Renderer:
         self.config = config
         self._zone = _zone(config.site.timezone)
         self.env = self._environment()
+        self._memo: dict[Hashable, str] = {}
 
     def _environment(self) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = []
@@ -75,17 +76,13 @@ class Renderer:
         env.filters["asa2_href"] = _href
         env.filters["asa2_safe_image"] = is_safe_image_url
         env.filters["asa2_datetime"] = self.format_time
-        return env
-
-    @cached_property
-    def _base_context(self) -> dict[str, Any]:
+        # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
+        # caches a module imported that way instead of re-running it on every box.
         site = self.config.site
-        return {
-            **LABELS,
-            "link_rel": site.rel,
-            "link_target": site.target,
-            "disclaimer_url": site.disclaimer_url,
-        }
+        env.globals.update(
+            LABELS, link_rel=site.rel, link_target=site.target, disclaimer_url=site.disclaimer_url
+        )
+        return env
 
     def format_time(self, moment: datetime) -> str:
         """``2026-11-27 14:11 UTC`` in the configured time zone."""
@@ -144,7 +141,7 @@ class Renderer:
 
     def _render(self, name: str, request: ProductRequest, context: dict[str, Any]) -> str:
         template = self.env.get_template(f"{name}.html")
-        html = template.render({**self._base_context, "options": dict(request.options), **context})
+        html = template.render({"options": dict(request.options), **context})
         return _BLANKS.sub("", html.strip())
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
@@ -163,6 +160,12 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+
+def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
+    products = tuple((i.key, i.state, i.product.fetched_at if i.product else None) for i in items)
+    options = tuple(sorted(request.options.items()))
+    return (request.template, options, request.link_text, request.associate_set, products)
 
 
 def placeholders(product: Product) -> dict[str, Any]:

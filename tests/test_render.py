@@ -97,3 +97,20 @@ def test_asa2_placeholders() -> None:
     assert values["OffersAutoPriceInteger"] == 1999
     assert values["IsAvailable"] is True and values["AvailabilityType"] == "IN_STOCK"
     assert values["DetailPageURL"].startswith("https://www.amazon.de/")
+
+
+def test_memoised_boxes_follow_product_changes(config: Config) -> None:
+    renderer = Renderer(config)
+    request = _request(config)
+
+    def box(product: object, state: str = "fresh") -> str:
+        item = Resolved.model_validate(
+            {"key_country": "de", "key_asin": "B0TEST0001", "product": product, "state": state}
+        )
+        return renderer.render(request, {KEY: item})
+
+    first = box(make_product())
+    assert box(make_product()) == first
+    refetched = make_product(title="New title", fetched_at=make_product().fetched_at.replace(hour=13))
+    assert "New title" in box(refetched)
+    assert 'data-asa2-state="stale"' in box(make_product(), "stale")
