@@ -86,13 +86,16 @@ def engine_of(md: MarkdownIt) -> Engine:
 # -- parsing ---------------------------------------------------------------------------------
 
 
+_OPENERS = tuple(f"[{tag}" for tag in TAGS) + tuple(f"[[{tag}" for tag in TAGS)
+
+
 def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """A box shortcode that is the whole line (indented code excluded)."""
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
     begin = state.bMarks[start_line] + state.tShift[start_line]
     line = state.src[begin : state.eMarks[start_line]].rstrip()
-    if not line.startswith("["):
+    if not line.startswith(_OPENERS):
         return False
     found = scan(line, TAGS, mode="text").shortcodes
     if len(found) != 1:
@@ -112,7 +115,8 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
 
 def _inline_rule(state: StateInline, silent: bool) -> bool:
     """A shortcode (or an escaped one) starting at the current position of an inline run."""
-    if state.src[state.pos] != "[":
+    # Cheap test first: most "[" in prose are links, and scanning their run would be wasted work.
+    if not state.src.startswith(_OPENERS, state.pos):
         return False
     shortcode = _inline_shortcodes(state).get(state.pos)
     if shortcode is None or shortcode.end > state.posMax:
