@@ -42,7 +42,7 @@ class Sizes:
 
 
 FULL = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=9, peer_repeat=3),
+    scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=15, peer_repeat=3),
     render_pages=2000,
     render_repeat=3,
     fetch_asins=1000,
