@@ -53,7 +53,7 @@ FULL = Sizes(
     startup_repeat=5,
 )
 QUICK = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB // 2, 4 * MB, repeat=5, peer_repeat=1),
+    scanner=ScannerSizes(MB, 1000, MB // 2, 4 * MB, repeat=9, peer_repeat=1),
     render_pages=200,
     render_repeat=2,
     fetch_asins=1000,
