@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,7 @@ Mode = Literal["text", "markdown", "html"]
 log = logging.getLogger("asa2render")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 SANDBOX_ENV = "ASA2RENDER_SANDBOX"
+_RESOLVE_MEMO_SIZE = 8192
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Engine:
         self.renderer = Renderer(config)
         self.resolved: dict[ProductKey, Resolved] = {}
         self.problems: list[Problem] = []
+        self._resolved_shortcodes: dict[Hashable, tuple[ProductRequest, list[Problem]]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -138,11 +140,37 @@ class Engine:
             if shortcode.escaped:
                 doc.escapes.append(shortcode)
                 continue
-            request, problems = resolve(shortcode, self.config, path=path, page_country=country)
+            request, problems = self.resolve(shortcode, path=path, page_country=country)
             doc.requests.append(request)
             doc.problems.extend(problems)
         self.problems.extend(doc.problems)
         return doc
+
+    def resolve(
+        self, shortcode: Shortcode, *, path: str | None = None, page_country: str | None = None
+    ) -> tuple[ProductRequest, list[Problem]]:
+        """:func:`requests.resolve`, memoised: sites repeat the same shortcodes on many pages.
+
+        The memo holds the meaning of a shortcode's text; location and the shortcode itself are the
+        caller's and are put back on every answer.
+        """
+        memo_key = (
+            shortcode.tag,
+            tuple(shortcode.attrs.items()),
+            shortcode.args,
+            shortcode.content,
+            page_country,
+        )
+        known = self._resolved_shortcodes.get(memo_key)
+        if known is None:
+            known = resolve(shortcode, self.config, page_country=page_country)
+            if len(self._resolved_shortcodes) >= _RESOLVE_MEMO_SIZE:
+                self._resolved_shortcodes.clear()
+            self._resolved_shortcodes[memo_key] = known
+        template, problems = known
+        location = Location(path, shortcode.line, shortcode.column)
+        request = replace(template, shortcode=shortcode, location=location)
+        return request, [replace(problem, location=location) for problem in problems] if problems else []
 
     def fetch(self, keys: Iterable[ProductKey]) -> None:
         """Resolve every key not resolved yet, in one batch."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -89,10 +90,24 @@ class Renderer:
         return moment.astimezone(self._zone).strftime("%Y-%m-%d %H:%M %Z")
 
     def render(self, request: ProductRequest, resolved: Mapping[ProductKey, Resolved]) -> str:
-        """The HTML for one shortcode, given every product resolved for the document."""
+        """The HTML for one shortcode, given every product resolved for the document.
+
+        Sites repeat the same box on many pages, so the markup is memoised by everything it depends
+        on: the request's template and attributes, and each product's state and fetch time.
+        """
         items = [
             resolved.get(key) or Resolved(key_country=key.country, key_asin=key.asin) for key in request.keys
         ]
+        memo_key = _memo_key(request, items)
+        markup = self._memo.get(memo_key)
+        if markup is None:
+            markup = self._render_items(request, items)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = markup
+        return markup
+
+    def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
             if len(items) == 1 and request.template != "list":
                 return self._single(request, items[0])
@@ -163,7 +178,9 @@ class Renderer:
 
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
-    products = tuple((i.key, i.state, i.product.fetched_at if i.product else None) for i in items)
+    products = tuple(
+        (i.key_country, i.key_asin, i.state, i.product.fetched_at if i.product else None) for i in items
+    )
     options = tuple(sorted(request.options.items()))
     return (request.template, options, request.link_text, request.associate_set, products)
 
@@ -212,7 +229,11 @@ def placeholders(product: Product) -> dict[str, Any]:
 
 def _href(url: object) -> str:
     """Only https Amazon URLs become links; anything else turns into an inert ``#``."""
-    text = str(url or "")
+    return _safe_href(str(url or ""))
+
+
+@lru_cache(maxsize=8192)
+def _safe_href(text: str) -> str:
     return text if is_amazon_url(text) else "#"
 
 

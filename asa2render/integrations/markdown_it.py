@@ -26,6 +26,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -94,10 +95,10 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
     begin = state.bMarks[start_line] + state.tShift[start_line]
-    line = state.src[begin : state.eMarks[start_line]].rstrip()
-    if not line.startswith(_OPENERS):
+    if not state.src.startswith(_OPENERS, begin):  # most lines: no slicing, no scanning
         return False
-    found = scan(line, TAGS, mode="text").shortcodes
+    line = state.src[begin : state.eMarks[start_line]].rstrip()
+    found = _scan_line(line)
     if len(found) != 1:
         return False
     shortcode = found[0]
@@ -111,6 +112,12 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
     token.meta = {"shortcode": replace(shortcode, line=start_line + 1, column=_column(state.src, begin))}
     state.line = start_line + 1
     return True
+
+
+@lru_cache(maxsize=4096)
+def _scan_line(line: str) -> tuple[Shortcode, ...]:
+    """Shortcodes of one candidate line; memoised because sites repeat the same lines on many pages."""
+    return tuple(scan(line, TAGS, mode="text").shortcodes)
 
 
 def _inline_rule(state: StateInline, silent: bool) -> bool:
@@ -166,9 +173,7 @@ class _Collector:
         problems = self._diagnostics(state.src, path)
         lines = state.src.split("\n")
         for token in _shortcode_tokens(state.tokens, lines):
-            request, found = resolve(
-                token.meta["shortcode"], self.engine.config, path=path, page_country=country
-            )
+            request, found = self.engine.resolve(token.meta["shortcode"], path=path, page_country=country)
             token.meta["request"] = request
             requests.append(request)
             problems.extend(found)
