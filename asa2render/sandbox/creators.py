@@ -16,7 +16,7 @@ from .items import CREATORS_RESOURCES, DEFAULT_RESOURCES
 from .operations import OPERATIONS, Request, requested_asins
 from .options import Credential
 from .state import Services
-from .wire import Incoming, JsonObject, Reply, json_reply, parse_json_object
+from .wire import Incoming, JsonObject, Rejected, Reply, json_reply, parse_json_object
 
 OPERATION_PATHS = {
     "/catalog/v1/getItems": "GetItems",
@@ -27,11 +27,6 @@ OPERATION_PATHS = {
 PARTNER_TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,60}-\d{2}$")
 _BEARER = re.compile(r"^Bearer\s+(?P<token>[^\s,]+)\s*(?:,\s*Version\s+(?P<version>\S+))?\s*$", re.IGNORECASE)
 API_LABEL = "Creators API"
-
-
-class _Rejected(Exception):  # noqa: N818 - a control-flow signal, not an error report
-    def __init__(self, reply: Reply) -> None:
-        self.reply = reply
 
 
 @dataclass(slots=True)
@@ -56,11 +51,11 @@ def _fault_body(status: int) -> JsonObject:
     return {"type": "InternalServerException", "message": "An internal error occurred. Please retry."}
 
 
-def _invalid(reason: str, message: str, field_name: str | None = None) -> _Rejected:
+def _invalid(reason: str, message: str, field_name: str | None = None) -> Rejected:
     extra: dict[str, object] = {"reason": reason}
     if field_name:
         extra["fieldList"] = [{"name": field_name, "message": message}]
-    return _Rejected(error(400, "ValidationException", message, **extra))
+    return Rejected(error(400, "ValidationException", message, **extra))
 
 
 def handle(request: Incoming, operation: str, services: Services) -> Reply:
@@ -68,7 +63,7 @@ def handle(request: Incoming, operation: str, services: Services) -> Reply:
     log = _Log(operation, request.headers.get("x-marketplace") or None)
     try:
         reply = _answer(request, operation, services, log)
-    except _Rejected as rejected:
+    except Rejected as rejected:
         reply = rejected.reply
     fault = services.faults.draw()
     if fault is not None:
@@ -83,7 +78,7 @@ def _answer(request: Incoming, operation: str, services: Services, log: _Log) ->
     credential = _authenticate(request, services)
     log.version = credential.version
     if not services.throttle.allow(credential.credential_id):
-        raise _Rejected(error(429, "ThrottleException", "Rate exceeded.", retryAfterSeconds=1))
+        raise Rejected(error(429, "ThrottleException", "Rate exceeded.", retryAfterSeconds=1))
     store = _marketplace(request, credential)
     body = _body(request, store)
     log.asins = requested_asins(operation, body)
@@ -93,7 +88,7 @@ def _answer(request: Incoming, operation: str, services: Services, log: _Log) ->
             "Your account is not eligible to access the Creators API. Access requires 10 qualified sales in "
             "the trailing 30 days."
         )
-        raise _Rejected(error(403, "AccessDeniedException", message, reason="AssociateNotEligible"))
+        raise Rejected(error(403, "AccessDeniedException", message, reason="AssociateNotEligible"))
     resources = _resources(body, operation)
     outcome = OPERATIONS[operation](services.catalog, Request(store, partner_tag, body, resources, API_LABEL))
     if outcome.invalid_field:
@@ -111,8 +106,8 @@ def _answer(request: Incoming, operation: str, services: Services, log: _Log) ->
     return json_reply(200, payload)
 
 
-def _unauthorized(reason: str, message: str) -> _Rejected:
-    return _Rejected(error(401, "UnauthorizedException", message, reason=reason))
+def _unauthorized(reason: str, message: str) -> Rejected:
+    return Rejected(error(401, "UnauthorizedException", message, reason=reason))
 
 
 def _authenticate(request: Incoming, services: Services) -> Credential:
@@ -148,7 +143,7 @@ def _marketplace(request: Incoming, credential: Credential) -> Store:
         message = (
             f"Version {credential.version} credentials cannot access {store.domain} ({store.group} region)."
         )
-        raise _Rejected(error(403, "AccessDeniedException", message, reason="AuthorizationFailed"))
+        raise Rejected(error(403, "AccessDeniedException", message, reason="AuthorizationFailed"))
     return store
 
 

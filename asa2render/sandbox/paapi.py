@@ -17,7 +17,7 @@ from .creators import PARTNER_TAG
 from .items import CREATORS_RESOURCES, camel_resource, to_pascal
 from .operations import OPERATIONS, Outcome, Request, requested_asins
 from .state import Services
-from .wire import Incoming, JsonObject, Reply, json_reply, parse_json_object
+from .wire import Incoming, JsonObject, Rejected, Reply, json_reply, parse_json_object
 
 OPERATION_PATHS = {
     "/paapi5/getitems": "GetItems",
@@ -46,11 +46,6 @@ _SIGNATURE_FAILURES = {
 }
 
 
-class _Rejected(Exception):  # noqa: N818 - a control-flow signal, not an error report
-    def __init__(self, reply: Reply) -> None:
-        self.reply = reply
-
-
 @dataclass(slots=True)
 class _Log:
     operation: str
@@ -65,8 +60,8 @@ def error(status: int, name: str, code: str, message: str) -> Reply:
     return json_reply(status, body, headers)
 
 
-def _rejected(status: int, name: str, code: str, message: str) -> _Rejected:
-    return _Rejected(error(status, name, code, message))
+def _rejected(status: int, name: str, code: str, message: str) -> Rejected:
+    return Rejected(error(status, name, code, message))
 
 
 def _fault_body(status: int) -> JsonObject:
@@ -92,7 +87,7 @@ def handle(request: Incoming, operation: str, services: Services) -> Reply:
     log = _Log(operation)
     try:
         reply = _answer(request, operation, services, log)
-    except _Rejected as rejected:
+    except Rejected as rejected:
         reply = rejected.reply
     fault = services.faults.draw()
     if fault is not None:

@@ -39,6 +39,13 @@ class Reply:
     stall_seconds: float = 0.0
 
 
+class Rejected(Exception):  # noqa: N818 - a control-flow signal carrying the reply, not an error report
+    """Raised inside a request handler to answer at once with ``reply``."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+
+
 def json_reply(status: int, payload: JsonObject, headers: dict[str, str] | None = None) -> Reply:
     """A JSON reply with a fresh ``x-amzn-RequestId``, numbers kept as JSON numbers."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -56,4 +63,4 @@ def parse_json_object(body: bytes) -> JsonObject | None:
     return value if isinstance(value, dict) else None
 
 
-__all__ = ["Incoming", "JsonObject", "Reply", "json_reply", "parse_json_object"]
+__all__ = ["Incoming", "JsonObject", "Rejected", "Reply", "json_reply", "parse_json_object"]
