@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from asa2render.api.ratelimit import TokenBucket
 
 
@@ -31,7 +33,7 @@ def test_requests_are_spaced_slightly_wider_than_the_rate() -> None:
     # 21 sends at "20 per second" never fit in one second: the window rule the server applies holds.
     assert sends[20] - sends[0] > 1.0
     assert sends[20] - sends[0] < 1.0 / TokenBucket.HEADROOM + 1e-9
-    assert all(b - a >= 1 / 20 for a, b in zip(sends[1:], sends[2:], strict=False))
+    assert all(b - a >= 1 / 20 for a, b in itertools.pairwise(sends))
 
 
 def test_first_request_goes_at_once() -> None:
