@@ -97,8 +97,6 @@ def test_wordpress_port_follows_the_documented_grammar() -> None:
 
 
 def test_every_contender_handles_every_box() -> None:
-    pytest.importorskip("shortcodes")
-    pytest.importorskip("shrtcodes")
     for contender in scanner.CONTENDERS:
         text = sites.markdown_document(20_000, 20, syntax=contender.syntax)  # type: ignore[arg-type]
         found = contender.run(text)
@@ -109,8 +107,6 @@ def test_every_contender_handles_every_box() -> None:
 
 
 def test_scanner_figures_at_tiny_sizes() -> None:
-    pytest.importorskip("shortcodes")
-    pytest.importorskip("shrtcodes")
     figures, timings = scanner.throughput(TINY, log=lambda _: None)
     figures += scanner.linearity(TINY, log=lambda _: None)
     assert {"scanner_speedup_vs_best_peer", "scanner_linearity"} <= names(figures)

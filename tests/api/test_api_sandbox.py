@@ -118,11 +118,7 @@ def test_all_traffic_goes_to_the_sandbox(
 
 # --- against the real loopback sandbox ---------------------------------------------------------------------
 
-sandbox_module = pytest.importorskip("asa2render.sandbox")
-if not hasattr(sandbox_module, "Sandbox"):  # pragma: no cover - until the sandbox lands
-    pytest.skip("asa2render.sandbox.Sandbox is not available yet", allow_module_level=True)
-Sandbox = sandbox_module.Sandbox
-SandboxOptions = sandbox_module.SandboxOptions
+from asa2render.sandbox import Sandbox, SandboxOptions  # noqa: E402 - grouped with the tests that use it
 
 
 def options(**overrides: Any) -> Any:
