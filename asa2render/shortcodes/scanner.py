@@ -60,9 +60,8 @@ _BAD_TAG = re.compile(r"[\s\[\]/<>&=\"'\x00-\x20]")
 
 def _tag_key(tags: Iterable[str]) -> tuple[str, ...]:
     """Return the tag set as a sorted tuple, the cache key of the event regex."""
-    if isinstance(tags, str):
-        raise TypeError("tags must be an iterable of tag names, not a single string")
-    key = tuple(sorted(set(tags)))
+    # A lone string is one tag name ("asa2"), not an iterable of one-letter tags.
+    key = (tags,) if isinstance(tags, str) else tuple(sorted(set(tags)))
     for tag in key:
         if not tag or _BAD_TAG.search(tag):
             raise ValueError(f"invalid shortcode tag name {tag!r}: use letters, digits, - or _")

@@ -90,9 +90,8 @@ def test_unknown_mode_is_a_programming_error() -> None:
         scan("[asa2]", ["asa2"], mode="rst")  # type: ignore[arg-type]
 
 
-def test_a_single_string_as_tags_is_refused() -> None:
-    with pytest.raises(TypeError):
-        scan("[asa2]", "asa2")
+def test_a_single_string_is_one_tag() -> None:
+    assert [sc.tag for sc in scan("[asa2] [a] [s]", "asa2").shortcodes] == ["asa2"]
 
 
 @pytest.mark.parametrize("tag", ["", "a b", "a]", "[a", "a/b", "<a>", "a=b", "&amp;"])
