@@ -102,6 +102,14 @@ def test_asa2_placeholders() -> None:
 def test_memoised_boxes_follow_product_changes(config: Config) -> None:
     renderer = Renderer(config)
     request = _request(config)
+    rendered: list[str] = []
+    render_items = renderer._render_items
+
+    def counting(request: ProductRequest, items: list[Resolved]) -> str:
+        rendered.append(request.template)
+        return render_items(request, items)
+
+    renderer._render_items = counting  # type: ignore[method-assign]
 
     def box(product: object, state: str = "fresh") -> str:
         item = Resolved.model_validate(
@@ -111,6 +119,7 @@ def test_memoised_boxes_follow_product_changes(config: Config) -> None:
 
     first = box(make_product())
     assert box(make_product()) == first
+    assert len(rendered) == 1  # the repeat came from the memo
     refetched = make_product(title="New title", fetched_at=make_product().fetched_at.replace(hour=13))
     assert "New title" in box(refetched)
     assert 'data-asa2-state="stale"' in box(make_product(), "stale")
