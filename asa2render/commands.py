@@ -8,7 +8,6 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -482,11 +481,6 @@ def _yaml(data: dict[str, Any]) -> str:
     import yaml
 
     return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-
-def copy_tree_file(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, target)
 
 
 __all__ = ["build", "cache", "check", "export_data", "export_payload", "refresh", "render"]

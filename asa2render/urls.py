@@ -10,8 +10,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .marketplaces import store_for_host
 
-_IMAGE_HOST_SUFFIXES = ("media-amazon.com", "ssl-images-amazon.com", "images-amazon.com")
-
 
 def is_amazon_url(url: str) -> bool:
     """An ``https`` URL on an Amazon store domain (``www.amazon.de``, ``amazon.co.uk`` …)."""
@@ -25,12 +23,6 @@ def is_safe_image_url(url: str) -> bool:
     return parts.scheme == "https" and bool(parts.hostname)
 
 
-def is_amazon_image_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    return parts.scheme == "https" and host.endswith(_IMAGE_HOST_SUFFIXES)
-
-
 def with_tag(url: str, tag: str) -> str:
     """The same link carrying another tracking ID (a shortcode's own associate set)."""
     parts = urlsplit(url)
@@ -39,4 +31,4 @@ def with_tag(url: str, tag: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-__all__ = ["is_amazon_image_url", "is_amazon_url", "is_safe_image_url", "with_tag"]
+__all__ = ["is_amazon_url", "is_safe_image_url", "with_tag"]
