@@ -44,7 +44,7 @@ class Sizes:
 FULL = Sizes(
     scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=15, peer_repeat=3),
     render_pages=2000,
-    render_repeat=3,
+    render_repeat=5,
     fetch_asins=1000,
     fetch_repeat=3,
     rebuild_pages=2000,
