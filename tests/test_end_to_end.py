@@ -115,6 +115,7 @@ def test_faults_degrade_gracefully_and_a_clean_run_heals(tmp_path: Path, token_h
         code, err, states = _render(site, faulty.url)
     assert code == 0, err
     assert "Traceback" not in err
+    assert "demo-secret" not in err  # failures are reported without the credentials that were used
     assert len(states) == 40  # every shortcode rendered: box, stale box or fallback
     assert "products:" in err
     with Sandbox(SandboxOptions()) as healthy:
@@ -150,6 +151,7 @@ def test_ineligible_store_does_not_degrade_another(tmp_path: Path, token_home: N
     assert code == 0
     assert states == ["fallback", "fresh"]
     assert "AssociateNotEligible" in err or "eligible" in err.lower()
+    assert "demo-secret" not in err
 
 
 def test_strict_mode_fails_the_build_on_fallbacks(tmp_path: Path, token_home: None) -> None:
