@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -82,10 +83,26 @@ def test_stalled_response_makes_clients_time_out() -> None:
             http.post("/catalog/v1/getItems", json=ITEMS, headers=headers, timeout=0.1)
 
 
+T = TypeVar("T")
+
+
+def _until_throttled(send: Callable[[], T], limit: int = 20) -> list[T]:
+    """Send until the first 429 (at most ``limit`` times): a loaded machine may be slower than 1 TPS."""
+    answers: list[T] = []
+    for _ in range(limit):
+        answers.append(send())
+        last = answers[-1]
+        if (last if isinstance(last, int) else getattr(last, "status_code", None)) == 429:
+            break
+    return answers
+
+
 def test_throttle_is_per_credential() -> None:
     with Sandbox(SandboxOptions(throttle_tps=1)) as sandbox, httpx.Client(base_url=sandbox.url) as http:
         eu = lwa_headers(http, "demo-lwa-eu")
-        statuses = [http.post("/catalog/v1/getItems", json=ITEMS, headers=eu).status_code for _ in range(4)]
+        statuses = _until_throttled(
+            lambda: http.post("/catalog/v1/getItems", json=ITEMS, headers=eu).status_code
+        )
         na = lwa_headers(http, "demo-lwa-na") | {"x-marketplace": "www.amazon.com"}
         other = http.post("/catalog/v1/getItems", json={**ITEMS, "partnerTag": "mytag-20"}, headers=na)
         throttled = next(s for s in sandbox.stats()["requests"] if s["status"] == 429)
@@ -99,7 +116,7 @@ def test_throttle_is_per_credential() -> None:
 def test_throttled_answer_shape() -> None:
     with Sandbox(SandboxOptions(throttle_tps=1)) as sandbox, httpx.Client(base_url=sandbox.url) as http:
         headers = lwa_headers(http)
-        responses = [http.post("/catalog/v1/getItems", json=ITEMS, headers=headers) for _ in range(4)]
+        responses = _until_throttled(lambda: http.post("/catalog/v1/getItems", json=ITEMS, headers=headers))
 
     throttled = next(r for r in responses if r.status_code == 429)
     assert throttled.headers["Retry-After"] == "1"
