@@ -148,10 +148,10 @@ def test_unknown_token_is_invalid(http: httpx.Client) -> None:
 
 
 def test_expired_token() -> None:
-    with Sandbox(SandboxOptions(token_ttl=1)) as short, httpx.Client(base_url=short.url) as http:
+    with Sandbox(SandboxOptions(token_ttl=2)) as short, httpx.Client(base_url=short.url) as http:
         auth = f"Bearer {token(http, 'demo-lwa-eu')}"
         assert get_items(http, auth, "www.amazon.de", body("B0DEMO0001")).status_code == 200
-        time.sleep(1.05)
+        time.sleep(2.05)  # past the 2 s lifetime; 2 s leaves a slow first request room
 
         response = get_items(http, auth, "www.amazon.de", body("B0DEMO0001"))
 
