@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
+from api_seed_config import seed_config
 
 from asa2render.api import Fetcher, TokenStore, sigv4
-from asa2render.config import Config, config_from_dict
+from asa2render.config import Config
 from asa2render.models import Failure, Product, ProductKey
 
 SANDBOX = "http://127.0.0.1:8765"
@@ -38,36 +39,7 @@ class NoSleep:
 
 
 def config(**api: Any) -> Config:
-    data: dict[str, Any] = {
-        "marketplaces": [
-            {
-                "country": "de",
-                "credential_type": "cognito",
-                "credential_id": "de-id",
-                "credential_secret": "${DE_SECRET}",
-                "partner_tag": "mytag-21",
-                "default": True,
-            },
-            {
-                "country": "us",
-                "credential_type": "lwa",
-                "credential_id": "us-id",
-                "credential_secret": "${US_SECRET}",
-                "partner_tag": "mytag-20",
-            },
-            {
-                "country": "uk",
-                "credential_type": "cognito",
-                "credential_id": "uk-id",
-                "credential_secret": "${DE_SECRET}",
-                "enabled": False,
-            },
-        ],
-        "paapi": {"access_key": "AKIDEXAMPLE", "secret_key": "${PAAPI_SECRET_KEY}"},
-        "associate_id_sets": {"default": {"fr": "montag-21", "uk": "mytag-21"}},
-        "api": {"requests_per_second": 100.0, **api},
-    }
-    return config_from_dict(data, environ=ENV)
+    return seed_config(ENV, api={"requests_per_second": 100.0, **api})
 
 
 def keys(country: str, count: int, start: int = 0) -> list[ProductKey]:

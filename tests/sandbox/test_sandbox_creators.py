@@ -29,18 +29,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def shared_client(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.url) as client:
-        yield client
-
-
-@pytest.fixture
-def http(sandbox: Sandbox, shared_client: httpx.Client) -> httpx.Client:
-    sandbox.reset_stats()
-    return shared_client
-
-
 def token(http: httpx.Client, credential_id: str) -> str:
     if "cognito" in credential_id:
         form = {"grant_type": "client_credentials", "scope": "creatorsapi/default"}

@@ -25,18 +25,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def shared_client(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.url) as client:
-        yield client
-
-
-@pytest.fixture
-def http(sandbox: Sandbox, shared_client: httpx.Client) -> httpx.Client:
-    sandbox.reset_stats()
-    return shared_client
-
-
 def call(
     http: httpx.Client,
     payload: dict[str, Any],

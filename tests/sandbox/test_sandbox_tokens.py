@@ -23,18 +23,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def shared_client(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.url) as client:
-        yield client
-
-
-@pytest.fixture
-def client(sandbox: Sandbox, shared_client: httpx.Client) -> httpx.Client:
-    sandbox.reset_stats()
-    return shared_client
-
-
 def test_cognito_form_body_issues_a_bearer_token(client: httpx.Client, sandbox: Sandbox) -> None:
     response = client.post(
         "/oauth2/token", data={**COGNITO_FORM, "client_id": "cog-eu", "client_secret": "s3cret"}
