@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -60,10 +58,3 @@ def site_config(tmp_path: Path) -> Path:
     path = tmp_path / "asa2render.toml"
     path.write_text(CONFIG, encoding="utf-8")
     return path
-
-
-def get_items_per_marketplace(stats: dict[str, Any]) -> Counter[str]:
-    """How many GetItems calls the sandbox served, per marketplace."""
-    return Counter(
-        str(r["marketplace"]) for r in stats["requests"] if "getitems" in str(r["operation"]).lower()
-    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import get_items_per_marketplace
+from integration_stats import get_items_per_marketplace
 from markupsafe import Markup
 
 from asa2render.engine import Engine

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import get_items_per_marketplace
+from integration_stats import get_items_per_marketplace
 from test_integration_markdown_it import DOCUMENT
 
 from asa2render.errors import StrictModeError

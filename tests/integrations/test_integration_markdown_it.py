@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import get_items_per_marketplace
+from integration_stats import get_items_per_marketplace
 from markdown_it import MarkdownIt
 
 from asa2render.errors import StrictModeError

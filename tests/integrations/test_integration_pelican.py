@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import get_items_per_marketplace
+from integration_stats import get_items_per_marketplace
 
 from asa2render.sandbox import Sandbox
 
