@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import html
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from ..config import Config, load_config
 from ..engine import Document, Engine
 from ..errors import IntegrationMissingError
-from ..requests import Problem, ProductRequest
 
 ConfigSource = Config | str | Path | None
 
@@ -52,11 +51,6 @@ def open_engine(
     return Engine(load(config, base=base), strict=strict, sandbox=sandbox or None)
 
 
-def unavailable(engine: Engine, requests: Iterable[ProductRequest]) -> list[Problem]:
-    """Problems for products that resolved to a fallback (the engine's own rule)."""
-    return engine.unavailable(requests)
-
-
 def splice(engine: Engine, doc: Document, store: Callable[[str], str]) -> str:
     """The document's text with each shortcode replaced by ``store(markup)`` (e.g. a stash placeholder).
 
@@ -66,9 +60,4 @@ def splice(engine: Engine, doc: Document, store: Callable[[str], str]) -> str:
     return engine.render(doc, wrap=store, literal=lambda text: html.escape(text, quote=False))
 
 
-def check(engine: Engine, problems: Iterable[Problem]) -> None:
-    """In strict mode, fail on any error-level problem (before output is written)."""
-    engine.enforce_strict(problems)
-
-
-__all__ = ["ConfigSource", "check", "load", "open_engine", "require", "splice", "unavailable"]
+__all__ = ["ConfigSource", "load", "open_engine", "require", "splice"]

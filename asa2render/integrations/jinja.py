@@ -49,7 +49,7 @@ from ..engine import Engine
 from ..models import Product, ProductKey
 from ..requests import BOX_TAG, ProductRequest, resolve
 from ..shortcodes import Shortcode
-from .hosts import check, open_engine, unavailable
+from .hosts import open_engine
 
 FILTER = "asa2"
 EXPAND_FILTER = "asa2_expand"
@@ -161,15 +161,15 @@ def product_request(
     shortcode = Shortcode(BOX_TAG, attrs, (), None, 0, 0, 1, 1)
     request, problems = resolve(shortcode, engine.config, path=path)
     engine.problems.extend(problems)
-    check(engine, problems)
+    engine.enforce_strict(problems)
     return request
 
 
 def _check_available(engine: Engine, requests: list[ProductRequest]) -> None:
     """Record products that resolved to a fallback; in strict mode, fail."""
-    problems = unavailable(engine, requests)
+    problems = engine.unavailable(requests)
     engine.problems.extend(problems)
-    check(engine, problems)
+    engine.enforce_strict(problems)
 
 
 # -- static prefetch -------------------------------------------------------------------------

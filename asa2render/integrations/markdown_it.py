@@ -41,7 +41,7 @@ from ..engine import Engine
 from ..errors import Location
 from ..requests import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
 from ..shortcodes import Shortcode, scan
-from .hosts import ConfigSource, check, open_engine, unavailable
+from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
 _SCANS = "_asa2_inline_scans"
@@ -179,11 +179,11 @@ class _Collector:
             requests.append(request)
             problems.extend(found)
         self.engine.fetch(key for request in requests for key in request.keys)
-        problems.extend(unavailable(self.engine, requests))
+        problems.extend(self.engine.unavailable(requests))
         self.engine.problems.extend(problems)
         env.setdefault("asa2_requests", []).extend(requests)
         env.setdefault("asa2_problems", []).extend(problems)
-        check(self.engine, problems)
+        self.engine.enforce_strict(problems)
 
     @staticmethod
     def _diagnostics(src: str, path: str | None) -> list[Problem]:

@@ -34,7 +34,7 @@ from ..engine import Document, Engine, read_front_matter
 from ..errors import IntegrationMissingError
 from ..models import ProductKey
 from ..render import stylesheet
-from .hosts import check, open_engine, unavailable
+from .hosts import open_engine
 from .jinja import filters, product_global, theme_keys
 from .markdown import Asa2Extension
 
@@ -116,9 +116,9 @@ def prefetch_site(engine: Engine, settings: dict[str, Any], country: str | None 
     keys += _template_keys(engine, settings)
     engine.fetch(keys)
     problems = [p for doc in documents for p in doc.problems]
-    missing = unavailable(engine, [r for doc in documents for r in doc.requests])
+    missing = engine.unavailable([r for doc in documents for r in doc.requests])
     engine.problems.extend(missing)
-    check(engine, [*problems, *missing])
+    engine.enforce_strict([*problems, *missing])
     return documents
 
 
