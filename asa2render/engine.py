@@ -19,15 +19,15 @@ from typing import Any, Literal
 
 import yaml
 
-from .cache import ProductCache
-from .config import Config
+from .config.model import Config
 from .errors import Location, StrictModeError
-from .local import LocalProducts
-from .models import ProductKey, Resolved, utc_now
-from .render import Renderer
-from .requests import TAGS, Problem, ProductRequest, resolve
+from .products.cache import ProductCache
+from .products.local import LocalProducts
+from .products.models import ProductKey, Resolved, utc_now
+from .products.resolve import TAGS, Problem, ProductRequest, resolve
+from .products.store import ProductFetcher, ProductStore, StoreReport
+from .render.renderer import Renderer
 from .shortcodes import Shortcode, scan
-from .store import ProductFetcher, ProductStore, StoreReport
 
 Mode = Literal["text", "markdown", "html"]
 log = logging.getLogger("asa2render")

@@ -27,8 +27,8 @@ from typing import Any
 
 import httpx
 
-from asa2render.config import Config, config_from_dict
-from asa2render.models import ProductKey
+from asa2render.config.model import Config, config_from_dict
+from asa2render.products.models import ProductKey
 
 from .measure import Figure, ratio_figure, unavailable
 from .sites import DEFAULT_STORES, SiteSpec, site_keys, write_config, write_site

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from asa2render.cache import ProductCache
 from asa2render.engine import Engine
-from asa2render.models import ProductKey, Resolved
-from asa2render.render import Renderer
-from asa2render.requests import TAGS, ProductRequest
+from asa2render.products.cache import ProductCache
+from asa2render.products.models import ProductKey, Resolved
+from asa2render.products.resolve import TAGS, ProductRequest
+from asa2render.render.renderer import Renderer
 
 from .fetching import bench_config
 from .rendering import warm_cache

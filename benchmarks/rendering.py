@@ -15,8 +15,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from asa2render.cache import ProductCache
 from asa2render.engine import Engine
+from asa2render.products.cache import ProductCache
 
 from .fetching import bench_config, running_sandbox
 from .measure import Figure, ratio_figure

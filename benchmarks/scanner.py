@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from asa2render.requests import TAGS
+from asa2render.products.resolve import TAGS
 from asa2render.shortcodes import Shortcode, expand, scan
 from asa2render.shortcodes.attributes import parse_attributes
 

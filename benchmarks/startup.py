@@ -45,7 +45,7 @@ _CONFIG = textwrap.dedent(
 _MODULES_PROBE = textwrap.dedent(
     """
     import json, sys
-    from asa2render.cli import main
+    from asa2render.cli.app import main
     try:
         main(sys.argv[1:])
     except SystemExit:

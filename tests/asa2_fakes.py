@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from asa2render.models import Failure, Money, Product, ProductKey
+from asa2render.products.models import Failure, Money, Product, ProductKey
 
 
 def make_product(asin: str = "B0TEST0001", country: str = "de", **changes: object) -> Product:

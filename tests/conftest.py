@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from asa2render.config import Config, load_config
+from asa2render.config.model import Config, load_config
 
 BASE_TOML = """
 [site]

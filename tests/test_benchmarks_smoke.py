@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from asa2render.cache import ProductCache
-from asa2render.config import load_config
+from asa2render.config.model import load_config
 from asa2render.engine import Engine
-from asa2render.models import ProductKey
-from asa2render.requests import TAGS
+from asa2render.products.cache import ProductCache
+from asa2render.products.models import ProductKey
+from asa2render.products.resolve import TAGS
 from asa2render.shortcodes import scan
 from benchmarks import fetching, rendering, run, scale, scanner, sites, startup
 from benchmarks.measure import Figure, ratio_figure, time_runs

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asa2render.cli import cli
+from asa2render.cli.app import cli
 from asa2render.sandbox import Sandbox, SandboxOptions
 
 CONFIG = """

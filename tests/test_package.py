@@ -10,22 +10,22 @@ import pytest
 
 MODULES = [
     "asa2render",
-    "asa2render.asins",
-    "asa2render.cache",
-    "asa2render.config",
+    "asa2render.products.asins",
+    "asa2render.products.cache",
+    "asa2render.config.model",
     "asa2render.engine",
     "asa2render.errors",
-    "asa2render.local",
+    "asa2render.products.local",
     "asa2render.marketplaces",
     "asa2render.masking",
-    "asa2render.models",
-    "asa2render.refresh",
-    "asa2render.render",
-    "asa2render.requests",
-    "asa2render.routing",
+    "asa2render.products.models",
+    "asa2render.products.refresh",
+    "asa2render.render.renderer",
+    "asa2render.products.resolve",
+    "asa2render.config.routing",
     "asa2render.shortcodes",
-    "asa2render.store",
-    "asa2render.urls",
+    "asa2render.products.store",
+    "asa2render.products.urls",
 ]
 
 
@@ -41,7 +41,7 @@ def test_all_is_sorted_and_resolves(name: str) -> None:
 def test_version_command_imports_nothing_heavy() -> None:
     code = (
         "import sys\n"
-        "from asa2render.cli import main\n"
+        "from asa2render.cli.app import main\n"
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('rich.table', 'mkdocs', 'pelican', 'markdown', 'asa2render.sandbox',"
         " 'asa2render.api', 'httpx', 'jinja2') if m in sys.modules]\n"

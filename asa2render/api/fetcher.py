@@ -4,7 +4,7 @@
 concurrently (one thread per credential, the requests of one credential in order behind its token
 bucket), falls back from the Creators API to PA-API 5.0 on transport failures, timeouts and 5xx, and
 returns one result for every key it was given. Failures never raise: each becomes a
-:class:`~asa2render.models.Failure`, and the report lists one human-readable notice per condition.
+:class:`~asa2render.products.models.Failure`, and the report lists one human-readable notice per condition.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import Self
 
 import httpx
 
-from ..config import Config
+from ..config.model import Config
+from ..config.routing import Route
 from ..errors import ApiError, AuthError, ForbiddenError, InvalidRequestError, NetworkError
-from ..models import Failure, Product, ProductKey
-from ..routing import Route
+from ..products.models import Failure, Product, ProductKey
 from .creators import CreatorsClient
 from .endpoints import (
     COGNITO_TOKEN_PATH,

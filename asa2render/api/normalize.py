@@ -1,4 +1,4 @@
-"""Creators camelCase and PA-API PascalCase items → our :class:`~asa2render.models.Product`.
+"""Creators camelCase and PA-API PascalCase items → our :class:`~asa2render.products.models.Product`.
 
 PA-API items are first renamed to their Creators twins (protocol.md §5 "Key case mapping rule"), so one
 reader serves both APIs. Everything in an item is untrusted: wrong types are ignored rather than
@@ -12,7 +12,17 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, Savings, Source, utc_now
+from ..products.models import (
+    AVAILABILITY_TYPES,
+    Availability,
+    Image,
+    Images,
+    Money,
+    Product,
+    Savings,
+    Source,
+    utc_now,
+)
 
 # PascalCase keys whose camelCase twin is not just "first letter lower-cased".
 _ACRONYM_KEYS = {

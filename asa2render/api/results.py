@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import ApiError, NotFoundError, ServerError
 from ..marketplaces import Store
-from ..models import Product, Source
+from ..products.models import Product, Source
 from .normalize import item_asin, product_from_item
 from .responses import Context, asins_in_message, item_error
 

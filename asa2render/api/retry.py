@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import ApiConfig
+from ..config.model import ApiConfig
 from ..errors import ApiError
 
 

@@ -1,6 +1,6 @@
 """Which API serves which keys: the seed's rule per store, then groups per (API, store, credential).
 
-The rule itself is :func:`asa2render.routing.decide_route`; this module only applies it to a run's
+The rule itself is :func:`asa2render.config.routing.decide_route`; this module only applies it to a run's
 keys, removes duplicates and cuts each group into GetItems batches of at most 10 ASINs.
 """
 
@@ -10,10 +10,10 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..config import Config
+from ..config.model import Config
+from ..config.routing import Route, decide_route
 from ..marketplaces import Store, get_store
-from ..models import ProductKey
-from ..routing import Route, decide_route
+from ..products.models import ProductKey
 from .creators import MAX_ITEM_IDS
 
 

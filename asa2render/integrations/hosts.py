@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from ..config import Config, load_config
+from ..config.model import Config, load_config
 from ..engine import Document, Engine
 from ..errors import IntegrationMissingError
 

@@ -44,10 +44,10 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from ..config import Config
+from ..config.model import Config
 from ..engine import Engine
-from ..models import Product, ProductKey
-from ..requests import BOX_TAG, ProductRequest, resolve
+from ..products.models import Product, ProductKey
+from ..products.resolve import BOX_TAG, ProductRequest, resolve
 from ..shortcodes import Shortcode
 from .hosts import open_engine
 

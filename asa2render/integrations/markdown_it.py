@@ -8,10 +8,10 @@ Rules added (all token types are namespaced ``asa2_*``):
 - inline rule ``asa2_inline`` (before ``link``, so ``[`` reaches it first): a shortcode inside a paragraph,
   heading, list item or table cell becomes an ``asa2_inline`` token; an escaped ``[[asa2 …]]`` becomes
   ``asa2_escape`` and prints ``[asa2 …]`` literally;
-- core rule ``asa2_collect`` (after ``inline``): resolves every token's shortcode through
-  :func:`asa2render.requests.resolve`, stores the requests in ``env["asa2_requests"]`` and the problems
-  in ``env["asa2_problems"]``, and fetches every product of the document in one batch; in strict mode
-  it raises :class:`~asa2render.errors.StrictModeError` before anything is rendered;
+- core rule ``asa2_collect`` (after ``inline``): resolves every token's shortcode
+  through :func:`asa2render.products.resolve.resolve`; stores the requests in ``env["asa2_requests"]``
+  and the problems in ``env["asa2_problems"]``, and fetches every product of the document in one
+  batch; in strict mode it raises :class:`~asa2render.errors.StrictModeError` before anything is rendered;
 - render rules for the three token types.
 
 Shortcodes are found by the engine's scanner (:func:`asa2render.shortcodes.scan`), never by a second
@@ -39,7 +39,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from ..engine import Engine
 from ..errors import Location
-from ..requests import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
+from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
 from ..shortcodes import Shortcode, scan
 from .hosts import ConfigSource, open_engine
 
@@ -59,7 +59,7 @@ def asa2_plugin(
 
     Args:
         md: The parser to extend.
-        config: A loaded :class:`~asa2render.config.Config`, a path to ``asa2render.toml``, or None to
+        config: A loaded :class:`~asa2render.config.model.Config`, a path to ``asa2render.toml``, or None to
             look for one from the current directory.
         engine: An engine to share (its configuration wins); the plugin then does not own it.
         strict: Override ``[site] strict``.

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from ..engine import Document, Engine, read_front_matter
 from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
-from ..render import stylesheet
+from ..render.renderer import stylesheet
 from .hosts import open_engine, splice
 from .jinja import install, theme_keys
 

@@ -32,8 +32,8 @@ from typing import Any
 
 from ..engine import Document, Engine, read_front_matter
 from ..errors import IntegrationMissingError
-from ..models import ProductKey
-from ..render import stylesheet
+from ..products.models import ProductKey
+from ..render.renderer import stylesheet
 from .hosts import open_engine
 from .jinja import filters, product_global, theme_keys
 from .markdown import Asa2Extension

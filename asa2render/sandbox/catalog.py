@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError
 from ..marketplaces import Store
-from ..models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
+from ..products.models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
 
 # Amazon's OffersV2 enum: our model's list less BACKORDER, which only ASA2's placeholders know.
 AVAILABILITY_TYPES = MODEL_AVAILABILITY_TYPES - {"BACKORDER"}

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
-from ..asins import ASIN_PATTERN
 from ..marketplaces import Store
+from ..products.asins import ASIN_PATTERN
 from .catalog import Catalog, CatalogProduct, display_amount, round_amount, synthetic_product
 from .items import full_item, legacy_offers, select
 from .wire import JsonObject

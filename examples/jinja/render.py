@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 
 from asa2render.integrations.jinja import configure, prefetch, render
-from asa2render.render import stylesheet
+from asa2render.render.renderer import stylesheet
 
 HERE = Path(__file__).parent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asa2render.config import Config, config_from_dict
+from asa2render.config.model import Config, config_from_dict
 
 
 def seed_config(environ: Mapping[str, str], *, api: Mapping[str, Any], **overrides: Any) -> Config:

@@ -16,9 +16,9 @@ import pytest
 from api_seed_config import seed_config
 
 from asa2render.api import Fetcher, TokenStore, sigv4
-from asa2render.config import Config
+from asa2render.config.model import Config
 from asa2render.marketplaces import TOKEN_ENDPOINTS, store_for_host, store_for_paapi_host
-from asa2render.models import Failure, Product, ProductKey
+from asa2render.products.models import Failure, Product, ProductKey
 
 DE_SECRET = "de-secret-VALUE-123"
 US_SECRET = "us-secret-VALUE-456"

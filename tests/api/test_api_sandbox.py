@@ -16,8 +16,8 @@ import pytest
 from api_seed_config import seed_config
 
 from asa2render.api import Fetcher, TokenStore, sigv4
-from asa2render.config import Config
-from asa2render.models import Failure, Product, ProductKey
+from asa2render.config.model import Config
+from asa2render.products.models import Failure, Product, ProductKey
 
 SANDBOX = "http://127.0.0.1:8765"
 DE_SECRET, US_SECRET, PAAPI_SECRET = "de-sandbox-secret", "us-sandbox-secret", "paapi-sandbox-secret"

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from asa2render.engine import Engine
 from asa2render.integrations.jinja import Asa2Extension, configure, prefetch, render
-from asa2render.models import Product
+from asa2render.products.models import Product
 from asa2render.sandbox import Sandbox
 
 PAGE = """\

@@ -1,0 +1,486 @@
+"""The content commands: ``render``, ``build``, ``check``, ``cache``, ``refresh`` and ``export-data``.
+
+Warnings and errors go to stderr as ``path:line:column: message``; a summary of what degraded
+follows. Directory runs stream: a first pass collects every product key of every file (keeping only
+the keys), one batched fetch follows, then a second pass renders and writes file by file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from ..config.model import Config, load_config
+from ..engine import Engine, Mode, mode_for
+from ..errors import Asa2Error, ConfigError, StrictModeError
+from ..products.cache import ProductCache
+from ..products.models import ProductKey, utc_now
+from ..products.resolve import Problem
+from .app import EXIT_FAILURES, EXIT_USAGE
+
+SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
+
+
+# -- shared options -------------------------------------------------------------------------------
+
+
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="asa2render.toml to use (default: found in the working directory or its parents).",
+    )(func)
+
+
+def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--strict/--lenient", default=None, help="Fail on any problem instead of falling back."
+    )(func)
+    func = click.option(
+        "--sandbox",
+        metavar="URL",
+        envvar="ASA2RENDER_SANDBOX",
+        help="Send all API traffic to this sandbox base URL; 'auto' starts one in-process.",
+    )(func)
+    func = click.option("--offline", is_flag=True, help="Use local products and the cache only.")(func)
+    return config_option(func)
+
+
+def load(config_path: Path | None) -> Config:
+    """Load the configuration or exit 2 with the message."""
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"asa2render: error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def open_engine(config: Config, strict: bool | None, sandbox: str | None, offline: bool) -> Iterator[Engine]:
+    try:
+        engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline)
+    except Asa2Error as exc:
+        fail(str(exc), EXIT_USAGE)
+    with engine:
+        yield engine
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    seen: set[str] = set()
+    for problem in problems:
+        line = f"{problem}" if problem.severity == "error" else f"{problem} (warning)"
+        if line not in seen:
+            seen.add(line)
+            click.echo(line, err=True)
+
+
+def print_summary(engine: Engine, shortcodes: int) -> None:
+    report = engine.report
+    click.echo(
+        f"asa2render: {shortcodes} shortcode(s); products: {report.fresh} fresh, {report.stale} stale, "
+        f"{report.fallback} fallback; {report.api_requests} API request(s), {report.token_requests} token(s)",
+        err=True,
+    )
+    for notice in report.notices:
+        click.echo(f"asa2render: {notice}", err=True)
+
+
+# -- inputs ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    relative: Path
+
+
+def discover(inputs: Iterable[Path]) -> list[Source]:
+    """Files named directly, plus Markdown/HTML files found recursively in directories."""
+    sources: list[Source] = []
+    for item in inputs:
+        if item.is_dir():
+            for found in sorted(
+                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+            ):
+                sources.append(Source(found, found.relative_to(item)))
+        elif item.is_file():
+            sources.append(Source(item, Path(item.name)))
+        else:
+            fail(f"{item}: no such file or directory", EXIT_USAGE)
+    return sources
+
+
+def read_text(path: Path) -> str:
+    # newline="" keeps \r\n intact so output differs from input only where shortcodes were replaced.
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.asa2tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    temporary.replace(path)
+
+
+def progress(items: list[Source], label: str) -> Iterator[Source]:
+    """A progress bar on a terminal for directory runs; silent otherwise."""
+    if len(items) < 2 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, description=label, console=_stderr_console(), transient=True)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``(done, total)`` callback drawing a progress bar on a terminal; None when not a TTY."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=_stderr_console(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey], int]:
+    """First pass: every product key of every file (texts are not kept)."""
+    keys: dict[ProductKey, None] = {}
+    count = 0
+    for source in progress(sources, "scanning"):
+        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
+        keys.update(dict.fromkeys(doc.keys))
+        count += len(doc.requests)
+    return list(keys), count
+
+
+# -- render ----------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (one input) or directory.")
+@click.option(
+    "--mode",
+    type=click.Choice(["markdown", "html", "text"]),
+    default=None,
+    help="How to read stdin (default markdown); files use their suffix.",
+)
+@engine_options
+def render(
+    inputs: tuple[Path, ...],
+    output: Path | None,
+    mode: str | None,
+    config_path: Path | None,
+    strict: bool | None,
+    sandbox: str | None,
+    offline: bool,
+) -> None:
+    """Replace shortcodes in Markdown/HTML files with product boxes (everything else unchanged).
+
+    One file with -o FILE writes that file; several files or directories with -o DIR write a
+    mirrored tree; '-' reads stdin and writes stdout.
+    """
+    config = load(config_path)
+    with open_engine(config, strict, sandbox, offline) as engine:
+        if inputs == (Path("-"),):
+            _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
+            return
+        sources = discover(inputs)
+        single = len(inputs) == 1 and inputs[0].is_file()
+        if not single and output is None:
+            fail("several inputs or a directory need -o DIR", EXIT_USAGE)
+        keys, count = collect_keys(engine, sources)
+        engine.problems.clear()
+        engine.fetch(keys)
+        failed = _render_sources(engine, sources, output, single)
+        print_problems(engine.problems)
+        print_summary(engine, count)
+        if failed:
+            sys.exit(EXIT_FAILURES)
+
+
+def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
+    text = sys.stdin.read()
+    try:
+        result = engine.process(text, mode=mode, path="<stdin>")
+    except StrictModeError as exc:
+        print_problems(engine.problems)
+        fail(str(exc).splitlines()[0], EXIT_FAILURES)
+    print_problems(engine.problems)
+    if output:
+        write_text(output, result)
+    else:
+        sys.stdout.write(result)
+
+
+def _render_sources(engine: Engine, sources: list[Source], output: Path | None, single: bool) -> bool:
+    failed = False
+    for source in progress(sources, "rendering"):
+        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
+        try:
+            result = engine.render(doc)
+        except StrictModeError:
+            failed = True
+            continue
+        if single and (output is None):
+            sys.stdout.write(result)
+        elif single and output is not None and not output.is_dir():
+            write_text(output, result)
+        else:
+            assert output is not None
+            write_text(output / source.relative, result)
+    return failed
+
+
+# -- build -----------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path))
+@engine_options
+def build(
+    source: Path,
+    output: Path,
+    config_path: Path | None,
+    strict: bool | None,
+    sandbox: str | None,
+    offline: bool,
+) -> None:
+    """Build a folder of Markdown pages into standalone HTML pages with product boxes."""
+    from ..render.site import build_site
+
+    config = load(config_path or _site_config(source))
+    with open_engine(config, strict, sandbox, offline) as engine:
+        try:
+            pages, count = build_site(engine, source, output)
+        except StrictModeError:
+            print_problems(engine.problems)
+            fail("strict mode: the build failed (see the problems above)", EXIT_FAILURES)
+        print_problems(engine.problems)
+        print_summary(engine, count)
+    index = output / "index.html"
+    click.echo(f"Built {pages} page(s). Open {index.resolve() if index.exists() else output.resolve()}")
+
+
+def _site_config(source: Path) -> Path | None:
+    """A site folder's own asa2render.toml wins over one found from the working directory."""
+    candidate = source / "asa2render.toml"
+    return candidate if candidate.is_file() else None
+
+
+# -- check -----------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@engine_options
+def check(
+    inputs: tuple[Path, ...],
+    fmt: str,
+    config_path: Path | None,
+    strict: bool | None,
+    sandbox: str | None,
+    offline: bool,
+) -> None:
+    """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
+    config = load(config_path)
+    rows: list[dict[str, Any]] = []
+    with open_engine(config, False, sandbox, offline) as engine:
+        docs = [
+            engine.prepare(read_text(s.path), mode=mode_for(s.path), path=str(s.path))
+            for s in discover(inputs)
+        ]
+        engine.fetch_documents(docs)
+        for doc in docs:
+            engine.check(doc)
+            rows.extend(_check_rows(engine, doc))
+    errors = [r for r in rows if r["status"] == "error"]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            problems = "; ".join(row["problems"])
+            asins = ",".join(row["asins"]) or "-"
+            click.echo(
+                f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
+                f"{row['state']} {row['status']}{': ' + problems if problems else ''}"
+            )
+        click.echo(f"{len(rows)} shortcode(s), {len(errors)} with errors", err=True)
+    if errors or (strict and any(r["problems"] for r in rows)):
+        sys.exit(EXIT_FAILURES)
+
+
+def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
+    by_location: dict[str, list[Problem]] = {}
+    for problem in doc.problems:
+        by_location.setdefault(str(problem.location), []).append(problem)
+    for request in doc.requests:
+        location = str(request.location)
+        problems = by_location.pop(location, [])
+        states = [engine.resolved[k].state for k in request.keys if k in engine.resolved]
+        yield {
+            "location": location,
+            "tag": request.shortcode.tag,
+            "marketplace": request.country,
+            "asins": [k.asin for k in request.keys],
+            "template": request.template,
+            "state": max(states, key=["fresh", "stale", "fallback"].index) if states else "fallback",
+            "status": "error" if any(p.severity == "error" for p in problems) else "ok",
+            "problems": [p.message for p in problems],
+        }
+    for location, problems in by_location.items():  # scanner problems with no shortcode (stray closers)
+        yield {
+            "location": location,
+            "tag": "",
+            "marketplace": None,
+            "asins": [],
+            "template": None,
+            "state": "none",
+            "status": "error" if any(p.severity == "error" for p in problems) else "ok",
+            "problems": [p.message for p in problems],
+        }
+
+
+# -- cache -----------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("action", type=click.Choice(["stats", "clear", "prune"]))
+@config_option
+def cache(action: str, config_path: Path | None) -> None:
+    """Show, clear or prune the product cache."""
+    config = load(config_path)
+    directory = config.resolve_path(config.site.cache_dir)
+    assert directory is not None
+    store = ProductCache.on_disk(directory)
+    try:
+        if action == "stats":
+            stats = store.stats()
+            click.echo(f"cache: {directory}")
+            click.echo(f"products: {stats.products}")
+            click.echo(f"remembered failures: {stats.negative}")
+            click.echo(f"size on disk: {stats.bytes_on_disk} bytes")
+            if stats.oldest and stats.newest:
+                click.echo(f"oldest: {stats.oldest.isoformat()}  newest: {stats.newest.isoformat()}")
+        elif action == "clear":
+            click.echo(f"removed {store.clear()} entries")
+        else:
+            click.echo(f"removed {store.prune()} expired or unreadable entries")
+    finally:
+        store.close()
+
+
+# -- refresh ---------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--max-age", type=click.IntRange(min=0), default=0, help="Only products at least this old (seconds)."
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many products.")
+@click.option(
+    "--sandbox", metavar="URL", envvar="ASA2RENDER_SANDBOX", help="Sandbox base URL ('auto' starts one)."
+)
+@config_option
+def refresh(
+    inputs: tuple[Path, ...], max_age: int, limit: int | None, sandbox: str | None, config_path: Path | None
+) -> None:
+    """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
+    from ..products.refresh import refresh_products
+
+    config = load(config_path)
+    with open_engine(config, False, sandbox, False) as engine:
+        if inputs:
+            keys, _ = collect_keys(engine, discover(inputs))
+        else:
+            keys = engine.cache.cached_keys()
+        with progress_bar("refreshing") as advance:
+            changes = refresh_products(engine, keys, max_age=max_age, limit=limit, progress=advance)
+    for line in changes.lines():
+        click.echo(line)
+    click.echo(changes.summary(), err=True)
+
+
+# -- export-data -----------------------------------------------------------------------------------
+
+
+@click.command("export-data")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Data file (default stdout)."
+)
+@engine_options
+def export_data(
+    inputs: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    config_path: Path | None,
+    strict: bool | None,
+    sandbox: str | None,
+    offline: bool,
+) -> None:
+    """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
+    config = load(config_path)
+    with open_engine(config, strict, sandbox, offline) as engine:
+        keys, _ = collect_keys(engine, discover(inputs))
+        engine.fetch(keys)
+        data = export_payload(engine, keys)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)
+    if output:
+        write_text(output, text)
+        click.echo(f"wrote {len(keys)} product(s) to {output}", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+def export_payload(engine: Engine, keys: list[ProductKey]) -> dict[str, Any]:
+    """``{"generated_at": …, "products": {"de": {"B0…": {…, "state": …, "as_of": …}}}}``."""
+    products: dict[str, dict[str, Any]] = {}
+    for key in keys:
+        item = engine.resolved[key]
+        entry: dict[str, Any] = {"state": item.state, "fallback_url": engine.renderer.fallback_url(key)}
+        if item.product is not None and item.state != "fallback":
+            entry |= item.product.model_dump(mode="json")
+            entry["as_of"] = engine.renderer.format_time(item.product.fetched_at)
+        products.setdefault(key.country, {})[key.asin] = entry
+    return {"generated_at": utc_now().isoformat(), "products": products}
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+__all__ = ["build", "cache", "check", "export_data", "export_payload", "refresh", "render"]

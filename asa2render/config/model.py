@@ -1,0 +1,354 @@
+"""``asa2render.toml``: loading, validation and the questions the rest of the code asks of it.
+
+The file is found in the working directory or one of its parents (or named with ``--config``).
+Values of the form ``${NAME}`` are read from the environment, so secrets need not live in the file;
+a private ``asa2render.secrets.toml`` beside it (mode 0600, never committed) may hold them instead.
+Every validation error names the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ..errors import ConfigError
+from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
+
+CONFIG_FILENAME = "asa2render.toml"
+SECRETS_FILENAME = "asa2render.secrets.toml"
+DEFAULT_CACHE_TTL = 3600
+MAX_CACHE_AGE = 24 * 3600  # Amazon's hard cap: older data is never shown as current
+PARTNER_TAG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-\d{2}$")
+_ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+def env_reference(value: str | None) -> str | None:
+    """The variable name when ``value`` is a ``${NAME}`` reference, else None."""
+    match = _ENV_REFERENCE.match(value or "")
+    return match.group(1) if match else None
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteConfig(_Section):
+    """``[site]``: files, cache and rendering defaults."""
+
+    products: str | None = None
+    cache_dir: str = ".asa2render-cache"
+    cache_ttl: int = Field(default=DEFAULT_CACHE_TTL, ge=0, le=MAX_CACHE_AGE)
+    negative_cache_ttl: int = Field(default=600, ge=0, le=MAX_CACHE_AGE)
+    templates: str | None = "templates"
+    template: str = "box"
+    strict: bool = False
+    rel: str = "sponsored nofollow noopener"
+    target: str = "_blank"
+    timezone: str = "UTC"
+    associate_set: str = "default"
+    disclaimer_url: str | None = None
+
+
+class ApiConfig(_Section):
+    """``[api]``: how politely the clients talk to Amazon."""
+
+    requests_per_second: float = Field(default=1.0, gt=0, le=100)
+    timeout: float = Field(default=10.0, gt=0, le=300)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    max_backoff: float = Field(default=30.0, ge=0, le=600)
+    token_margin: int = Field(default=60, ge=0, le=1800)
+
+
+class MarketplaceConfig(_Section):
+    """One ``[[marketplaces]]`` entry: the seed's per-store Creators API credentials."""
+
+    country: str
+    credential_type: CredentialType | None = None
+    credential_id: str | None = None
+    credential_secret: SecretStr | None = None
+    partner_tag: str | None = None
+    enabled: bool = True
+    default: bool = False
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        canonical = normalize_country(value)
+        if canonical is None:
+            allowed = ", ".join(country_codes())
+            raise ValueError(f"unknown country {value!r}; allowed: {allowed}")
+        return canonical
+
+    @field_validator("partner_tag")
+    @classmethod
+    def _tag_shape(cls, value: str | None) -> str | None:
+        if value is not None and not PARTNER_TAG_PATTERN.match(value):
+            raise ValueError(f"malformed partner tag {value!r}; expected a tracking ID such as 'mytag-21'")
+        return value
+
+    @model_validator(mode="after")
+    def _credentials_complete(self) -> MarketplaceConfig:
+        if self.credential_type and not self.credential_id:
+            raise ValueError(f"{self.country}: credential_type needs credential_id")
+        if self.credential_id and not self.credential_type:
+            raise ValueError(f"{self.country}: credential_id needs credential_type (cognito|lwa)")
+        return self
+
+    @property
+    def store(self) -> Store:
+        return store_for(self.country)
+
+    @property
+    def has_credentials(self) -> bool:
+        """Creators API credentials are configured (id and a usable secret)."""
+        secret = self.credential_secret.get_secret_value() if self.credential_secret else ""
+        return bool(self.credential_type and self.credential_id and secret)
+
+    @property
+    def api_version(self) -> str | None:
+        """Derived from credential type and region, never typed by the user."""
+        return self.store.api_version(self.credential_type) if self.credential_type else None
+
+    @property
+    def uses_creators(self) -> bool:
+        """The seed's routing rule: credentials exist and the marketplace is enabled."""
+        return self.enabled and self.has_credentials
+
+
+class PaapiConfig(_Section):
+    """``[paapi]``: PA-API 5.0 keys, the fallback route."""
+
+    access_key: str | None = None
+    secret_key: SecretStr | None = None
+
+    @property
+    def usable(self) -> bool:
+        secret = self.secret_key.get_secret_value() if self.secret_key else ""
+        return bool(self.access_key and secret)
+
+
+class Config(BaseModel):
+    """The whole validated configuration, plus where it came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    site: SiteConfig = Field(default_factory=SiteConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
+    marketplaces: tuple[MarketplaceConfig, ...] = ()
+    paapi: PaapiConfig = Field(default_factory=PaapiConfig)
+    associate_id_sets: dict[str, dict[str, str]] = Field(default_factory=dict)
+    collections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    path: Path | None = None
+    unresolved_secrets: tuple[str, ...] = ()
+
+    @field_validator("associate_id_sets")
+    @classmethod
+    def _valid_sets(cls, sets: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        cleaned: dict[str, dict[str, str]] = {}
+        for name, tags in sets.items():
+            cleaned[name] = {}
+            for country, tag in tags.items():
+                canonical = normalize_country(country)
+                if canonical is None:
+                    raise ValueError(f"associate set {name!r}: unknown country {country!r}")
+                if not PARTNER_TAG_PATTERN.match(tag):
+                    raise ValueError(f"associate set {name!r}: malformed partner tag {tag!r}")
+                cleaned[name][canonical] = tag
+        return cleaned
+
+    @model_validator(mode="after")
+    def _one_default_one_entry(self) -> Config:
+        defaults = [m.country for m in self.marketplaces if m.default]
+        if len(defaults) > 1:
+            raise ValueError(
+                f"only one marketplace may be the default, found {len(defaults)}: " + ", ".join(defaults)
+            )
+        seen: set[str] = set()
+        for market in self.marketplaces:
+            if market.country in seen:
+                raise ValueError(f"marketplace {market.country!r} is configured twice")
+            seen.add(market.country)
+        return self
+
+    @property
+    def root(self) -> Path:
+        """The directory relative paths in the configuration are resolved against."""
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve_path(self, value: str | None) -> Path | None:
+        if value is None:
+            return None
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else self.root / candidate
+
+    def marketplace(self, country: str) -> MarketplaceConfig | None:
+        canonical = normalize_country(country)
+        return next((m for m in self.marketplaces if m.country == canonical), None)
+
+    @property
+    def default_marketplace(self) -> MarketplaceConfig | None:
+        return next((m for m in self.marketplaces if m.default), None)
+
+    @property
+    def default_country(self) -> str | None:
+        default = self.default_marketplace
+        return default.country if default else None
+
+    def partner_tag(self, country: str, associate_set: str | None = None) -> tuple[str | None, str]:
+        """The tracking ID for a store and where it came from.
+
+        A marketplace's own partner tag wins; otherwise the named associate ID set (or the site's
+        default set) supplies it.
+        """
+        market = self.marketplace(country)
+        if market and market.partner_tag:
+            return market.partner_tag, "marketplace"
+        set_name = associate_set or self.site.associate_set
+        tag = self.associate_id_sets.get(set_name, {}).get(country)
+        return tag, f'associate set "{set_name}"'
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest ``asa2render.toml`` in ``start`` (default: cwd) or its parents."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_FILENAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(
+    path: Path | str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    search: bool = True,
+) -> Config:
+    """Load and validate a configuration file.
+
+    Args:
+        path: the file; when None, :func:`find_config` looks for one, and without one the empty
+            default configuration is returned (local products, cache and fallback links only).
+        environ: where ``${NAME}`` references are looked up (default: ``os.environ``).
+        search: whether to look for a file when ``path`` is None.
+    """
+    resolved = Path(path) if path is not None else (find_config() if search else None)
+    if resolved is None:
+        return Config()
+    data = _read_toml(resolved)
+    secrets_path = resolved.with_name(SECRETS_FILENAME)
+    if secrets_path.is_file():
+        _merge_secrets(data, _read_toml(secrets_path), secrets_path)
+    return config_from_dict(data, path=resolved, environ=environ)
+
+
+def config_from_dict(
+    data: Mapping[str, Any],
+    *,
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Validate an already-parsed configuration mapping (used by integrations and tests)."""
+    env = os.environ if environ is None else environ
+    expanded, unresolved = _expand_env(dict(data), env)
+    expanded["path"] = path
+    expanded["unresolved_secrets"] = tuple(unresolved)
+    try:
+        return Config.model_validate(expanded)
+    except ValidationError as exc:
+        raise _config_error(exc, path) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+
+
+def _merge_secrets(data: dict[str, Any], secrets: dict[str, Any], path: Path) -> None:
+    """Fill secrets from the private secrets file: ``[marketplaces.de] credential_secret``."""
+    for country, values in (secrets.get("marketplaces") or {}).items():
+        canonical = normalize_country(country)
+        entry = next(
+            (m for m in data.get("marketplaces", []) if normalize_country(m.get("country", "")) == canonical),
+            None,
+        )
+        if entry is None or not isinstance(values, dict):
+            continue
+        if "credential_secret" in values and not entry.get("credential_secret"):
+            entry["credential_secret"] = values["credential_secret"]
+    paapi_secret = (secrets.get("paapi") or {}).get("secret_key")
+    if paapi_secret and not (data.get("paapi") or {}).get("secret_key"):
+        data.setdefault("paapi", {})["secret_key"] = paapi_secret
+    unknown = set(secrets) - {"marketplaces", "paapi"}
+    if unknown:
+        raise ConfigError(f"unknown sections {sorted(unknown)}", path=str(path))
+
+
+def _expand_env(value: Any, env: Mapping[str, str]) -> tuple[Any, list[str]]:
+    """Replace ``${NAME}`` strings anywhere in the tree; unset names become None and are listed."""
+    missing: list[str] = []
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: walk(child) for key, child in node.items()}
+        if isinstance(node, list):
+            return [walk(child) for child in node]
+        name = env_reference(node) if isinstance(node, str) else None
+        if name is None:
+            return node
+        if name not in env or not env[name]:
+            missing.append(name)
+            return None
+        return env[name]
+
+    return walk(value), missing
+
+
+def _config_error(exc: ValidationError, path: Path | None) -> ConfigError:
+    problems = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif error["type"] == "literal_error":
+            message = f"{message} (got {error.get('input')!r})"
+        problems.append(f"{key}: {message}" if key else message)
+    return ConfigError("; ".join(problems), path=str(path) if path else None)
+
+
+__all__ = [
+    "CONFIG_FILENAME",
+    "DEFAULT_CACHE_TTL",
+    "MAX_CACHE_AGE",
+    "PARTNER_TAG_PATTERN",
+    "SECRETS_FILENAME",
+    "ApiConfig",
+    "Config",
+    "MarketplaceConfig",
+    "PaapiConfig",
+    "SiteConfig",
+    "config_from_dict",
+    "env_reference",
+    "find_config",
+    "load_config",
+]

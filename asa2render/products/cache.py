@@ -1,0 +1,295 @@
+"""The product cache: JSON values keyed by marketplace + ASIN, on disk (diskcache) or in memory.
+
+Values are JSON text, never pickle: a cache shared between build machines must not be able to run
+code when it is read. An entry that cannot be read is a miss — logged, dropped and later replaced —
+never a crash. Nothing older than Amazon's 24 h cap is ever kept: entries expire after
+``MAX_CACHE_AGE`` whatever the configured lifetime, which only decides what counts as *fresh*.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from ..config.model import MAX_CACHE_AGE
+from ..errors import CacheError
+from .models import Failure, Product, ProductKey
+
+log = logging.getLogger("asa2render.products.cache")
+FORMAT_VERSION = 1
+
+
+def _product_id(key: ProductKey) -> str:
+    return f"p:{key.country}:{key.asin}"
+
+
+def _negative_id(key: ProductKey) -> str:
+    return f"n:{key.country}:{key.asin}"
+
+
+class Backend(Protocol):
+    """The few operations the cache needs of a key-value store."""
+
+    def get_many(self, ids: list[str]) -> dict[str, str]: ...
+    def set(self, id_: str, value: str, expire: float) -> None: ...
+    def delete(self, id_: str) -> None: ...
+    def clear(self) -> int: ...
+    def ids(self) -> Iterator[str]: ...
+    def expire(self) -> int: ...
+    def close(self) -> None: ...
+    def size(self) -> int: ...
+
+
+class MemoryBackend:
+    """An in-memory store with the same semantics, for tests and ``--no-cache`` runs."""
+
+    def __init__(self, clock: Any = None) -> None:
+        import time
+
+        self._clock = clock or time.time
+        self._data: dict[str, tuple[str, float]] = {}
+
+    def get_many(self, ids: list[str]) -> dict[str, str]:
+        now = self._clock()
+        return {i: v for i in ids if (entry := self._data.get(i)) and (v := entry[0]) and entry[1] > now}
+
+    def set(self, id_: str, value: str, expire: float) -> None:
+        self._data[id_] = (value, self._clock() + expire)
+
+    def delete(self, id_: str) -> None:
+        self._data.pop(id_, None)
+
+    def clear(self) -> int:
+        count = len(self._data)
+        self._data.clear()
+        return count
+
+    def ids(self) -> Iterator[str]:
+        return iter(list(self._data))
+
+    def expire(self) -> int:
+        now = self._clock()
+        dead = [i for i, (_, at) in self._data.items() if at <= now]
+        for i in dead:
+            del self._data[i]
+        return len(dead)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def size(self) -> int:
+        return 0
+
+    def raw_set(self, id_: str, value: str) -> None:
+        """Write an arbitrary value (tests use it to plant corrupt entries)."""
+        self._data[id_] = (value, self._clock() + MAX_CACHE_AGE)
+
+
+def _text_only_disk() -> Any:
+    """A diskcache ``Disk`` that refuses to unpickle: a planted pickle is read as a corrupt entry."""
+    import diskcache
+
+    class TextOnlyDisk(diskcache.Disk):  # type: ignore[misc]
+        def fetch(self, mode: int, filename: str, value: Any, read: bool) -> Any:
+            if mode == diskcache.core.MODE_PICKLE:
+                raise ValueError("pickled cache values are refused")
+            return super().fetch(mode, filename, value, read)
+
+    return TextOnlyDisk
+
+
+class DiskBackend:
+    """diskcache on disk; one SQLite file plus value files, safe for several processes."""
+
+    def __init__(self, directory: Path) -> None:
+        import diskcache
+
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._cache = diskcache.Cache(
+                str(directory),
+                disk=_text_only_disk(),
+                size_limit=2**30,
+                eviction_policy="least-recently-stored",
+            )
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise CacheError(f"cannot open the cache in {directory}: {exc}") from None
+
+    def get_many(self, ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        # One transaction for the whole batch: one SQLite lock instead of one per key.
+        with self._cache.transact():
+            for id_ in ids:
+                value = self._safe_get(id_)
+                if value is not None:
+                    found[id_] = value
+        return found
+
+    def _safe_get(self, id_: str) -> str | None:
+        try:
+            value = self._cache.get(id_, default=None, retry=True)
+        except Exception as exc:  # diskcache raises pickle/OS/SQLite errors for damaged entries
+            log.warning("cache entry %s is unreadable (%s); treating it as a miss", id_, type(exc).__name__)
+            self.delete(id_)
+            return None
+        if value is not None and not isinstance(value, str):
+            log.warning("cache entry %s has an unexpected type; treating it as a miss", id_)
+            self.delete(id_)
+            return None
+        return value
+
+    def set(self, id_: str, value: str, expire: float) -> None:
+        self._cache.set(id_, value, expire=expire, retry=True)
+
+    def delete(self, id_: str) -> None:
+        try:
+            self._cache.delete(id_, retry=True)
+        except Exception:  # a damaged entry that cannot even be deleted is left to expiry
+            log.debug("could not delete cache entry %s", id_)
+
+    def clear(self) -> int:
+        return int(self._cache.clear(retry=True))
+
+    def ids(self) -> Iterator[str]:
+        return (str(key) for key in self._cache.iterkeys())
+
+    def expire(self) -> int:
+        return int(self._cache.expire(retry=True))
+
+    def close(self) -> None:
+        self._cache.close()
+
+    def size(self) -> int:
+        return int(self._cache.volume())
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    products: int
+    negative: int
+    bytes_on_disk: int
+    oldest: datetime | None
+    newest: datetime | None
+
+
+class ProductCache:
+    """Typed access to cached products and short-lived "not found" answers."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    @classmethod
+    def on_disk(cls, directory: Path) -> ProductCache:
+        return cls(DiskBackend(directory))
+
+    @classmethod
+    def in_memory(cls) -> ProductCache:
+        return cls(MemoryBackend())
+
+    @property
+    def backend(self) -> Backend:
+        return self._backend
+
+    def get_products(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Product]:
+        """Cached products (any age below the 24 h cap) for the keys that have one."""
+        wanted = {_product_id(k): k for k in keys}
+        found: dict[ProductKey, Product] = {}
+        for id_, text in self._backend.get_many(list(wanted)).items():
+            product = self._decode_product(id_, text)
+            if product is not None:
+                found[wanted[id_]] = product
+        return found
+
+    def get_failures(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Failure]:
+        """Remembered permanent failures ("this ASIN does not exist") still within their lifetime."""
+        wanted = {_negative_id(k): k for k in keys}
+        found: dict[ProductKey, Failure] = {}
+        for id_, text in self._backend.get_many(list(wanted)).items():
+            try:
+                found[wanted[id_]] = Failure.model_validate(json.loads(text)["failure"])
+            except (ValueError, KeyError, TypeError, ValidationError):
+                self._drop_corrupt(id_)
+        return found
+
+    def put_product(self, product: Product, now: datetime) -> None:
+        """Store a product until 24 h after it was fetched."""
+        remaining = MAX_CACHE_AGE - (now - product.fetched_at).total_seconds()
+        if remaining <= 0:
+            return
+        key = ProductKey(product.country, product.asin)
+        payload = {"v": FORMAT_VERSION, "product": product.model_dump(mode="json")}
+        self._backend.set(_product_id(key), json.dumps(payload, separators=(",", ":")), remaining)
+        self._backend.delete(_negative_id(key))
+
+    def put_failure(self, key: ProductKey, failure: Failure, ttl: float) -> None:
+        if ttl <= 0:
+            return
+        payload = {"v": FORMAT_VERSION, "failure": failure.model_dump(mode="json")}
+        self._backend.set(_negative_id(key), json.dumps(payload, separators=(",", ":")), ttl)
+
+    def delete(self, key: ProductKey) -> None:
+        self._backend.delete(_product_id(key))
+        self._backend.delete(_negative_id(key))
+
+    def cached_keys(self) -> list[ProductKey]:
+        keys = []
+        for id_ in self._backend.ids():
+            kind, _, rest = id_.partition(":")
+            country, _, asin = rest.partition(":")
+            if kind == "p" and asin:
+                keys.append(ProductKey(country, asin))
+        return keys
+
+    def stats(self) -> CacheStats:
+        products = self.get_products(self.cached_keys())
+        negative = sum(1 for id_ in self._backend.ids() if id_.startswith("n:"))
+        stamps = sorted(p.fetched_at for p in products.values())
+        return CacheStats(
+            len(products),
+            negative,
+            self._backend.size(),
+            stamps[0] if stamps else None,
+            stamps[-1] if stamps else None,
+        )
+
+    def prune(self) -> int:
+        """Drop expired and unreadable entries; returns how many were removed."""
+        removed = self._backend.expire()
+        for id_ in list(self._backend.ids()):
+            text = self._backend.get_many([id_]).get(id_)
+            if text is None:
+                continue
+            if id_.startswith("p:") and self._decode_product(id_, text) is None:
+                removed += 1
+        return removed
+
+    def clear(self) -> int:
+        return self._backend.clear()
+
+    def close(self) -> None:
+        self._backend.close()
+
+    def _decode_product(self, id_: str, text: str) -> Product | None:
+        try:
+            payload = json.loads(text)
+            if payload.get("v") != FORMAT_VERSION:
+                raise ValueError("unknown format version")
+            return Product.model_validate(payload["product"])
+        except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+            self._drop_corrupt(id_)
+            return None
+
+    def _drop_corrupt(self, id_: str) -> None:
+        log.warning("cache entry %s is corrupt; treating it as a miss and replacing it", id_)
+        self._backend.delete(id_)
+
+
+__all__ = ["CacheStats", "DiskBackend", "MemoryBackend", "ProductCache"]

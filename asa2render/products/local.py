@@ -1,0 +1,182 @@
+"""Local products: the user's own product data (ASA2's "Products" section), always used first.
+
+``products.toml``::
+
+    [[products]]
+    asin = "B0DEMO0001"
+    country = "de"
+    title = "Espresso grinder"
+    url = "https://www.amazon.de/dp/B0DEMO0001?tag=mytag-21"   # optional; default: /dp/ASIN?tag=…
+    image = "https://m.media-amazon.com/images/I/….jpg"          # hot-linked, never downloaded
+    price = "49.99"
+    currency = "EUR"                                             # default: the store's currency
+    availability = "IN_STOCK"
+    features = ["…", "…"]
+    brand = "…"
+    updated = 2026-11-20T10:00:00Z                               # shown as the "as of" time
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ..config.model import Config
+from ..errors import ConfigError
+from ..marketplaces import normalize_country, store_for
+from .asins import normalize_asin
+from .models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, ProductKey
+from .urls import is_amazon_url, is_safe_image_url
+
+
+class LocalProduct(BaseModel):
+    """One ``[[products]]`` entry as the user writes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    asin: str
+    country: str | None = None
+    title: str
+    url: str | None = None
+    image: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    list_price: Decimal | None = None
+    availability: str = "IN_STOCK"
+    features: tuple[str, ...] = ()
+    brand: str | None = None
+    updated: datetime | None = None
+
+    @field_validator("asin")
+    @classmethod
+    def _valid_asin(cls, value: str) -> str:
+        asin = normalize_asin(value)
+        if asin is None:
+            raise ValueError(f"invalid ASIN {value!r}: 10 letters or digits expected")
+        return asin
+
+    @field_validator("country")
+    @classmethod
+    def _valid_country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        canonical = normalize_country(value)
+        if canonical is None:
+            raise ValueError(f"unknown country {value!r}")
+        return canonical
+
+    @field_validator("url")
+    @classmethod
+    def _amazon_https_url(cls, value: str | None) -> str | None:
+        if value is not None and not is_amazon_url(value):
+            raise ValueError(f"url must be an https:// Amazon link, got {value!r}")
+        return value
+
+    @field_validator("image")
+    @classmethod
+    def _https_image(cls, value: str | None) -> str | None:
+        if value is not None and not is_safe_image_url(value):
+            raise ValueError(f"image must be an https:// URL, got {value!r}")
+        return value
+
+    @field_validator("availability")
+    @classmethod
+    def _known_availability(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in AVAILABILITY_TYPES:
+            raise ValueError(f"availability must be one of {sorted(AVAILABILITY_TYPES)}")
+        return upper
+
+
+class LocalProducts:
+    """The user's products, indexed by (country, ASIN)."""
+
+    def __init__(self, products: dict[ProductKey, Product] | None = None) -> None:
+        self._products = products or {}
+
+    def __len__(self) -> int:
+        return len(self._products)
+
+    def get_many(self, keys: list[ProductKey]) -> dict[ProductKey, Product]:
+        return {key: self._products[key] for key in keys if key in self._products}
+
+    @classmethod
+    def load(cls, config: Config) -> LocalProducts:
+        """Read ``[site] products`` (missing setting → no local products; missing file → error)."""
+        path = config.resolve_path(config.site.products)
+        if path is None:
+            return cls()
+        return cls(_read_products(path, config))
+
+
+def _read_products(path: Path, config: Config) -> dict[ProductKey, Product]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read products file: {exc.strerror}", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    products: dict[ProductKey, Product] = {}
+    for index, entry in enumerate(data.get("products", [])):
+        product = _to_product(_validate(entry, path, index), config, modified, path, index)
+        products[ProductKey(product.country, product.asin)] = product
+    return products
+
+
+def _validate(entry: Any, path: Path, index: int) -> LocalProduct:
+    try:
+        return LocalProduct.model_validate(entry)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(message, path=str(path), key=f"products[{index}].{key}") from None
+
+
+def _to_product(item: LocalProduct, config: Config, modified: datetime, path: Path, index: int) -> Product:
+    country = item.country or config.default_country
+    if country is None:
+        raise ConfigError(
+            "no country and no default marketplace to assume", path=str(path), key=f"products[{index}]"
+        )
+    store = store_for(country)
+    tag, _ = config.partner_tag(country)
+    currency = item.currency or store.currency
+    return Product(
+        asin=item.asin,
+        country=country,
+        title=item.title,
+        url=item.url or store.product_url(item.asin, tag),
+        images=Images(large=Image(url=item.image)) if item.image else Images(),
+        price=_money(item.price, currency),
+        list_price=_money(item.list_price, currency),
+        availability=Availability(type=item.availability),
+        brand=item.brand,
+        features=item.features,
+        fetched_at=_aware(item.updated) if item.updated else modified,
+        source="local",
+    )
+
+
+def _money(amount: Decimal | None, currency: str) -> Money | None:
+    if amount is None:
+        return None
+    try:
+        display = f"{amount.quantize(Decimal('0.01'))} {currency}"
+    except InvalidOperation:
+        display = f"{amount} {currency}"
+    return Money(amount=amount, currency=currency, display=display)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+__all__ = ["LocalProduct", "LocalProducts"]

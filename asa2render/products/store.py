@@ -1,0 +1,168 @@
+"""The freshness ladder: what each requested product resolves to.
+
+In order, per product:
+
+1. local products (the user's own data) → fresh;
+2. a cached copy younger than the configured lifetime → fresh;
+3. a remembered "does not exist" answer (negative cache) → fallback, without asking again;
+4. the API (one batched fetch for everything still missing) → fresh, and cached;
+5. the API failed: a cached copy younger than 24 h → stale, shown with its "as of" stamp;
+6. nothing → fallback (a plain tagged link).
+
+All keys of a page or a whole site are resolved in one call, so the API layer can batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from ..config.model import MAX_CACHE_AGE, Config
+from .cache import ProductCache
+from .local import LocalProducts
+from .models import Failure, Product, ProductKey, Resolved, utc_now
+
+log = logging.getLogger("asa2render.products.store")
+
+
+class FetchResult(Protocol):
+    results: dict[ProductKey, Product | Failure]
+    notices: list[str]
+    requests: int
+    tokens: int
+
+
+class ProductFetcher(Protocol):
+    """What the store needs of the API layer (``asa2render.api.Fetcher``)."""
+
+    def fetch(self, keys: Iterable[ProductKey]) -> FetchResult: ...
+
+
+@dataclass
+class StoreReport:
+    """What one or more lookups did, for the build summary."""
+
+    fresh: int = 0
+    stale: int = 0
+    fallback: int = 0
+    api_requests: int = 0
+    token_requests: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    def add_notices(self, notices: Iterable[str]) -> None:
+        for notice in notices:
+            if notice not in self.notices:
+                self.notices.append(notice)
+
+
+class ProductStore:
+    """Resolves product keys through local products, the cache and the API."""
+
+    def __init__(
+        self,
+        config: Config,
+        cache: ProductCache,
+        local: LocalProducts,
+        fetcher_factory: Callable[[], ProductFetcher] | None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.config = config
+        self.cache = cache
+        self.local = local
+        self._fetcher_factory = fetcher_factory
+        self._fetcher: ProductFetcher | None = None
+        self._clock = clock
+        self.report = StoreReport()
+
+    def get_many(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Resolved]:
+        """Resolve every key; never raises for a product that cannot be had."""
+        wanted = list(dict.fromkeys(keys))
+        now = self._clock()
+        resolved: dict[ProductKey, Resolved] = {}
+        for key, product in self.local.get_many(wanted).items():
+            resolved[key] = _resolved(key, product, "fresh")
+        missing = [k for k in wanted if k not in resolved]
+        cached = self.cache.get_products(missing)
+        fresh_limit = min(self.config.site.cache_ttl, MAX_CACHE_AGE)
+        for key, product in cached.items():
+            if _age(product, now) < fresh_limit:
+                resolved[key] = _resolved(key, product, "fresh")
+        missing = [k for k in missing if k not in resolved]
+        for key, failure in self.cache.get_failures(missing).items():
+            resolved[key] = Resolved(key_country=key.country, key_asin=key.asin, failure=failure)
+        missing = [k for k in missing if k not in resolved]
+        if missing:
+            resolved.update(self._fetch(missing, cached, now))
+        self._count(resolved.values())
+        return resolved
+
+    def _fetch(
+        self, keys: list[ProductKey], cached: dict[ProductKey, Product], now: datetime
+    ) -> dict[ProductKey, Resolved]:
+        results: dict[ProductKey, Product | Failure] = {}
+        fetcher = self._get_fetcher()
+        if fetcher is not None:
+            report = fetcher.fetch(keys)
+            results = report.results
+            self.report.api_requests += report.requests
+            self.report.token_requests += report.tokens
+            self.report.add_notices(report.notices)
+        resolved: dict[ProductKey, Resolved] = {}
+        for key in keys:
+            outcome = results.get(key) or Failure(kind="offline", message="no API was asked")
+            if isinstance(outcome, Product):
+                self.cache.put_product(outcome, now)
+                resolved[key] = _resolved(key, outcome, "fresh")
+                continue
+            if outcome.permanent:
+                self.cache.put_failure(key, outcome, self.config.site.negative_cache_ttl)
+            resolved[key] = self._degraded(key, outcome, cached.get(key), now)
+        return resolved
+
+    def _degraded(self, key: ProductKey, failure: Failure, cached: Product | None, now: datetime) -> Resolved:
+        if cached is not None and not failure.permanent and _age(cached, now) < MAX_CACHE_AGE:
+            return _resolved(key, cached, "stale", failure)
+        return Resolved(key_country=key.country, key_asin=key.asin, failure=failure)
+
+    def _get_fetcher(self) -> ProductFetcher | None:
+        if self._fetcher is None and self._fetcher_factory is not None:
+            self._fetcher = self._fetcher_factory()
+        return self._fetcher
+
+    def _count(self, items: Iterable[Resolved]) -> None:
+        for item in items:
+            if item.state == "fresh":
+                self.report.fresh += 1
+            elif item.state == "stale":
+                self.report.stale += 1
+            else:
+                self.report.fallback += 1
+
+    def close(self) -> None:
+        closer = getattr(self._fetcher, "close", None)
+        if callable(closer):
+            closer()
+        self._fetcher = None
+
+
+def _age(product: Product, now: datetime) -> float:
+    return (now - product.fetched_at).total_seconds()
+
+
+def _resolved(key: ProductKey, product: Product, state: str, failure: Failure | None = None) -> Resolved:
+    return Resolved.model_validate(
+        {
+            "key_country": key.country,
+            "key_asin": key.asin,
+            "product": product,
+            "state": state,
+            "failure": failure,
+        }
+    )
+
+
+__all__ = ["ProductFetcher", "ProductStore", "StoreReport"]

@@ -1,0 +1,101 @@
+"""``asa2render build``: a folder of Markdown pages → standalone HTML pages, for previews and small sites.
+
+Pages are rendered with markdown-it-py (CommonMark + tables, raw HTML allowed so product boxes pass
+through). Front matter ``title`` names the page; other files are copied unchanged; the product
+stylesheet is written beside the pages.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from ..engine import Engine, read_front_matter
+from .renderer import stylesheet
+
+STYLESHEET_NAME = "asa2render.css"
+DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{css}">
+<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5}}
+pre{{background:#f6f8fa;padding:.8rem;overflow:auto}}</style>
+</head>
+<body>
+<main>
+{body}
+</main>
+<footer><p class="asa2-disclosure">{disclosure}</p></footer>
+</body>
+</html>
+"""
+
+
+def markdown_renderer() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
+    """Build every page; returns (pages written, shortcodes seen)."""
+    pages = sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
+    documents = [engine.prepare(p.read_text(encoding="utf-8"), mode="markdown", path=str(p)) for p in pages]
+    engine.fetch_documents(documents)  # one batched fetch for the whole site
+    md = markdown_renderer()
+    output.mkdir(parents=True, exist_ok=True)
+    for page, doc in zip(pages, documents, strict=True):
+        expanded = engine.render(doc)
+        front, body_start = read_front_matter(expanded)
+        target = output / page.relative_to(source).with_suffix(".html")
+        css = os.path.relpath(output / STYLESHEET_NAME, target.parent)
+        title = str(front.get("title") or page.stem.replace("-", " ").title())
+        body = md.render(expanded[body_start:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            PAGE.format(title=html.escape(title), css=css, body=body, disclosure=DISCLOSURE), encoding="utf-8"
+        )
+    (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    config = engine.config
+    skip = [
+        p
+        for p in (config.resolve_path(config.site.cache_dir), config.resolve_path(config.site.templates))
+        if p
+    ]
+    _copy_assets(source, output, skip)
+    return len(pages), sum(len(doc.requests) for doc in documents)
+
+
+def _inside_site(path: Path, source: Path, output: Path) -> bool:
+    """Skip the output folder when it lies inside the source folder."""
+    try:
+        path.relative_to(output)
+    except ValueError:
+        return True
+    return False
+
+
+_NOT_ASSETS = {".md", ".toml"}
+
+
+def _copy_assets(source: Path, output: Path, skip: list[Path]) -> None:
+    """Copy images and other files; never configuration, secrets, caches, templates or hidden files."""
+    for item in source.rglob("*"):
+        relative = item.relative_to(source)
+        if item.is_dir() or item.suffix in _NOT_ASSETS or any(p.startswith(".") for p in relative.parts):
+            continue
+        if not _inside_site(item, source, output) or any(item.is_relative_to(s) for s in skip):
+            continue
+        target = output / item.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(item, target)
+
+
+__all__ = ["DISCLOSURE", "STYLESHEET_NAME", "build_site", "markdown_renderer"]

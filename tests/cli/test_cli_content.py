@@ -1,0 +1,132 @@
+"""The content commands through click: outputs, exit codes, messages on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from asa2render.cli.app import cli
+
+CONFIG = """
+[site]
+products = "products.toml"
+cache_dir = "cache"
+
+[[marketplaces]]
+country = "de"
+partner_tag = "mytag-21"
+default = true
+"""
+PRODUCTS = """
+[[products]]
+asin = "B0LOCAL001"
+title = "Local grinder"
+price = "10.00"
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ASA2RENDER_SANDBOX", raising=False)
+    (tmp_path / "asa2render.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "products.toml").write_text(PRODUCTS, encoding="utf-8")
+    content = tmp_path / "content"
+    (content / "sub").mkdir(parents=True)
+    (content / "a.md").write_text(
+        "# A\n\n[asa2]B0LOCAL001[/asa2]\n\n`[asa2]B0LOCAL001[/asa2]`\n", encoding="utf-8"
+    )
+    (content / "sub" / "b.html").write_text('<p>[asa2 asin="B0LOCAL001"]</p>\n<pre>[asa2]X[/asa2]</pre>\n')
+    (content / "notes.txt").write_text("[asa2]B0LOCAL001[/asa2]")
+    return tmp_path
+
+
+def _run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_render_single_file_to_stdout(site: Path) -> None:
+    code, out, _ = _run("render", "content/a.md", "--offline")
+    assert code == 0
+    assert out.startswith('# A\n\n<div class="asa2-box') and "`[asa2]B0LOCAL001[/asa2]`" in out
+
+
+def test_render_directory_mirrors_tree(site: Path) -> None:
+    code, _, err = _run("render", "content", "-o", "out", "--offline")
+    assert code == 0, err
+    assert sorted(str(p.relative_to(site / "out")) for p in (site / "out").rglob("*") if p.is_file()) == [
+        "a.md",
+        "sub/b.html",
+    ]
+    html = (site / "out" / "sub" / "b.html").read_text()
+    assert html.startswith('<div class="asa2-box')  # the lone <p> was unwrapped
+    assert "<pre>[asa2]X[/asa2]</pre>" in html
+    assert "1 fresh" in err or "fresh" in err
+
+
+def test_render_stdin_to_stdout(site: Path) -> None:
+    code, out, _ = _run("render", "-", "--offline", input="x [asa2]B0LOCAL001[/asa2] y")
+    assert code == 0 and out.startswith("x <div") and out.endswith("</div> y")
+
+
+def test_directory_needs_output(site: Path) -> None:
+    code, _, err = _run("render", "content", "--offline")
+    assert code == 2 and "need -o DIR" in err
+
+
+def test_warnings_have_locations_and_strict_exits_1(site: Path) -> None:
+    (site / "content" / "bad.md").write_text('ok\n  [asa2 asin="nope"]\n', encoding="utf-8")
+    code, _, err = _run("render", "content/bad.md", "-o", "out.md", "--offline")
+    assert code == 0 and "content/bad.md:2:3: invalid ASIN 'nope'" in err
+    assert 'data-asa2-state="fallback"' in (site / "out.md").read_text()
+    code, _, err = _run("render", "content/bad.md", "-o", "strict.md", "--offline", "--strict")
+    assert code == 1 and not (site / "strict.md").exists()
+
+
+def test_bad_config_exits_2(site: Path) -> None:
+    (site / "asa2render.toml").write_text('[[marketplaces]]\ncountry = "xx"\n', encoding="utf-8")
+    code, _, err = _run("render", "content/a.md", "--offline")
+    assert code == 2 and "unknown country 'xx'" in err and "asa2render.toml" in err
+
+
+def test_check_json(site: Path) -> None:
+    (site / "content" / "bad.md").write_text('[asa2 asin="B0LOCAL001" country="zz"]\n', encoding="utf-8")
+    code, out, _ = _run("check", "content", "--format", "json", "--offline")
+    rows = json.loads(out)
+    assert code == 1
+    assert {row["location"] for row in rows} >= {"content/a.md:3:1", "content/bad.md:1:1"}
+    bad = next(row for row in rows if row["location"] == "content/bad.md:1:1")
+    assert bad["status"] == "error" and bad["marketplace"] == "de"
+
+
+def test_build_site(site: Path) -> None:
+    code, out, err = _run("build", "content", "-o", "public", "--offline")
+    assert code == 0, err
+    page = (site / "public" / "a.html").read_text()
+    assert 'data-asa2-state="fresh"' in page and "<code>[asa2]B0LOCAL001[/asa2]</code>" in page
+    assert (site / "public" / "asa2render.css").exists() and (site / "public" / "notes.txt").exists()
+    assert "Open" in out
+
+
+def test_export_data(site: Path) -> None:
+    code, out, _ = _run("export-data", "content", "--offline")
+    data = json.loads(out)
+    assert code == 0 and data["products"]["de"]["B0LOCAL001"]["title"] == "Local grinder"
+    code, out, _ = _run("export-data", "content", "--offline", "--format", "yaml")
+    assert code == 0 and "B0LOCAL001:" in out
+
+
+def test_cache_commands(site: Path) -> None:
+    code, out, _ = _run("cache", "stats")
+    assert code == 0 and "products: 0" in out
+    assert _run("cache", "prune")[0] == 0
+    assert _run("cache", "clear")[0] == 0
+
+
+def test_version() -> None:
+    code, out, _ = _run("--version")
+    assert code == 0 and "asa2render" in out

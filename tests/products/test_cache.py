@@ -1,0 +1,101 @@
+"""The product cache: JSON only, corrupt entries are misses, nothing kept past 24 hours."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from asa2_fakes import make_product
+
+from asa2render.products.cache import MemoryBackend, ProductCache
+from asa2render.products.models import Failure, ProductKey
+
+KEY = ProductKey("de", "B0TEST0001")
+
+
+def test_round_trip_on_disk(tmp_path: Path) -> None:
+    cache = ProductCache.on_disk(tmp_path / "c")
+    product = make_product()
+    cache.put_product(product, product.fetched_at)
+    assert cache.get_products([KEY]) == {KEY: product}
+    assert cache.cached_keys() == [KEY]
+    cache.close()
+
+
+def test_values_are_json_text_not_pickle(tmp_path: Path) -> None:
+    cache = ProductCache.on_disk(tmp_path / "c")
+    product = make_product()
+    cache.put_product(product, product.fetched_at)
+    cache.close()
+    rows = sqlite3.connect(tmp_path / "c" / "cache.db").execute("SELECT value, mode FROM Cache").fetchall()
+    assert rows and all(isinstance(value, str) and value.startswith("{") for value, _ in rows)
+
+
+def test_corrupt_entry_is_a_logged_miss_and_replaced(caplog: pytest.LogCaptureFixture) -> None:
+    backend = MemoryBackend()
+    cache = ProductCache(backend)
+    backend.raw_set("p:de:B0TEST0001", "{not json")
+    with caplog.at_level(logging.WARNING):
+        assert cache.get_products([KEY]) == {}
+    assert "corrupt" in caplog.text
+    product = make_product()
+    cache.put_product(product, product.fetched_at)
+    assert cache.get_products([KEY]) == {KEY: product}
+
+
+def test_planted_pickle_is_never_loaded(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import diskcache
+
+    directory = tmp_path / "c"
+    raw = diskcache.Cache(str(directory))
+    raw.set("p:de:B0TEST0001", {"not": "text"})  # stored pickled by diskcache's default disk
+    raw.close()
+    cache = ProductCache.on_disk(directory)
+    with caplog.at_level(logging.WARNING):
+        assert cache.get_products([KEY]) == {}
+    assert "unreadable" in caplog.text
+    cache.close()
+
+
+def test_nothing_is_stored_past_24_hours() -> None:
+    cache = ProductCache.in_memory()
+    product = make_product()
+    cache.put_product(product, product.fetched_at + timedelta(hours=25))
+    assert cache.get_products([KEY]) == {}
+
+
+def test_negative_cache() -> None:
+    cache = ProductCache.in_memory()
+    failure = Failure(kind="not_found", message="gone", permanent=True)
+    cache.put_failure(KEY, failure, 60)
+    assert cache.get_failures([KEY]) == {KEY: failure}
+    product = make_product()
+    cache.put_product(product, product.fetched_at)
+    assert cache.get_failures([KEY]) == {}
+
+
+def test_stats_prune_clear(tmp_path: Path) -> None:
+    cache = ProductCache.on_disk(tmp_path / "c")
+    product = make_product()
+    cache.put_product(product, product.fetched_at)
+    stats = cache.stats()
+    assert stats.products == 1 and stats.oldest == product.fetched_at
+    assert cache.prune() == 0
+    assert cache.clear() == 1
+    cache.close()
+
+
+def test_pickle_module_is_not_what_we_write() -> None:
+    # Guard against a refactor that stores model objects directly (diskcache would pickle them).
+    cache = ProductCache.in_memory()
+    product = make_product()
+    cache.put_product(product, product.fetched_at)
+    backend = cache.backend
+    assert isinstance(backend, MemoryBackend)
+    ((value, _),) = backend._data.values()
+    with pytest.raises(pickle.UnpicklingError):
+        pickle.loads(value.encode())

@@ -1,0 +1,125 @@
+"""Boxes: compliance by default, escaping of untrusted data, placeholders, user templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asa2_fakes import make_product
+
+from asa2render.config.model import Config, config_from_dict
+from asa2render.products.models import Availability, ProductKey, Resolved
+from asa2render.products.resolve import TAGS, ProductRequest, resolve
+from asa2render.render.renderer import Renderer, placeholders
+from asa2render.shortcodes import parse
+
+KEY = ProductKey("de", "B0TEST0001")
+
+
+def _request(config: Config, text: str = '[asa2 asin="B0TEST0001"]') -> ProductRequest:
+    return resolve(parse(text, TAGS)[0], config)[0]
+
+
+def _render(config: Config, product: object = None, state: str = "fresh", text: str | None = None) -> str:
+    item = Resolved.model_validate(
+        {"key_country": "de", "key_asin": "B0TEST0001", "product": product or make_product(), "state": state}
+    )
+    return Renderer(config).render(_request(config, text or '[asa2 asin="B0TEST0001"]'), {KEY: item})
+
+
+def test_box_is_compliant(config: Config) -> None:
+    html = _render(config)
+    assert 'data-asa2-asin="B0TEST0001"' in html and 'data-asa2-state="fresh"' in html
+    assert 'rel="sponsored nofollow noopener"' in html
+    assert 'loading="lazy"' not in html or "<img" in html
+    assert "as of 2026-11-27 12:00 UTC" in html
+    assert "accurate as of the date/time indicated" in html
+    assert "\n" not in html
+
+
+def test_title_with_script_is_escaped(config: Config) -> None:
+    html = _render(config, make_product(title="<script>alert(1)</script>", features=("<b>bold</b>",)))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>bold</b>" not in html
+
+
+def test_only_https_amazon_urls_become_links(config: Config) -> None:
+    html = _render(config, make_product(url="javascript:alert(1)"))
+    assert "javascript:" not in html and 'href="#"' in html
+
+
+def test_map_price_is_hidden(config: Config) -> None:
+    html = _render(config, make_product(violates_map=True))
+    assert "19,99" not in html and "See price on Amazon" in html
+
+
+def test_images_are_hotlinked_lazily(config: Config) -> None:
+    product = make_product(images={"large": {"url": "https://m.media-amazon.com/images/I/x.jpg"}})
+    html = _render(config, product)
+    assert '<img src="https://m.media-amazon.com/images/I/x.jpg"' in html and 'loading="lazy"' in html
+
+
+def test_stale_and_fallback_states(config: Config) -> None:
+    assert 'data-asa2-state="stale"' in _render(config, state="stale")
+    html = Renderer(config).render(_request(config), {})
+    assert 'data-asa2-state="fallback"' in html
+    assert 'href="https://www.amazon.de/dp/B0TEST0001?tag=mytag-21"' in html
+    assert "19,99" not in html
+
+
+def test_associate_set_attribute_changes_the_tag() -> None:
+    config = config_from_dict(
+        {
+            "marketplaces": [{"country": "de", "default": True}],
+            "associate_id_sets": {"default": {"de": "main-21"}, "promo": {"de": "promo-21"}},
+        },
+        environ={},
+    )
+    html = _render(config, text='[asa2 asin="B0TEST0001" set="promo"]')
+    assert "tag=promo-21" in html and "tag=mytag-21" not in html
+
+
+def test_user_template_overrides_builtin(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "box.html").write_text(
+        '<div data-asa2-asin="{{ ASIN }}" data-asa2-state="{{ state }}">{{ Title }} {{ OffersAutoPriceFormattedPrice }}</div>'
+    )
+    config = config_from_dict(
+        {"marketplaces": [{"country": "de", "default": True}]}, path=tmp_path / "x.toml"
+    )
+    assert (
+        _render(config)
+        == '<div data-asa2-asin="B0TEST0001" data-asa2-state="fresh">Product B0TEST0001 19,99 €</div>'
+    )
+
+
+def test_asa2_placeholders() -> None:
+    values = placeholders(make_product(availability=Availability(type="IN_STOCK", message="In stock")))
+    assert values["OffersAutoPriceInteger"] == 1999
+    assert values["IsAvailable"] is True and values["AvailabilityType"] == "IN_STOCK"
+    assert values["DetailPageURL"].startswith("https://www.amazon.de/")
+
+
+def test_memoised_boxes_follow_product_changes(config: Config) -> None:
+    renderer = Renderer(config)
+    request = _request(config)
+    rendered: list[str] = []
+    render_items = renderer._render_items
+
+    def counting(request: ProductRequest, items: list[Resolved]) -> str:
+        rendered.append(request.template)
+        return render_items(request, items)
+
+    renderer._render_items = counting  # type: ignore[method-assign]
+
+    def box(product: object, state: str = "fresh") -> str:
+        item = Resolved.model_validate(
+            {"key_country": "de", "key_asin": "B0TEST0001", "product": product, "state": state}
+        )
+        return renderer.render(request, {KEY: item})
+
+    first = box(make_product())
+    assert box(make_product()) == first
+    assert len(rendered) == 1  # the repeat came from the memo
+    refetched = make_product(title="New title", fetched_at=make_product().fetched_at.replace(hour=13))
+    assert "New title" in box(refetched)
+    assert 'data-asa2-state="stale"' in box(make_product(), "stale")
