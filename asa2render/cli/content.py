@@ -18,15 +18,14 @@ from typing import Any, NoReturn
 import click
 
 from ..config.model import Config, load_config
-from ..engine import Engine, Mode, mode_for
+from ..engine import Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
+from ..files import atomic_write
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
+from ..sources import Mode, is_page, mode_for
 from .app import EXIT_FAILURES, EXIT_USAGE
-
-SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -111,9 +110,7 @@ def discover(inputs: Iterable[Path]) -> list[Source]:
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in sorted(
-                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-            ):
+            for found in sorted(p for p in item.rglob("*") if p.is_file() and is_page(p)):
                 sources.append(Source(found, found.relative_to(item)))
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
@@ -126,14 +123,6 @@ def read_text(path: Path) -> str:
     # newline="" keeps \r\n intact so output differs from input only where shortcodes were replaced.
     with path.open(encoding="utf-8", newline="") as handle:
         return handle.read()
-
-
-def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.asa2tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    temporary.replace(path)
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
@@ -235,7 +224,7 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         fail(str(exc).splitlines()[0], EXIT_FAILURES)
     print_problems(engine.problems)
     if output:
-        write_text(output, result)
+        atomic_write(output, result, create_parents=True)
     else:
         sys.stdout.write(result)
 
@@ -252,10 +241,10 @@ def _render_sources(engine: Engine, sources: list[Source], output: Path | None, 
         if single and (output is None):
             sys.stdout.write(result)
         elif single and output is not None and not output.is_dir():
-            write_text(output, result)
+            atomic_write(output, result, create_parents=True)
         else:
             assert output is not None
-            write_text(output / source.relative, result)
+            atomic_write(output / source.relative, result, create_parents=True)
     return failed
 
 
@@ -458,7 +447,7 @@ def export_data(
         data = export_payload(engine, keys)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)
     if output:
-        write_text(output, text)
+        atomic_write(output, text, create_parents=True)
         click.echo(f"wrote {len(keys)} product(s) to {output}", err=True)
     else:
         sys.stdout.write(text)

@@ -30,9 +30,10 @@ import secrets
 from pathlib import Path
 from typing import Any, Literal
 
-from ..engine import Document, Engine, read_front_matter
+from ..engine import Document, Engine
 from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
 from ..render.renderer import stylesheet
+from ..sources import read_front_matter
 from .hosts import open_engine, splice
 from .jinja import install, theme_keys
 
