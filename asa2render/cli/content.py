@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
@@ -25,7 +25,7 @@ from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
 from ..sources import Mode, is_page, mode_for
-from .app import EXIT_FAILURES, EXIT_USAGE
+from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -54,24 +54,26 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load(config_path: Path | None) -> Config:
-    """Load the configuration or exit 2 with the message."""
+    """Load the configuration, or fail with exit code 2 and the loader's message."""
     try:
         return load_config(config_path)
     except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"asa2render: error: {message}", err=True)
-    sys.exit(code)
+        raise CliError(str(exc), EXIT_USAGE) from None
 
 
 @contextmanager
-def open_engine(config: Config, strict: bool | None, sandbox: str | None, offline: bool) -> Iterator[Engine]:
+def open_engine(
+    config_path: Path | None, *, strict: bool | None, sandbox: str | None, offline: bool
+) -> Iterator[Engine]:
+    """Load the configuration and open an engine on it, closed when the block ends.
+
+    A configuration the engine cannot start with (cache folder, templates) fails with exit code 2.
+    """
+    config = load(config_path)
     try:
         engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline)
     except Asa2Error as exc:
-        fail(str(exc), EXIT_USAGE)
+        raise CliError(str(exc), EXIT_USAGE) from None
     with engine:
         yield engine
 
@@ -115,7 +117,7 @@ def discover(inputs: Iterable[Path]) -> list[Source]:
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
         else:
-            fail(f"{item}: no such file or directory", EXIT_USAGE)
+            raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
 
 
@@ -196,15 +198,14 @@ def render(
     One file with -o FILE writes that file; several files or directories with -o DIR write a
     mirrored tree; '-' reads stdin and writes stdout.
     """
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         if inputs == (Path("-"),):
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
         sources = discover(inputs)
         single = len(inputs) == 1 and inputs[0].is_file()
         if not single and output is None:
-            fail("several inputs or a directory need -o DIR", EXIT_USAGE)
+            raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
         keys, count = collect_keys(engine, sources)
         engine.problems.clear()
         engine.fetch(keys)
@@ -221,7 +222,7 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         result = engine.process(text, mode=mode, path="<stdin>")
     except StrictModeError as exc:
         print_problems(engine.problems)
-        fail(str(exc).splitlines()[0], EXIT_FAILURES)
+        raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
     print_problems(engine.problems)
     if output:
         atomic_write(output, result, create_parents=True)
@@ -266,13 +267,13 @@ def build(
     """Build a folder of Markdown pages into standalone HTML pages with product boxes."""
     from ..render.site import build_site
 
-    config = load(config_path or _site_config(source))
-    with open_engine(config, strict, sandbox, offline) as engine:
+    config_path = config_path or _site_config(source)
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:
             print_problems(engine.problems)
-            fail("strict mode: the build failed (see the problems above)", EXIT_FAILURES)
+            raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None
         print_problems(engine.problems)
         print_summary(engine, count)
     index = output / "index.html"
@@ -301,9 +302,8 @@ def check(
     offline: bool,
 ) -> None:
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
-    config = load(config_path)
     rows: list[dict[str, Any]] = []
-    with open_engine(config, False, sandbox, offline) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
         docs = [
             engine.prepare(read_text(s.path), mode=mode_for(s.path), path=str(s.path))
             for s in discover(inputs)
@@ -407,8 +407,7 @@ def refresh(
     """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
     from ..products.refresh import refresh_products
 
-    config = load(config_path)
-    with open_engine(config, False, sandbox, False) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
         else:
@@ -440,8 +439,7 @@ def export_data(
     offline: bool,
 ) -> None:
     """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         keys, _ = collect_keys(engine, discover(inputs))
         engine.fetch(keys)
         data = export_payload(engine, keys)

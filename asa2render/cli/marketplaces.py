@@ -47,7 +47,7 @@ from ..marketplaces import (
     get_store,
 )
 from ..masking import mask_credential_id, mask_partner_tag
-from .app import EXIT_FAILURES, EXIT_USAGE
+from .errors import EXIT_FAILURES, CliError
 
 if TYPE_CHECKING:
     import httpx
@@ -73,12 +73,6 @@ _NO_DEFAULT_ADVICE = (
     "shortcodes without country= will now fail (there is no default marketplace); "
     "choose one with `asa2render marketplaces set-default COUNTRY`"
 )
-
-
-class Refused(click.ClickException):
-    """A usage or configuration problem: printed as ``Error: …`` with exit code 2, nothing written."""
-
-    exit_code = EXIT_USAGE
 
 
 # -- the table ---------------------------------------------------------------------------------------
@@ -237,7 +231,7 @@ class _Redactor:
 def _canonical(country: str) -> Store:
     store = get_store(country)
     if store is None:
-        raise Refused(f'unknown country "{country}"; allowed: {", ".join(country_codes())}')
+        raise CliError(f'unknown country "{country}"; allowed: {", ".join(country_codes())}')
     return store
 
 
@@ -247,12 +241,12 @@ def _load() -> Config:
     path = settings.path
     if not path.is_file():
         if settings.explicit_path is not None:
-            raise Refused(f"{path}: no such file; create it with `asa2render marketplaces add …`")
+            raise CliError(f"{path}: no such file; create it with `asa2render marketplaces add …`")
         return Config()
     try:
         return load_config(path)
     except ConfigError as exc:
-        raise Refused(_redact_error(exc, path)) from None
+        raise CliError(_redact_error(exc, path)) from None
 
 
 def _redact_error(exc: ConfigError, path: Path) -> str:
@@ -267,7 +261,7 @@ def _open_document() -> ConfigDocument:
     try:
         return ConfigDocument.open(_settings().path)
     except ConfigError as exc:
-        raise Refused(str(exc)) from None
+        raise CliError(str(exc)) from None
 
 
 def _commit(document: ConfigDocument) -> Config:
@@ -276,7 +270,7 @@ def _commit(document: ConfigDocument) -> Config:
     try:
         config = document.validate()
     except ConfigError as exc:
-        raise Refused(f"not saved, the result would be invalid: {redact(str(exc))}") from None
+        raise CliError(f"not saved, the result would be invalid: {redact(str(exc))}") from None
     report = document.save()
     if report.config_created:
         click.echo(f"created {document.path}")
@@ -298,7 +292,7 @@ def _secrets_file_advice(path: Path, *, created: bool) -> None:
 
 def _require(document: ConfigDocument, store: Store) -> None:
     if document.marketplace(store.country) is None:
-        raise Refused(
+        raise CliError(
             f"{store.country} ({store.name}) is not configured; "
             f"add it with `asa2render marketplaces add {store.country} --partner-tag …`"
         )
@@ -377,31 +371,31 @@ def _credential_options(function: F) -> F:
 
 def _check_secret_flags(choice: _SecretChoice) -> None:
     if choice.env and (choice.stdin or choice.in_config):
-        raise Refused(
+        raise CliError(
             "--secret-env stores a reference; it cannot be combined with --secret-stdin/--secret-in-config"
         )
     if choice.env and not _ENV_NAME.match(choice.env):
-        raise Refused(f'--secret-env wants a variable name such as DE_CREATORS_SECRET, not "{choice.env}"')
+        raise CliError(f'--secret-env wants a variable name such as DE_CREATORS_SECRET, not "{choice.env}"')
 
 
 def _check_credential_id(store: Store, credential_type: CredentialType, credential_id: str) -> None:
     """Refuse a credential that cannot work for this store: wrong type, unknown version, other region."""
     if not credential_id or credential_id.strip() != credential_id or " " in credential_id:
-        raise Refused("--id must be the credential ID exactly as Associates Central shows it (no spaces)")
+        raise CliError("--id must be the credential ID exactly as Associates Central shows it (no spaces)")
     masked = mask_credential_id(credential_id)
     if credential_type == "cognito" and credential_id.startswith(_LWA_CLIENT_PREFIX):
-        raise Refused(
+        raise CliError(
             f"credential id {masked} is an LWA client id ({_LWA_CLIENT_PREFIX}…); "
             "use --type lwa (Creators API 3.x)"
         )
     version = store.api_version(credential_type)
     if version not in TOKEN_ENDPOINTS:
-        raise Refused(
+        raise CliError(
             f"no Creators API version {version} exists for {credential_type} credentials in {store.name}"
         )
     hint = _REGION_HINT.search(credential_id)
     if hint and hint.group(1).upper() != store.group:
-        raise Refused(
+        raise CliError(
             f"credential id {masked} is issued for the {hint.group(1).upper()} region, but {store.country} "
             f"({store.name}) is in {store.group}: Creators API credentials are tied to one region; "
             f"create credentials for {store.domain} in Associates Central"
@@ -411,7 +405,7 @@ def _check_credential_id(store: Store, credential_type: CredentialType, credenti
 def _check_partner_tag(store: Store, tag: str) -> None:
     masked = mask_partner_tag(tag)
     if not PARTNER_TAG_PATTERN.match(tag):
-        raise Refused(
+        raise CliError(
             f"malformed partner tag {masked}: expected a tracking ID such as mytag{store.tag_suffix} "
             "(letters, digits, . _ - then a two-digit store suffix)"
         )
@@ -431,7 +425,7 @@ def _read_secret(country: str, *, from_stdin: bool) -> str:
             f"Credential secret for {country}", hide_input=True, default="", show_default=False
         )
     if not secret.strip():
-        raise Refused(f"no credential secret given for {country}")
+        raise CliError(f"no credential secret given for {country}")
     return str(secret)
 
 
@@ -542,15 +536,15 @@ def add(
     choice = _SecretChoice(secret_env, secret_stdin, secret_in_config)
     _check_secret_flags(choice)
     if credential_type is None and (credential_id or choice.given):
-        raise Refused("--id and the --secret-… options need --type cognito|lwa")
+        raise CliError("--id and the --secret-… options need --type cognito|lwa")
     if credential_type is not None and not credential_id:
-        raise Refused(f"--type {credential_type} needs --id (the credential ID from Associates Central)")
+        raise CliError(f"--type {credential_type} needs --id (the credential ID from Associates Central)")
     if credential_type is not None and credential_id:
         _check_credential_id(store, credential_type, credential_id)
     _check_partner_tag(store, partner_tag)
     document = _open_document()
     if document.marketplace(store.country) is not None:
-        raise Refused(
+        raise CliError(
             f"{store.country} ({store.name}) is already configured; "
             f"change it with `asa2render marketplaces edit {store.country} …`"
         )
@@ -598,13 +592,13 @@ def edit(
     if not any(
         (credential_type, credential_id, choice.given, partner_tag, enabled is not None, make_default)
     ):
-        raise Refused("nothing to change; see `asa2render marketplaces edit --help`")
+        raise CliError("nothing to change; see `asa2render marketplaces edit --help`")
     new_type = credential_type or _known_type(entry.get("credential_type"))
     new_id = credential_id or entry.get("credential_id")
     if new_type and new_id:
         _check_credential_id(store, new_type, str(new_id))
     elif credential_type or credential_id or choice.given:
-        raise Refused("Creators API credentials need both --type cognito|lwa and --id")
+        raise CliError("Creators API credentials need both --type cognito|lwa and --id")
     if partner_tag is not None:
         _check_partner_tag(store, partner_tag)
     for key, value in (("credential_type", credential_type), ("credential_id", credential_id)):
@@ -802,7 +796,7 @@ def test_command(countries: tuple[str, ...], sandbox: str | None, asin: str) -> 
     config = _load()
     codes = [_canonical(country).country for country in countries] or [m.country for m in config.marketplaces]
     if not codes:
-        raise Refused("no marketplaces configured; add one with `asa2render marketplaces add …`")
+        raise CliError("no marketplaces configured; add one with `asa2render marketplaces add …`")
     redact = _Redactor.for_document(_open_document())
     checks = [check_marketplace(config, code, sandbox=sandbox, asin=asin) for code in codes]
     for check in checks:
@@ -818,7 +812,6 @@ __all__ = [
     "TEST_ASIN",
     "MarketplaceCheck",
     "MarketplaceRow",
-    "Refused",
     "check_marketplace",
     "marketplace_rows",
     "marketplaces",
