@@ -405,15 +405,13 @@ def refresh(
     inputs: tuple[Path, ...], max_age: int, limit: int | None, sandbox: str | None, config_path: Path | None
 ) -> None:
     """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
-    from ..products.refresh import refresh_products
-
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
         else:
             keys = engine.cache.cached_keys()
         with progress_bar("refreshing") as advance:
-            changes = refresh_products(engine, keys, max_age=max_age, limit=limit, progress=advance)
+            changes = engine.store.refresh(keys, max_age=max_age, limit=limit, progress=advance)
     for line in changes.lines():
         click.echo(line)
     click.echo(changes.summary(), err=True)
