@@ -10,7 +10,6 @@ returns one result for every key it was given. Failures never raise: each become
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +29,6 @@ from .endpoints import (
     CREATORS_GET_ITEMS,
     LWA_TOKEN_PATH,
     PAAPI_GET_ITEMS,
-    SANDBOX_ENV,
     Endpoints,
 )
 from .paapi import PAAPI_LABEL, PaapiClient
@@ -121,7 +119,7 @@ class Fetcher:
 
     Args:
         config: the validated configuration (marketplaces, PA-API keys, associate sets, ``[api]``).
-        sandbox: a base URL that receives all token and API traffic (default: ``$ASA2RENDER_SANDBOX``).
+        sandbox: a base URL that receives all token and API traffic (default: none, Amazon itself).
         transport: an httpx transport, e.g. ``httpx.MockTransport`` in tests.
         token_store: where Creators tokens are kept between runs (default: the per-user state dir).
         logger: where retries and failures are logged (default: ``asa2render.api``).
@@ -139,7 +137,7 @@ class Fetcher:
         clock: Clock | None = None,
     ) -> None:
         self._config = config
-        self._sandbox = sandbox if sandbox is not None else (os.environ.get(SANDBOX_ENV) or None)
+        self._sandbox = sandbox or None
         self._endpoints = Endpoints(self._sandbox)
         self._clock: Clock = clock or SystemClock()
         self._logger = logger or logging.getLogger("asa2render.api")
