@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config.model import Config, load_config
-from .engine import Engine, SandboxEndpoint
+
+if TYPE_CHECKING:  # the engine (templates, HTTP, cache) is imported when an engine is opened
+    from .engine import Engine, SandboxEndpoint
 
 SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 
@@ -71,6 +74,8 @@ def open_engine(
         offline: local products and the cache only.
         base: the folder a relative ``config`` path is resolved against.
     """
+    from .engine import Engine
+
     return Engine(load(config, base=base), strict=strict, sandbox=sandbox_endpoint(sandbox), offline=offline)
 
 
