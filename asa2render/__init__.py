@@ -12,9 +12,6 @@ so ``asa2render --version`` loads neither pydantic, Jinja nor httpx, and host pa
 pelican, markdown), rich and the sandbox are imported only by the modules that use them.
 """
 
-import importlib
-import typing
-
 __version__ = "0.1.0"
 
 # public name → the module that defines it
@@ -39,7 +36,10 @@ _EXPORTS: dict[str, str] = {
     "scan": "asa2render.shortcodes",
 }
 
-if typing.TYPE_CHECKING:
+# Static type checkers see the real imports; at run time they happen on first use. The flag is local
+# (not typing's) so that importing the package does not import typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from .config.model import Config, load_config
     from .engine import Document, Engine
     from .errors import (
@@ -55,7 +55,12 @@ if typing.TYPE_CHECKING:
     from .shortcodes import Diagnostic, ScanResult, Shortcode, expand, parse, scan
 
 
+del TYPE_CHECKING
+
+
 def __getattr__(name: str) -> object:
+    import importlib
+
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'asa2render' has no attribute {name!r}")
