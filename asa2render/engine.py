@@ -144,7 +144,7 @@ class Engine:
     def resolve(
         self, shortcode: Shortcode, *, path: str | None = None, page_country: str | None = None
     ) -> tuple[ProductRequest, list[Problem]]:
-        """:func:`requests.resolve`, memoised: sites repeat the same shortcodes on many pages.
+        """:func:`~asa2render.products.resolve.resolve`, memoised: sites repeat the same shortcodes.
 
         The memo holds the meaning of a shortcode's text; location and the shortcode itself are the
         caller's and are put back on every answer.
