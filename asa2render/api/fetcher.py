@@ -1,6 +1,6 @@
 """The API layer's front door: fetch many products across stores and APIs, and report what degraded.
 
-:class:`Fetcher` plans the run (:mod:`.router`), fetches the groups of different credentials
+:class:`Fetcher` plans the run (:mod:`.batching`), fetches the groups of different credentials
 concurrently (one thread per credential, the requests of one credential in order behind its token
 bucket), falls back from the Creators API to PA-API 5.0 on transport failures, timeouts and 5xx, and
 returns one result for every key it was given. Failures never raise: each becomes a
@@ -23,6 +23,7 @@ from ..config.model import Config
 from ..config.routing import Route
 from ..errors import ApiError, AuthError, ForbiddenError, InvalidRequestError, NetworkError
 from ..products.models import Failure, Product, ProductKey
+from .batching import Group, batches, plan
 from .creators import CreatorsClient
 from .endpoints import (
     COGNITO_TOKEN_PATH,
@@ -35,7 +36,6 @@ from .paapi import PAAPI_LABEL, PaapiClient
 from .ratelimit import Clock, SystemClock, TokenBucket
 from .results import ItemResults
 from .retry import RetryPolicy
-from .router import Group, batches, plan
 from .session import ApiSession
 from .tokens import CreatorsAuth, Credential, TokenStore
 
