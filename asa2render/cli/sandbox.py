@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import ConfigError
+from ..sandbox.catalog import parse_missing
 from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key
 from ..sandbox.server import Sandbox
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
@@ -37,7 +38,8 @@ Demo PA-API key (used when no --paapi-key is given): DEMOACCESSKEY / demo-paapi-
 
 \b
 Demo products: B0DEMO0001 … B0DEMO0005 in the us, uk, de, fr and jp stores. Any other
-valid ASIN gets a deterministic synthetic product; B0BAD… is invalid, B0NOACC… not accessible.
+valid ASIN gets a deterministic synthetic product; B0BAD… is invalid, B0NOACC… not accessible;
+--missing ASIN:STORE (or the catalog's "missing") makes an ASIN unknown in one store.
 """
 
 
@@ -96,6 +98,13 @@ def _repeated(
 )
 @click.option(
     "--ineligible", multiple=True, metavar="COUNTRY", help="Answer 403 AssociateNotEligible for this store."
+)
+@_repeated(
+    "--missing",
+    "missing",
+    "ASIN:STORE",
+    parse_missing,
+    "This ASIN does not exist in this store (GetItems answers InvalidParameterValue); repeatable.",
 )
 @click.option(
     "--paapi-deprecated", is_flag=True, help="Answer every PA-API call with the deprecation AccessDenied."
