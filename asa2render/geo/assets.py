@@ -21,7 +21,7 @@ TABLE_NAME = "asa2render-geo.json"
 SCRIPT_NAME = "asa2render-geo.js"
 INLINE_ID = "asa2render-geo"
 BOX_MARKER = "data-asa2-asin"
-_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 
 
 def script_source() -> str:
@@ -66,7 +66,7 @@ def has_boxes(html: str) -> bool:
 
 def inject(html: str, snippet: str) -> str:
     """``snippet`` before the page's last ``</body>`` (appended when there is none)."""
-    ends = list(_BODY_END.finditer(html))
+    ends = list(BODY_END.finditer(html))
     if not ends:
         return html + snippet + "\n"
     at = ends[-1].start()
@@ -78,6 +78,7 @@ def _attribute(value: str) -> str:
 
 
 __all__ = [
+    "BODY_END",
     "BOX_MARKER",
     "INLINE_ID",
     "SCRIPT_NAME",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Location
 from ..products.resolve import Problem
-from .assets import SCRIPT_NAME, has_boxes, inject, script_tag
+from .assets import BODY_END, SCRIPT_NAME, has_boxes, inject, inline_table, script_tag
 from .table import GeoTable, build_table
 
 if TYPE_CHECKING:
@@ -49,6 +49,18 @@ def report_misses(engine: Engine, documents: list[Document], table: GeoTable) ->
         engine.problems.append(problem)
 
 
+def with_inline_table(text: str, table: GeoTable) -> str:
+    """A single page with its table inside: before ``</body>`` in a full HTML page, else at the end.
+
+    At the end of Markdown the element stands after a blank line, so it is a raw HTML block that
+    Markdown passes through unchanged.
+    """
+    snippet = inline_table(table)
+    if BODY_END.search(text):
+        return inject(text, snippet)
+    return text.rstrip("\n") + "\n\n" + snippet + "\n"
+
+
 def script_src(page: Path, root: Path) -> str:
     """The script's URL relative to a page written at ``page`` inside the output folder ``root``."""
     return Path(os.path.relpath(root / SCRIPT_NAME, page.parent)).as_posix()
@@ -73,4 +85,12 @@ def add_scripts(root: Path) -> int:
     return changed
 
 
-__all__ = ["MISS_CODE", "add_script", "add_scripts", "report_misses", "script_src", "site_table"]
+__all__ = [
+    "MISS_CODE",
+    "add_script",
+    "add_scripts",
+    "report_misses",
+    "script_src",
+    "site_table",
+    "with_inline_table",
+]

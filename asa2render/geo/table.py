@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote_plus
 
 from ..config.model import Config
-from ..marketplaces import STORES, Store, get_store
+from ..marketplaces import STORES, Store, get_store, normalize_country
 from ..products.models import ProductKey, Resolved, utc_now
 from ..products.resolve import ProductRequest
 from ..render.renderer import LABELS
@@ -96,12 +96,36 @@ def tracking_id(config: Config, country: str, associate_set: str | None = None) 
     return None
 
 
+def offered_fallbacks(config: Config, stores: Iterable[str]) -> dict[str, str]:
+    """Visitor country → offered store, with chains followed (``no`` → ``se`` → ``de``), for the table.
+
+    Countries whose own store is offered need no entry; countries that reach no offered store are
+    left out (their visitors keep the page's links).
+    """
+    offered = set(stores)
+    fallbacks = config.geo.all_fallbacks
+    resolved: dict[str, str] = {}
+    for country in sorted(fallbacks):
+        if (normalize_country(country) or "") in offered:
+            continue
+        seen = {country}
+        target = fallbacks[country]
+        while target not in offered and target in fallbacks and fallbacks[target] not in seen:
+            seen.add(target)
+            target = fallbacks[target]
+        if target in offered:
+            resolved[country] = target
+    return resolved
+
+
 def search_url(store: Store, title: str, tag: str) -> str:
     """A search for the product's title in ``store``, carrying the store's tracking ID."""
     words = " ".join(title.split())
     if len(words) > SEARCH_TITLE_LIMIT:
         words = words[:SEARCH_TITLE_LIMIT].rsplit(" ", 1)[0]
-    return f"{store.base_url}/s?k={quote_plus(words)}&tag={tag}"
+    # Escaped like the browser's encodeURIComponent, so both sides build the very same link.
+    keywords = quote_plus(words, safe="!*'()")
+    return f"{store.base_url}/s?k={keywords}&tag={tag}"
 
 
 def classify(item: Resolved | None) -> Outcome:
@@ -164,12 +188,11 @@ def build_table(engine: Engine, requests: Iterable[ProductRequest]) -> GeoTable:
 
 def _skeleton(config: Config, stores: list[str], sets: set[str]) -> dict[str, Any]:
     default = config.site.associate_set
-    tags: dict[str, dict[str, str]] = {}
-    for name in sorted({default, *sets}):
+    tags = {default: {s: tag for s in stores if (tag := tracking_id(config, s, default))}}
+    for name in sorted(sets - {default}):
         found = {s: tag for s in stores if (tag := tracking_id(config, s, name))}
-        if name == default or found != tags.get(default):
+        if found != tags[default]:  # a set that changes nothing is not repeated
             tags[name] = found
-    fallbacks = config.geo.all_fallbacks
     return {
         "version": TABLE_VERSION,
         "generated_at": utc_now().isoformat(timespec="seconds"),
@@ -177,7 +200,7 @@ def _skeleton(config: Config, stores: list[str], sets: set[str]) -> dict[str, An
         "geoip_url": config.geo.geoip_url,
         "set": default,
         "stores": {s: _store_label(s) for s in stores},
-        "fallbacks": dict(sorted(fallbacks.items())),
+        "fallbacks": offered_fallbacks(config, stores),
         "labels": {"see_price": LABELS["map_label"], "switcher": "Amazon store", "automatic": "Automatic"},
         "tags": tags,
         "products": {},
@@ -246,6 +269,7 @@ __all__ = [
     "Miss",
     "build_table",
     "classify",
+    "offered_fallbacks",
     "offered_stores",
     "search_url",
     "site_products",

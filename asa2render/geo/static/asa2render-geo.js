@@ -101,7 +101,7 @@
 
   function apply(store) {
     var moved = [];
-    document.querySelectorAll("[data-asa2-asin] a[href]").forEach(function (link) {
+    document.querySelectorAll("a[href][data-asa2-asin],[data-asa2-asin] a[href]").forEach(function (link) {
       var root = link.closest("[data-asa2-asin]");
       var original = link.getAttribute("data-asa2-href");
       var to = store && target(link, root, store);
