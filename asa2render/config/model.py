@@ -120,7 +120,7 @@ class GeoConfig(_Section):
     @classmethod
     def _own_endpoint(cls, url: str | None) -> str | None:
         # The endpoint is the site's own (a CDN header exposed at a URL): https or a same-origin path.
-        if url is not None and not (url.startswith("https://") or url.startswith("/")):
+        if url is not None and not url.startswith(("https://", "/")):
             raise ValueError("geoip_url must be an https:// URL or a path on the site such as /geo")
         return url
 

@@ -42,10 +42,11 @@ def report_misses(engine: Engine, documents: list[Document], table: GeoTable) ->
             for key in request.keys:
                 first.setdefault(key.asin, (doc, request.location))
     for miss in table.misses:
-        doc, location = first.get(miss.asin, (None, Location(None, 0, 0)))
+        found = first.get(miss.asin)
+        location = found[1] if found else Location(None, 0, 0)
         problem = Problem(location, MISS_CODE, f"geo: {miss}", "warning")
-        if doc is not None:
-            doc.problems.append(problem)
+        if found is not None:
+            found[0].problems.append(problem)
         engine.problems.append(problem)
 
 

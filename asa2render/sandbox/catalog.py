@@ -222,9 +222,7 @@ def synthetic_product(asin: str, store: Store) -> CatalogProduct:
 class Catalog:
     """Products by (ASIN, store), falling back to synthetic products for unknown ASINs."""
 
-    def __init__(
-        self, products: list[CatalogProduct], missing: Iterable[tuple[str, str]] = ()
-    ) -> None:
+    def __init__(self, products: list[CatalogProduct], missing: Iterable[tuple[str, str]] = ()) -> None:
         self._products = {(p.asin, p.country): p for p in products}
         self._missing = frozenset(_missing_pair(asin, country) for asin, country in missing)
 

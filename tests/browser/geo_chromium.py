@@ -14,6 +14,7 @@ NUL-separated JSON), so no websocket library and no debugging port are needed. T
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -108,10 +109,8 @@ class Chromium:
 
     def stop(self) -> None:
         if self._process is not None:
-            try:
+            with contextlib.suppress(BrowserError, OSError):
                 self._send("Browser.close")
-            except (BrowserError, OSError):
-                pass
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:
