@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -42,6 +43,15 @@ FLAGS = (
     "--remote-debugging-pipe",
 )
 TIMEOUT = 30.0
+_TRAMPOLINE = """
+import os, sys
+commands, answers = (os.dup(int(fd)) for fd in sys.argv[1:3])  # copies first: the targets may clash
+for source, target in ((commands, 3), (answers, 4)):
+    if source != target:
+        os.dup2(source, target)
+    os.set_inheritable(target, True)
+os.execv(sys.argv[3], sys.argv[3:])
+"""
 
 
 class BrowserError(RuntimeError):
@@ -95,10 +105,18 @@ class Chromium:
             f"--accept-lang={self.accept_lang}",
             "about:blank",
         ]
-        # The shell moves our pipe ends to the fd numbers Chromium expects (3: commands, 4: answers).
-        wrapper = f'exec "$0" "$@" 3<&{commands_read} 4>&{answers_write}'
+        # A Python trampoline moves our pipe ends to the fd numbers Chromium expects (3: commands,
+        # 4: answers), then becomes Chromium (exec): no shell, whose fd syntax stops at 9.
         self._process = subprocess.Popen(
-            ["/bin/sh", "-c", wrapper, find_chromium(), *arguments],
+            [
+                sys.executable,
+                "-c",
+                _TRAMPOLINE,
+                str(commands_read),
+                str(answers_write),
+                find_chromium(),
+                *arguments,
+            ],
             env=env,
             pass_fds=(commands_read, answers_write),
             stdout=subprocess.DEVNULL,

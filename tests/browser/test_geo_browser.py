@@ -1,0 +1,236 @@
+"""Geo-targeting in a real browser: a site built against the sandbox, loaded by headless Chromium.
+
+The visitor is emulated the way a browser reports it: ``--accept-lang`` sets ``navigator.languages``
+and ``TZ`` the time zone. Pages are served over loopback HTTP (the script loads the table beside it).
+B0DEMO0003 is missing from the UK store (``--missing``), so UK visitors get a search link.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from geo_chromium import Chromium
+
+from asa2render.cli.app import cli
+from asa2render.sandbox import Sandbox, SandboxOptions
+
+pytestmark = pytest.mark.browser
+
+CONFIG = """\
+[site]
+cache_dir = "cache"
+
+[api]
+requests_per_second = 50
+
+[[marketplaces]]
+country = "de"
+credential_type = "cognito"
+credential_id = "demo-cognito-eu"
+credential_secret = "demo-secret"
+partner_tag = "detag-21"
+default = true
+
+[[marketplaces]]
+country = "fr"
+credential_type = "cognito"
+credential_id = "demo-cognito-eu"
+credential_secret = "demo-secret"
+partner_tag = "frtag-21"
+
+[[marketplaces]]
+country = "uk"
+credential_type = "lwa"
+credential_id = "demo-lwa-eu"
+credential_secret = "demo-secret"
+partner_tag = "uktag-21"
+
+[[marketplaces]]
+country = "us"
+credential_type = "lwa"
+credential_id = "demo-lwa-na"
+credential_secret = "demo-secret"
+partner_tag = "ustag-20"
+
+[geo]
+enabled = true
+stores = ["de", "fr", "uk", "us"]
+"""
+DE_PAGE = """\
+---
+title: Kaffee
+---
+# Kaffee
+
+[asa2]B0DEMO0001[/asa2]
+
+[asa2]B0DEMO0003[/asa2]
+
+Mehr: [asa2_textlink asin="B0DEMO0002"]Kopfhörer[/asa2_textlink].
+
+<div class="store-choice" data-asa2-geo-switcher></div>
+"""
+UK_PAGE = """\
+---
+title: Coffee
+asa2_country: uk
+---
+# Coffee
+
+[asa2]B0DEMO0001[/asa2]
+"""
+LINKS = """
+window.asa2Geo.ready.then(() => [...document.querySelectorAll('a[href*="amazon."]')].map(a => ({
+  href: a.getAttribute("href"), rel: a.getAttribute("rel")})))
+"""
+PRICES = """
+window.asa2Geo.ready.then(() => ({
+  shown: [...document.querySelectorAll(".asa2-price")].filter(e => !e.hidden).map(e => e.textContent),
+  notes: [...document.querySelectorAll(".asa2-geo-price")].map(e => e.textContent),
+  disclosure: document.querySelector(".asa2-disclosure").textContent,
+  cookies: document.cookie,
+}))
+"""
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and "amazon." in href:
+            self.hrefs.append(href)
+
+
+def amazon_hrefs(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the access log."""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("geo-site")
+    source = root / "src"
+    source.mkdir()
+    (source / "asa2render.toml").write_text(CONFIG, encoding="utf-8")
+    (source / "index.md").write_text(DE_PAGE, encoding="utf-8")
+    (source / "uk.md").write_text(UK_PAGE, encoding="utf-8")
+    output = root / "out"
+    with Sandbox(SandboxOptions(missing=(("B0DEMO0003", "uk"),))) as sandbox:
+        runner = CliRunner(env={"XDG_STATE_HOME": str(root / "state")})
+        result = runner.invoke(cli, ["build", str(source), "-o", str(output), "--sandbox", sandbox.url])
+    assert result.exit_code == 0, result.output
+    assert (output / "asa2render-geo.json").is_file()
+    handler = functools.partial(_Quiet, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", output
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def visit(base: str, page: str, accept_lang: str, timezone: str, script: str = LINKS) -> Any:
+    with Chromium(accept_lang=accept_lang, timezone=timezone) as browser:
+        return browser.run(f"{base}/{page}", script)
+
+
+def test_german_visitor_on_a_german_page_keeps_every_link(site: tuple[str, Path]) -> None:
+    base, output = site
+    links = visit(base, "index.html", "de-DE", "Europe/Berlin")
+    original = amazon_hrefs((output / "index.html").read_text(encoding="utf-8"))
+    assert [link["href"] for link in links] == original
+    assert all(href.startswith("https://www.amazon.de/dp/") and "tag=detag-21" in href for href in original)
+
+
+def test_french_visitor_gets_amazon_fr_with_the_french_tag(site: tuple[str, Path]) -> None:
+    base, _ = site
+    links = visit(base, "index.html", "fr-FR", "Europe/Paris")
+    hrefs = [link["href"] for link in links]
+    assert hrefs  # the box links, the title link, the button, the text link
+    assert all(href.startswith("https://www.amazon.fr/dp/B0DEMO000") for href in hrefs)
+    assert all(href.endswith("?tag=frtag-21") for href in hrefs)
+    assert {href.split("/dp/")[1][:10] for href in hrefs} == {"B0DEMO0001", "B0DEMO0002", "B0DEMO0003"}
+    assert all(link["rel"] == "sponsored nofollow noopener" for link in links)
+
+    page = visit(base, "index.html", "fr-FR", "Europe/Paris", PRICES)
+    assert page["shown"] == []  # German prices are hidden on French links, never changed
+    assert page["notes"] == ["See price on Amazon.fr", "See price on Amazon.fr"]
+    assert page["disclosure"].startswith("As an Amazon Associate")
+    assert page["cookies"] == ""
+
+
+def test_austrian_visitor_goes_to_amazon_de_through_the_fallback_map(site: tuple[str, Path]) -> None:
+    base, _ = site
+    links = visit(base, "uk.html", "de-AT", "Europe/Vienna")
+    assert [link["href"] for link in links] == ["https://www.amazon.de/dp/B0DEMO0001?tag=detag-21"] * len(
+        links
+    )
+    assert len(links) == 3
+
+
+def test_time_zone_breaks_the_tie_of_a_bare_language(site: tuple[str, Path]) -> None:
+    base, _ = site
+    irish = visit(base, "index.html", "en", "Europe/Dublin")  # "en" could be anywhere; Dublin → ie → uk
+    american = visit(base, "index.html", "en", "America/New_York")
+    assert irish[0]["href"] == "https://www.amazon.co.uk/dp/B0DEMO0001?tag=uktag-21"
+    assert american[0]["href"] == "https://www.amazon.com/dp/B0DEMO0001?tag=ustag-20"
+
+
+def test_product_missing_in_the_uk_becomes_a_uk_search_link(site: tuple[str, Path]) -> None:
+    base, _ = site
+    hrefs = [link["href"] for link in visit(base, "index.html", "en-GB", "Europe/London")]
+    pan = [href for href in hrefs if "/dp/B0DEMO0003" not in href and "/s?k=" in href]
+    assert pan, hrefs
+    assert all(href.startswith("https://www.amazon.co.uk/s?k=") for href in pan)
+    assert all(href.endswith("&tag=uktag-21") for href in pan)
+    assert "https://www.amazon.co.uk/dp/B0DEMO0001?tag=uktag-21" in hrefs
+
+
+def test_the_visitors_own_choice_overrides_detection(site: tuple[str, Path]) -> None:
+    base, _ = site
+    choose = """
+    window.asa2Geo.ready.then(() => {
+      const select = document.querySelector("[data-asa2-geo-switcher] select");
+      const options = [...select.options].map(o => o.value);
+      select.value = "fr";
+      select.dispatchEvent(new Event("change"));
+      return options;
+    })
+    """
+    with Chromium(accept_lang="de-DE", timezone="Europe/Berlin") as browser:
+        options = browser.run(f"{base}/index.html", choose)
+        # A later visit (a new tab, same browser profile) remembers the choice in localStorage.
+        links = browser.run(f"{base}/index.html", LINKS)
+        remembered = browser.run(f"{base}/index.html", "localStorage.getItem('asa2render-geo-store')")
+    assert options == ["", "de", "fr", "uk", "us"]
+    assert remembered == "fr"
+    assert all(link["href"].startswith("https://www.amazon.fr/") for link in links)
+    assert all("tag=frtag-21" in link["href"] for link in links)
+
+
+def test_without_javascript_links_keep_the_pages_store(site: tuple[str, Path]) -> None:
+    base, output = site
+    flags = ["--blink-settings=scriptEnabled=false"]
+    with Chromium(accept_lang="fr-FR", timezone="Europe/Paris", flags=flags) as browser:
+        html = browser.html(f"{base}/index.html")
+    assert amazon_hrefs(html) == amazon_hrefs((output / "index.html").read_text(encoding="utf-8"))
+    assert "asa2-geo-price" not in html
