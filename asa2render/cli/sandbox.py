@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import ConfigError
-from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key
+from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key, read_secret_file
 from ..sandbox.server import Sandbox
 
 _T = TypeVar("_T")
@@ -29,7 +29,13 @@ Paths: POST /oauth2/token (Cognito, 2.x), POST /auth/o2/token (LWA, 3.x),
        GET /_sandbox/stats, POST /_sandbox/reset.
 
 \b
-Demo credentials (used when no --credential is given; secret "demo-secret"):
+\b
+Credentials: --credential (shown in the process list), --credential-file FILE (one
+ID:SECRET:VERSION per line) or ASA2RENDER_SANDBOX_CREDENTIALS (whitespace-separated);
+PA-API keys likewise with --paapi-key, --paapi-key-file, ASA2RENDER_SANDBOX_PAAPI_KEYS.
+
+\b
+Demo credentials (used when none are given; secret "demo-secret"):
   demo-cognito-na 2.1   demo-cognito-eu 2.2   demo-cognito-fe 2.3
   demo-lwa-na     3.1   demo-lwa-eu     3.2   demo-lwa-fe     3.3
 Demo PA-API key (used when no --paapi-key is given): DEMOACCESSKEY / demo-paapi-secret
@@ -46,6 +52,18 @@ def _parsed(
     def callback(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[_T, ...]:
         try:
             return tuple(parse(value) for value in values)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+
+    return callback
+
+
+def _from_files(
+    parse: Callable[[str], _T],
+) -> Callable[[click.Context, click.Parameter, Sequence[Path]], tuple[_T, ...]]:
+    def callback(ctx: click.Context, param: click.Parameter, paths: Sequence[Path]) -> tuple[_T, ...]:
+        try:
+            return tuple(entry for path in paths for entry in read_secret_file(path, parse))
         except ValueError as error:
             raise click.BadParameter(str(error)) from None
 
@@ -70,16 +88,36 @@ def _parsed(
     "credentials",
     multiple=True,
     metavar="ID:SECRET:VERSION",
+    envvar="ASA2RENDER_SANDBOX_CREDENTIALS",
     callback=_parsed(parse_credential),
-    help="Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA).",
+    help="Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA). "
+    "Visible in the process list: prefer --credential-file or ASA2RENDER_SANDBOX_CREDENTIALS "
+    "(whitespace-separated entries).",
+)
+@click.option(
+    "--credential-file",
+    "credential_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_from_files(parse_credential),
+    help="Read credentials from FILE, one ID:SECRET:VERSION per line (# comments allowed).",
 )
 @click.option(
     "--paapi-key",
     "paapi_keys",
     multiple=True,
     metavar="ACCESS:SECRET",
+    envvar="ASA2RENDER_SANDBOX_PAAPI_KEYS",
     callback=_parsed(parse_paapi_key),
-    help="Accept this PA-API 5.0 access key / secret key pair.",
+    help="Accept this PA-API 5.0 access key / secret key pair (or ASA2RENDER_SANDBOX_PAAPI_KEYS).",
+)
+@click.option(
+    "--paapi-key-file",
+    "paapi_key_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_from_files(parse_paapi_key),
+    help="Read PA-API keys from FILE, one ACCESS:SECRET per line.",
 )
 @click.option(
     "--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of API calls answered with a fault."
@@ -99,8 +137,30 @@ def _parsed(
 @click.option(
     "--paapi-deprecated", is_flag=True, help="Answer every PA-API call with the deprecation AccessDenied."
 )
-def sandbox(**values: Any) -> None:
-    options = SandboxOptions(**values)
+@click.option(
+    "--read-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a client may take to send its request (408 after that).",
+)
+@click.option(
+    "--max-body-bytes",
+    default=1024 * 1024,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest request body accepted (413 above it).",
+)
+def sandbox(
+    credentials: tuple[tuple[str, str, str], ...],
+    credential_files: tuple[tuple[str, str, str], ...],
+    paapi_keys: tuple[tuple[str, str], ...],
+    paapi_key_files: tuple[tuple[str, str], ...],
+    **values: Any,
+) -> None:
+    options = SandboxOptions(
+        credentials=credentials + credential_files, paapi_keys=paapi_keys + paapi_key_files, **values
+    )
     try:
         running = Sandbox(options).start()
     except (ConfigError, ValueError, OSError) as error:
