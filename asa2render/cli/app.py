@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "export-data": "asa2render.cli.content:export_data",
     "marketplaces": "asa2render.cli.marketplaces:marketplaces",
     "sandbox": "asa2render.cli.sandbox:sandbox",
+    "import-wordpress": "asa2render.cli.wordpress:import_wordpress",
 }
 
 EXIT_OK = 0
