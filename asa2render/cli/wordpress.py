@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,6 +11,7 @@ from ..errors import Asa2Error
 from ..wordpress import HOSTS, Format, Host, Migrated, migrate, read_export
 from ..wordpress.layout import slug_for
 from ..wordpress.wxr import Entry
+from .errors import EXIT_FAILURES, EXIT_USAGE, CliError, cli_error
 
 _HELP = """Convert a WordPress export (WXR) to Markdown or HTML pages, keeping ASA2 shortcodes.
 
@@ -59,22 +59,17 @@ def import_wordpress(export: Path, output: Path, fmt: str, host: str, strict: bo
         chosen_format, chosen_host = cast(Format, fmt), cast(Host, host)
         results = [migrate(entry, chosen_format, chosen_host, slug) for entry, slug in _slugs(entries)]
     except Asa2Error as error:
-        click.echo(f"asa2render: error: {error}", err=True)
-        sys.exit(2)
+        raise cli_error(error) from None
     clashes = [r.path for r in results if (output / r.path).exists()] if not force else []
     if clashes:
-        click.echo(
-            f"asa2render: error: {output / clashes[0]} exists ({len(clashes)} files would be overwritten); "
-            "use --force or another --output",
-            err=True,
-        )
-        sys.exit(2)
+        message = f"{output / clashes[0]} exists ({len(clashes)} files would be overwritten)"
+        raise CliError(f"{message}; use --force or another --output", EXIT_USAGE)
     for result in results:
         _write(output / result.path, result.text)
         _report(export, result)
     _summary(results, export)
     if strict and any(r.problems for r in results):
-        sys.exit(1)
+        raise CliError("--strict: some posts have problems (listed above)", EXIT_FAILURES)
 
 
 def _slugs(entries: tuple[Entry, ...]) -> list[tuple[Entry, str]]:
