@@ -84,7 +84,10 @@ def _protect(text: str) -> tuple[str, list[str]]:
     def keep(match: re.Match[str]) -> str:
         kept.append(match.group())
         marker = f"\ue000{len(kept) - 1}\ue001"
-        return marker if match.group(1) is None else f"<pre>{marker}</pre>"
+        # A comment alone on its line (``<!--more-->``) stands between paragraphs, not inside one.
+        alone = text.startswith("\n", match.end()) or match.end() == len(text)
+        alone = alone and (match.start() == 0 or text[match.start() - 1] == "\n")
+        return f"<pre>{marker}</pre>" if match.group(1) is not None or alone else marker
 
     return _KEEP_NEWLINES.sub(keep, text), kept
 

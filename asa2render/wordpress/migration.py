@@ -77,7 +77,7 @@ def convert_body(content: str, fmt: Format) -> Body:
             problems.append(f"{line}:{column}: shortcode lost in conversion: {item.original[:80]}")
     guarded = [item for item in shield.guarded.values() if item.shortcode is not None]
     return Body(
-        text=text if text.endswith("\n") else text + "\n",
+        text=text.rstrip() + "\n",
         found=len(shielded.shortcodes),
         kept=len(guarded) - sum(1 for item in lost if item.shortcode is not None),
         in_attributes=sum(1 for item in guarded if item.place == "attribute"),

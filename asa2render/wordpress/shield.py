@@ -73,7 +73,9 @@ class Shield:
             if markdown and item.place == "attribute" and not _is_escape(item):
                 return f"[{inner}]"
             if markdown and item.place == "raw":
-                return "\n\n" + re.sub(r"\n\s*\n", "\n", inner.strip()) + "\n\n"
+                # The token stands as a paragraph of its own; a blank line inside would end the
+                # Markdown HTML block early and turn the rest into Markdown.
+                return re.sub(r"\n\s*\n", "\n", inner.strip())
             return inner
 
         restored = pattern.sub(back, text)
