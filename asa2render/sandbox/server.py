@@ -27,6 +27,8 @@ from .tokens import issue_token
 from .wire import Incoming, JsonObject, Reply, json_reply
 
 logger = logging.getLogger("asa2render.sandbox")
+_LINGER_SECONDS = 2.0
+_LINGER_READ_TIMEOUT = 0.5
 
 
 def build_services(options: SandboxOptions) -> Services:
@@ -122,6 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.request_version = "HTTP/1.0"
         status = code if 400 <= code < 500 else 400
         self._send(edge_reply(path, status, message or "The request could not be parsed."), close=True)
+        self._linger()
 
     def _serve(self) -> None:
         path, _, query = self.path.partition("?")
@@ -130,6 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = read_body(headers, self.rfile, self.server.max_body_bytes)
         except EdgeError as error:
             self._send(edge_reply(path, error.status, error.message), close=True)
+            self._linger()
             return
         request = Incoming(self.command, path, query, headers, body)
         try:
@@ -156,6 +160,24 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(reply.body)
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True  # the client gave up (e.g. timed out on a stalled reply)
+
+    def _linger(self) -> None:
+        """Drop what the client is still sending for a moment before the connection closes.
+
+        Closing a socket with unread data makes the kernel reset the connection, and a reset can
+        discard the error reply before the client reads it (a client still uploading a body larger
+        than the limit would see "connection reset" instead of 413). So, like a web server's
+        lingering close: stop writing, then read and discard until the client stops, for at most
+        ``_LINGER_SECONDS``; memory stays constant whatever the client sends.
+        """
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_LINGER_READ_TIMEOUT)
+            deadline = time.monotonic() + _LINGER_SECONDS
+            while time.monotonic() < deadline and self.connection.recv(65536):
+                pass
+        except OSError:
+            pass  # the client is gone or went quiet: nothing left to protect
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s " + format, self.address_string(), *args)

@@ -353,3 +353,25 @@ def test_two_hundred_malformed_bodies_never_give_a_5xx(client: httpx.Client, bea
             assert_amazon_error(PAAPI_PATH, response.status_code, response.content)
     for response in lwa:
         assert_amazon_error("/auth/o2/token", response.status_code, response.content)
+
+
+def test_an_oversized_upload_still_reads_its_413(sandbox: Sandbox) -> None:
+    # The client keeps sending a body 100 times the limit; the 413 must reach it (no connection reset).
+    size = MAX_BODY * 100
+    head = request_bytes(CREATORS_PATH, {"Content-Type": "application/json", "Content-Length": str(size)})
+    host, port = sandbox.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head)
+        sent, reply = 0, b""
+        chunk = b"x" * 65536
+        try:
+            while sent < size:
+                sock.sendall(chunk)
+                sent += len(chunk)
+        except OSError:
+            pass  # the server stopped reading after its lingering close: fine, the reply is there
+        while chunk := sock.recv(65536):
+            reply += chunk
+    status_line, _, rest = reply.partition(b"\r\n")
+    assert status_line.split()[1] == b"413"
+    assert json.loads(rest.partition(b"\r\n\r\n")[2])["type"] == "ValidationException"
