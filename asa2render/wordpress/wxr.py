@@ -23,6 +23,8 @@ _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _EXCERPT = "{http://wordpress.org/export/1.2/excerpt/}encoded"
 MIGRATED_TYPES = frozenset({"post", "page"})
 _NO_DATE = "0000-00-00 00:00:00"
+# Dates end up in file names (Jekyll's _posts/<date>-<slug>); anything else is treated as no date.
+_DATE = re.compile(r"[12]\d{3}-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-6]\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,17 +131,22 @@ def _terms(item: Element, domain: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
+def _date(text: str) -> str:
+    text = text.strip()
+    return text if _DATE.fullmatch(text) and text != _NO_DATE else ""
+
+
 def _entry(item: Element, ns: str) -> Entry:
-    gmt = _text(item, f"{ns}post_date_gmt").strip()
-    local = _text(item, f"{ns}post_date").strip()
-    use_gmt = bool(gmt) and gmt != _NO_DATE
+    gmt = _date(_text(item, f"{ns}post_date_gmt"))
+    local = _date(_text(item, f"{ns}post_date"))
+    use_gmt = bool(gmt)
     return Entry(
         post_id=_text(item, f"{ns}post_id").strip(),
         post_type=_text(item, f"{ns}post_type").strip(),
         title=_text(item, "title").strip(),
         slug=_text(item, f"{ns}post_name").strip(),
         status=_text(item, f"{ns}status").strip() or "publish",
-        date=gmt if use_gmt else ("" if local == _NO_DATE else local),
+        date=gmt or local,
         date_is_utc=use_gmt,
         categories=_terms(item, "category"),
         tags=_terms(item, "post_tag"),

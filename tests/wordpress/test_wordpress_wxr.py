@@ -116,3 +116,17 @@ def test_not_an_export_is_a_usage_error(tmp_path: Path, content: str, message: s
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_hostile_dates_and_slugs_stay_inside_the_output(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    text = MINIMAL.format(version="1.2", title="../../escape", content="[asa2]B0DEMO0001[/asa2]")
+    text = text.replace("2020-02-03 03:05:06", "../../../../tmp/x").replace("%c3%bcber-uns", "../../etc")
+    path.write_text(text, encoding="utf-8")
+    (entry,) = read_export(path).entries
+    assert entry.date == "2020-02-03 04:05:06" and not entry.date_is_utc  # the bad GMT date is ignored
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["import-wordpress", str(path), "-o", str(out), "--host", "jekyll"])
+    assert result.exit_code == 0, result.output
+    (written,) = list(tmp_path.rglob("*.md"))
+    assert written == out / "_posts" / "2020-02-03-etc.md"
