@@ -140,7 +140,7 @@ def _from_files(
 )
 @click.option(
     "--read-timeout",
-    default=10.0,
+    default=5.0,
     show_default=True,
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds a client may take to send its request (408 after that).",

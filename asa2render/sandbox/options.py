@@ -66,7 +66,7 @@ class SandboxOptions:
     # How long an injected "stalled response" fault sleeps before answering; clients time out first.
     stall_seconds: float = 3.0
     # Seconds a socket read may wait (slow or stalled clients get 408 and are disconnected).
-    read_timeout: float = 10.0
+    read_timeout: float = 5.0
     # Largest request body accepted (413 above it); Amazon's request bodies are a few kilobytes.
     max_body_bytes: int = 1024 * 1024
 
