@@ -8,6 +8,7 @@ through httpx with valid credentials, so they reach the JSON handlers. Every ans
 from __future__ import annotations
 
 import json
+import random
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -375,3 +376,56 @@ def test_an_oversized_upload_still_reads_its_413(sandbox: Sandbox) -> None:
     status_line, _, rest = reply.partition(b"\r\n")
     assert status_line.split()[1] == b"413"
     assert json.loads(rest.partition(b"\r\n\r\n")[2])["type"] == "ValidationException"
+
+
+OPERATION_BODIES = {
+    "getItems": VALID_CREATORS,
+    "searchItems": {
+        "partnerTag": "edge-21",
+        "keywords": "kaffee",
+        "itemCount": 5,
+        "itemPage": 1,
+        "searchIndex": "All",
+        "sortBy": "Relevance",
+        "minPrice": 100,
+        "browseNodeId": "123",
+    },
+    "getVariations": {"partnerTag": "edge-21", "asin": "B0DEMO0001", "variationCount": 5, "variationPage": 1},
+    "getBrowseNodes": {"partnerTag": "edge-21", "browseNodeIds": ["123"], "resources": []},
+}
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATION_BODIES))
+def test_mutated_bodies_of_every_operation_never_give_a_5xx(
+    client: httpx.Client, bearer: str, operation: str
+) -> None:
+    rng = random.Random(operation)  # deterministic: the same mutations on every run
+    valid = OPERATION_BODIES[operation]
+    paapi_valid = {key[0].upper() + key[1:]: value for key, value in valid.items()}
+    paapi_valid |= {"PartnerType": "Associates", "Marketplace": "www.amazon.de"}
+    target = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1." + operation[0].upper() + operation[1:]
+    statuses = []
+    for _ in range(40):
+        body = {**valid, rng.choice([*sorted(valid), "extra"]): rng.choice(ODD_VALUES)}
+        headers = {
+            "Authorization": bearer,
+            "x-marketplace": "www.amazon.de",
+            "Content-Type": "application/json",
+        }
+        statuses.append(client.post(f"/catalog/v1/{operation}", content=json.dumps(body), headers=headers))
+        pbody = {**paapi_valid, rng.choice([*sorted(paapi_valid), "Extra"]): rng.choice(ODD_VALUES)}
+        signed_headers = {
+            "content-type": "application/json",
+            "content-encoding": "amz-1.0",
+            "x-amz-target": target,
+        }
+        request = client.build_request(
+            "POST", f"/paapi5/{operation.lower()}", content=json.dumps(pbody), headers=signed_headers
+        )
+        statuses.append(
+            client.send(next(SigV4Auth("AKIDEDGE", "edge-secret", "eu-west-1").auth_flow(request)))
+        )
+    assert all(r.status_code < 500 for r in statuses), [(r.status_code, r.text[:100]) for r in statuses]
+    assert any(
+        r.status_code == 200 for r in statuses
+    )  # the mutations reach the operations, not only the gate
