@@ -65,7 +65,12 @@ def import_wordpress(export: Path, output: Path, fmt: str, host: str, strict: bo
         message = f"{output / clashes[0]} exists ({len(clashes)} files would be overwritten)"
         raise CliError(f"{message}; use --force or another --output", EXIT_USAGE)
     for result in results:
-        _write(output / result.path, result.text)
+        try:
+            _write(output / result.path, result.text)
+        except OSError as error:
+            raise CliError(
+                f"{output / result.path}: cannot write: {error.strerror or error}", EXIT_USAGE
+            ) from None
         _report(export, result)
     _summary(results, export)
     if strict and any(r.problems for r in results):

@@ -233,3 +233,13 @@ def test_existing_files_are_not_overwritten_without_force(tmp_path: Path) -> Non
     forced = CliRunner().invoke(cli, ["import-wordpress", str(EXPORT), "-o", str(out), "--force"])
     assert forced.exit_code == 0
     assert '[asa2 asin="B0DEMO0003"]' in (out / "about.md").read_text(encoding="utf-8")
+
+
+def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "content"
+    out.mkdir()
+    (out / "posts").write_text("a file where a folder must go", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-wordpress", str(EXPORT), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.output
