@@ -16,7 +16,7 @@ from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key,
 from ..sandbox.server import Sandbox
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
-_T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _HELP = """Run a local emulator of Amazon's Creators API and PA-API 5.0.
 
@@ -29,7 +29,6 @@ Paths: POST /oauth2/token (Cognito, 2.x), POST /auth/o2/token (LWA, 3.x),
        POST /paapi5/{getitems,searchitems,getvariations,getbrowsenodes},
        GET /_sandbox/stats, POST /_sandbox/reset.
 
-\b
 \b
 Credentials: --credential (shown in the process list), --credential-file FILE (one
 ID:SECRET:VERSION per line) or ASA2RENDER_SANDBOX_CREDENTIALS (whitespace-separated);
@@ -47,28 +46,39 @@ valid ASIN gets a deterministic synthetic product; B0BADâ€¦ is invalid, B0NOACCâ
 """
 
 
-def _parsed(
-    parse: Callable[[str], _T],
-) -> Callable[[click.Context, click.Parameter, Sequence[str]], tuple[_T, ...]]:
-    def callback(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[_T, ...]:
+def _repeated(
+    flag: str, name: str, metavar: str, parse: Callable[[str], object], help_text: str, envvar: str
+) -> Callable[[_F], _F]:
+    """A repeatable option whose values are parsed at once, a ValueError becoming a usage error.
+
+    Without the option, ``envvar`` supplies the values (whitespace-separated), which keeps secrets
+    out of the process list.
+    """
+
+    def callback(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[object, ...]:
         try:
             return tuple(parse(value) for value in values)
         except ValueError as error:
             raise click.BadParameter(str(error)) from None
 
-    return callback
+    return click.option(
+        flag, name, multiple=True, metavar=metavar, envvar=envvar, callback=callback, help=help_text
+    )
 
 
-def _from_files(
-    parse: Callable[[str], _T],
-) -> Callable[[click.Context, click.Parameter, Sequence[Path]], tuple[_T, ...]]:
-    def callback(ctx: click.Context, param: click.Parameter, paths: Sequence[Path]) -> tuple[_T, ...]:
+def _from_files(flag: str, name: str, parse: Callable[[str], object], help_text: str) -> Callable[[_F], _F]:
+    """A repeatable FILE option: one entry per line, parsed like the matching inline option."""
+
+    def callback(ctx: click.Context, param: click.Parameter, paths: Sequence[Path]) -> tuple[object, ...]:
         try:
             return tuple(entry for path in paths for entry in read_secret_file(path, parse))
         except ValueError as error:
             raise click.BadParameter(str(error)) from None
 
-    return callback
+    path_type = click.Path(dir_okay=False, path_type=Path)
+    return click.option(
+        flag, name, multiple=True, metavar="FILE", type=path_type, callback=callback, help=help_text
+    )
 
 
 @click.command("sandbox", help=_HELP)
@@ -84,41 +94,35 @@ def _from_files(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON catalog of products (format: see asa2render.sandbox.catalog); default: the bundled demo.",
 )
-@click.option(
+@_repeated(
     "--credential",
     "credentials",
-    multiple=True,
-    metavar="ID:SECRET:VERSION",
-    envvar="ASA2RENDER_SANDBOX_CREDENTIALS",
-    callback=_parsed(parse_credential),
-    help="Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA). "
+    "ID:SECRET:VERSION",
+    parse_credential,
+    "Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA). "
     "Visible in the process list: prefer --credential-file or ASA2RENDER_SANDBOX_CREDENTIALS "
     "(whitespace-separated entries).",
+    envvar="ASA2RENDER_SANDBOX_CREDENTIALS",
 )
-@click.option(
+@_from_files(
     "--credential-file",
     "credential_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=_from_files(parse_credential),
-    help="Read credentials from FILE, one ID:SECRET:VERSION per line (# comments allowed).",
+    parse_credential,
+    "Read credentials from FILE, one ID:SECRET:VERSION per line (# comments allowed).",
 )
-@click.option(
+@_repeated(
     "--paapi-key",
     "paapi_keys",
-    multiple=True,
-    metavar="ACCESS:SECRET",
+    "ACCESS:SECRET",
+    parse_paapi_key,
+    "Accept this PA-API 5.0 access key / secret key pair (or ASA2RENDER_SANDBOX_PAAPI_KEYS).",
     envvar="ASA2RENDER_SANDBOX_PAAPI_KEYS",
-    callback=_parsed(parse_paapi_key),
-    help="Accept this PA-API 5.0 access key / secret key pair (or ASA2RENDER_SANDBOX_PAAPI_KEYS).",
 )
-@click.option(
+@_from_files(
     "--paapi-key-file",
     "paapi_key_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=_from_files(parse_paapi_key),
-    help="Read PA-API keys from FILE, one ACCESS:SECRET per line.",
+    parse_paapi_key,
+    "Read PA-API keys from FILE, one ACCESS:SECRET per line.",
 )
 @click.option(
     "--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of API calls answered with a fault."
