@@ -7,6 +7,7 @@ B0DEMO0003 is missing from the UK store (``--missing``), so UK visitors get a se
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from geo_chromium import Chromium
 
 from asa2render.cli.app import cli
+from asa2render.geo.assets import script_source
 from asa2render.sandbox import Sandbox, SandboxOptions
 
 pytestmark = pytest.mark.browser
@@ -125,27 +127,42 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("geo-site")
-    source = root / "src"
-    source.mkdir()
-    (source / "asa2render.toml").write_text(CONFIG, encoding="utf-8")
-    (source / "index.md").write_text(DE_PAGE, encoding="utf-8")
-    (source / "uk.md").write_text(UK_PAGE, encoding="utf-8")
-    output = root / "out"
-    with Sandbox(SandboxOptions(missing=(("B0DEMO0003", "uk"),))) as sandbox:
-        runner = CliRunner(env={"XDG_STATE_HOME": str(root / "state")})
-        result = runner.invoke(cli, ["build", str(source), "-o", str(output), "--sandbox", sandbox.url])
-    assert result.exit_code == 0, result.output
+    output = build(tmp_path_factory.mktemp("geo-site"), CONFIG, {"index.md": DE_PAGE, "uk.md": UK_PAGE})
     assert (output / "asa2render-geo.json").is_file()
-    handler = functools.partial(_Quiet, directory=str(output))
+    with serving(output) as base:
+        yield base, output
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over loopback HTTP (the script fetches its table; file:// cannot)."""
+    handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", output
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def build(root: Path, config: str, pages: dict[str, str], *args: str) -> Path:
+    """``asa2render build`` (or ``render`` with ``args``) of ``pages`` against a sandbox; returns the output."""
+    source = root / "src"
+    source.mkdir(parents=True)
+    (source / "asa2render.toml").write_text(config, encoding="utf-8")
+    for name, text in pages.items():
+        (source / name).write_text(text, encoding="utf-8")
+    output = root / "out"
+    command = list(args) or ["build", str(source), "-o", str(output)]
+    with Sandbox(SandboxOptions(missing=(("B0DEMO0003", "uk"),))) as sandbox:
+        runner = CliRunner(env={"XDG_STATE_HOME": str(root / "state")})
+        result = runner.invoke(
+            cli, [*command, "--sandbox", sandbox.url, "--config", str(source / "asa2render.toml")]
+        )
+    assert result.exit_code == 0, result.output
+    return output
 
 
 def visit(base: str, page: str, accept_lang: str, timezone: str, script: str = LINKS) -> Any:
@@ -234,3 +251,38 @@ def test_without_javascript_links_keep_the_pages_store(site: tuple[str, Path]) -
         html = browser.html(f"{base}/index.html")
     assert amazon_hrefs(html) == amazon_hrefs((output / "index.html").read_text(encoding="utf-8"))
     assert "asa2-geo-price" not in html
+
+
+def test_geo_ip_endpoint_comes_before_the_browser_languages(tmp_path: Path) -> None:
+    config = CONFIG + 'geoip_url = "/country.txt"\n'
+    output = build(tmp_path, config, {"index.md": DE_PAGE})
+    (output / "country.txt").write_text("fl=1\nloc=FR\ntls=TLSv1.3\n", encoding="utf-8")  # /cdn-cgi/trace
+    with serving(output) as base, Chromium(accept_lang="de-DE", timezone="Europe/Berlin") as browser:
+        told = browser.run(f"{base}/index.html", LINKS)
+        (output / "country.txt").unlink()  # the endpoint fails: the languages decide again
+        failed = browser.run(f"{base}/index.html", LINKS)
+    assert all(link["href"].startswith("https://www.amazon.fr/") for link in told)
+    assert [link["href"] for link in failed] == amazon_hrefs(
+        (output / "index.html").read_text(encoding="utf-8")
+    )
+
+
+def test_single_page_with_an_inline_table_and_one_script_tag(tmp_path: Path) -> None:
+    page = (
+        "<!doctype html><html><head><title>Pan</title></head><body>\n"
+        '<p>[asa2 country="uk"]B0DEMO0001[/asa2]</p>\n'
+        '<script src="asa2render-geo.js" defer></script>\n</body></html>\n'
+    )
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "page.html").write_text(page, encoding="utf-8")
+    output = tmp_path / "site" / "out.html"
+    build(tmp_path, CONFIG, {}, "render", str(tmp_path / "site" / "page.html"), "-o", str(output))
+    html = output.read_text(encoding="utf-8")
+    assert '<script type="application/json" id="asa2render-geo">' in html
+    (tmp_path / "site" / "asa2render-geo.js").write_text(script_source(), encoding="utf-8")
+    with serving(tmp_path / "site") as base:
+        links = visit(base, "out.html", "fr-FR", "Europe/Paris")
+    assert [link["href"] for link in links] == ["https://www.amazon.fr/dp/B0DEMO0001?tag=frtag-21"] * len(
+        links
+    )
+    assert links
