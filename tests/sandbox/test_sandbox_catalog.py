@@ -40,7 +40,7 @@ def test_demo_catalog_covers_the_example_stores(country: str) -> None:
 @pytest.mark.parametrize(
     ("country", "amount", "expected"),
     [
-        ("de", 1234.5, "1.234,50 €"),
+        ("de", 1234.5, "1.234,50\u00a0€"),
         ("us", 1234.5, "$1,234.50"),
         ("uk", 9.99, "£9.99"),
         ("jp", 12800, "￥12,800"),
@@ -101,7 +101,7 @@ def test_custom_catalog_file(tmp_path: Path) -> None:
     (item,) = response.json()["itemsResult"]["items"]
     assert item["itemInfo"]["title"]["displayValue"] == "Moka 6 tazze"
     price = item["offersV2"]["listings"][0]["price"]
-    assert price["money"]["displayAmount"] == "29,90 €"
+    assert price["money"]["displayAmount"] == "29,90\u00a0€"
     assert price["savings"]["percentage"] == 25
 
 

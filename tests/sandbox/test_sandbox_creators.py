@@ -75,7 +75,7 @@ def test_cognito_token_with_version_gets_demo_items(http: httpx.Client, eu_auth:
         first["detailPageURL"] == "https://www.amazon.de/dp/B0DEMO0001?tag=mytag-21&linkCode=ogi&th=1&psc=1"
     )
     listing = first["offersV2"]["listings"][0]
-    assert listing["price"]["money"] == {"amount": 84.99, "currency": "EUR", "displayAmount": "84,99 €"}
+    assert listing["price"]["money"] == {"amount": 84.99, "currency": "EUR", "displayAmount": "84,99\u00a0€"}
     assert isinstance(listing["price"]["savings"]["percentage"], int)
     assert isinstance(first["customerReviews"]["starRating"]["value"], float)
     assert isinstance(first["customerReviews"]["count"], int)
