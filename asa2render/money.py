@@ -1,4 +1,6 @@
-"""Money written the way each store writes it, by Babel's CLDR data (``1.234,50 €``, ``$1,234.50``, ``￥1,980``).
+"""Money written the way each store writes it, by Babel's CLDR data.
+
+``1.234,50 €`` in de, ``$1,234.50`` in us, ``￥1,980`` in jp.
 
 Local products and the sandbox share this, so a German page shows one price style whether a product
 came from the API, from ``products.toml`` or from the sandbox.

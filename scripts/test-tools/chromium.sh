@@ -9,8 +9,8 @@ for candidate in "${ASA2_CHROMIUM:-}" chromium chromium-browser google-chrome go
 done
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
     command -v chromium >/dev/null 2>&1 && exit 0
 fi
 echo "chromium.sh: no Chromium found; install Debian's 'chromium' package (apt-get install chromium) or set ASA2_CHROMIUM" >&2
