@@ -10,7 +10,8 @@ Catalog file format (UTF-8 JSON)::
           "title": "…",
           "brand": "…",                    # optional; "manufacturer" defaults to it
           "features": ["…", "…"],          # optional
-          "image": "https://m.media-amazon.com/images/I/71abc.jpg",   # optional; sizes are derived
+          "image": "/_sandbox/images/B0DEMO0001.svg",  # optional; a path = the sandbox's own
+                                           # placeholder, or any https URL; sizes are derived
           "price": 19.99,                  # optional number in the store's currency; none = no offer
           "list_price": 24.99,             # optional; gives savings and a LIST_PRICE saving basis
           "availability": "IN_STOCK",      # OffersV2 type (IN_STOCK, IN_STOCK_SCARCE, OUT_OF_STOCK, …)
@@ -42,6 +43,7 @@ from ..errors import ConfigError
 from ..marketplaces import Store
 from ..money import format_store_money, quantize
 from ..products.models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
+from .images import image_path
 
 # Amazon's OffersV2 enum: our model's list less BACKORDER, which only ASA2's placeholders know.
 AVAILABILITY_TYPES = MODEL_AVAILABILITY_TYPES - {"BACKORDER"}
@@ -145,7 +147,6 @@ _FEATURES = (
     "Energy-efficient and quiet in operation",
     "Includes everything you need to get started",
 )
-_IMAGE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def synthetic_product(asin: str, store: Store) -> CatalogProduct:
@@ -158,14 +159,13 @@ def synthetic_product(asin: str, store: Store) -> CatalogProduct:
     price = round_amount(usd * _PRICE_SCALE.get(store.currency, 1.0), store)
     in_stock = rng.random() >= 0.05
     list_price = round_amount(price * rng.choice((1.15, 1.25, 1.4)), store) if rng.random() < 0.4 else None
-    image_id = "71" + "".join(rng.choice(_IMAGE_ALPHABET) for _ in range(8)) + "L"
     return CatalogProduct(
         asin=asin,
         country=store.country,
         title=f"{brand} {rng.choice(_ADJECTIVES)} {noun} {asin[-4:]}",
         brand=brand,
         features=tuple(rng.sample(_FEATURES, 3)),
-        image=f"https://m.media-amazon.com/images/I/{image_id}.jpg",
+        image=image_path(asin),
         price=price if in_stock else None,
         list_price=list_price if in_stock else None,
         availability=rng.choice(("IN_STOCK", "IN_STOCK", "IN_STOCK", "IN_STOCK_SCARCE"))

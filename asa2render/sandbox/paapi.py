@@ -121,7 +121,9 @@ def _answer(request: Incoming, operation: str, services: Services, log: _Log) ->
     fields = _camel_keys(body)
     partner_tag = _partner_tag(fields)
     resources = _resources(fields, operation)
-    call = Request(store, partner_tag, fields, resources, API_LABEL, legacy_offers=True)
+    call = Request(
+        store, partner_tag, fields, resources, API_LABEL, legacy_offers=True, image_base=request.base_url
+    )
     return _reply(OPERATIONS[operation](services.catalog, call))
 
 

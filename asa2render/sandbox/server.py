@@ -1,7 +1,8 @@
 """The sandbox's HTTP(S) server: stdlib ``ThreadingHTTPServer`` in a background thread.
 
 Routes: ``POST /oauth2/token`` (Cognito), ``POST /auth/o2/token`` (LWA), ``POST /catalog/v1/<op>``
-(Creators), ``POST /paapi5/<op>`` (PA-API 5.0), ``GET /_sandbox/stats``, ``POST /_sandbox/reset``.
+(Creators), ``POST /paapi5/<op>`` (PA-API 5.0), ``GET /_sandbox/stats``, ``POST /_sandbox/reset``,
+``GET /_sandbox/images/<ASIN>.svg`` (placeholder product pictures).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from . import creators, paapi
 from .catalog import Catalog
+from .images import IMAGE_PREFIX, image_reply
 from .options import SandboxOptions, active_credentials, active_paapi_keys, ineligible_countries
 from .state import FaultInjector, Services, Stats, Throttle, TokenStore
 from .tokens import issue_token
@@ -50,6 +52,8 @@ def route(request: Incoming, services: Services) -> Reply:
     path, method = request.path, request.method
     if path == "/_sandbox/stats" and method == "GET":
         return json_reply(200, services.stats.snapshot())
+    if path.startswith(IMAGE_PREFIX) and method == "GET":
+        return image_reply(request)
     if path == "/_sandbox/reset" and method == "POST":
         services.stats.reset()
         return json_reply(200, {"reset": True})
@@ -86,7 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         path, _, query = self.path.partition("?")
         headers = {name.lower(): value for name, value in self.headers.items()}
-        request = Incoming(self.command, path, query, headers, self._read_body())
+        scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
+        request = Incoming(self.command, path, query, headers, self._read_body(), scheme)
         try:
             reply = route(request, self.server.services)
         except Exception:
