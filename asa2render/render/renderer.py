@@ -11,7 +11,7 @@ line of HTML so it can sit inside Markdown without ending an HTML block or start
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -31,6 +31,8 @@ from .i18n import LABEL_MESSAGES, Labels, box_locale
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
+# (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
+ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 
@@ -49,8 +51,10 @@ def stylesheet() -> str:
 class Renderer:
     """Renders resolved products with compiled, reused templates."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, image_source: ImageSource | None = None) -> None:
+        """``image_source`` decides which picture a box shows (the gallery maps to local files)."""
         self.config = config
+        self._image_source = image_source or product_image
         self._zone = _zone(config.site.timezone)
         self._envs: dict[str, jinja2.Environment] = {}
         self.locale = box_locale(config.default_country, config.site.language)
@@ -99,7 +103,7 @@ class Renderer:
             link_rel=site.rel,
             link_target=site.target,
             disclaimer_url=site.disclaimer_url,
-            asa2_image=product_image,
+            asa2_image=self._image_source,
         )
         return env
 
