@@ -13,14 +13,25 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..config.model import Config, config_from_dict
 from ..marketplaces import store_for
 from ..money import format_money
-from ..products.models import Availability, Image, Images, Money, Product, ProductKey, Resolved, Savings
-from ..products.models import utc_now
+from ..products.models import (
+    Availability,
+    Image,
+    Images,
+    Money,
+    Product,
+    ProductKey,
+    Resolved,
+    Savings,
+    State,
+    utc_now,
+)
 from ..products.resolve import TAGS, ProductRequest, resolve
 from ..sandbox.images import placeholder_svg
 from ..shortcodes import parse
@@ -127,8 +138,9 @@ def _body(cases: list[_Case]) -> str:
         wrapper = "p" if case.template in ("textlink", "fallback") else "div"
         intro = "Our pick: " if wrapper == "p" else ""
         parts.append(
-            f'<div class="gallery-case" data-gallery-template="{case.template}" data-gallery-case="{case.case}"'
-            f' data-gallery-country="{case.country}"><h3>{html.escape(case.case)}</h3>'
+            f'<div class="gallery-case" data-gallery-template="{case.template}"'
+            f' data-gallery-case="{case.case}" data-gallery-country="{case.country}">'
+            f"<h3>{html.escape(case.case)}</h3>"
             f"<{wrapper}>{intro}{case.html}</{wrapper}></div>"
         )
     parts.append("</section>")
@@ -160,7 +172,7 @@ def _render(renderer: Renderer, config: Config, template: str, case: str, countr
 def _resolved(key: ProductKey, case: str, template: str) -> Resolved:
     if case == "fallback" or template == "fallback":
         return Resolved(key_country=key.country, key_asin=key.asin, state="fallback")
-    state = "stale" if case == "stale" else "fresh"
+    state: State = "stale" if case == "stale" else "fresh"
     return Resolved(key_country=key.country, key_asin=key.asin, product=_product(key, case), state=state)
 
 
@@ -203,8 +215,6 @@ def _product(key: ProductKey, case: str) -> Product:
 
 
 def _money(amount: str, currency: str, locale: str) -> Money:
-    from decimal import Decimal
-
     value = Decimal(amount)
     return Money(amount=value, currency=currency, display=format_money(value, currency, locale))
 

@@ -20,6 +20,7 @@ browser for several pages.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -227,10 +228,8 @@ class _Tab:
         return result["result"].get("value")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(BrowserError, websocket.WebSocketException, OSError):
             self.call("Page.close")
-        except (BrowserError, websocket.WebSocketException, OSError):
-            pass
         self._socket.close()
 
 
