@@ -277,10 +277,9 @@ class Engine:
         if self._sandbox_url != "auto":
             return self._sandbox_url
         if self._sandbox is None:
-            from .sandbox import Sandbox, SandboxOptions
+            from .sandbox import start_local_sandbox
 
-            self._sandbox = Sandbox(SandboxOptions())
-            self._sandbox.start()
+            self._sandbox = start_local_sandbox()
         url: str = self._sandbox.url
         return url
 

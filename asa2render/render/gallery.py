@@ -73,7 +73,8 @@ _PAGE = """<!doctype html>
 <title>asa2render template gallery</title>
 <link rel="stylesheet" href="{css}">
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5}}
-.gallery-case{{margin:0 0 1.5rem}}h3{{font-size:1rem;margin:.5rem 0}}</style>
+.gallery-case{{margin:0 0 1.5rem}}h3{{font-size:1rem;margin:.5rem 0}}
+@media (prefers-color-scheme:dark){{body{{background:#121416;color:#e8eaed}}a{{color:#8ab4f8}}}}</style>
 </head>
 <body>
 <main>

@@ -24,11 +24,14 @@ PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>{title}</title>
 <link rel="stylesheet" href="{css}">
 <style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;
 padding:0 1rem;line-height:1.5}}
-pre{{background:#f6f8fa;padding:.8rem;overflow:auto}}</style>
+pre{{background:#f6f8fa;padding:.8rem;white-space:pre-wrap;overflow-wrap:anywhere}}
+@media (prefers-color-scheme:dark){{body{{background:#121416;color:#e8eaed}}a{{color:#8ab4f8}}
+pre{{background:#1e2226}}}}</style>
 </head>
 <body>
 <main>

@@ -14,6 +14,7 @@ import ssl
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -234,4 +235,20 @@ class Sandbox:
         return context
 
 
-__all__ = ["Sandbox", "build_services", "route"]
+# The port an in-process sandbox tries first (then any free one). Product data cached from a sandbox
+# holds its image URLs, so a stable port keeps the demo's pictures loading across runs and commands.
+PREFERRED_PORT = 47919
+
+
+def start_local_sandbox(options: SandboxOptions | None = None) -> Sandbox:
+    """Start a sandbox on :data:`PREFERRED_PORT` when it is free, else on any free port."""
+    options = options or SandboxOptions()
+    if options.port == 0:
+        try:
+            return Sandbox(replace(options, port=PREFERRED_PORT)).start()
+        except OSError:
+            pass  # taken (another preview or test run): any port will do
+    return Sandbox(options).start()
+
+
+__all__ = ["PREFERRED_PORT", "Sandbox", "build_services", "route", "start_local_sandbox"]
