@@ -21,8 +21,8 @@ import click
 
 from ..engine import Engine
 from ..errors import Asa2Error, StrictModeError
-from .app import EXIT_USAGE
-from .content import config_option, fail, load, print_problems, print_summary
+from .content import config_option, load, print_problems, print_summary
+from .errors import EXIT_USAGE, CliError
 
 RELOAD_PATH = "/__asa2render/version"
 # Polls the build version once a second and reloads the page when it changed (no websocket needed).
@@ -198,7 +198,7 @@ def serve(
             try:
                 url = stack.enter_context(preview_server(builds, host, port))
             except OSError as exc:
-                fail(f"cannot listen on {host}:{port}: {exc.strerror}", EXIT_USAGE)
+                raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}", EXIT_USAGE) from None
             click.echo(f"Serving {source} at {url} (Ctrl+C to stop); pages reload when files change.")
             stop = threading.Event()
             extra = tuple(p for p in (config_path,) if p is not None)
@@ -246,7 +246,7 @@ def gallery(output: Path, config_path: Path | None) -> None:
     try:
         page = build_gallery(output, config)
     except Asa2Error as exc:
-        fail(str(exc), EXIT_USAGE)
+        raise CliError(str(exc), EXIT_USAGE) from None
     click.echo(f"Gallery written. Open {page.resolve()}")
 
 

@@ -23,6 +23,7 @@ def test_public_names() -> None:
         "DEMO_PAAPI_KEYS",
         "Sandbox",
         "SandboxOptions",
+        "start_local_sandbox",
     }
 
 
