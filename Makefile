@@ -26,6 +26,14 @@ $(STAMP_BENCH): pyproject.toml $(STAMP_TEST)
 
 demo: $(STAMP_RUN)
 	$(BIN)/asa2render build examples/site -o examples/site/output --sandbox auto
+	@echo
+	@echo "The demo was built into examples/site/output/. To look at it with its pictures (the sandbox"
+	@echo "draws them, so it has to keep running), preview it with live reload:"
+	@echo
+	@echo "    $(BIN)/asa2render serve examples/site --sandbox auto"
+	@echo
+	@echo "then open http://127.0.0.1:8000/ (Ctrl+C stops it). Every template in every state:"
+	@echo "    $(BIN)/asa2render gallery -o build/gallery   (open build/gallery/index.html)"
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check asa2render tests benchmarks
