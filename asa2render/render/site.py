@@ -19,9 +19,9 @@ from ..sources import read_front_matter
 from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"
-DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."
+DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."  # English; pages use the catalogue
 PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -54,6 +54,9 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
     documents = [engine.prepare(p.read_text(encoding="utf-8"), mode="markdown", path=str(p)) for p in pages]
     engine.fetch_documents(documents)  # one batched fetch for the whole site
     md = markdown_renderer()
+    # The page speaks the site's language: the default marketplace's, or [site] language.
+    labels = engine.renderer.env.globals
+    lang, disclosure = html.escape(str(labels["lang"])), html.escape(str(labels["disclosure"]))
     output.mkdir(parents=True, exist_ok=True)
     for page, doc in zip(pages, documents, strict=True):
         expanded = engine.render(doc)
@@ -64,7 +67,8 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         body = md.render(expanded[body_start:])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
-            PAGE.format(title=html.escape(title), css=css, body=body, disclosure=DISCLOSURE), encoding="utf-8"
+            PAGE.format(title=html.escape(title), css=css, body=body, disclosure=disclosure, lang=lang),
+            encoding="utf-8",
         )
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
     config = engine.config

@@ -123,7 +123,10 @@ def test_boxes_sit_side_by_side_on_desktop(browser: Chromium, gallery: Path) -> 
 @pytest.mark.parametrize(("width", "scheme"), [(360, "light"), (1280, "light"), (1280, "dark")])
 def test_gallery_has_no_wcag_violations(browser: Chromium, gallery: Path, width: int, scheme: str) -> None:
     assert AXE.is_file(), "run scripts/test-tools/axe-core.sh (make test-tools)"
-    result = browser.run(gallery.as_uri(), AXE_RUN, width=width, inject=[AXE], color_scheme=scheme)
+    shot = SCREENSHOTS / f"gallery-{width}-{scheme}-axe.png"
+    result = browser.run(
+        gallery.as_uri(), AXE_RUN, width=width, inject=[AXE], color_scheme=scheme, screenshot=shot
+    )
     assert result["violations"] == []
     assert result["passes"] > 10  # the rules did run over the page
 
