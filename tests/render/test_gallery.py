@@ -42,3 +42,17 @@ def test_stylesheet_is_small_and_self_contained() -> None:
     assert len(css.encode("utf-8")) <= 6 * 1024
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
     assert "--asa2-accent" in css and "prefers-color-scheme:dark" in css
+
+
+def test_gallery_uses_a_site_configuration(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from asa2render.cli.app import cli
+
+    config = tmp_path / "asa2render.toml"
+    config.write_text('[site]\nlanguage = "de"\npaid_label = "Werbung"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["gallery", "-o", str(tmp_path / "g"), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "g" / "index.html").read_text(encoding="utf-8")
+    assert "View on Amazon" not in html and "Bei Amazon ansehen" in html and ">Werbung<" in html
+    assert "$49.99" in html  # labels follow the site, prices keep their store's format
