@@ -20,13 +20,14 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, parse_pattern
 from babel.support import NullTranslations, Translations
 
 from ..marketplaces import get_store
 from ..money import babel_locale
 
 DOMAIN = "asa2render"
+_MEMO_SIZE = 4096
 DEFAULT_LOCALE = "en_US"
 
 
@@ -98,6 +99,10 @@ class Labels:
         self._zone = zone
         self.catalogue = translations(locale)
         self._paid_label = paid_label
+        # Formatting with Babel costs microseconds a call and boxes repeat the same values (ratings,
+        # percentages, fetch times of one batch): remember the texts, bounded.
+        self._memo: dict[tuple[Any, ...], str] = {}
+        self._number_patterns = {d: parse_pattern("#,##0" + ("." + "0" * d if d else "")) for d in (0, 1)}
 
     def gettext(self, message: str) -> str:
         return self.catalogue.ugettext(message)
@@ -120,8 +125,19 @@ class Labels:
     def filters(self) -> dict[str, Callable[..., str]]:
         return {"asa2_datetime": self.datetime_text, "asa2_number": self.number, "asa2_percent": self.percent}
 
+    def _remember(self, key: tuple[Any, ...], make: Callable[[], str]) -> str:
+        text = self._memo.get(key)
+        if text is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            text = self._memo[key] = make()
+        return text
+
     def datetime_text(self, moment: datetime) -> str:
         """``27.11.2026, 12:00 UTC`` (de), ``Nov 27, 2026, 12:00 PM UTC`` (en): date, time and zone."""
+        return self._remember(("datetime", moment), lambda: self._datetime_text(moment))
+
+    def _datetime_text(self, moment: datetime) -> str:
         local = moment.astimezone(self._zone)
         pattern = str(self._babel.datetime_formats["short"])  # how the locale joins date and time
         date = format_date(local, "medium", locale=self._babel)
@@ -133,12 +149,17 @@ class Labels:
         return self.gettext("as of %(time)s") % {"time": self.datetime_text(moment)}
 
     def number(self, value: float | int | Decimal, digits: int = 0) -> str:
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return str(format_decimal(value, format=pattern, locale=self._babel))
+        """``1234`` → ``1.234`` (de) / ``1,234`` (en); ``digits`` decimals (0 or 1)."""
+        pattern = self._number_patterns.get(digits)
+        if pattern is None:
+            return str(format_decimal(value, locale=self._babel))
+        return self._remember(("number", value, digits), lambda: str(pattern.apply(value, self._babel)))
 
     def percent(self, value: int) -> str:
         """A whole percentage (``15`` → ``15 %`` in de, ``15%`` in en)."""
-        return str(format_percent(Decimal(value) / 100, locale=self._babel))
+        return self._remember(
+            ("percent", value), lambda: str(format_percent(Decimal(value) / 100, locale=self._babel))
+        )
 
     def availability(self, kind: str, message: str | None = None) -> str:
         """The product's own availability text, else the catalogue's text for its type, else ''."""
@@ -149,6 +170,9 @@ class Labels:
 
     def rating(self, rating: float, count: int | None) -> str:
         """``4.5 out of 5 stars, 1,234 ratings``: what a screen reader says for the star bar."""
+        return self._remember(("rating", rating, count), lambda: self._rating(rating, count))
+
+    def _rating(self, rating: float, count: int | None) -> str:
         stars = self.gettext("%(rating)s out of 5 stars") % {"rating": self.number(rating, 1)}
         if count is None:
             return stars
