@@ -7,12 +7,12 @@ stylesheet is written beside the pages.
 
 from __future__ import annotations
 
-import html
 import os
 import shutil
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from ..engine import Engine
 from ..sources import read_front_matter
@@ -20,28 +20,9 @@ from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"
 DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."  # English; pages use the catalogue
-PAGE = """<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>{title}</title>
-<link rel="stylesheet" href="{css}">
-<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;
-padding:0 1rem;line-height:1.5}}
-pre{{background:#f6f8fa;padding:.8rem;white-space:pre-wrap;overflow-wrap:anywhere}}
-@media (prefers-color-scheme:dark){{body{{background:#121416;color:#e8eaed}}a{{color:#8ab4f8}}
-pre{{background:#1e2226}}}}</style>
-</head>
-<body>
-<main>
-{body}
-</main>
-<footer><p class="asa2-disclosure">{disclosure}</p></footer>
-</body>
-</html>
-"""
+# The page layout is a template of the renderer's environment, so a user template of this name in
+# ``[site] templates`` replaces it like any box template.
+PAGE_TEMPLATE = "_page.html"
 
 
 def markdown_renderer() -> MarkdownIt:
@@ -54,9 +35,7 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
     documents = [engine.prepare(p.read_text(encoding="utf-8"), mode="markdown", path=str(p)) for p in pages]
     engine.fetch_documents(documents)  # one batched fetch for the whole site
     md = markdown_renderer()
-    # The page speaks the site's language: the default marketplace's, or [site] language.
-    labels = engine.renderer.env.globals
-    lang, disclosure = html.escape(str(labels["lang"])), html.escape(str(labels["disclosure"]))
+    layout = engine.renderer.env.get_template(PAGE_TEMPLATE)
     output.mkdir(parents=True, exist_ok=True)
     for page, doc in zip(pages, documents, strict=True):
         expanded = engine.render(doc)
@@ -66,10 +45,9 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         title = str(front.get("title") or page.stem.replace("-", " ").title())
         body = md.render(expanded[body_start:])
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            PAGE.format(title=html.escape(title), css=css, body=body, disclosure=disclosure, lang=lang),
-            encoding="utf-8",
-        )
+        # the disclosure and the page's lang are the environment's: the site's language
+        page_html = layout.render(title=title, css=css, body=Markup(body))
+        target.write_text(page_html + "\n", encoding="utf-8")
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
     config = engine.config
     skip = [
@@ -106,4 +84,4 @@ def _copy_assets(source: Path, output: Path, skip: list[Path]) -> None:
         shutil.copy2(item, target)
 
 
-__all__ = ["DISCLOSURE", "STYLESHEET_NAME", "build_site", "markdown_renderer"]
+__all__ = ["DISCLOSURE", "PAGE_TEMPLATE", "STYLESHEET_NAME", "build_site", "markdown_renderer"]
