@@ -28,6 +28,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "sandbox": "asa2render.cli.sandbox:sandbox",
     "serve": "asa2render.cli.serve:serve",
     "gallery": "asa2render.cli.serve:gallery",
+    "import-wordpress": "asa2render.cli.wordpress:import_wordpress",
 }
 
 _DEBUG = "asa2render.debug"  # ctx.meta key: -vv shows tracebacks of library errors
