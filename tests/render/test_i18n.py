@@ -137,3 +137,18 @@ def test_unknown_site_language_is_a_configuration_error() -> None:
 
     with pytest.raises(ConfigError, match="unknown language"):
         config_from_dict({"site": {"language": "xx_YY_ZZ"}}, environ={})
+
+
+def test_the_catalogue_template_is_up_to_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``make messages`` would add nothing: the .pot holds exactly the ids the code and templates use."""
+    from babel.messages.frontend import CommandLineInterface
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # babel.cfg's patterns are relative
+    pot = tmp_path / "fresh.pot"
+    keywords = ["-k", "N_", "-k", "gettext", "-k", "ngettext:1,2"]
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", "babel.cfg", *keywords, "-o", str(pot), "."]
+    )
+    with pot.open("rb") as handle:
+        fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    assert fresh == _catalogue_ids()
