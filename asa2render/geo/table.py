@@ -27,7 +27,7 @@ from ..config.model import Config
 from ..marketplaces import STORES, Store, get_store, normalize_country
 from ..products.models import ProductKey, Resolved, utc_now
 from ..products.resolve import ProductRequest
-from ..render.renderer import LABELS
+from ..render.i18n import LABEL_MESSAGES
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -174,7 +174,7 @@ def build_table(engine: Engine, requests: Iterable[ProductRequest]) -> GeoTable:
     if lookup:
         known.update(engine.store.get_many(lookup, count=False))
     table = GeoTable(
-        data=_skeleton(config, stores, sets),
+        data=_skeleton(config, stores, sets, engine.renderer.labels().gettext(LABEL_MESSAGES["map_label"])),
         lookups=len(lookup),
         requests=engine.store.report.api_requests - requests_before,
     )
@@ -186,7 +186,7 @@ def build_table(engine: Engine, requests: Iterable[ProductRequest]) -> GeoTable:
     return table
 
 
-def _skeleton(config: Config, stores: list[str], sets: set[str]) -> dict[str, Any]:
+def _skeleton(config: Config, stores: list[str], sets: set[str], see_price: str) -> dict[str, Any]:
     default = config.site.associate_set
     tags = {default: {s: tag for s in stores if (tag := tracking_id(config, s, default))}}
     for name in sorted(sets - {default}):
@@ -201,7 +201,8 @@ def _skeleton(config: Config, stores: list[str], sets: set[str]) -> dict[str, An
         "set": default,
         "stores": {s: _store_label(s) for s in stores},
         "fallbacks": offered_fallbacks(config, stores),
-        "labels": {"see_price": LABELS["map_label"], "switcher": "Amazon store", "automatic": "Automatic"},
+        # "See price on Amazon" in the site's language; the script names the store in it ("Amazon.fr").
+        "labels": {"see_price": see_price, "switcher": "Amazon store", "automatic": "Automatic"},
         "tags": tags,
         "products": {},
     }

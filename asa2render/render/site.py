@@ -21,7 +21,7 @@ from ..sources import read_front_matter
 from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"
-DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."
+DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."  # English; pages use the catalogue
 # The page layout is a template of the renderer's environment, so a user template of this name in
 # ``[site] templates`` replaces it like any box template.
 PAGE_TEMPLATE = "_page.html"
@@ -48,7 +48,8 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         title = str(front.get("title") or page.stem.replace("-", " ").title())
         body = md.render(expanded[body_start:])
         target.parent.mkdir(parents=True, exist_ok=True)
-        page_html = layout.render(title=title, css=css, body=Markup(body), disclosure=DISCLOSURE)
+        # the disclosure and the page's lang are the environment's: the site's language
+        page_html = layout.render(title=title, css=css, body=Markup(body))
         if geo is not None:
             page_html = add_script(page_html, script_src(target, output))
         target.write_text(page_html + "\n", encoding="utf-8")

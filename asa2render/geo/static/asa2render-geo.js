@@ -126,7 +126,7 @@
           note.className = "asa2-geo-price";
           price.parentNode.insertBefore(note, price);
         }
-        note.textContent = table.labels.see_price + "." + table.stores[store].split(".").slice(1).join(".");
+        note.textContent = table.labels.see_price.replace("Amazon", table.stores[store]);
       } else if (note) {
         note.remove();
       }
@@ -151,8 +151,8 @@
     document.querySelectorAll("[data-asa2-geo-switcher]").forEach(function (box) {
       if (box.querySelector("select")) return;
       var select = document.createElement("select");
-      select.setAttribute("aria-label", table.labels.switcher);
-      select.add(new Option(table.labels.automatic, ""));
+      select.setAttribute("aria-label", box.getAttribute("data-label") || table.labels.switcher);
+      select.add(new Option(box.getAttribute("data-automatic") || table.labels.automatic, ""));
       Object.keys(table.stores).forEach(function (s) { select.add(new Option(table.stores[s], s)); });
       select.value = saved() || "";
       select.addEventListener("change", function () { choose(select.value); });
