@@ -1,7 +1,9 @@
 """Geo-targeting in a real browser: a site built against the sandbox, loaded by headless Chromium.
 
 The visitor is emulated the way a browser reports it: ``--accept-lang`` sets ``navigator.languages``
-and ``TZ`` the time zone. Pages are served over loopback HTTP (the script loads the table beside it).
+and ``TZ`` the time zone (the shared driver, ``tests/browser/chromium.py``). Pages are served over
+loopback HTTP (the script loads the table beside it); ``?nojs`` serves a page whose scripts the browser
+refuses (``Content-Security-Policy: script-src 'none'``), as with JavaScript switched off.
 B0DEMO0003 is missing from the UK store (``--missing``), so UK visitors get a search link.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from geo_chromium import Chromium
+from chromium import Chromium
 
 from asa2render.cli.app import cli
 from asa2render.geo.assets import script_source
@@ -123,6 +125,12 @@ def amazon_hrefs(html: str) -> list[str]:
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the access log."""
+
+    def end_headers(self) -> None:
+        # "?nojs": the browser refuses every script of the page, as with JavaScript switched off.
+        if self.path.endswith("?nojs"):
+            self.send_header("Content-Security-Policy", "script-src 'none'")
+        super().end_headers()
 
 
 @pytest.fixture(scope="module")
@@ -247,11 +255,11 @@ def test_the_visitors_own_choice_overrides_detection(site: tuple[str, Path]) -> 
 
 def test_without_javascript_links_keep_the_pages_store(site: tuple[str, Path]) -> None:
     base, output = site
-    flags = ["--blink-settings=scriptEnabled=false"]
-    with Chromium(accept_lang="fr-FR", timezone="Europe/Paris", flags=flags) as browser:
-        html = browser.html(f"{base}/index.html")
-    assert amazon_hrefs(html) == amazon_hrefs((output / "index.html").read_text(encoding="utf-8"))
-    assert "asa2-geo-price" not in html
+    read = """({hrefs: [...document.querySelectorAll('a[href*="amazon."]')].map(a => a.getAttribute("href")),
+               ran: typeof window.asa2Geo !== "undefined"})"""
+    page = visit(base, "index.html?nojs", "fr-FR", "Europe/Paris", read)
+    assert page["ran"] is False  # the page's scripts did not run
+    assert page["hrefs"] == amazon_hrefs((output / "index.html").read_text(encoding="utf-8"))
 
 
 def test_geo_ip_endpoint_comes_before_the_browser_languages(tmp_path: Path) -> None:
