@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from chromium import Chromium
+from click.testing import CliRunner
 
 from asa2render.cli.app import cli
 from asa2render.geo.assets import script_source
