@@ -23,7 +23,7 @@ from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..files import atomic_write
 from ..geo.assets import write_assets
-from ..geo.site import site_table, with_inline_table
+from ..geo.site import MISS_CODE, site_table, with_inline_table
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
@@ -345,7 +345,7 @@ def check(
         click.echo(json.dumps(rows, indent=2))
     else:
         for row in rows:
-            problems = "; ".join(row["problems"])
+            problems = "; ".join([*row["problems"], *row.get("geo", [])])
             asins = ",".join(row["asins"]) or "-"
             click.echo(
                 f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
@@ -363,8 +363,11 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
     for request in doc.requests:
         location = str(request.location)
         problems = by_location.pop(location, [])
+        # Geo-targeting notes are a report, not a fault of the page: listed apart, never failing --strict.
+        geo = [p.message for p in problems if p.code == MISS_CODE]
+        problems = [p for p in problems if p.code != MISS_CODE]
         states = [engine.resolved[k].state for k in request.keys if k in engine.resolved]
-        yield {
+        row = {
             "location": location,
             "tag": request.shortcode.tag,
             "marketplace": request.country,
@@ -374,6 +377,7 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
             "status": "error" if any(p.severity == "error" for p in problems) else "ok",
             "problems": [p.message for p in problems],
         }
+        yield row | {"geo": geo} if geo else row
     for location, problems in by_location.items():  # scanner problems with no shortcode (stray closers)
         yield {
             "location": location,
