@@ -97,7 +97,7 @@ window.asa2Geo.ready.then(() => [...document.querySelectorAll('a[href*="amazon."
 """
 PRICES = """
 window.asa2Geo.ready.then(() => ({
-  shown: [...document.querySelectorAll(".asa2-price")].filter(e => !e.hidden).map(e => e.textContent),
+  shown: [...document.querySelectorAll(".asa2-price")].filter(e => e.offsetParent).map(e => e.textContent),
   notes: [...document.querySelectorAll(".asa2-geo-price")].map(e => e.textContent),
   disclosure: document.querySelector(".asa2-disclosure").textContent,
   cookies: document.cookie,
@@ -184,6 +184,9 @@ def test_german_visitor_on_a_german_page_keeps_every_link(site: tuple[str, Path]
     original = amazon_hrefs((output / "index.html").read_text(encoding="utf-8"))
     assert [link["href"] for link in links] == original
     assert all(href.startswith("https://www.amazon.de/dp/") and "tag=detag-21" in href for href in original)
+    with Chromium(accept_lang="de-DE", timezone="Europe/Berlin") as browser:
+        page = browser.run(f"{base}/index.html", PRICES)
+    assert len(page["shown"]) == 2 and page["notes"] == []  # the page's own prices stay
 
 
 def test_french_visitor_gets_amazon_fr_with_the_french_tag(site: tuple[str, Path]) -> None:

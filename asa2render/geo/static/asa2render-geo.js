@@ -117,7 +117,8 @@
     document.querySelectorAll("[data-asa2-asin]").forEach(function (root) {
       var away = moved.indexOf(root) >= 0, note = root.querySelector(".asa2-geo-price");
       root.querySelectorAll(PRICES).forEach(function (el) {
-        if (el.closest("[data-asa2-asin]") === root) el.hidden = away;
+        // not [hidden]: a stylesheet's display rule would win
+        if (el.closest("[data-asa2-asin]") === root) el.style.display = away ? "none" : "";
       });
       var price = root.querySelector(".asa2-price");
       if (away && price && price.closest("[data-asa2-asin]") === root) {
