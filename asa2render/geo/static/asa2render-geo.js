@@ -136,6 +136,7 @@
   }
 
   function choose(store) {
+    if (!table) return api.ready.then(function () { return table && choose(store); });
     try {
       if (store) localStorage.setItem(KEY, store); else localStorage.removeItem(KEY);
     } catch (e) { /* storage blocked: the choice lasts for this page */ }
