@@ -90,6 +90,7 @@ class Renderer:
             auto_reload=False,
             cache_size=64,
             extensions=["jinja2.ext.i18n"],
+            bytecode_cache=_bytecode_cache(),
         )
         labels = self.labels(locale)
         env.install_gettext_translations(labels.catalogue, newstyle=True)  # type: ignore[attr-defined]
@@ -200,6 +201,21 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache() -> jinja2.BytecodeCache:
+    """Compiled templates kept between processes, so a build or a one-file render does not recompile.
+
+    Jinja's own per-user cache folder (created 0700 in the temporary directory, its owner checked),
+    never the product cache: that one may be shared between machines, and bytecode is code. Entries
+    are keyed by template name and file, checked against the source's hash, and carry the Jinja and
+    Python versions; the file names carry ours, because the compiled code also depends on the
+    environment's settings and filters, which are this module's and fixed per release.
+    """
+    from .. import __version__
+
+    return jinja2.FileSystemBytecodeCache(pattern=f"__asa2render-{__version__}-%s.cache")
 
 
 def _with_set(html: str, associate_set: str | None) -> str:
