@@ -64,7 +64,7 @@ def _parse_front_matter(block: str) -> dict[str, Any] | None:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(block, Loader=loader) or {}  # noqa: S506 - a safe loader, C or Python
+        data = yaml.load(block, Loader=loader) or {}  # a safe loader, C or Python
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else {}

@@ -11,29 +11,19 @@ and highest round) is reported beside it.
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .measure import Figure, ratio_figure
+from .measure import ChildTime, Figure, ratio_figure, run_timed
 from .rendering import warm_cache
 from .sites import SiteSpec, site_pages, write_config
 
 TARGET = 1.15
 FRESH = 'data-asa2-state="fresh"'
-
-
-def child_env() -> dict[str, str]:
-    """The environment of a user's shell: bytecode is written and reused (children start warm)."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,29 +33,8 @@ class Build:
     command: list[str]
     cwd: Path
 
-    def run(self) -> Run:
-        """Build once; the child's wall time and CPU time (user + system, from ``wait4``)."""
-        with tempfile.TemporaryFile() as errors:
-            started = time.perf_counter()
-            process = subprocess.Popen(
-                self.command, cwd=self.cwd, env=child_env(), stdout=subprocess.DEVNULL, stderr=errors
-            )
-            _, status, usage = os.wait4(process.pid, 0)
-            wall = time.perf_counter() - started
-            process.returncode = os.waitstatus_to_exitcode(status)
-            if process.returncode != 0:
-                errors.seek(0)
-                message = errors.read().decode(errors="replace")[-800:]
-                raise RuntimeError(f"{' '.join(self.command[2:4])} failed: {message}")
-        return Run(wall, usage.ru_utime + usage.ru_stime)
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """Seconds of one child process: on the wall clock, and on the CPU (user + system)."""
-
-    wall: float
-    cpu: float
+    def run(self) -> ChildTime:
+        return run_timed(self.command, self.cwd)
 
 
 def interleaved_ratio(
@@ -85,8 +54,8 @@ def interleaved_ratio(
     """
     baseline.run()
     measured.run()
-    ours: list[Run] = []
-    theirs: list[Run] = []
+    ours: list[ChildTime] = []
+    theirs: list[ChildTime] = []
     for index in range(rounds):
         # Alternate which side goes first, so neither always follows the other's cache effects.
         if index % 2:
@@ -239,4 +208,4 @@ def _check_boxes(site: Path, pattern: str, expected: int) -> None:
         raise AssertionError(f"{site.name}: {found} fresh boxes, expected {expected}")
 
 
-__all__ = ["Build", "child_env", "interleaved_ratio", "mkdocs_build_overhead", "pelican_build_overhead"]
+__all__ = ["Build", "interleaved_ratio", "mkdocs_build_overhead", "pelican_build_overhead"]

@@ -39,6 +39,9 @@ class Sizes:
     scale_small: int
     scale_large: int
     startup_repeat: int
+    scale_huge: int
+    host_pages: int
+    host_rounds: int
 
 
 FULL = Sizes(
@@ -50,7 +53,10 @@ FULL = Sizes(
     rebuild_pages=2000,
     scale_small=2000,
     scale_large=20000,
-    startup_repeat=5,
+    startup_repeat=15,
+    scale_huge=100_000,
+    host_pages=500,
+    host_rounds=5,
 )
 QUICK = Sizes(
     scanner=ScannerSizes(MB, 1000, MB // 2, 4 * MB, repeat=9, peer_repeat=1),
@@ -61,7 +67,10 @@ QUICK = Sizes(
     rebuild_pages=200,
     scale_small=300,
     scale_large=3000,
-    startup_repeat=3,
+    startup_repeat=5,
+    scale_huge=5000,
+    host_pages=50,
+    host_rounds=1,
 )
 
 # Each family: the names it must produce (used when it fails) and how to run it.
@@ -97,13 +106,25 @@ def _rebuild(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
 def _scale(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .scale import scale
 
-    return scale(sizes.scale_small, sizes.scale_large, log)
+    return scale(sizes.scale_small, sizes.scale_large, log, huge_pages=sizes.scale_huge)
 
 
 def _startup(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .startup import startup
 
     return startup(sizes.startup_repeat, log)
+
+
+def _mkdocs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .hosts import mkdocs_build_overhead
+
+    return mkdocs_build_overhead(sizes.host_pages, sizes.host_rounds, log)
+
+
+def _pelican(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .hosts import pelican_build_overhead
+
+    return pelican_build_overhead(sizes.host_pages, sizes.host_rounds, log)
 
 
 def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
@@ -117,8 +138,10 @@ FAMILIES: dict[str, Family] = {
     "render": (("warm_render_overhead",), _render),
     "fetch": (("cold_fetch_vs_floor", "cold_fetch_requests_vs_minimum"), _fetch),
     "rebuild": (("warm_rebuild_requests",), _rebuild),
-    "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
-    "startup": (("startup_eager_imports",), _startup),
+    "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k", "peak_rss_mb_100k_pages"), _scale),
+    "startup": (("startup_render_one_vs_python", "startup_eager_imports"), _startup),
+    "mkdocs": (("mkdocs_build_overhead",), _mkdocs),
+    "pelican": (("pelican_build_overhead",), _pelican),
     "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }
 

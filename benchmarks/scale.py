@@ -10,6 +10,7 @@ compares the per-page work only.
 from __future__ import annotations
 
 import importlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,8 +79,15 @@ def _render(root: Path, site: Path, config: Path) -> ChildRun:
     return run_child([*command, "--offline", "--config", str(config)])
 
 
-def scale(small_pages: int, large_pages: int, log: Callable[[str], None] = print) -> list[Figure]:
-    """Render ``small_pages`` and ``large_pages`` pages; peak RSS of the large run, per-page ratio."""
+def scale(
+    small_pages: int, large_pages: int, log: Callable[[str], None] = print, *, huge_pages: int = 0
+) -> list[Figure]:
+    """Render ``small_pages``, ``large_pages`` (and ``huge_pages``) pages; peak RSS, per-page ratio.
+
+    The huge site (``peak_rss_mb_100k_pages``) is rendered last, after the others' output is deleted
+    (it alone writes about a gigabyte); its pages are :data:`HUGE_PAGE_BYTES` long, because memory
+    must not grow with the number of pages whatever their size.
+    """
     with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
         root = Path(temporary)
         config = write_config(root)
@@ -93,6 +101,7 @@ def scale(small_pages: int, large_pages: int, log: Callable[[str], None] = print
         runs = {name: _render(root, root / name, config) for name in sizes}
         for name, run in runs.items():
             log(f"  render {sizes[name]} pages: {run.seconds:.2f} s, peak RSS {run.peak_rss_mb:.0f} MB")
+        huge = _huge(root, config, huge_pages, log) if huge_pages else []
     fixed = runs["one"].seconds
     small = (runs["small"].seconds - fixed) / small_pages
     large = (runs["large"].seconds - fixed) / large_pages
@@ -122,6 +131,40 @@ def scale(small_pages: int, large_pages: int, log: Callable[[str], None] = print
             large_run_s=runs["large"].seconds,
             small_run_s=runs["small"].seconds,
         ),
+        *huge,
+    ]
+
+
+HUGE_PAGE_BYTES = 2000
+
+
+def _huge(root: Path, config: Path, pages: int, log: Callable[[str], None]) -> list[Figure]:
+    for name in ("small", "large"):
+        shutil.rmtree(root / name)
+        shutil.rmtree(root / f"out-{name}")
+    spec = SiteSpec(pages=pages, unique_asins=UNIQUE_ASINS, page_bytes=HUGE_PAGE_BYTES)
+    write_site(root / "huge", spec)
+    run = _render(root, root / "huge", config)
+    written = sum(1 for _ in (root / "out-huge").rglob("*.md"))
+    if written != pages:
+        raise AssertionError(f"the huge render wrote {written} pages, expected {pages}")
+    log(f"  render {pages} pages: {run.seconds:.2f} s, peak RSS {run.peak_rss_mb:.0f} MB")
+    return [
+        Figure(
+            "peak_rss_mb_100k_pages",
+            run.peak_rss_mb,
+            "MB",
+            None,
+            None,
+            "<= 300",
+            "max",
+            300.0,
+            run.peak_rss_mb,
+            "MB",
+            f"asa2render render of {pages} pages x 5 boxes ({HUGE_PAGE_BYTES} B each, {UNIQUE_ASINS} products),"
+            f" offline, warm cache; {run.seconds:.0f} s",
+            extra={"seconds": run.seconds},
+        )
     ]
 
 

@@ -241,11 +241,20 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
 def _render_sources(
     engine: Engine, sources: list[Source], output: Path | None, single: bool, rendered: list[Document]
 ) -> bool:
-    """Render and write file by file; ``rendered`` receives each document's requests (not its text)."""
+    """Render and write file by file.
+
+    With ``[geo] enabled``, ``rendered`` receives what the geo table needs: each document's requests
+    that ask for products (and associate set) no earlier request asked for, without the text. Memory
+    stays bounded by the products, not the pages, and without geo nothing is kept.
+    """
     failed = False
+    seen: set[tuple[tuple[ProductKey, ...], str | None]] = set()
     for source in progress(sources, "rendering"):
         doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
-        rendered.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
+        if engine.config.geo.enabled:
+            new = [r for r in doc.requests if (r.keys, r.associate_set) not in seen]
+            seen.update((r.keys, r.associate_set) for r in new)
+            rendered.append(Document(text="", mode=doc.mode, path=doc.path, requests=new))
         try:
             result = engine.render(doc)
         except StrictModeError:
