@@ -96,7 +96,7 @@ def interleaved_ratio(
     return figure
 
 
-def _spec(pages: int) -> SiteSpec:
+def site_spec(pages: int) -> SiteSpec:
     return SiteSpec(pages=pages, per_page=5, unique_asins=min(500, pages * 5))
 
 
@@ -110,9 +110,10 @@ use_directory_urls: true
 """
 
 
-def _mkdocs_site(root: Path, pages: int) -> tuple[Build, Build]:
+def write_mkdocs_site(root: Path, pages: int) -> tuple[Build, Build]:
+    """``docs/``, ``with.yml`` (the plugin on the config in ``root``) and ``without.yml``; both builds."""
     docs = root / "docs"
-    for relative, text in site_pages(_spec(pages)):
+    for relative, text in site_pages(site_spec(pages)):
         target = docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -131,8 +132,8 @@ def mkdocs_build_overhead(pages: int, rounds: int, log: Callable[[str], None] = 
     with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
         root = Path(temporary)
         write_config(root)
-        warm_cache(root / ".asa2render-cache", _spec(pages), log)
-        measured, baseline = _mkdocs_site(root, pages)
+        warm_cache(root / ".asa2render-cache", site_spec(pages), log)
+        measured, baseline = write_mkdocs_site(root, pages)
         figure = interleaved_ratio(
             "mkdocs_build_overhead",
             measured,
@@ -163,9 +164,10 @@ DEFAULT_PAGINATION = 10
 """
 
 
-def _pelican_site(root: Path, pages: int) -> tuple[Build, Build]:
+def write_pelican_site(root: Path, pages: int) -> tuple[Build, Build]:
+    """``content/``, ``with.py`` (the plugin on the config in ``root``) and ``without.py``; both builds."""
     content = root / "content"
-    for index, (relative, text) in enumerate(site_pages(_spec(pages))):
+    for index, (relative, text) in enumerate(site_pages(site_spec(pages))):
         # Pelican reads "Key: value" meta-data, not YAML front matter.
         body = text.split("---\n", 2)[2]
         header = f"Title: Page {index}\nDate: 2026-01-01 {index // 60 % 24:02d}:{index % 60:02d}\n"
@@ -185,8 +187,8 @@ def pelican_build_overhead(pages: int, rounds: int, log: Callable[[str], None] =
     with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
         root = Path(temporary)
         write_config(root)
-        warm_cache(root / ".asa2render-cache", _spec(pages), log)
-        measured, baseline = _pelican_site(root, pages)
+        warm_cache(root / ".asa2render-cache", site_spec(pages), log)
+        measured, baseline = write_pelican_site(root, pages)
         figure = interleaved_ratio(
             "pelican_build_overhead",
             measured,
@@ -208,4 +210,12 @@ def _check_boxes(site: Path, pattern: str, expected: int) -> None:
         raise AssertionError(f"{site.name}: {found} fresh boxes, expected {expected}")
 
 
-__all__ = ["Build", "interleaved_ratio", "mkdocs_build_overhead", "pelican_build_overhead"]
+__all__ = [
+    "Build",
+    "interleaved_ratio",
+    "mkdocs_build_overhead",
+    "pelican_build_overhead",
+    "site_spec",
+    "write_mkdocs_site",
+    "write_pelican_site",
+]

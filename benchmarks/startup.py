@@ -69,6 +69,16 @@ def console_script() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "asa2render"]
 
 
+def prepared_render(root: Path) -> list[str]:
+    """Write the one-shortcode page, its products and configuration into ``root``; the render command."""
+    (root / "products.toml").write_text(_PRODUCTS, encoding="utf-8")
+    (root / "asa2render.toml").write_text(_CONFIG, encoding="utf-8")
+    page = root / "page.md"
+    page.write_text('# One box\n\n[asa2 asin="B0STARTUP1"]\n', encoding="utf-8")
+    render = ["render", str(page), "-o", str(root / "page.out.md"), "--offline"]
+    return [*console_script(), *render, "--config", str(root / "asa2render.toml")]
+
+
 def startup(repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
     """``--version`` and a one-shortcode render vs ``python -c pass``; lazy imports.
 
@@ -78,13 +88,8 @@ def startup(repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
     """
     with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
         root = Path(temporary)
-        (root / "products.toml").write_text(_PRODUCTS, encoding="utf-8")
-        (root / "asa2render.toml").write_text(_CONFIG, encoding="utf-8")
-        page = root / "page.md"
-        page.write_text('# One box\n\n[asa2 asin="B0STARTUP1"]\n', encoding="utf-8")
-        render = ["render", str(page), "-o", str(root / "page.out.md"), "--offline"]
-        render += ["--config", str(root / "asa2render.toml")]
         cli = console_script()
+        render = prepared_render(root)[len(cli) :]
         commands = {
             "python": [sys.executable, "-c", "pass"],
             "version": [*cli, "--version"],
@@ -154,4 +159,4 @@ def startup(repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
     ]
 
 
-__all__ = ["FORBIDDEN", "startup"]
+__all__ = ["FORBIDDEN", "console_script", "prepared_render", "startup"]
