@@ -143,7 +143,10 @@ def test_render_scale_and_startup_figures_at_tiny_sizes() -> None:
     assert names(render) == {"warm_render_overhead"}
     big = scale.scale(2, 4, log=quiet, huge_pages=6)
     assert names(big) == {"peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k", "peak_rss_mb_100k_pages"}
-    assert all(figure.value is not None and figure.value > 0 for figure in big)
+    # At these sizes the per-page CPU time is within noise (it may even come out negative); memory is not.
+    by_name = {figure.name: figure for figure in big}
+    assert by_name["per_page_time_20k_vs_2k"].value is not None
+    assert by_name["peak_rss_mb_20k_pages"].value and by_name["peak_rss_mb_100k_pages"].value
     started = startup.startup(1, log=quiet)
     assert {"startup_version_vs_python", "startup_render_one_vs_python", "startup_eager_imports"} <= names(
         started
