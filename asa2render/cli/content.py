@@ -19,7 +19,7 @@ import click
 
 from ..config.model import Config, load_config
 from ..engine import Engine, Mode, mode_for
-from ..errors import Asa2Error, ConfigError, StrictModeError
+from ..errors import Asa2Error, CacheError, ConfigError, StrictModeError
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
@@ -74,7 +74,10 @@ def open_engine(config: Config, strict: bool | None, sandbox: str | None, offlin
     except Asa2Error as exc:
         fail(str(exc), EXIT_USAGE)
     with engine:
-        yield engine
+        try:
+            yield engine
+        except CacheError as exc:  # the cache became unusable mid-run (not merely damaged: that heals)
+            fail(str(exc), EXIT_USAGE)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -381,7 +384,10 @@ def cache(action: str, config_path: Path | None) -> None:
     config = load(config_path)
     directory = config.resolve_path(config.site.cache_dir)
     assert directory is not None
-    store = ProductCache.on_disk(directory)
+    try:
+        store = ProductCache.on_disk(directory)
+    except CacheError as exc:
+        fail(str(exc), EXIT_USAGE)
     try:
         if action == "stats":
             stats = store.stats()
@@ -395,6 +401,8 @@ def cache(action: str, config_path: Path | None) -> None:
             click.echo(f"removed {store.clear()} entries")
         else:
             click.echo(f"removed {store.prune()} expired or unreadable entries")
+    except CacheError as exc:
+        fail(str(exc), EXIT_USAGE)
     finally:
         store.close()
 
