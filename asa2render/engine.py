@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from .config.model import Config
-from .errors import Location, StrictModeError
+from .errors import Location, StrictModeError, TemplateError
 from .products.cache import ProductCache
 from .products.local import LocalProducts
 from .products.models import ProductKey, Resolved, utc_now
@@ -163,7 +163,7 @@ class Engine:
         )
         known = self._resolved_shortcodes.get(memo_key)
         if known is None:
-            known = resolve(shortcode, self.config, page_country=page_country)
+            known = self._with_template_check(resolve(shortcode, self.config, page_country=page_country))
             if len(self._resolved_shortcodes) >= _RESOLVE_MEMO_SIZE:
                 self._resolved_shortcodes.clear()
             self._resolved_shortcodes[memo_key] = known
@@ -199,11 +199,16 @@ class Engine:
         self.check(doc)
         pieces: list[str] = []
         position = 0
-        for start, end, replacement in self._replacements(doc, wrap, literal):
+        failures: list[Problem] = []
+        for start, end, replacement in self._replacements(doc, wrap, literal, failures):
             pieces.append(doc.text[position:start])
             pieces.append(replacement)
             position = end
         pieces.append(doc.text[position:])
+        if failures:
+            doc.problems.extend(failures)
+            self.problems.extend(failures)
+            self.enforce_strict(failures)
         return "".join(pieces)
 
     def process(
@@ -215,14 +220,21 @@ class Engine:
     def render_request(self, request: ProductRequest) -> str:
         """The HTML for one resolved request (fetching its keys first if nobody did)."""
         self.fetch(request.keys)
-        return self.renderer.render(request, self.resolved)
+        problems: list[Problem] = []
+        markup = self._box(request, problems)
+        self.problems.extend(problems)
+        return markup
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _replacements(
-        self, doc: Document, wrap: Callable[[str], str] | None, literal: Callable[[str], str] | None
+        self,
+        doc: Document,
+        wrap: Callable[[str], str] | None,
+        literal: Callable[[str], str] | None,
+        failures: list[Problem],
     ) -> Iterator[tuple[int, int, str]]:
-        edits = [(r.shortcode, self.renderer.render(r, self.resolved)) for r in doc.requests]
+        edits = [(r.shortcode, self._box(r, failures)) for r in doc.requests]
         for escaped in doc.escapes:
             text = doc.text[escaped.start + 1 : escaped.end - 1]
             edits.append((escaped, literal(text) if literal else text))
@@ -233,6 +245,30 @@ class Engine:
             if shortcode.outer_start >= 0 and not shortcode.escaped:
                 start, end = shortcode.outer_start, shortcode.outer_end
             yield start, end, replacement
+
+    # -- templates: names are checked when a shortcode is resolved, failures cost one box ----------
+
+    def _with_template_check(
+        self, resolved: tuple[ProductRequest, list[Problem]]
+    ) -> tuple[ProductRequest, list[Problem]]:
+        request, problems = resolved
+        message = self.renderer.template_problem(request.template)
+        if message is None:
+            return resolved
+        return request, [*problems, Problem(request.location, "unknown-template", message, "error")]
+
+    def _box(self, request: ProductRequest, failures: list[Problem]) -> str:
+        """One shortcode's markup; an unusable or failing template gives the fallback and a problem."""
+        if self.renderer.template_problem(request.template) is not None:
+            return self.renderer.fallback(request, self.resolved)  # reported when it was resolved
+        try:
+            return self.renderer.render(request, self.resolved)
+        except Exception as exc:  # a user template can raise anything: one box fails, not the page
+            cause = str(exc).removeprefix(f"{request.location}: ")
+            if not isinstance(exc, TemplateError):
+                cause = f"template {request.template!r} failed: {type(exc).__name__}: {exc}"
+            failures.append(Problem(request.location, "template-failed", cause, "error"))
+            return self.renderer.fallback(request, self.resolved)
 
     def unavailable(self, requests: Iterable[ProductRequest]) -> list[Problem]:
         """A problem for every requested product that resolved to a fallback."""

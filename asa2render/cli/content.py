@@ -324,7 +324,7 @@ def check(
         ]
         engine.fetch_documents(docs)
         for doc in docs:
-            engine.check(doc)
+            engine.render(doc)  # checks availability, and finds templates that fail on real data
             rows.extend(_check_rows(engine, doc))
     errors = [r for r in rows if r["status"] == "error"]
     if fmt == "json":

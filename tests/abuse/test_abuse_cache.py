@@ -8,8 +8,7 @@ from pathlib import Path
 
 import diskcache
 import pytest
-from abuse_helpers import victim_files
-from conftest import run
+from abuse_helpers import run, victim_files
 
 PAGE = "# Page\n\n[asa2]B0LOCAL001[/asa2]\n\n[asa2]B0CACHED01[/asa2]\n"
 
