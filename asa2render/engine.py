@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from .config.model import Config
-from .errors import Location, StrictModeError, TemplateError
+from .errors import EncodingError, Location, StrictModeError, TemplateError
 from .products.cache import ProductCache
 from .products.local import LocalProducts
 from .products.models import ProductKey, Resolved, utc_now
@@ -28,6 +28,7 @@ from .products.resolve import TAGS, Problem, ProductRequest, resolve
 from .products.store import ProductFetcher, ProductStore, StoreReport
 from .render.renderer import Renderer
 from .shortcodes import Shortcode, scan
+from .textio import read_text
 
 Mode = Literal["text", "markdown", "html"]
 log = logging.getLogger("asa2render")
@@ -145,6 +146,18 @@ class Engine:
             doc.problems.extend(problems)
         self.problems.extend(doc.problems)
         return doc
+
+    def read_page(self, path: Path) -> str | None:
+        """A page's text (BOM-aware, see :mod:`asa2render.textio`), or None when it cannot be decoded.
+
+        An undecodable page is one problem (``page.md: not valid UTF-8 at byte N``) recorded on the
+        engine; the caller skips the page, so one bad file never stops the others.
+        """
+        try:
+            return read_text(path)
+        except EncodingError as exc:
+            self.problems.append(Problem(Location(str(path), 0, 0), "not-utf8", exc.reason, "error"))
+            return None
 
     def resolve(
         self, shortcode: Shortcode, *, path: str | None = None, page_country: str | None = None

@@ -11,6 +11,7 @@ where, and what to do. They never contain a credential secret.
     ├── ShortcodeError              a shortcode is malformed or names something unknown (has a location)
     ├── StrictModeError             strict mode turned one or more diagnostics into a failure
     ├── CacheError                  the disk cache cannot be opened at all (entries never raise)
+    ├── EncodingError               a page or configuration file is not valid UTF-8 (or its BOM's UTF)
     ├── TemplateError               a product template is missing or fails to render
     ├── IntegrationMissingError     a host package (mkdocs, pelican, markdown) is not installed
     └── ApiError                    an Amazon API call failed (marketplace, ASINs, retryable, retry_after)
@@ -31,13 +32,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A place in a source document; line and column are 1-based."""
+    """A place in a source document; line and column are 1-based, line 0 means the whole file."""
 
     path: str | None
     line: int
     column: int
 
     def __str__(self) -> str:
+        if self.line == 0:
+            return self.path or "<input>"
         return f"{self.path or '<input>'}:{self.line}:{self.column}"
 
 
@@ -75,6 +78,17 @@ class StrictModeError(Asa2Error):
 
 class CacheError(Asa2Error):
     """The product cache cannot be opened at all."""
+
+
+class EncodingError(Asa2Error):
+    """A text file is not valid UTF-8 (or not valid in the UTF its byte-order mark announces)."""
+
+    def __init__(self, path: str, encoding: str, offset: int) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.offset = offset
+        self.reason = f"not valid {encoding} at byte {offset}"
+        super().__init__(f"{path}: {self.reason}")
 
 
 class TemplateError(Asa2Error):
@@ -175,6 +189,7 @@ __all__ = [
     "AuthError",
     "CacheError",
     "ConfigError",
+    "EncodingError",
     "ForbiddenError",
     "IntegrationMissingError",
     "InvalidRequestError",

@@ -18,12 +18,13 @@ from typing import Any, NoReturn
 import click
 
 from ..config.model import Config, load_config
-from ..engine import Engine, Mode, mode_for
-from ..errors import Asa2Error, CacheError, ConfigError, StrictModeError
+from ..engine import Document, Engine, Mode, mode_for
+from ..errors import Asa2Error, CacheError, ConfigError, EncodingError, StrictModeError
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
-from .app import EXIT_FAILURES, EXIT_USAGE
+from ..textio import decode_text
+from .app import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
 
@@ -125,12 +126,6 @@ def discover(inputs: Iterable[Path]) -> list[Source]:
     return sources
 
 
-def read_text(path: Path) -> str:
-    # newline="" keeps \r\n intact so output differs from input only where shortcodes were replaced.
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
-
-
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.asa2tmp")
@@ -177,7 +172,10 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     keys: dict[ProductKey, None] = {}
     count = 0
     for source in progress(sources, "scanning"):
-        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
+        text = engine.read_page(source.path)
+        if text is None:
+            continue  # reported; the other files go on
+        doc = engine.prepare(text, mode=mode_for(source.path), path=str(source.path))
         keys.update(dict.fromkeys(doc.keys))
         count += len(doc.requests)
     return list(keys), count
@@ -230,7 +228,10 @@ def render(
 
 
 def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
-    text = sys.stdin.read()
+    try:
+        text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+    except EncodingError as exc:
+        fail(str(exc), EXIT_FAILURES if engine.strict else EXIT_OK)
     try:
         result = engine.process(text, mode=mode, path="<stdin>")
     except StrictModeError as exc:
@@ -246,7 +247,11 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
 def _render_sources(engine: Engine, sources: list[Source], output: Path | None, single: bool) -> bool:
     failed = False
     for source in progress(sources, "rendering"):
-        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
+        text = engine.read_page(source.path)
+        if text is None:
+            failed = failed or engine.strict  # skipped: lenient runs go on, strict runs fail
+            continue
+        doc = engine.prepare(text, mode=mode_for(source.path), path=str(source.path))
         try:
             result = engine.render(doc)
         except StrictModeError:
@@ -318,10 +323,15 @@ def check(
     config = load(config_path)
     rows: list[dict[str, Any]] = []
     with open_engine(config, False, sandbox, offline) as engine:
-        docs = [
-            engine.prepare(read_text(s.path), mode=mode_for(s.path), path=str(s.path))
-            for s in discover(inputs)
-        ]
+        docs = []
+        for source in discover(inputs):
+            text = engine.read_page(source.path)
+            if text is None:
+                docs.append(
+                    Document(text="", mode="text", path=str(source.path), problems=engine.problems[-1:])
+                )
+                continue
+            docs.append(engine.prepare(text, mode=mode_for(source.path), path=str(source.path)))
         engine.fetch_documents(docs)
         for doc in docs:
             engine.render(doc)  # checks availability, and finds templates that fail on real data
@@ -430,6 +440,7 @@ def refresh(
     with open_engine(config, False, sandbox, False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
+            print_problems(p for p in engine.problems if p.code == "not-utf8")
         else:
             keys = engine.cache.cached_keys()
         with progress_bar("refreshing") as advance:
@@ -462,6 +473,7 @@ def export_data(
     config = load(config_path)
     with open_engine(config, strict, sandbox, offline) as engine:
         keys, _ = collect_keys(engine, discover(inputs))
+        print_problems(p for p in engine.problems if p.code == "not-utf8")
         engine.fetch(keys)
         data = export_payload(engine, keys)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)

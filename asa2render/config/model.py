@@ -25,8 +25,9 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import ConfigError
+from ..errors import ConfigError, EncodingError
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
+from ..textio import read_text
 
 CONFIG_FILENAME = "asa2render.toml"
 SECRETS_FILENAME = "asa2render.secrets.toml"
@@ -275,10 +276,11 @@ def config_from_dict(
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_text(path))
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    except EncodingError as exc:
+        raise ConfigError(exc.reason, path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
 
