@@ -12,6 +12,7 @@ where, and what to do. They never contain a credential secret.
     ├── StrictModeError             strict mode turned one or more diagnostics into a failure
     ├── CacheError                  the disk cache cannot be opened at all (entries never raise)
     ├── EncodingError               a page or configuration file is not valid UTF-8 (or its BOM's UTF)
+    ├── OutputError                 an output would overwrite an input (``-o`` at the input)
     ├── TemplateError               a product template is missing or fails to render
     ├── IntegrationMissingError     a host package (mkdocs, pelican, markdown) is not installed
     └── ApiError                    an Amazon API call failed (marketplace, ASINs, retryable, retry_after)
@@ -89,6 +90,10 @@ class EncodingError(Asa2Error):
         self.offset = offset
         self.reason = f"not valid {encoding} at byte {offset}"
         super().__init__(f"{path}: {self.reason}")
+
+
+class OutputError(Asa2Error):
+    """Writing the output as asked would overwrite an input file."""
 
 
 class TemplateError(Asa2Error):
@@ -196,6 +201,7 @@ __all__ = [
     "Location",
     "NetworkError",
     "NotFoundError",
+    "OutputError",
     "ServerError",
     "ShortcodeError",
     "StrictModeError",

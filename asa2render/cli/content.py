@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +19,8 @@ import click
 
 from ..config.model import Config, load_config
 from ..engine import Document, Engine, Mode, mode_for
-from ..errors import Asa2Error, CacheError, ConfigError, EncodingError, StrictModeError
+from ..errors import Asa2Error, CacheError, ConfigError, EncodingError, OutputError, StrictModeError
+from ..outputs import backup, refuse_output_at_input, refuse_overwrite, walk_files
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
@@ -110,14 +111,15 @@ class Source:
     relative: Path
 
 
-def discover(inputs: Iterable[Path]) -> list[Source]:
-    """Files named directly, plus Markdown/HTML files found recursively in directories."""
+def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Source]:
+    """Files named directly, plus Markdown/HTML files found recursively in directories.
+
+    Folders in ``exclude`` (the output folder) are never walked, so a run never reads its own output.
+    """
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in sorted(
-                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-            ):
+            for found in walk_files(item, SOURCE_SUFFIXES, exclude):
                 sources.append(Source(found, found.relative_to(item)))
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
@@ -193,11 +195,17 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     default=None,
     help="How to read stdin (default markdown); files use their suffix.",
 )
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="Rewrite the input files themselves, keeping each changed original as FILE.bak.",
+)
 @engine_options
 def render(
     inputs: tuple[Path, ...],
     output: Path | None,
     mode: str | None,
+    in_place: bool,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -206,21 +214,24 @@ def render(
     """Replace shortcodes in Markdown/HTML files with product boxes (everything else unchanged).
 
     One file with -o FILE writes that file; several files or directories with -o DIR write a
-    mirrored tree; '-' reads stdin and writes stdout.
+    mirrored tree; '-' reads stdin and writes stdout. An output that is an input is refused;
+    an output folder inside an input folder is skipped when reading. --in-place rewrites the
+    inputs and keeps each changed original as FILE.bak.
     """
     config = load(config_path)
     with open_engine(config, strict, sandbox, offline) as engine:
-        if inputs == (Path("-"),):
+        if inputs == (Path("-"),) and not in_place:
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
-        sources = discover(inputs)
+        if in_place and (output is not None or Path("-") in inputs):
+            fail("--in-place rewrites the input files: it takes neither -o nor '-'", EXIT_USAGE)
+        sources = discover(inputs, exclude=[output] if output else [])
         single = len(inputs) == 1 and inputs[0].is_file()
-        if not single and output is None:
-            fail("several inputs or a directory need -o DIR", EXIT_USAGE)
+        plan = _output_plan(inputs, sources, output, single, in_place)
         keys, count = collect_keys(engine, sources)
         engine.problems.clear()
         engine.fetch(keys)
-        failed = _render_sources(engine, sources, output, single)
+        failed = _render_sources(engine, sources, plan)
         print_problems(engine.problems)
         print_summary(engine, count)
         if failed:
@@ -244,7 +255,47 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         sys.stdout.write(result)
 
 
-def _render_sources(engine: Engine, sources: list[Source], output: Path | None, single: bool) -> bool:
+# Where each source's result goes: a file path, None for stdout.
+OutputPlan = dict[Path, Path | None]
+
+
+def _output_plan(
+    inputs: Sequence[Path], sources: list[Source], output: Path | None, single: bool, in_place: bool
+) -> OutputPlan:
+    """Decide every target before anything is read or written; refuse targets that are inputs."""
+    if in_place:
+        return {s.path: s.path for s in sources}
+    if not single and output is None:
+        fail("several inputs or a directory need -o DIR", EXIT_USAGE)
+    plan: OutputPlan = {}
+    for source in sources:
+        if output is None:
+            plan[source.path] = None
+        elif single and not output.is_dir():
+            plan[source.path] = output
+        else:
+            plan[source.path] = output / source.relative
+    try:
+        if output is not None:
+            refuse_output_at_input(inputs, output)
+        refuse_overwrite((source, target) for source, target in plan.items() if target is not None)
+    except OutputError as exc:
+        fail(str(exc), EXIT_USAGE)
+    return plan
+
+
+def _write_result(source: Path, target: Path | None, result: str, original: str) -> None:
+    if target is None:
+        sys.stdout.write(result)
+    elif target == source:  # --in-place: only changed files are rewritten, each after a backup
+        if result != original:
+            backup(source)
+            write_text(source, result)
+    else:
+        write_text(target, result)
+
+
+def _render_sources(engine: Engine, sources: list[Source], plan: OutputPlan) -> bool:
     failed = False
     for source in progress(sources, "rendering"):
         text = engine.read_page(source.path)
@@ -257,13 +308,7 @@ def _render_sources(engine: Engine, sources: list[Source], output: Path | None, 
         except StrictModeError:
             failed = True
             continue
-        if single and (output is None):
-            sys.stdout.write(result)
-        elif single and output is not None and not output.is_dir():
-            write_text(output, result)
-        else:
-            assert output is not None
-            write_text(output / source.relative, result)
+        _write_result(source.path, plan[source.path], result, text)
     return failed
 
 
@@ -286,6 +331,10 @@ def build(
     from ..render.site import build_site
 
     config = load(config_path or _site_config(source))
+    try:
+        refuse_output_at_input([source], output)
+    except OutputError as exc:
+        fail(str(exc), EXIT_USAGE)
     with open_engine(config, strict, sandbox, offline) as engine:
         try:
             pages, count = build_site(engine, source, output)
@@ -471,6 +520,12 @@ def export_data(
 ) -> None:
     """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
     config = load(config_path)
+    if output is not None:
+        try:
+            refuse_output_at_input(inputs, output)
+            refuse_overwrite((s.path, output) for s in discover(inputs))
+        except OutputError as exc:
+            fail(str(exc), EXIT_USAGE)
     with open_engine(config, strict, sandbox, offline) as engine:
         keys, _ = collect_keys(engine, discover(inputs))
         print_problems(p for p in engine.problems if p.code == "not-utf8")
