@@ -3,7 +3,7 @@
 Commands live in the modules of the concept they serve and are imported only when invoked, so
 ``asa2render --version`` stays fast (no rich tables, sandbox or host packages loaded).
 Exit codes: 0 success (warnings may have been printed), 1 strict-mode or check failures,
-2 usage or configuration errors.
+2 usage or configuration errors, 130 / 143 stopped by Ctrl-C / SIGTERM (what was fetched is kept).
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ LAZY_COMMANDS: dict[str, str] = {
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what shells report for Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 class LazyGroup(click.Group):
@@ -78,4 +80,13 @@ def main(argv: list[str] | None = None) -> Any:
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="asa2render")
 
 
-__all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_USAGE", "LAZY_COMMANDS", "cli", "main"]
+__all__ = [
+    "EXIT_FAILURES",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "LAZY_COMMANDS",
+    "cli",
+    "main",
+]

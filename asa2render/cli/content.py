@@ -8,7 +8,9 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
 from ..textio import decode_text
-from .app import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
+from .app import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
 
@@ -75,11 +77,47 @@ def open_engine(config: Config, strict: bool | None, sandbox: str | None, offlin
         engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline)
     except Asa2Error as exc:
         fail(str(exc), EXIT_USAGE)
-    with engine:
+    with engine, stop_cleanly(engine):
         try:
             yield engine
         except CacheError as exc:  # the cache became unusable mid-run (not merely damaged: that heals)
             fail(str(exc), EXIT_USAGE)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C so both stop a run the same way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def stop_cleanly(engine: Engine) -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop a run cleanly: exit 130 / 143 and say how many products were kept.
+
+    Every batch is cached as it arrives (see ``ProductStore``), so nothing fetched before the
+    signal is lost; the request in flight is abandoned (single credential) or finished (several
+    credentials fetching in parallel), and the cache is closed on the way out.
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        name, code = (
+            ("SIGTERM", EXIT_TERMINATED) if isinstance(exc, Terminated) else ("SIGINT", EXIT_INTERRUPTED)
+        )
+        saved = engine.store.saved
+        click.echo(
+            f"asa2render: interrupted ({name}); {saved} product(s) fetched in this run were saved to the "
+            "cache; run the command again to fetch the rest",
+            err=True,
+        )
+        sys.exit(code)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
