@@ -27,7 +27,8 @@ from .products.models import ProductKey, Resolved, utc_now
 from .products.resolve import TAGS, Problem, ProductRequest, resolve
 from .products.store import ProductFetcher, ProductStore, StoreReport
 from .render.renderer import Renderer
-from .shortcodes import Shortcode, scan
+from .segments import pieces
+from .shortcodes import Severity, Shortcode, scan
 from .textio import read_text
 
 Mode = Literal["text", "markdown", "html"]
@@ -35,6 +36,8 @@ log = logging.getLogger("asa2render")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 _RESOLVE_MEMO_SIZE = 8192
+# A hostile page can hold millions of problems; a file lists its first ones and a count of the rest.
+MAX_PROBLEMS_PER_FILE = 100
 
 
 @dataclass
@@ -100,6 +103,8 @@ class Engine:
         self.renderer = Renderer(config)
         self.resolved: dict[ProductKey, Resolved] = {}
         self.problems: list[Problem] = []
+        self._shown: dict[str | None, int] = {}
+        self._hidden: dict[str | None, tuple[int, int]] = {}
         self._resolved_shortcodes: dict[Hashable, tuple[ProductRequest, list[Problem]]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -124,28 +129,107 @@ class Engine:
     # -- the flow ----------------------------------------------------------------------------
 
     def prepare(
-        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+        self,
+        text: str,
+        *,
+        mode: Mode = "markdown",
+        path: str | None = None,
+        page_country: str | None = None,
+        first_line: int = 1,
+        front_matter: bool = True,
     ) -> Document:
-        """Scan and resolve a document (no I/O). Problems are recorded on the document and engine."""
-        front, body_start = read_front_matter(text) if mode == "markdown" else ({}, 0)
+        """Scan and resolve a document (no I/O). Problems are recorded on the document and engine.
+
+        Args:
+            text: the document, or one piece of a huge page (see :meth:`prepare_pieces`).
+            mode: how to read it.
+            path: named in problems.
+            page_country: the page's marketplace (front matter ``asa2_country`` otherwise).
+            first_line: the line number of the text's first line (pieces after the first).
+            front_matter: whether the text starts a page and may carry front matter.
+        """
+        front, body_start = read_front_matter(text) if mode == "markdown" and front_matter else ({}, 0)
         country = page_country or _text_or_none(front.get("asa2_country"))
         result = scan(text, TAGS, mode=mode, path=path)
         doc = Document(text=text, mode=mode, path=path, front_matter=front)
-        doc.problems.extend(
-            Problem(Location(path, d.line, d.column), d.code, d.message, d.severity)
+        shift = first_line - 1
+        problems = [
+            Problem(Location(path, d.line + shift, d.column), d.code, d.message, d.severity)
             for d in result.diagnostics
-        )
+        ]
         for shortcode in result.shortcodes:
             if shortcode.start < body_start:
                 continue
             if shortcode.escaped:
                 doc.escapes.append(shortcode)
                 continue
-            request, problems = self.resolve(shortcode, path=path, page_country=country)
+            request, found = self.resolve(shortcode, path=path, page_country=country, line_offset=shift)
             doc.requests.append(request)
-            doc.problems.extend(problems)
+            problems.extend(found)
+        doc.problems.extend(self._admit(problems))
         self.problems.extend(doc.problems)
         return doc
+
+    def prepare_pieces(
+        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+    ) -> Iterator[Document]:
+        """:meth:`prepare` for a page that may be huge: one document per piece, prepared lazily.
+
+        Most pages are one piece. A page above :data:`~asa2render.segments.LARGE_PAGE` characters
+        is cut where nothing spans the cut (see :mod:`asa2render.segments`), so callers that use
+        each piece and let it go need memory for one piece, not for every shortcode of the page.
+        """
+        front, body_start = read_front_matter(text) if mode == "markdown" else ({}, 0)
+        country = page_country or _text_or_none(front.get("asa2_country"))
+        line = 1
+        for start, end in pieces(text, mode, TAGS, body_start):
+            piece = text[start:end] if (start, end) != (0, len(text)) else text
+            yield self.prepare(
+                piece, mode=mode, path=path, page_country=country, first_line=line, front_matter=start == 0
+            )
+            line += piece.count("\n")
+
+    def render_pieces(
+        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+    ) -> Iterator[str]:
+        """The rendered page, piece by piece (see :meth:`prepare_pieces`); join or stream the parts."""
+        for doc in self.prepare_pieces(text, mode=mode, path=path, page_country=page_country):
+            yield self.render(doc)
+
+    # -- problems: the first MAX_PROBLEMS_PER_FILE of each file are kept, the rest counted --------
+
+    def _admit(self, problems: Iterable[Problem]) -> list[Problem]:
+        kept: list[Problem] = []
+        for problem in problems:
+            path = problem.location.path
+            shown = self._shown.get(path, 0)
+            if shown < MAX_PROBLEMS_PER_FILE:
+                self._shown[path] = shown + 1
+                kept.append(problem)
+            else:
+                count, errors = self._hidden.get(path, (0, 0))
+                self._hidden[path] = (count + 1, errors + (problem.severity == "error"))
+        return kept
+
+    def hidden_problems(self, *paths: str | None) -> list[Problem]:
+        """One summary problem per file whose problems were not all kept (of ``paths``, or all)."""
+        summaries = []
+        for where, (count, errors) in self._hidden.items():
+            if paths and where not in paths:
+                continue
+            message = (
+                f"{count} more problem(s) not listed ({errors} error(s)); only the first "
+                f"{MAX_PROBLEMS_PER_FILE} of a file are"
+            )
+            severity: Severity = "error" if errors else "warning"
+            summaries.append(Problem(Location(where, 0, 0), "more-problems", message, severity))
+        return summaries
+
+    def clear_problems(self) -> None:
+        """Forget every recorded problem (a CLI's second pass records them again)."""
+        self.problems.clear()
+        self._shown.clear()
+        self._hidden.clear()
 
     def read_page(self, path: Path) -> str | None:
         """A page's text (BOM-aware, see :mod:`asa2render.textio`), or None when it cannot be decoded.
@@ -160,7 +244,12 @@ class Engine:
             return None
 
     def resolve(
-        self, shortcode: Shortcode, *, path: str | None = None, page_country: str | None = None
+        self,
+        shortcode: Shortcode,
+        *,
+        path: str | None = None,
+        page_country: str | None = None,
+        line_offset: int = 0,
     ) -> tuple[ProductRequest, list[Problem]]:
         """:func:`requests.resolve`, memoised: sites repeat the same shortcodes on many pages.
 
@@ -181,7 +270,7 @@ class Engine:
                 self._resolved_shortcodes.clear()
             self._resolved_shortcodes[memo_key] = known
         template, problems = known
-        location = Location(path, shortcode.line, shortcode.column)
+        location = Location(path, shortcode.line + line_offset, shortcode.column)
         request = replace(template, shortcode=shortcode, location=location)
         return request, [replace(problem, location=location) for problem in problems] if problems else []
 
@@ -219,8 +308,9 @@ class Engine:
             position = end
         pieces.append(doc.text[position:])
         if failures:
-            doc.problems.extend(failures)
-            self.problems.extend(failures)
+            kept = self._admit(failures)
+            doc.problems.extend(kept)
+            self.problems.extend(kept)
             self.enforce_strict(failures)
         return "".join(pieces)
 
@@ -298,10 +388,10 @@ class Engine:
 
     def check(self, doc: Document) -> list[Problem]:
         """Record products that could not be shown; in strict mode, fail before output is written."""
-        problems = self.unavailable(doc.requests)
+        problems = self._admit(self.unavailable(doc.requests))
         doc.problems.extend(problems)
         self.problems.extend(problems)
-        self.enforce_strict(doc.problems)
+        self.enforce_strict([*doc.problems, *self.hidden_problems(doc.path)])
         return problems
 
     def enforce_strict(self, problems: Iterable[Problem]) -> None:

@@ -129,6 +129,11 @@ def print_problems(problems: Iterable[Problem]) -> None:
             click.echo(line, err=True)
 
 
+def report_problems(engine: Engine) -> None:
+    """Every kept problem, then one line per file whose further problems were only counted."""
+    print_problems([*engine.problems, *engine.hidden_problems()])
+
+
 def print_summary(engine: Engine, shortcodes: int) -> None:
     report = engine.report
     click.echo(
@@ -164,6 +169,20 @@ def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Sourc
         else:
             fail(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
+
+
+def write_parts(path: Path, parts: Iterable[str]) -> None:
+    """Write ``parts`` to ``path`` through a temporary file; nothing is left behind on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.asa2tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
+            for part in parts:
+                handle.write(part)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def write_text(path: Path, text: str) -> None:
@@ -215,9 +234,9 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
         text = engine.read_page(source.path)
         if text is None:
             continue  # reported; the other files go on
-        doc = engine.prepare(text, mode=mode_for(source.path), path=str(source.path))
-        keys.update(dict.fromkeys(doc.keys))
-        count += len(doc.requests)
+        for doc in engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path)):
+            keys.update(dict.fromkeys(doc.keys))
+            count += len(doc.requests)
     return list(keys), count
 
 
@@ -267,10 +286,10 @@ def render(
         single = len(inputs) == 1 and inputs[0].is_file()
         plan = _output_plan(inputs, sources, output, single, in_place)
         keys, count = collect_keys(engine, sources)
-        engine.problems.clear()
+        engine.clear_problems()
         engine.fetch(keys)
         failed = _render_sources(engine, sources, plan)
-        print_problems(engine.problems)
+        report_problems(engine)
         print_summary(engine, count)
         if failed:
             sys.exit(EXIT_FAILURES)
@@ -284,9 +303,9 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
     try:
         result = engine.process(text, mode=mode, path="<stdin>")
     except StrictModeError as exc:
-        print_problems(engine.problems)
+        report_problems(engine)
         fail(str(exc).splitlines()[0], EXIT_FAILURES)
-    print_problems(engine.problems)
+    report_problems(engine)
     if output:
         write_text(output, result)
     else:
@@ -322,15 +341,27 @@ def _output_plan(
     return plan
 
 
-def _write_result(source: Path, target: Path | None, result: str, original: str) -> None:
+def _write_result(
+    source: Path, target: Path | None, parts: Iterator[str], original: str, strict: bool
+) -> None:
+    """Write a rendered page as its pieces come (a huge page is never held whole, see segments.py).
+
+    A file is written to a temporary name and renamed at the end, so a strict failure in a later
+    piece leaves no half page; stdout in strict mode waits for the whole page for the same reason.
+    """
     if target is None:
-        sys.stdout.write(result)
+        if strict:
+            sys.stdout.write("".join(parts))
+        else:
+            for part in parts:
+                sys.stdout.write(part)
     elif target == source:  # --in-place: only changed files are rewritten, each after a backup
+        result = "".join(parts)
         if result != original:
             backup(source)
             write_text(source, result)
     else:
-        write_text(target, result)
+        write_parts(target, parts)
 
 
 def _render_sources(engine: Engine, sources: list[Source], plan: OutputPlan) -> bool:
@@ -340,13 +371,11 @@ def _render_sources(engine: Engine, sources: list[Source], plan: OutputPlan) -> 
         if text is None:
             failed = failed or engine.strict  # skipped: lenient runs go on, strict runs fail
             continue
-        doc = engine.prepare(text, mode=mode_for(source.path), path=str(source.path))
+        parts = engine.render_pieces(text, mode=mode_for(source.path), path=str(source.path))
         try:
-            result = engine.render(doc)
+            _write_result(source.path, plan[source.path], parts, text, engine.strict)
         except StrictModeError:
             failed = True
-            continue
-        _write_result(source.path, plan[source.path], result, text)
     return failed
 
 
@@ -377,9 +406,9 @@ def build(
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:
-            print_problems(engine.problems)
+            report_problems(engine)
             fail("strict mode: the build failed (see the problems above)", EXIT_FAILURES)
-        print_problems(engine.problems)
+        report_problems(engine)
         print_summary(engine, count)
     index = output / "index.html"
     click.echo(f"Built {pages} page(s). Open {index.resolve() if index.exists() else output.resolve()}")
