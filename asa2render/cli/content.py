@@ -15,22 +15,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from ..config.model import Config, load_config
-from ..engine import Document, Engine, Mode, mode_for
-from ..errors import Asa2Error, CacheError, ConfigError, EncodingError, OutputError, StrictModeError
+from .. import edges
+from ..config.model import Config
+from ..engine import Document, Engine
+from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
+from ..files import atomic_write
 from ..outputs import backup, refuse_output_at_input, refuse_overwrite, walk_files
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
+from ..sources import PAGE_SUFFIXES, Mode, mode_for
 from ..textio import decode_text
-from .app import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE
-
-SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-
+from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, CliError
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--sandbox",
         metavar="URL",
-        envvar="ASA2RENDER_SANDBOX",
+        envvar=edges.SANDBOX_ENV,
         help="Send all API traffic to this sandbox base URL; 'auto' starts one in-process.",
     )(func)
     func = click.option("--offline", is_flag=True, help="Use local products and the cache only.")(func)
@@ -59,29 +59,29 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load(config_path: Path | None) -> Config:
-    """Load the configuration or exit 2 with the message."""
+    """Load the configuration, or fail with exit code 2 and the loader's message."""
     try:
-        return load_config(config_path)
+        return edges.load(config_path)
     except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"asa2render: error: {message}", err=True)
-    sys.exit(code)
+        raise CliError(str(exc), EXIT_USAGE) from None
 
 
 @contextmanager
-def open_engine(config: Config, strict: bool | None, sandbox: str | None, offline: bool) -> Iterator[Engine]:
+def open_engine(
+    config_path: Path | None, *, strict: bool | None, sandbox: str | None, offline: bool
+) -> Iterator[Engine]:
+    """Load the configuration and open an engine on it, closed when the block ends.
+
+    A configuration the engine cannot start with (cache folder, templates) fails with exit code 2.
+    ``sandbox`` comes from ``--sandbox`` or ``ASA2RENDER_SANDBOX`` (click reads the variable).
+    """
+    config = load(config_path)
     try:
-        engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline)
+        engine = edges.open_engine(config, strict=strict, sandbox=sandbox, offline=offline)
     except Asa2Error as exc:
-        fail(str(exc), EXIT_USAGE)
+        raise CliError(str(exc), EXIT_USAGE) from None
     with engine, stop_cleanly(engine):
-        try:
-            yield engine
-        except CacheError as exc:  # the cache became unusable mid-run (not merely damaged: that heals)
-            fail(str(exc), EXIT_USAGE)
+        yield engine
 
 
 class Terminated(KeyboardInterrupt):
@@ -162,35 +162,13 @@ def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Sourc
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in walk_files(item, SOURCE_SUFFIXES, exclude):
+            for found in walk_files(item, PAGE_SUFFIXES, exclude):
                 sources.append(Source(found, found.relative_to(item)))
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
         else:
-            fail(f"{item}: no such file or directory", EXIT_USAGE)
+            raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
-
-
-def write_parts(path: Path, parts: Iterable[str]) -> None:
-    """Write ``parts`` to ``path`` through a temporary file; nothing is left behind on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.asa2tmp")
-    try:
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            for part in parts:
-                handle.write(part)
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.asa2tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    temporary.replace(path)
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
@@ -275,13 +253,12 @@ def render(
     an output folder inside an input folder is skipped when reading. --in-place rewrites the
     inputs and keeps each changed original as FILE.bak.
     """
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         if inputs == (Path("-"),) and not in_place:
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
         if in_place and (output is not None or Path("-") in inputs):
-            fail("--in-place rewrites the input files: it takes neither -o nor '-'", EXIT_USAGE)
+            raise CliError("--in-place rewrites the input files: it takes neither -o nor '-'", EXIT_USAGE)
         sources = discover(inputs, exclude=[output] if output else [])
         single = len(inputs) == 1 and inputs[0].is_file()
         plan = _output_plan(inputs, sources, output, single, in_place)
@@ -299,15 +276,15 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
     try:
         text = decode_text(sys.stdin.buffer.read(), "<stdin>")
     except EncodingError as exc:
-        fail(str(exc), EXIT_FAILURES if engine.strict else EXIT_OK)
+        raise CliError(str(exc), EXIT_FAILURES if engine.strict else EXIT_OK) from None
     try:
         result = engine.process(text, mode=mode, path="<stdin>")
     except StrictModeError as exc:
         report_problems(engine)
-        fail(str(exc).splitlines()[0], EXIT_FAILURES)
+        raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
     report_problems(engine)
     if output:
-        write_text(output, result)
+        atomic_write(output, result, create_parents=True)
     else:
         sys.stdout.write(result)
 
@@ -323,7 +300,7 @@ def _output_plan(
     if in_place:
         return {s.path: s.path for s in sources}
     if not single and output is None:
-        fail("several inputs or a directory need -o DIR", EXIT_USAGE)
+        raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
     plan: OutputPlan = {}
     for source in sources:
         if output is None:
@@ -337,7 +314,7 @@ def _output_plan(
             refuse_output_at_input(inputs, output)
         refuse_overwrite((source, target) for source, target in plan.items() if target is not None)
     except OutputError as exc:
-        fail(str(exc), EXIT_USAGE)
+        raise CliError(str(exc), EXIT_USAGE) from None
     return plan
 
 
@@ -359,9 +336,9 @@ def _write_result(
         result = "".join(parts)
         if result != original:
             backup(source)
-            write_text(source, result)
+            atomic_write(source, result)
     else:
-        write_parts(target, parts)
+        atomic_write(target, parts, create_parents=True)
 
 
 def _render_sources(engine: Engine, sources: list[Source], plan: OutputPlan) -> bool:
@@ -397,17 +374,17 @@ def build(
     """Build a folder of Markdown pages into standalone HTML pages with product boxes."""
     from ..render.site import build_site
 
-    config = load(config_path or _site_config(source))
+    config_path = config_path or _site_config(source)
     try:
         refuse_output_at_input([source], output)
     except OutputError as exc:
-        fail(str(exc), EXIT_USAGE)
-    with open_engine(config, strict, sandbox, offline) as engine:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:
             report_problems(engine)
-            fail("strict mode: the build failed (see the problems above)", EXIT_FAILURES)
+            raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None
         report_problems(engine)
         print_summary(engine, count)
     index = output / "index.html"
@@ -436,9 +413,8 @@ def check(
     offline: bool,
 ) -> None:
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
-    config = load(config_path)
     rows: list[dict[str, Any]] = []
-    with open_engine(config, False, sandbox, offline) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
         docs = []
         for source in discover(inputs):
             text = engine.read_page(source.path)
@@ -510,10 +486,7 @@ def cache(action: str, config_path: Path | None) -> None:
     config = load(config_path)
     directory = config.resolve_path(config.site.cache_dir)
     assert directory is not None
-    try:
-        store = ProductCache.on_disk(directory)
-    except CacheError as exc:
-        fail(str(exc), EXIT_USAGE)
+    store = ProductCache.on_disk(directory)  # an unusable folder: CacheError, exit 2 (cli/app.py)
     try:
         if action == "stats":
             stats = store.stats()
@@ -527,8 +500,6 @@ def cache(action: str, config_path: Path | None) -> None:
             click.echo(f"removed {store.clear()} entries")
         else:
             click.echo(f"removed {store.prune()} expired or unreadable entries")
-    except CacheError as exc:
-        fail(str(exc), EXIT_USAGE)
     finally:
         store.close()
 
@@ -543,24 +514,21 @@ def cache(action: str, config_path: Path | None) -> None:
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many products.")
 @click.option(
-    "--sandbox", metavar="URL", envvar="ASA2RENDER_SANDBOX", help="Sandbox base URL ('auto' starts one)."
+    "--sandbox", metavar="URL", envvar=edges.SANDBOX_ENV, help="Sandbox base URL ('auto' starts one)."
 )
 @config_option
 def refresh(
     inputs: tuple[Path, ...], max_age: int, limit: int | None, sandbox: str | None, config_path: Path | None
 ) -> None:
     """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
-    from ..products.refresh import refresh_products
-
-    config = load(config_path)
-    with open_engine(config, False, sandbox, False) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
             print_problems(p for p in engine.problems if p.code == "not-utf8")
         else:
             keys = engine.cache.cached_keys()
         with progress_bar("refreshing") as advance:
-            changes = refresh_products(engine, keys, max_age=max_age, limit=limit, progress=advance)
+            changes = engine.store.refresh(keys, max_age=max_age, limit=limit, progress=advance)
     for line in changes.lines():
         click.echo(line)
     click.echo(changes.summary(), err=True)
@@ -586,21 +554,20 @@ def export_data(
     offline: bool,
 ) -> None:
     """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
-    config = load(config_path)
     if output is not None:
         try:
             refuse_output_at_input(inputs, output)
             refuse_overwrite((s.path, output) for s in discover(inputs))
         except OutputError as exc:
-            fail(str(exc), EXIT_USAGE)
-    with open_engine(config, strict, sandbox, offline) as engine:
+            raise CliError(str(exc), EXIT_USAGE) from None
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         keys, _ = collect_keys(engine, discover(inputs))
         print_problems(p for p in engine.problems if p.code == "not-utf8")
         engine.fetch(keys)
         data = export_payload(engine, keys)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)
     if output:
-        write_text(output, text)
+        atomic_write(output, text, create_parents=True)
         click.echo(f"wrote {len(keys)} product(s) to {output}", err=True)
     else:
         sys.stdout.write(text)

@@ -8,6 +8,7 @@ Every validation error names the file, the key and what is allowed.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import tomllib
@@ -28,12 +29,12 @@ from pydantic import (
 from ..errors import ConfigError, EncodingError
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
 from ..textio import read_text
+from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
 
 CONFIG_FILENAME = "asa2render.toml"
 SECRETS_FILENAME = "asa2render.secrets.toml"
 DEFAULT_CACHE_TTL = 3600
 MAX_CACHE_AGE = 24 * 3600  # Amazon's hard cap: older data is never shown as current
-PARTNER_TAG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-\d{2}$")
 _ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
@@ -94,12 +95,12 @@ class MarketplaceConfig(_Section):
             raise ValueError(f"unknown country {value!r}; allowed: {allowed}")
         return canonical
 
-    @field_validator("partner_tag")
-    @classmethod
-    def _tag_shape(cls, value: str | None) -> str | None:
-        if value is not None and not PARTNER_TAG_PATTERN.match(value):
-            raise ValueError(f"malformed partner tag {value!r}; expected a tracking ID such as 'mytag-21'")
-        return value
+    @model_validator(mode="after")
+    def _tag_shape(self) -> MarketplaceConfig:
+        problem = partner_tag_problem(self.store, self.partner_tag) if self.partner_tag is not None else None
+        if problem:
+            raise ValueError(f"{self.country}: {problem}")
+        return self
 
     @model_validator(mode="after")
     def _credentials_complete(self) -> MarketplaceConfig:
@@ -107,6 +108,10 @@ class MarketplaceConfig(_Section):
             raise ValueError(f"{self.country}: credential_type needs credential_id")
         if self.credential_id and not self.credential_type:
             raise ValueError(f"{self.country}: credential_id needs credential_type (cognito|lwa)")
+        if self.credential_type and self.credential_id:
+            problem = credential_problem(self.store, self.credential_type, self.credential_id)
+            if problem:
+                raise ValueError(f"{self.country}: {problem}")
         return self
 
     @property
@@ -166,8 +171,9 @@ class Config(BaseModel):
                 canonical = normalize_country(country)
                 if canonical is None:
                     raise ValueError(f"associate set {name!r}: unknown country {country!r}")
-                if not PARTNER_TAG_PATTERN.match(tag):
-                    raise ValueError(f"associate set {name!r}: malformed partner tag {tag!r}")
+                problem = partner_tag_problem(store_for(canonical), tag)
+                if problem:
+                    raise ValueError(f"associate set {name!r}: {problem}")
                 cleaned[name][canonical] = tag
         return cleaned
 
@@ -252,9 +258,8 @@ def load_config(
         return Config()
     data = _read_toml(resolved)
     secrets_path = resolved.with_name(SECRETS_FILENAME)
-    if secrets_path.is_file():
-        _merge_secrets(data, _read_toml(secrets_path), secrets_path)
-    return config_from_dict(data, path=resolved, environ=environ)
+    secrets = _read_toml(secrets_path) if secrets_path.is_file() else None
+    return config_from_dict(data, path=resolved, environ=environ, secrets=secrets)
 
 
 def config_from_dict(
@@ -262,10 +267,23 @@ def config_from_dict(
     *,
     path: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
 ) -> Config:
-    """Validate an already-parsed configuration mapping (used by integrations and tests)."""
+    """Validate an already-parsed configuration mapping (used by the loader, edits, integrations, tests).
+
+    Args:
+        data: the parsed ``asa2render.toml``.
+        path: where it came from (relative paths resolve against its folder; errors name it).
+        environ: where ``${NAME}`` references are looked up (default: ``os.environ``).
+        secrets: the parsed secrets file beside it, merged the way :func:`load_config` merges it.
+    """
     env = os.environ if environ is None else environ
-    expanded, unresolved = _expand_env(dict(data), env)
+    merged = dict(data)
+    if secrets:
+        merged = copy.deepcopy(merged)  # merging writes into the entries; the caller's stay as given
+        secrets_path = path.with_name(SECRETS_FILENAME) if path else Path(SECRETS_FILENAME)
+        _merge_secrets(merged, dict(secrets), secrets_path)
+    expanded, unresolved = _expand_env(merged, env)
     expanded["path"] = path
     expanded["unresolved_secrets"] = tuple(unresolved)
     try:
