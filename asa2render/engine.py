@@ -152,7 +152,11 @@ class Engine:
         problems = [
             Problem(Location(path, d.line + shift, d.column), d.code, d.message, d.severity)
             for d in result.diagnostics
+            if d.code != "more-problems"  # the scanner's own summary: counted below instead
         ]
+        if result.omitted:
+            count, errors = self._hidden.get(path, (0, 0))
+            self._hidden[path] = (count + result.omitted, errors + result.omitted_errors)
         for shortcode in result.shortcodes:
             if shortcode.start < body_start:
                 continue

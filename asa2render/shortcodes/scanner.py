@@ -340,7 +340,8 @@ def scan(
         builder = _Builder(text, mode)
         builder.build(events.pairs())
         _stray_problems(builder, events, regex)
-        return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
+        _, omitted, omitted_errors, _ = builder.problems.report()
+        return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems), omitted, omitted_errors)
     finally:
         if collecting:
             gc.enable()
