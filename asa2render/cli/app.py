@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "export-data": "asa2render.cli.content:export_data",
     "marketplaces": "asa2render.cli.marketplaces:marketplaces",
     "sandbox": "asa2render.cli.sandbox:sandbox",
+    "import-wordpress": "asa2render.cli.wordpress:import_wordpress",
 }
 
 _DEBUG = "asa2render.debug"  # ctx.meta key: -vv shows tracebacks of library errors
