@@ -240,8 +240,11 @@ class Engine:
         try:
             return read_text(path)
         except EncodingError as exc:
-            self.problems.append(Problem(Location(str(path), 0, 0), "not-utf8", exc.reason, "error"))
-            return None
+            self.problems.append(Problem(Location(str(path), 0, 0), "unreadable-page", exc.reason, "error"))
+        except OSError as exc:  # unreadable, vanished or not a regular file: this page only
+            reason = f"cannot read: {exc.strerror or exc}"
+            self.problems.append(Problem(Location(str(path), 0, 0), "unreadable-page", reason, "error"))
+        return None
 
     def resolve(
         self,

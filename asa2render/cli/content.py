@@ -524,7 +524,7 @@ def refresh(
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
-            print_problems(p for p in engine.problems if p.code == "not-utf8")
+            print_problems(p for p in engine.problems if p.code == "unreadable-page")
         else:
             keys = engine.cache.cached_keys()
         with progress_bar("refreshing") as advance:
@@ -562,7 +562,7 @@ def export_data(
             raise CliError(str(exc), EXIT_USAGE) from None
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         keys, _ = collect_keys(engine, discover(inputs))
-        print_problems(p for p in engine.problems if p.code == "not-utf8")
+        print_problems(p for p in engine.problems if p.code == "unreadable-page")
         engine.fetch(keys)
         data = export_payload(engine, keys)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -178,6 +179,8 @@ class DiskBackend:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.moved_aside: list[Path] = []
+        self._lock = threading.Lock()
+        self._generation = 0  # bumped by every recovery
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -201,12 +204,15 @@ class DiskBackend:
 
     def _guarded(self, operation: Callable[[], _T]) -> _T:
         """Run one cache operation; on a damaged database move it aside and run it once more."""
+        generation = self._generation
         try:
             return operation()
         except sqlite3.DatabaseError as exc:
             if not is_corruption(exc):
                 raise CacheError(f"cannot use the cache in {self.directory}: {exc}") from None
-            self._recover(exc)
+            with self._lock:  # fetch threads store batches too: one of them recovers, once
+                if generation == self._generation:
+                    self._recover(exc)
         try:
             return operation()
         except sqlite3.DatabaseError as exc:
@@ -239,6 +245,7 @@ class DiskBackend:
             moved or "(nothing to move)",
         )
         self._cache = self._open()
+        self._generation += 1
 
     def get_many(self, ids: list[str]) -> dict[str, str]:
         return self._guarded(lambda: self._get_many(ids))

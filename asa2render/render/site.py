@@ -66,7 +66,7 @@ def _read_pages(engine: Engine, source: Path, output: Path) -> tuple[list[Path],
         if text is not None:
             pages.append(page)
             documents.append(engine.prepare(text, mode="markdown", path=str(page)))
-    engine.enforce_strict(p for p in engine.problems if p.code == "not-utf8")  # fail before writing
+    engine.enforce_strict(p for p in engine.problems if p.code == "unreadable-page")  # fail before writing
     return pages, documents
 
 
