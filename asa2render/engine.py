@@ -99,6 +99,7 @@ class Engine:
         self.renderer = Renderer(config)
         self.resolved: dict[ProductKey, Resolved] = {}
         self.problems: list[Problem] = []
+        self.max_problems_per_file: int | None = MAX_PROBLEMS_PER_FILE  # None: keep every problem
         self._shown: dict[str | None, int] = {}
         self._hidden: dict[str | None, tuple[int, int]] = {}
         self._resolved_shortcodes: dict[Hashable, tuple[ProductRequest, list[Problem]]] = {}
@@ -203,7 +204,7 @@ class Engine:
         for problem in problems:
             path = problem.location.path
             shown = self._shown.get(path, 0)
-            if shown < MAX_PROBLEMS_PER_FILE:
+            if self.max_problems_per_file is None or shown < self.max_problems_per_file:
                 self._shown[path] = shown + 1
                 kept.append(problem)
             else:
@@ -219,7 +220,7 @@ class Engine:
                 continue
             message = (
                 f"{count} more problem(s) not listed ({errors} error(s)); only the first "
-                f"{MAX_PROBLEMS_PER_FILE} of a file are"
+                f"{self.max_problems_per_file} of a file are"
             )
             severity: Severity = "error" if errors else "warning"
             summaries.append(Problem(Location(where, 0, 0), "more-problems", message, severity))

@@ -7,7 +7,6 @@ import random
 
 import pytest
 
-from asa2render import engine as engine_module
 from asa2render import segments
 from asa2render.config.model import config_from_dict
 from asa2render.engine import Engine
@@ -40,11 +39,12 @@ FRAGMENTS = [
 
 @pytest.fixture
 def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
-    monkeypatch.setattr(engine_module, "MAX_PROBLEMS_PER_FILE", 10**6)  # compare every problem
     monkeypatch.setattr(segments, "LARGE_PAGE", 0)
     monkeypatch.setattr(segments, "PIECE", 40)
     config = config_from_dict({"marketplaces": [{"country": "de", "partner_tag": "t-21", "default": True}]})
-    return Engine(config, offline=True, cache=ProductCache.in_memory())
+    engine = Engine(config, offline=True, cache=ProductCache.in_memory())
+    engine.max_problems_per_file = None  # compare every problem
+    return engine
 
 
 @pytest.mark.parametrize("mode", ["markdown", "text"])

@@ -277,16 +277,16 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         text = decode_text(sys.stdin.buffer.read(), "<stdin>")
     except EncodingError as exc:
         raise CliError(str(exc), EXIT_FAILURES if engine.strict else EXIT_OK) from None
+    keys = [key for doc in engine.prepare_pieces(text, mode=mode, path="<stdin>") for key in doc.keys]
+    engine.clear_problems()
+    engine.fetch(keys)
+    parts = engine.render_pieces(text, mode=mode, path="<stdin>")
     try:
-        result = engine.process(text, mode=mode, path="<stdin>")
+        _write_result(Path("-"), output, parts, text, engine.strict)
     except StrictModeError as exc:
         report_problems(engine)
         raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
     report_problems(engine)
-    if output:
-        atomic_write(output, result, create_parents=True)
-    else:
-        sys.stdout.write(result)
 
 
 # Where each source's result goes: a file path, None for stdout.
@@ -413,35 +413,59 @@ def check(
     offline: bool,
 ) -> None:
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
-    rows: list[dict[str, Any]] = []
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
-        docs = []
-        for source in discover(inputs):
-            text = engine.read_page(source.path)
-            if text is None:
-                docs.append(
-                    Document(text="", mode="text", path=str(source.path), problems=engine.problems[-1:])
-                )
-                continue
-            docs.append(engine.prepare(text, mode=mode_for(source.path), path=str(source.path)))
-        engine.fetch_documents(docs)
-        for doc in docs:
-            engine.render(doc)  # checks availability, and finds templates that fail on real data
-            rows.extend(_check_rows(engine, doc))
-    errors = [r for r in rows if r["status"] == "error"]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
+        sources = discover(inputs)
+        keys, _ = collect_keys(engine, sources)
+        engine.fetch(keys)
+        engine.clear_problems()
+        engine.max_problems_per_file = None  # every row shows its own problems
+        printer = _RowPrinter(fmt)
+        for source in sources:
+            for doc in _check_documents(engine, source):
+                engine.render(doc)  # checks availability, and finds templates that fail on real data
+                for row in _check_rows(engine, doc):
+                    printer.add(row)
+                engine.clear_problems()  # rows are printed as they come: a huge page is never held
+        printer.close()
+    if printer.errors or (strict and printer.problems):
+        sys.exit(EXIT_FAILURES)
+
+
+def _check_documents(engine: Engine, source: Source) -> Iterator[Document]:
+    text = engine.read_page(source.path)
+    if text is None:  # one row: the file itself could not be read
+        yield Document(text="", mode="text", path=str(source.path), problems=engine.problems[-1:])
+        return
+    yield from engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path))
+
+
+class _RowPrinter:
+    """Prints ``check`` rows as they come, as text lines or as one JSON array (same as ``json.dumps``)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.rows = self.errors = self.problems = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.errors += row["status"] == "error"
+        self.problems += bool(row["problems"])
+        if self.fmt == "json":
+            item = "\n".join("  " + line for line in json.dumps(row, indent=2).splitlines())
+            click.echo(("[\n" if not self.rows else ",\n") + item, nl=False)
+        else:
             problems = "; ".join(row["problems"])
             asins = ",".join(row["asins"]) or "-"
             click.echo(
                 f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
                 f"{row['state']} {row['status']}{': ' + problems if problems else ''}"
             )
-        click.echo(f"{len(rows)} shortcode(s), {len(errors)} with errors", err=True)
-    if errors or (strict and any(r["problems"] for r in rows)):
-        sys.exit(EXIT_FAILURES)
+        self.rows += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            click.echo("\n]" if self.rows else "[]")
+        else:
+            click.echo(f"{self.rows} shortcode(s), {self.errors} with errors", err=True)
 
 
 def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
