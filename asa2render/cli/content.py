@@ -24,6 +24,8 @@ from ..config.model import Config
 from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
 from ..files import atomic_write
+from ..geo.assets import write_assets
+from ..geo.site import MISS_CODE, site_table, with_inline_table
 from ..outputs import backup, refuse_output_at_input, refuse_overwrite, walk_files
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
@@ -265,7 +267,10 @@ def render(
         keys, count = collect_keys(engine, sources)
         engine.clear_problems()
         engine.fetch(keys)
-        failed = _render_sources(engine, sources, plan)
+        rendered: list[Document] = []  # requests only, kept when [geo] enabled
+        failed = _render_sources(engine, sources, plan, single, rendered)
+        if not single and output is not None:
+            _geo_assets(engine, rendered, output)
         report_problems(engine)
         print_summary(engine, count)
         if failed:
@@ -280,7 +285,7 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
     keys = [key for doc in engine.prepare_pieces(text, mode=mode, path="<stdin>") for key in doc.keys]
     engine.clear_problems()
     engine.fetch(keys)
-    parts = engine.render_pieces(text, mode=mode, path="<stdin>")
+    parts = _page_parts(engine, text, mode, "<stdin>", single=True)
     try:
         _write_result(Path("-"), output, parts, text, engine.strict)
     except StrictModeError as exc:
@@ -341,19 +346,61 @@ def _write_result(
         atomic_write(target, parts, create_parents=True)
 
 
-def _render_sources(engine: Engine, sources: list[Source], plan: OutputPlan) -> bool:
+def _page_parts(
+    engine: Engine,
+    text: str,
+    mode: Mode,
+    path: str,
+    single: bool,
+    rendered: list[Document] | None = None,
+) -> Iterator[str]:
+    """A page rendered piece by piece; with [geo] enabled its requests are kept, and a single page
+    (stdout or ``-o FILE``) is joined to carry its geo table inline."""
+    geo = engine.config.geo.enabled
+    kept: list[Document] = []
+    parts = []
+    for doc in engine.prepare_pieces(text, mode=mode, path=path):
+        if geo:
+            kept.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
+        if geo and single:
+            parts.append(engine.render(doc))
+        else:
+            yield engine.render(doc)
+    if rendered is not None:
+        rendered.extend(kept)
+    if geo and single:
+        yield _with_geo(engine, kept, "".join(parts))
+
+
+def _render_sources(
+    engine: Engine, sources: list[Source], plan: OutputPlan, single: bool, rendered: list[Document]
+) -> bool:
+    """Render and write file by file; ``rendered`` receives each page's requests when [geo] is on."""
     failed = False
     for source in progress(sources, "rendering"):
         text = engine.read_page(source.path)
         if text is None:
             failed = failed or engine.strict  # skipped: lenient runs go on, strict runs fail
             continue
-        parts = engine.render_pieces(text, mode=mode_for(source.path), path=str(source.path))
+        parts = _page_parts(engine, text, mode_for(source.path), str(source.path), single, rendered)
         try:
             _write_result(source.path, plan[source.path], parts, text, engine.strict)
         except StrictModeError:
             failed = True
     return failed
+
+
+def _with_geo(engine: Engine, docs: list[Document], result: str) -> str:
+    """A single page carries its geo table inline (``[geo] enabled``)."""
+    table = site_table(engine, docs)
+    return with_inline_table(result, table) if table is not None else result
+
+
+def _geo_assets(engine: Engine, documents: list[Document], output: Path) -> None:
+    """A rendered folder gets the geo table and script once, at its top (``[geo] enabled``)."""
+    table = site_table(engine, documents)
+    if table is not None:
+        write_assets(output, table)
 
 
 # -- build -----------------------------------------------------------------------------------------
@@ -415,17 +462,27 @@ def check(
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
         sources = discover(inputs)
-        keys, _ = collect_keys(engine, sources)
-        engine.fetch(keys)
-        engine.clear_problems()
         engine.max_problems_per_file = None  # every row shows its own problems
         printer = _RowPrinter(fmt)
-        for source in sources:
-            for doc in _check_documents(engine, source):
-                engine.render(doc)  # checks availability, and finds templates that fail on real data
+        if engine.config.geo.enabled:
+            # The site-wide geo table needs every request at once, so documents are kept here.
+            docs = [doc for source in sources for doc in _check_documents(engine, source)]
+            engine.fetch_documents(docs)
+            site_table(engine, docs)  # products without an exact match in an offered store
+            for doc in docs:
+                engine.render(doc)
                 for row in _check_rows(engine, doc):
                     printer.add(row)
-                engine.clear_problems()  # rows are printed as they come: a huge page is never held
+        else:
+            keys, _ = collect_keys(engine, sources)
+            engine.fetch(keys)
+            engine.clear_problems()
+            for source in sources:
+                for doc in _check_documents(engine, source):
+                    engine.render(doc)  # checks availability, and finds templates that fail on real data
+                    for row in _check_rows(engine, doc):
+                        printer.add(row)
+                    engine.clear_problems()  # rows are printed as they come: a huge page is never held
         printer.close()
     if printer.errors or (strict and printer.problems):
         sys.exit(EXIT_FAILURES)
@@ -453,7 +510,7 @@ class _RowPrinter:
             item = "\n".join("  " + line for line in json.dumps(row, indent=2).splitlines())
             click.echo(("[\n" if not self.rows else ",\n") + item, nl=False)
         else:
-            problems = "; ".join(row["problems"])
+            problems = "; ".join([*row["problems"], *row.get("geo", [])])
             asins = ",".join(row["asins"]) or "-"
             click.echo(
                 f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
@@ -475,8 +532,11 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
     for request in doc.requests:
         location = str(request.location)
         problems = by_location.pop(location, [])
+        # Geo-targeting notes are a report, not a fault of the page: listed apart, never failing --strict.
+        geo = [p.message for p in problems if p.code == MISS_CODE]
+        problems = [p for p in problems if p.code != MISS_CODE]
         states = [engine.resolved[k].state for k in request.keys if k in engine.resolved]
-        yield {
+        row = {
             "location": location,
             "tag": request.shortcode.tag,
             "marketplace": request.country,
@@ -486,6 +546,7 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
             "status": "error" if any(p.severity == "error" for p in problems) else "ok",
             "problems": [p.message for p in problems],
         }
+        yield row | {"geo": geo} if geo else row
     for location, problems in by_location.items():  # scanner problems with no shortcode (stray closers)
         yield {
             "location": location,
