@@ -203,14 +203,24 @@ class ProductStore:
         cached: dict[ProductKey, Product],
         report: RefreshReport,
     ) -> None:
-        result = fetcher.fetch(chunk)
+        stored: set[ProductKey] = set()
+
+        def on_batch(batch: Mapping[ProductKey, Product | Failure]) -> None:
+            # Cached as each batch arrives: a refresh stopped mid-chunk keeps what it was sent.
+            for key, outcome in batch.items():
+                if isinstance(outcome, Product):
+                    self._remember(key, outcome, self._clock())
+                    stored.add(key)
+
+        result = fetcher.fetch(chunk, on_batch=on_batch)
         self.report.api_requests += result.requests
         self.report.token_requests += result.tokens
         for key in chunk:
             outcome = result.results.get(key)
             if isinstance(outcome, Product):
                 report.refreshed += 1
-                self.cache.put_product(outcome, self._clock())
+                if key not in stored:
+                    self.cache.put_product(outcome, self._clock())
                 report.changes.extend(differences(key, cached.get(key), outcome))
             else:
                 report.failed += 1

@@ -114,3 +114,40 @@ def test_a_killed_fetch_keeps_its_batches_and_the_rerun_fetches_only_the_rest(
     assert len(_requests(sandbox)) == -(-len(again) // 10)  # full batches of ten, nothing asked twice
     page = (tmp_path / "out" / "page.md").read_text(encoding="utf-8")
     assert page.count('data-asa2-state="fresh"') == PRODUCTS
+
+
+def test_a_killed_refresh_keeps_the_batches_it_was_sent(tmp_path: Path, sandbox: Sandbox) -> None:
+    from datetime import timedelta
+
+    from asa2_fakes import make_product
+
+    from asa2render.products.models import utc_now
+
+    (tmp_path / "asa2render.toml").write_text(CONFIG, encoding="utf-8")
+    before = utc_now() - timedelta(hours=2)
+    cache = ProductCache.on_disk(tmp_path / "cache")
+    for n in range(PRODUCTS):
+        cache.put_product(make_product(f"B0KILL{n:04d}", "de", fetched_at=before), before)
+    cache.close()
+
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    command = [sys.executable, "-m", "asa2render", "refresh", "--sandbox", sandbox.url]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60  # a guard against a hung process, not a speed assertion
+    while len(_requests(sandbox)) < 5 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the refresh ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130, stderr
+    match = re.search(r"interrupted \(SIGINT\); (\d+) product\(s\) fetched in this run were saved", stderr)
+    assert match, stderr
+    cache = ProductCache.on_disk(tmp_path / "cache")
+    products = cache.get_products(cache.cached_keys())
+    cache.close()
+    refreshed = [key for key, product in products.items() if product.fetched_at > before]
+    assert len(refreshed) == int(match.group(1)) >= 40
+    assert len(products) == PRODUCTS  # nothing was lost on the way
