@@ -165,7 +165,11 @@ def is_corruption(exc: BaseException) -> bool:
     if isinstance(code, int) and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return True
     text = str(exc)
-    return "malformed" in text or "not a database" in text or text.startswith("no such table")
+    return (
+        "malformed" in text
+        or "not a database" in text
+        or text.startswith(("no such table", "no such column"))
+    )
 
 
 class DiskBackend:

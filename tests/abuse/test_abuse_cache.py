@@ -67,6 +67,11 @@ def _corrupt(database: Path, how: str) -> None:
         database.write_bytes(os.urandom(max(len(data), 8192)))
     elif how == "truncated":
         database.write_bytes(data[: len(data) // 2])
+    elif how == "foreign":  # a valid SQLite file of some other program
+        database.unlink()
+        with sqlite3.connect(database) as other:
+            other.execute("CREATE TABLE Cache (x)")
+            other.execute("CREATE TABLE Settings (key, value)")
     else:  # garbage pages after the first two: the header still says "SQLite format 3"
         pages = bytearray(data)
         for offset in range(8192, len(pages), 4096 * 2):
@@ -101,7 +106,7 @@ COMMANDS = {
 }
 
 
-@pytest.mark.parametrize("how", ["random", "truncated", "pages"])
+@pytest.mark.parametrize("how", ["random", "truncated", "pages", "foreign"])
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_a_corrupted_cache_is_moved_aside_and_the_run_finishes(site: Path, how: str, command: str) -> None:
     database = _filled_cache(site)
