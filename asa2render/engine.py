@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .config.model import Config
-from .errors import EncodingError, Location, StrictModeError, TemplateError
+from .errors import ConfigError, EncodingError, Location, StrictModeError, TemplateError
 from .products.cache import ProductCache
 from .products.local import LocalProducts
 from .products.models import ProductKey, Resolved, utc_now
@@ -97,6 +97,9 @@ class Engine:
         factory = None if offline else (fetcher_factory or self._default_fetcher)
         self.store = ProductStore(config, self.cache, LocalProducts.load(config), factory, clock=clock)
         self.renderer = Renderer(config)
+        default_problem = self.renderer.template_problem(config.site.template)
+        if default_problem is not None:  # every box would fail: a configuration error, not a page's
+            raise ConfigError(default_problem, key="site.template")
         self.resolved: dict[ProductKey, Resolved] = {}
         self.problems: list[Problem] = []
         self.max_problems_per_file: int | None = MAX_PROBLEMS_PER_FILE  # None: keep every problem

@@ -50,7 +50,7 @@ def is_inside(path: Path, folder: Path) -> bool:
 def refuse_overwrite(pairs: Iterable[tuple[Path, Path]]) -> None:
     """Raise :class:`OutputError` if any ``(source, target)`` pair would write a source over itself."""
     for source, target in pairs:
-        if _real(source) == _real(target):
+        if _real(source) == _real(target) or (target.exists() and os.path.samefile(source, target)):
             raise OutputError(
                 f"refusing to write the output over its input {source}; choose another -o, "
                 f"or use --in-place, which keeps the original as {source.name}{BACKUP_SUFFIX}"

@@ -81,3 +81,10 @@ def test_in_place_takes_neither_output_nor_stdin(site: Path, page: Path, extra: 
     outcome = run("render", "content/page.md", "--in-place", "--offline", *extra)
     assert outcome.code == 2 and "--in-place" in outcome.stderr
     assert page.read_text(encoding="utf-8") == SOURCE
+
+
+def test_an_output_that_is_a_hard_link_to_the_input_is_refused(site: Path, page: Path) -> None:
+    (site / "alias.md").hardlink_to(page)
+    outcome = run("render", "content/page.md", "-o", "alias.md", "--offline")
+    assert outcome.code == 2 and "refusing to write the output over its input" in outcome.stderr
+    assert page.read_text(encoding="utf-8") == SOURCE

@@ -97,3 +97,14 @@ def test_user_templates_are_listed_and_usable(site: Path) -> None:
         run("render", "content/page.md", "--offline").stdout
         == '<b data-asa2-state="fresh">Local grinder</b>\n'
     )
+
+
+def test_an_unknown_default_template_is_a_configuration_error(site: Path) -> None:
+    config = (site / "asa2render.toml").read_text(encoding="utf-8")
+    (site / "asa2render.toml").write_text(config.replace("[site]\n", '[site]\ntemplate = "../x"\n'), "utf-8")
+    _page(site, "box")
+    outcome = run("render", "content/page.md", "--offline")
+    assert outcome.code == 2
+    assert outcome.stderr.startswith(
+        f"asa2render: error: site.template: unknown template '../x'; {AVAILABLE}"
+    )
