@@ -24,6 +24,7 @@ from itertools import repeat
 from typing import get_args
 
 from asa2render.shortcodes.attributes import Problem, parse_attributes
+from asa2render.shortcodes.commonmark import Mask, markdown_mask
 from asa2render.shortcodes.model import (
     Diagnostic,
     Mode,
@@ -33,13 +34,14 @@ from asa2render.shortcodes.model import (
     new_shortcode,
 )
 from asa2render.shortcodes.positions import Locator
-from asa2render.shortcodes.regions import FINDERS, Regions, paragraph_span
+from asa2render.shortcodes.regions import Regions, html_regions, paragraph_span
 
 _MODES = frozenset(get_args(Mode))
 # Group numbers in the event regex; ``lastindex`` tells the kinds apart without group lookups.
 _CLOSER, _TAG, _ATTRS, _SLASH, _BRACKET = 1, 2, 3, 4, 5
 
 _Problem = tuple[int, str, str, Severity]
+_Found = tuple[list[re.Match[str]], list[_Problem]]
 
 
 @lru_cache(maxsize=64)
@@ -90,18 +92,24 @@ class _Events:
         return zip(self.openers, self.paired, strict=True)
 
 
-def _matches(text: str, regex: re.Pattern[str], regions: Regions | None) -> list[re.Match[str]]:
-    """Return the opener and closer matches outside the masked regions."""
-    if not regions:
-        return list(regex.finditer(text))
+def _matches(text: str, regex: re.Pattern[str], mode: Mode, key: tuple[str, ...]) -> _Found:
+    """Return the opener and closer matches outside the mode's masked regions, and its problems."""
+    matches = list(regex.finditer(text))
+    if not matches or mode == "text":
+        return matches, []
+    regions: Regions | Mask
+    if mode == "markdown":
+        regions = markdown_mask(text, key, [match.span() for match in matches])
+    else:
+        regions = html_regions(text)
     touches = regions.touches
-    return [match for match in regex.finditer(text) if not touches(*match.span())]
+    problems = regions.problems if isinstance(regions, Mask) else []
+    return [match for match in matches if not touches(*match.span())], problems
 
 
-def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Events:
-    """Run the one regex pass and pair closers with openers (see the module docstring)."""
+def _collect(text: str, matches: list[re.Match[str]]) -> _Events:
+    """Pair closers with openers in the one regex pass's matches (see the module docstring)."""
     events = _Events()
-    matches = _matches(text, regex, regions)
     if "[/" not in text:
         # No closer anywhere (the usual case for product boxes): skip pairing altogether.
         events.openers = [match for match in matches if match.lastindex == _BRACKET]
@@ -258,16 +266,16 @@ def scan(
     key = _tag_key(tags)
     if not key or "[" not in text:
         return ScanResult()
-    finder = FINDERS[mode]
     regex = _event_regex(key)
     # Every object made here is acyclic; pausing the cyclic collector spares it from
     # re-traversing the growing result lists, which made large documents superlinear.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        regions = finder(text) if finder is not None and regex.search(text) else None
-        events = _collect(text, regex, regions)
+        matches, problems = _matches(text, regex, mode, key)
+        events = _collect(text, matches)
         builder = _Builder(text, mode)
+        builder.problems.extend(problems)
         builder.build(events.pairs())
         _stray_problems(builder, events)
         return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
