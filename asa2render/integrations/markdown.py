@@ -170,6 +170,9 @@ class ShortcodeInlineProcessor(InlineProcessor):
             return None, None, None
         shortcode = at.get(start)
         end = shortcode.end if shortcode is not None else m.end()
+        if start > 0 and data[start - 1] == "!":  # "![[asa2 …]](…)": an image whose alt text it is
+            self.page.warn(data[start:end], commonmark.IN_LINK, commonmark.link_message("alt"))
+            return None, None, None
         for link in links:
             kind = link.kind_of(start)
             if kind is not None:

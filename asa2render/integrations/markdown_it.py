@@ -165,13 +165,13 @@ class _Page:
         if not token.map or not any(opener in token.content for opener in openers):
             return
         result = scan(token.content, TAGS, mode="html")
-        first = token.map[0]
         for diagnostic in result.diagnostics:
-            location = Location(self.path, first + diagnostic.line, diagnostic.column)
+            location = Location(self.path, *self.lines.block_position(token, diagnostic.offset))
             self.problems.append(Problem(location, diagnostic.code, diagnostic.message, diagnostic.severity))
         spliced: list[tuple[Shortcode, ProductRequest | None]] = []
         for shortcode in result.shortcodes:
-            placed = replace(shortcode, line=first + shortcode.line)
+            line, column = self.lines.block_position(token, shortcode.start)
+            placed = replace(shortcode, line=line, column=column)
             if shortcode.escaped:
                 spliced.append((placed, None))
                 continue

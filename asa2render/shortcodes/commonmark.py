@@ -232,6 +232,7 @@ _HTML_RAW_START = (
 )
 _RAW_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
 _BLANK = re.compile(r"^[ \t]*(?:\n|\Z)", re.MULTILINE)
+_BLANK_BETWEEN = re.compile(r"\n[ \t]*\n")
 # A plain paragraph: every line starts with a character that cannot open another block, and no
 # character that could start a code span, HTML, an escape, an image or a link destination/label.
 _PLAIN_CHUNK = re.compile(
@@ -262,7 +263,7 @@ def _top_level_raw_blocks(text: str) -> list[tuple[int, int]] | None:
         start = match.start()
         if match.group(1) and (match.group(2) != "<" or _html_raw_end(text, match.end(1)) >= 0):
             return None  # an indented fence or raw HTML block may belong to a list item
-        if last_html >= 0 and _BLANK.search(text, last_html, start) is None:
+        if last_html >= 0 and _BLANK_BETWEEN.search(text, last_html, start) is None:
             return None
         opener = match.group(2)
         end = -1
@@ -408,6 +409,20 @@ class SourceLines:
                     end = start + len(source.rstrip())
                 offsets.append(end - len(content))
         return offsets
+
+    def block_position(self, token: Token, offset: int) -> tuple[int, int]:
+        """1-based line and column in the source of ``offset`` in a block token's content.
+
+        Each content line of an HTML block is the end of its source line (container markers and
+        indentation removed from the front), so columns are counted back from the line end.
+        """
+        assert token.map is not None
+        starts = _content_line_starts(token.content)
+        line = bisect_right(starts, offset) - 1
+        content_end = token.content.find("\n", starts[line])
+        content_end = len(token.content) if content_end < 0 else content_end
+        start, end = self.line(token.map[0] + line)
+        return token.map[0] + line + 1, end - (content_end - offset) - start + 1
 
     def position(self, token: Token, heading: bool, offset: int) -> tuple[int, int]:
         """1-based line and column in the source of ``offset`` in an inline run's content."""
