@@ -33,10 +33,10 @@ from __future__ import annotations
 import atexit
 import html
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from ..engine import Engine
 from ..errors import IntegrationMissingError, Location
@@ -250,7 +250,7 @@ class _RawHtml(Treeprocessor):
         super().__init__(md)
         self.page = page
 
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         stash = self.md.htmlStash
         for index, block in enumerate(stash.rawHtmlBlocks):
             if isinstance(block, str) and "[" in block:

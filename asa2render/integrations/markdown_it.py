@@ -151,7 +151,12 @@ class _Page:
             if commonmark.offered(run, diagnostic.offset):
                 location = self.lines.position(token, heading, diagnostic.offset)
                 self.problems.append(
-                    Problem(Location(self.path, *location), diagnostic.code, diagnostic.message, diagnostic.severity)
+                    Problem(
+                        Location(self.path, *location),
+                        diagnostic.code,
+                        diagnostic.message,
+                        diagnostic.severity,
+                    )
                 )
         for child in _shortcode_children(token):
             shortcode: Shortcode = child.meta["shortcode"]
@@ -209,7 +214,10 @@ def _lift_boxes(tokens: list[Token]) -> list[Token]:
             token.type == "paragraph_open"
             and index + 2 < len(tokens)
             and tokens[index + 1].type == "inline"
-            and any(_alone(tokens[index + 1].children or [], at) for at in range(len(tokens[index + 1].children or [])))
+            and any(
+                _alone(tokens[index + 1].children or [], at)
+                for at in range(len(tokens[index + 1].children or []))
+            )
         ):
             lifted.extend(_split(token, tokens[index + 1], tokens[index + 2]))
             index += 3
@@ -288,7 +296,10 @@ def _render_html_block(engine: Engine) -> Callable[..., str]:
         position = 0
         for shortcode, request in spliced:
             if request is None:
-                pieces += (token.content[position : shortcode.start], token.content[shortcode.start + 1 : shortcode.end - 1])
+                pieces += (
+                    token.content[position : shortcode.start],
+                    token.content[shortcode.start + 1 : shortcode.end - 1],
+                )
                 position = shortcode.end
             else:
                 pieces += (token.content[position : shortcode.outer_start], engine.render_request(request))

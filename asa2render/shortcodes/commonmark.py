@@ -325,9 +325,7 @@ def _fast_mask(text: str, starts: Sequence[tuple[int, int]]) -> Mask | None:
     return _FastMask(allowed)
 
 
-def _plain_chunk(
-    text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int
-) -> bool:
+def _plain_chunk(text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int) -> bool:
     """Whether ``text[start:end]`` is a plain paragraph whose only ``[`` are the events' own."""
     if _PLAIN_CHUNK.fullmatch(text, start, end) is None:
         return False
@@ -482,7 +480,7 @@ def _html_block(mask: _ParsedMask, lines: SourceLines, token: Token) -> None:
     starts = _content_line_starts(content)
     offsets = []
     for number in range(len(starts) - (1 if content.endswith("\n") else 0)):
-        start, end = lines.line(token.map[0] + number)
+        _, end = lines.line(token.map[0] + number)
         line_end = starts[number + 1] - 1 if number + 1 < len(starts) else len(content)
         offsets.append(end - (line_end - starts[number]))
     if not offsets:

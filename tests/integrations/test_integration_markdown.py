@@ -93,7 +93,11 @@ def test_spec_examples_without_shortcodes_render_as_python_markdown_alone(
     pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
 ) -> None:
     plain, extended, _ = pymd
-    changed = [e["example"] for e in examples() if _convert(extended, e["markdown"]) != _convert(plain, e["markdown"])]
+    changed = [
+        e["example"]
+        for e in examples()
+        if _convert(extended, e["markdown"]) != _convert(plain, e["markdown"])
+    ]
     assert changed == []
 
 
@@ -101,11 +105,17 @@ def test_spec_examples_never_expand_where_python_markdown_renders_code(
     pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
 ) -> None:
     plain, extended, _ = pymd
-    wrong = [n for n, text in substituted() if inside_code(_convert(plain, text)) and MARK in _convert(extended, text)]
+    wrong = [
+        n
+        for n, text in substituted()
+        if inside_code(_convert(plain, text)) and MARK in _convert(extended, text)
+    ]
     assert wrong == []
 
 
-def test_spec_examples_expand_in_plain_paragraphs(pymd: tuple[markdown.Markdown, markdown.Markdown, Engine]) -> None:
+def test_spec_examples_expand_in_plain_paragraphs(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
     _, extended, _ = pymd
     assert sum(MARK in _convert(extended, text) for _, text in substituted()) > 200
 
@@ -136,10 +146,17 @@ def test_raw_html_blocks_are_left_alone_by_python_markdown(
     assert _convert(extended, text) == _convert(plain, text)
 
 
-def test_div_html_block_expands_in_python_markdown(pymd: tuple[markdown.Markdown, markdown.Markdown, Engine]) -> None:
+def test_div_html_block_expands_in_python_markdown(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
     _, extended, _ = pymd
-    html = _convert(extended, '<div class="wrap">\n[asa2 asin="B0LOCAL001"]\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n')
-    assert html == f'<div class="wrap">\n<div class="asa2-box">{MARK}</div>\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>'
+    html = _convert(
+        extended, '<div class="wrap">\n[asa2 asin="B0LOCAL001"]\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n'
+    )
+    assert (
+        html
+        == f'<div class="wrap">\n<div class="asa2-box">{MARK}</div>\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>'
+    )
 
 
 def test_image_alt_and_link_text_shortcodes_stay_literal_with_a_warning_in_python_markdown(
@@ -156,5 +173,10 @@ def test_box_alone_in_a_paragraph_is_not_wrapped_and_inline_html_is_skipped(
     pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
 ) -> None:
     _, extended, _ = pymd
-    html = _convert(extended, "Intro <span title='[asa2 asin=\"B0LOCAL002\"]'>x</span>\n\n[asa2 asin=\"B0LOCAL001\"]\n")
-    assert html == f"<p>Intro <span title='[asa2 asin=\"B0LOCAL002\"]'>x</span></p>\n<div class=\"asa2-box\">{MARK}</div>"
+    html = _convert(
+        extended, 'Intro <span title=\'[asa2 asin="B0LOCAL002"]\'>x</span>\n\n[asa2 asin="B0LOCAL001"]\n'
+    )
+    assert (
+        html
+        == f'<p>Intro <span title=\'[asa2 asin="B0LOCAL002"]\'>x</span></p>\n<div class="asa2-box">{MARK}</div>'
+    )

@@ -13,7 +13,6 @@ from integration_stats import get_items_per_marketplace
 from markdown_it import MarkdownIt
 
 from asa2render.engine import Engine
-
 from asa2render.errors import StrictModeError
 from asa2render.integrations.markdown_it import asa2_plugin, engine_of
 from asa2render.sandbox import Sandbox
@@ -116,7 +115,9 @@ def test_spec_examples_without_shortcodes_render_as_markdown_it_alone(
     spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
 ) -> None:
     plain, plugin, _ = spec_parsers
-    assert [e["example"] for e in examples() if plugin.render(e["markdown"]) != plain.render(e["markdown"])] == []
+    assert [
+        e["example"] for e in examples() if plugin.render(e["markdown"]) != plain.render(e["markdown"])
+    ] == []
 
 
 def test_spec_examples_never_expand_inside_code_or_raw_html(
@@ -149,11 +150,16 @@ def test_multi_line_code_span_is_not_expanded_by_markdown_it_plugin(
     assert "<code>" in plugin.render(text)
 
 
-def test_div_html_block_expands_in_plugin_and_cli_alike(spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine]) -> None:
+def test_div_html_block_expands_in_plugin_and_cli_alike(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
     _, plugin, engine = spec_parsers
     text = '<div class="wrap">\n[asa2 asin="B0LOCAL001"]\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n'
     html = plugin.render(text)
-    assert html == f'<div class="wrap">\n<div class="asa2-box">{MARK}</div>\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n'
+    assert (
+        html
+        == f'<div class="wrap">\n<div class="asa2-box">{MARK}</div>\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n'
+    )
     assert _plugin_places(plugin, text) == _cli_places(engine, text) == [(2, 1)]
 
 
@@ -167,7 +173,9 @@ def test_raw_html_blocks_are_left_alone_by_plugin_and_cli(
     assert engine.process(text, mode="markdown") == text
 
 
-def test_image_alt_text_shortcode_is_never_silently_lost(spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine]) -> None:
+def test_image_alt_text_shortcode_is_never_silently_lost(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
     plain, plugin, engine = spec_parsers
     text = '![[asa2 asin="B0LOCAL001"]](x.png)\n'
     env: dict[str, Any] = {}
@@ -179,7 +187,9 @@ def test_image_alt_text_shortcode_is_never_silently_lost(spec_parsers: tuple[Mar
     assert [p.code for p in doc.problems] == ["shortcode-in-link"]
 
 
-def test_link_text_shortcode_stays_literal_in_plugin_and_cli(spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine]) -> None:
+def test_link_text_shortcode_stays_literal_in_plugin_and_cli(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
     plain, plugin, engine = spec_parsers
     text = 'See [the [asa2 asin="B0LOCAL001"] box](/box).\n'
     env: dict[str, Any] = {}
