@@ -222,7 +222,10 @@ class _FastMask(Mask):
         return index < 0 or end > self._ends[index]
 
 
-_OPENER_LINE = re.compile(r"^( {0,3})(`{3,}|~{3,}|<)", re.MULTILINE)
+# Line-start patterns begin with a literal "\n" so the regex engine skips ahead fast (a "^" under
+# MULTILINE is tried at every position); the first line is matched separately.
+_OPENER_LINE = re.compile(r"\n( {0,3})(`{3,}|~{3,}|<)")
+_OPENER_FIRST = re.compile(r"( {0,3})(`{3,}|~{3,}|<)")
 _HTML_RAW_START = (
     (re.compile(r"<(?:script|pre|style|textarea)(?=[ \t>]|$)", re.IGNORECASE | re.MULTILINE), None),
     (re.compile(r"<!--"), "-->"),
@@ -231,7 +234,6 @@ _HTML_RAW_START = (
     (re.compile(r"<!\[CDATA\["), "]]>"),
 )
 _RAW_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
-_BLANK = re.compile(r"^[ \t]*(?:\n|\Z)", re.MULTILINE)
 _BLANK_BETWEEN = re.compile(r"\n[ \t]*\n")
 # A plain paragraph: every line starts with a character that cannot open another block, and no
 # character that could start a code span, HTML, an escape, an image or a link destination/label.
@@ -242,7 +244,7 @@ _PLAIN_CHUNK = re.compile(
 
 @lru_cache(maxsize=64)
 def _top_fence_closer(chars: str) -> re.Pattern[str]:
-    return re.compile(rf"^ {{0,3}}{re.escape(chars[0])}{{{len(chars)},}}[ \t]*$", re.MULTILINE)
+    return re.compile(rf"\n {{0,3}}{re.escape(chars[0])}{{{len(chars)},}}[ \t]*(?=\n|\Z)")
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -259,8 +261,9 @@ def _top_level_raw_blocks(text: str) -> list[tuple[int, int]] | None:
     blocks: list[tuple[int, int]] = []
     pos = 0
     last_html = -1
-    while (match := _OPENER_LINE.search(text, pos)) is not None:
-        start = match.start()
+    match = _OPENER_FIRST.match(text)
+    while match is not None or (match := _OPENER_LINE.search(text, pos)) is not None:
+        start = match.start(1)
         if match.group(1) and (match.group(2) != "<" or _html_raw_end(text, match.end(1)) >= 0):
             return None  # an indented fence or raw HTML block may belong to a list item
         if last_html >= 0 and _BLANK_BETWEEN.search(text, last_html, start) is None:
@@ -270,18 +273,18 @@ def _top_level_raw_blocks(text: str) -> list[tuple[int, int]] | None:
         if opener[0] != "<":
             line_end = _line_end(text, match.end())
             if opener[0] == "`" and "`" in text[match.end() : line_end]:
-                pos = line_end
+                pos, match = line_end - 1, None
                 continue
-            closer = _top_fence_closer(opener).search(text, line_end)
+            closer = _top_fence_closer(opener).search(text, line_end - 1)
             end = _line_end(text, closer.end()) if closer else len(text)
         else:
             end = _html_raw_end(text, match.end(1))
             if end < 0:
                 last_html = start
-                pos = _line_end(text, start)
+                pos, match = _line_end(text, start) - 1, None
                 continue
         blocks.append((start, end))
-        pos = end
+        pos, match = max(end - 1, 0), None
     return blocks
 
 
@@ -297,46 +300,46 @@ def _html_raw_end(text: str, start: int) -> int:
     return -1
 
 
-def _fast_mask(text: str, starts: Sequence[tuple[int, int]]) -> Mask | None:
-    """The fast path (see the module docstring), or ``None`` when a slow parse is needed."""
+def _fast_mask(text: str, events: Sequence[tuple[int, int]]) -> Mask | None:
+    """The fast path (see the module docstring), or ``None`` when a slow parse is needed.
+
+    Chunks are the runs of lines between empty lines; a line holding only spaces counts as text
+    here, which can only make a chunk fail the plain test (then the page is parsed). Each chunk is
+    found once, from the first event in it, so the work stays linear in the page.
+    """
     raw = _top_level_raw_blocks(text)
     if raw is None:
         return None
     raw_regions = Regions(raw)
-    blanks = [match.start() for match in _BLANK.finditer(text)]
     allowed: list[tuple[int, int]] = []
-    checked: dict[int, bool] = {}
-    for index, (start, end) in enumerate(starts):
-        if raw_regions.touches(start, start + 1):
+    chunk_end = -1
+    for index, (start, end) in enumerate(events):
+        if start < chunk_end or raw_regions.touches(start, start + 1):
             continue
-        at = bisect_right(blanks, start)
-        chunk_start = _line_end(text, blanks[at - 1]) if at else 0
-        chunk_end = blanks[at] if at < len(blanks) else len(text)
-        if end > chunk_end:
+        blank = text.rfind("\n\n", max(chunk_end - 1, 0), start)
+        chunk_start = blank + 2 if blank >= 0 else max(chunk_end, 0)
+        found = text.find("\n\n", start)
+        chunk_end = found + 1 if found >= 0 else len(text)
+        if end > chunk_end or not _plain_chunk(text, chunk_start, chunk_end, events, index):
             return None
-        plain = checked.get(chunk_start)
-        if plain is None:
-            plain = _plain_chunk(text, chunk_start, chunk_end, starts, index)
-            checked[chunk_start] = plain
-            if plain:
-                allowed.append((chunk_start, chunk_end))
-        if not plain:
-            return None
+        allowed.append((chunk_start, chunk_end))
     return _FastMask(allowed)
 
 
-def _plain_chunk(text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int) -> bool:
-    """Whether ``text[start:end]`` is a plain paragraph whose only ``[`` are the events' own."""
+def _plain_chunk(
+    text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int
+) -> bool:
+    """Whether ``text[start:end]`` is a plain paragraph whose only ``[`` are the events' own.
+
+    ``events[index]`` is the chunk's first event (earlier ones lie in earlier chunks).
+    """
     if _PLAIN_CHUNK.fullmatch(text, start, end) is None:
         return False
-    first = index
-    while first > 0 and events[first - 1][0] >= start:
-        first -= 1
     brackets = 0
-    for event_start, _ in events[first:]:
-        if event_start >= end:
-            break
+    while index < len(events) and events[index][0] < end:
+        event_start = events[index][0]
         brackets += 2 if event_start > start and text[event_start - 1] == "[" else 1
+        index += 1
     return text.count("[", start, end) == brackets
 
 
