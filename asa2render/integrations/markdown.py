@@ -33,6 +33,7 @@ from __future__ import annotations
 import atexit
 import html
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,26 @@ class Asa2Extension(Extension):
         md.treeprocessors.register(_RawHtml(md, page), "asa2render", 25)
         md.inlinePatterns.register(ShortcodeInlineProcessor(md, page), "asa2render", PRIORITY)
         md.postprocessors.register(_Boxes(md, page), "asa2render", 25)
+
+
+class StashPreprocessor(Preprocessor):
+    """Puts HTML into ``md.htmlStash`` before Markdown reads the page, so it is neither wrapped nor escaped.
+
+    Subclasses say which text marks a page worth looking at (:attr:`marker`) and how to replace it,
+    given the stash's ``store(html) -> placeholder``.
+    """
+
+    marker = "["
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if self.marker not in text:
+            return lines
+        return self.replace(text, self.md.htmlStash.store).split("\n")
+
+    def replace(self, text: str, store: Callable[[str], str]) -> str:
+        """The page's text with the HTML to protect swapped for ``store(html)`` placeholders."""
+        raise NotImplementedError
 
 
 class _Page:
@@ -334,6 +355,7 @@ __all__ = [
     "PRIORITY",
     "Asa2Extension",
     "ShortcodeInlineProcessor",
+    "StashPreprocessor",
     "close_shared_engines",
     "makeExtension",
     "shared_engine",
