@@ -40,6 +40,7 @@ from ..engine import Engine
 from ..errors import Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
 from ..shortcodes import Shortcode, commonmark, scan
+from ..shortcodes.model import new_shortcode
 from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
@@ -100,7 +101,7 @@ class _Collector:
             if token.type == "inline" and token.children:
                 known = runs.get(id(token.content))
                 run = known[1] if known is not None and known[0] is token.content else None
-                page.inline(token, run, index > 0 and state.tokens[index - 1].markup.startswith("#"))
+                page.inline(token, run, index > 0 and state.tokens[index - 1].markup.startswith("#"), index)
             elif token.type == "html_block" and commonmark.html_block_expands(token.content):
                 page.html_block(token)
         self.engine.fetch(key for request in page.requests for key in request.keys)
@@ -110,7 +111,7 @@ class _Collector:
         env.setdefault("asa2_problems", []).extend(page.problems)
         self.engine.enforce_strict(page.problems)
         if page.boxes:
-            state.tokens = _lift_boxes(state.tokens)
+            state.tokens = _lift_boxes(state.tokens, page.boxes)
 
 
 def _has_html_shortcode(tokens: Sequence[Token]) -> bool:
@@ -130,7 +131,7 @@ class _Page:
         self.engine = engine
         self.requests: list[ProductRequest] = []
         self.problems: list[Problem] = []
-        self.boxes = False
+        self.boxes: list[int] = []  # indices of inline tokens holding a box (lifted if alone on its line)
         self._lines: commonmark.SourceLines | None = None
 
     @property
@@ -139,8 +140,10 @@ class _Page:
             self._lines = commonmark.SourceLines(self.src)
         return self._lines
 
-    def inline(self, token: Token, run: commonmark.Run | None, heading: bool) -> None:
+    def inline(self, token: Token, run: commonmark.Run | None, heading: bool, index: int) -> None:
         """Resolve the shortcodes of one inline run; report its problems and link-bound shortcodes."""
+        if not commonmark.mentions(token.content, TAGS):
+            return  # most runs: no shortcode anywhere in them, not even in a link
         for found in commonmark.literal_in_links([token], TAGS):
             self._problem(self.lines.position(token, heading, 0), commonmark.IN_LINK, found.kind)
         if run is None:
@@ -161,8 +164,9 @@ class _Page:
         for child in _shortcode_children(token):
             shortcode: Shortcode = child.meta["shortcode"]
             line, column = self.lines.position(token, heading, shortcode.start)
-            self._resolve(child, replace(shortcode, line=line, column=column))
-            self.boxes = self.boxes or shortcode.tag != TEXTLINK_TAG
+            self._resolve(child, _placed(shortcode, line, column))
+            if shortcode.tag != TEXTLINK_TAG and (not self.boxes or self.boxes[-1] != index):
+                self.boxes.append(index)
 
     def html_block(self, token: Token) -> None:
         """Resolve the shortcodes of an HTML block (HTML mode: tags, comments and raw elements masked)."""
@@ -198,32 +202,49 @@ class _Page:
         self.problems.append(Problem(Location(self.path, *location), code, message, "warning"))
 
 
+def _placed(shortcode: Shortcode, line: int, column: int) -> Shortcode:
+    """The shortcode at its place in the page (``new_shortcode``: ``dataclasses.replace`` costs 4x more)."""
+    return new_shortcode(
+        shortcode.tag,
+        shortcode.attrs,
+        shortcode.args,
+        shortcode.content,
+        shortcode.start,
+        shortcode.end,
+        line,
+        column,
+        shortcode.escaped,
+        shortcode.self_closing,
+        shortcode.outer_start,
+        shortcode.outer_end,
+    )
+
+
 def _shortcode_children(token: Token) -> Iterator[Token]:
     for child in token.children or ():
         if child.type == "asa2_inline":
             yield child
 
 
-def _lift_boxes(tokens: list[Token]) -> list[Token]:
-    """Split paragraphs around boxes that stand alone on their line; each becomes an ``asa2_block``."""
+def _lift_boxes(tokens: list[Token], boxes: list[int]) -> list[Token]:
+    """Split paragraphs around boxes that stand alone on their line; each becomes an ``asa2_block``.
+
+    ``boxes`` holds the indices (ascending) of the inline tokens with a box in them: only their
+    paragraphs are looked at, and the rest of the token list is copied in slices.
+    """
     lifted: list[Token] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if (
-            token.type == "paragraph_open"
-            and index + 2 < len(tokens)
-            and tokens[index + 1].type == "inline"
-            and any(
-                _alone(tokens[index + 1].children or [], at)
-                for at in range(len(tokens[index + 1].children or []))
-            )
-        ):
-            lifted.extend(_split(token, tokens[index + 1], tokens[index + 2]))
-            index += 3
+    copied = 0
+    for index in boxes:
+        if not (0 < index < len(tokens) - 1 and tokens[index - 1].type == "paragraph_open"):
             continue
-        lifted.append(token)
-        index += 1
+        children = tokens[index].children or []
+        if any(_alone(children, at) for at in range(len(children))):
+            lifted += tokens[copied : index - 1]
+            lifted += _split(tokens[index - 1], tokens[index], tokens[index + 1])
+            copied = index + 2
+    if not copied:
+        return tokens
+    lifted += tokens[copied:]
     return lifted
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate
+from operator import add
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -83,10 +85,21 @@ def run_of(state: StateInline, tags: tuple[str, ...]) -> Run:
     known = runs.get(id(state.src))
     if known is not None and known[0] is state.src:
         return known[1]
-    result = _scanner.scan(state.src, tags)
-    run = Run({sc.start: sc for sc in result.shortcodes}, list(result.diagnostics))
+    shortcodes, diagnostics = _scan_run(state.src, tags)
+    run = Run(shortcodes, list(diagnostics))
     runs[id(state.src)] = (state.src, run)  # the string is kept, so its id stays unique
     return run
+
+
+@lru_cache(maxsize=4096)
+def _scan_run(src: str, tags: tuple[str, ...]) -> tuple[dict[int, Shortcode], tuple[Any, ...]]:
+    """Shortcodes by offset and diagnostics of one inline run's text (text mode).
+
+    Memoised: a site repeats the same box paragraph on many pages, and markdown-it hands each over
+    as its own run. Shortcodes are frozen; callers must not change the dictionary.
+    """
+    result = _scanner.scan(src, tags)
+    return {sc.start: sc for sc in result.shortcodes}, tuple(result.diagnostics)
 
 
 def inline_rule(tags: tuple[str, ...]) -> Callable[[StateInline, bool], bool]:
@@ -129,6 +142,16 @@ def inline_rule(tags: tuple[str, ...]) -> Callable[[StateInline, bool], bool]:
 
 
 _HTML_RAW_BLOCK = re.compile(r"[ \t]*<(?:(?:script|pre|style|textarea)(?=[ \t>\n]|$)|[!?])", re.IGNORECASE)
+
+
+def mentions(text: str, tags: tuple[str, ...]) -> bool:
+    """Whether ``text`` names any of ``tags`` (the cheap test before looking for shortcodes in it)."""
+    return _tag_names(tags).search(text) is not None
+
+
+@lru_cache(maxsize=16)
+def _tag_names(tags: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(tag) for tag in tags))
 
 
 def offered(run: Run, offset: int) -> bool:
@@ -381,58 +404,70 @@ def locating_parser(tags: tuple[str, ...]) -> MarkdownIt:
 
 
 class SourceLines:
-    """Offsets of the lines of a (normalised) text, and the inline-run to source mapping."""
+    """The lines of a (normalised) page, and where the content of a token sits in them.
+
+    Block tokens carry only line numbers; their content is the end of each source line (container
+    markers and indentation removed from the front), except that an inline run is stripped at its
+    ends and an ATX heading's content sits between the ``#`` marks.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self.lines = text.split("\n")
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset of every line's first character (computed on first use, in C loops)."""
+        if self._starts is None:
+            lengths = accumulate(map(len, self.lines), initial=0)
+            self._starts = list(map(add, lengths, range(len(self.lines) + 1)))
+        return self._starts
 
     def line(self, number: int) -> tuple[int, int]:
         start = self.starts[number]
-        end = self.text.find("\n", start)
-        return start, len(self.text) if end < 0 else end
+        return start, start + len(self.lines[number])
+
+    def _column(self, token: Token, heading: bool, number: int, content: str, last: bool) -> int:
+        """0-based column in source line ``token.map[0] + number`` where content line ``content`` starts."""
+        assert token.map is not None
+        source = self.lines[token.map[0] + number]
+        if heading:
+            marker = source.find("#")
+            return max(source.find(content, marker + 1 if marker >= 0 else 0), 0)
+        return (len(source.rstrip()) if last else len(source)) - len(content)
 
     def run_starts(self, token: Token, heading: bool) -> list[int]:
-        """Source offset of each line of an inline run's content (content lines are suffixes)."""
+        """Source offset of each line of an inline run's content."""
         assert token.map is not None
-        first = token.map[0]
         lines = token.content.split("\n")
-        offsets: list[int] = []
-        for number, content in enumerate(lines):
-            start, end = self.line(first + number)
-            source = self.text[start:end]
-            if heading:
-                marker = source.find("#")
-                found = source.find(content, marker + 1 if marker >= 0 else 0)
-                offsets.append(start + max(found, 0))
-            else:
-                if number == len(lines) - 1:
-                    end = start + len(source.rstrip())
-                offsets.append(end - len(content))
-        return offsets
-
-    def block_position(self, token: Token, offset: int) -> tuple[int, int]:
-        """1-based line and column in the source of ``offset`` in a block token's content.
-
-        Each content line of an HTML block is the end of its source line (container markers and
-        indentation removed from the front), so columns are counted back from the line end.
-        """
-        assert token.map is not None
-        starts = _content_line_starts(token.content)
-        line = bisect_right(starts, offset) - 1
-        content_end = token.content.find("\n", starts[line])
-        content_end = len(token.content) if content_end < 0 else content_end
-        start, end = self.line(token.map[0] + line)
-        return token.map[0] + line + 1, end - (content_end - offset) - start + 1
+        return [
+            self.starts[token.map[0] + number]
+            + self._column(token, heading, number, content, number == len(lines) - 1)
+            for number, content in enumerate(lines)
+        ]
 
     def position(self, token: Token, heading: bool, offset: int) -> tuple[int, int]:
         """1-based line and column in the source of ``offset`` in an inline run's content."""
         assert token.map is not None
-        starts = _content_line_starts(token.content)
-        line = bisect_right(starts, offset) - 1
-        source = self.run_starts(token, heading)[line] + offset - starts[line]
-        number = token.map[0] + line
-        return number + 1, source - self.starts[number] + 1
+        content = token.content
+        number = content.count("\n", 0, offset)
+        start = content.rfind("\n", 0, offset) + 1
+        end = content.find("\n", start)
+        last = end < 0
+        column = self._column(token, heading, number, content[start : len(content) if last else end], last)
+        return token.map[0] + number + 1, column + offset - start + 1
+
+    def block_position(self, token: Token, offset: int) -> tuple[int, int]:
+        """1-based line and column in the source of ``offset`` in an HTML block's content."""
+        assert token.map is not None
+        content = token.content
+        number = content.count("\n", 0, offset)
+        start = content.rfind("\n", 0, offset) + 1
+        end = content.find("\n", start)
+        length = (len(content) if end < 0 else end) - start
+        source = self.lines[token.map[0] + number]
+        return token.map[0] + number + 1, len(source) - length + offset - start + 1
 
 
 def _map(offsets: list[int], content: str, line_starts: list[int], position: int) -> int:
@@ -457,6 +492,8 @@ def _parsed_mask(text: str, tags: tuple[str, ...]) -> Mask:
         if token.type != "inline" or token.map is None:
             continue
         known = runs.get(id(token.content))
+        if known is None and not mentions(token.content, tags):
+            continue
         heading = index > 0 and tokens[index - 1].markup.startswith("#")
         offsets = lines.run_starts(token, heading)
         starts = _content_line_starts(token.content)
@@ -552,6 +589,7 @@ __all__ = [
     "literal_in_links",
     "locating_parser",
     "markdown_mask",
+    "mentions",
     "offered",
     "prefixes",
     "run_of",
