@@ -53,7 +53,9 @@ FULL = Sizes(
     startup_repeat=5,
 )
 QUICK = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB // 2, 4 * MB, repeat=3, peer_repeat=1, speedup_rounds=3, linearity_rounds=5),
+    scanner=ScannerSizes(
+        MB, 1000, MB // 2, 4 * MB, repeat=3, peer_repeat=1, speedup_rounds=3, linearity_rounds=5
+    ),
     render_pages=200,
     render_repeat=3,
     fetch_asins=1000,
@@ -79,7 +81,7 @@ def _render(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .rendering import python_markdown_overhead, warm_render_overhead
 
     return warm_render_overhead(sizes.render_pages, sizes.render_repeat, log) + python_markdown_overhead(
-        sizes.render_pages // 4, sizes.render_repeat, log
+        sizes.render_pages, sizes.render_repeat, log
     )
 
 

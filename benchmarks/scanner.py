@@ -253,7 +253,9 @@ def throughput(
         best_of=2,
     )
     low, high = paired.spread(invert=True)
-    log(f"  scanner: speedup vs {best_peer}: median {paired.median_ratio(invert=True):.1f}x ({low:.1f}-{high:.1f})")
+    log(
+        f"  scanner: speedup vs {best_peer}: median {paired.median_ratio(invert=True):.1f}x ({low:.1f}-{high:.1f})"
+    )
     return _throughput_figures(sizes, timings, best_peer, paired), timings
 
 

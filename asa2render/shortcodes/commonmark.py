@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from itertools import accumulate
-from operator import add
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 from asa2render.shortcodes import scanner as _scanner
@@ -349,9 +349,7 @@ def _fast_mask(text: str, events: Sequence[tuple[int, int]]) -> Mask | None:
     return _FastMask(allowed)
 
 
-def _plain_chunk(
-    text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int
-) -> bool:
+def _plain_chunk(text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int) -> bool:
     """Whether ``text[start:end]`` is a plain paragraph whose only ``[`` are the events' own.
 
     ``events[index]`` is the chunk's first event (earlier ones lie in earlier chunks).

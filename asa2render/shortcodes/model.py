@@ -65,6 +65,12 @@ class _ShortcodeBuilder:
     times a plain slotted ``__init__``; the scanner creates one shortcode per match, so it fills
     the twin and then switches the instance's class (allowed for identical slot layouts). What
     the call returns is an ordinary, frozen :class:`Shortcode`.
+
+    Measured with ``python -m benchmarks.profile tricks`` (CPU time, median of 5): scanning 1 MB
+    with 1,000 boxes takes 7.9 ms with this builder and 8.5 ms with ``Shortcode(...)``; 8 MB takes
+    69 vs 78 ms. That 8-13 % is part of the margin of ``scanner_speedup_vs_best_peer`` (>= 20), so
+    it is kept; the two ``type: ignore`` are the price of telling mypy that the builder returns a
+    ``Shortcode``.
     """
 
     __slots__ = Shortcode.__slots__
