@@ -233,16 +233,14 @@ class Mask:
 
 
 class _FastMask(Mask):
-    """The fast path's answer: masked unless inside a proven plain paragraph."""
+    """The fast path's answer: every event outside the top-level raw blocks lies in a plain paragraph."""
 
-    def __init__(self, allowed: list[tuple[int, int]]) -> None:
+    def __init__(self, raw: Regions) -> None:
         super().__init__()
-        self._starts = [start for start, _ in allowed]
-        self._ends = [end for _, end in allowed]
+        self._raw = raw
 
     def touches(self, start: int, end: int) -> bool:
-        index = bisect_right(self._starts, start) - 1
-        return index < 0 or end > self._ends[index]
+        return bool(self._raw) and self._raw.touches(start, start + 1)
 
 
 # Line-start patterns begin with a literal "\n" so the regex engine skips ahead fast (a "^" under
@@ -334,7 +332,6 @@ def _fast_mask(text: str, events: Sequence[tuple[int, int]]) -> Mask | None:
     if raw is None:
         return None
     raw_regions = Regions(raw)
-    allowed: list[tuple[int, int]] = []
     chunk_end = -1
     for index, (start, end) in enumerate(events):
         if start < chunk_end or raw_regions.touches(start, start + 1):
@@ -345,8 +342,7 @@ def _fast_mask(text: str, events: Sequence[tuple[int, int]]) -> Mask | None:
         chunk_end = found + 1 if found >= 0 else len(text)
         if end > chunk_end or not _plain_chunk(text, chunk_start, chunk_end, events, index):
             return None
-        allowed.append((chunk_start, chunk_end))
-    return _FastMask(allowed)
+    return _FastMask(raw_regions)
 
 
 def _plain_chunk(text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int) -> bool:

@@ -97,14 +97,13 @@ def _matches(text: str, regex: re.Pattern[str], mode: Mode, key: tuple[str, ...]
     matches = list(regex.finditer(text))
     if not matches or mode == "text":
         return matches, []
-    regions: Regions | Mask
+    spans = [match.span() for match in matches]
     if mode == "markdown":
-        regions = markdown_mask(text, key, [match.span() for match in matches])
+        mask = markdown_mask(text, key, spans)
+        touches, problems = mask.touches, mask.problems
     else:
-        regions = html_regions(text)
-    touches = regions.touches
-    problems = regions.problems if isinstance(regions, Mask) else []
-    return [match for match in matches if not touches(*match.span())], problems
+        touches, problems = html_regions(text).touches, []
+    return [match for match, span in zip(matches, spans, strict=True) if not touches(*span)], problems
 
 
 def _collect(text: str, matches: list[re.Match[str]]) -> _Events:
