@@ -24,7 +24,7 @@ from itertools import repeat
 from typing import get_args
 
 from asa2render.shortcodes.attributes import Problem, parse_attributes
-from asa2render.shortcodes.commonmark import Mask, markdown_mask
+from asa2render.shortcodes.commonmark import markdown_mask
 from asa2render.shortcodes.model import (
     Diagnostic,
     Mode,
@@ -34,7 +34,7 @@ from asa2render.shortcodes.model import (
     new_shortcode,
 )
 from asa2render.shortcodes.positions import Locator
-from asa2render.shortcodes.regions import Regions, html_regions, paragraph_span
+from asa2render.shortcodes.regions import html_regions, paragraph_span
 
 _MODES = frozenset(get_args(Mode))
 # Group numbers in the event regex; ``lastindex`` tells the kinds apart without group lookups.
