@@ -94,15 +94,18 @@ class _Collector:
     def __call__(self, state: StateCore) -> None:
         env = state.env
         runs: dict[int, tuple[str, commonmark.Run]] = env.pop(commonmark.RUNS, None) or {}
-        if not runs and not _has_html_shortcode(state.tokens):
-            return  # no shortcode anywhere: nothing to resolve, fetch or split
+        if not runs and not commonmark.mentions(state.src, TAGS):
+            return  # no shortcode anywhere: nothing to resolve, fetch, report or split
         page = _Page(state.src, env.get("asa2_path"), env.get("asa2_country"), self.engine)
-        for index, token in enumerate(state.tokens):
-            if token.type == "inline" and token.children:
+        tokens = state.tokens
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "inline":
                 known = runs.get(id(token.content))
                 run = known[1] if known is not None and known[0] is token.content else None
-                page.inline(token, run, index > 0 and state.tokens[index - 1].markup.startswith("#"), index)
-            elif token.type == "html_block" and commonmark.html_block_expands(token.content):
+                if run is not None or commonmark.mentions(token.content, TAGS):
+                    page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
+            elif kind == "html_block" and commonmark.html_block_expands(token.content):
                 page.html_block(token)
         self.engine.fetch(key for request in page.requests for key in request.keys)
         page.problems.extend(self.engine.unavailable(page.requests))
@@ -112,13 +115,6 @@ class _Collector:
         self.engine.enforce_strict(page.problems)
         if page.boxes:
             state.tokens = _lift_boxes(state.tokens, page.boxes)
-
-
-def _has_html_shortcode(tokens: Sequence[Token]) -> bool:
-    openers, _ = commonmark.prefixes(TAGS)
-    return any(token.type == "html_block" and "[" in token.content for token in tokens) and any(
-        opener in token.content for token in tokens if token.type == "html_block" for opener in openers
-    )
 
 
 class _Page:
@@ -142,8 +138,6 @@ class _Page:
 
     def inline(self, token: Token, run: commonmark.Run | None, heading: bool, index: int) -> None:
         """Resolve the shortcodes of one inline run; report its problems and link-bound shortcodes."""
-        if not commonmark.mentions(token.content, TAGS):
-            return  # most runs: no shortcode anywhere in them, not even in a link
         for found in commonmark.literal_in_links([token], TAGS):
             self._problem(self.lines.position(token, heading, 0), commonmark.IN_LINK, found.kind)
         if run is None:
