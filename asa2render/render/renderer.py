@@ -14,6 +14,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,32 +63,16 @@ class Renderer:
         self._memo: dict[Hashable, str] = {}
 
     def _environment(self) -> jinja2.Environment:
-        loaders: list[jinja2.BaseLoader] = []
         user_dir = self.config.resolve_path(self.config.site.templates)
-        if user_dir is not None and user_dir.is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(user_dir)))
-        loaders.append(jinja2.PackageLoader("asa2render.render", "templates"))
-        env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=jinja2.ChainableUndefined,
-            auto_reload=False,
-            cache_size=64,
-        )
-        env.filters["asa2_href"] = _href
-        env.filters["asa2_safe_image"] = is_safe_image_url
-        env.filters["asa2_datetime"] = self.format_time
-        # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
-        # caches a module imported that way instead of re-running it on every box.
+        folder = str(user_dir) if user_dir is not None and user_dir.is_dir() else None
         site = self.config.site
-        env.globals.update(
-            LABELS, link_rel=site.rel, link_target=site.target, disclaimer_url=site.disclaimer_url
+        return _environment(
+            folder, _stamp(folder), site.timezone, site.rel, site.target, site.disclaimer_url or None
         )
-        return env
 
     def format_time(self, moment: datetime) -> str:
         """``2026-11-27 14:11 UTC`` in the configured time zone."""
-        return moment.astimezone(self._zone).strftime("%Y-%m-%d %H:%M %Z")
+        return _format_time(moment, self._zone)
 
     def render(self, request: ProductRequest, resolved: Mapping[ProductKey, Resolved]) -> str:
         """The HTML for one shortcode, given every product resolved for the document.
@@ -235,6 +220,59 @@ def _href(url: object) -> str:
 @lru_cache(maxsize=8192)
 def _safe_href(text: str) -> str:
     return text if is_amazon_url(text) else "#"
+
+
+@lru_cache(maxsize=16)
+def _environment(
+    folder: str | None,
+    stamp: tuple[tuple[str, int, int], ...],
+    timezone: str,
+    rel: str,
+    target: str,
+    disclaimer_url: str | None,
+) -> jinja2.Environment:
+    """One Jinja environment per template setup and process, so templates compile once per process.
+
+    A build opens a new engine (and renderer); ``mkdocs serve`` and repeated builds in one process
+    then reuse the compiled templates. ``stamp`` (the user templates' names, sizes and mtimes) is part
+    of the key, so an edited template gets a fresh environment.
+    """
+    del stamp  # only part of the cache key
+    loaders: list[jinja2.BaseLoader] = []
+    if folder is not None:
+        loaders.append(jinja2.FileSystemLoader(folder))
+    loaders.append(jinja2.PackageLoader("asa2render.render", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.ChainableUndefined,
+        auto_reload=False,
+        cache_size=64,
+    )
+    zone = _zone(timezone)
+    env.filters["asa2_href"] = _href
+    env.filters["asa2_safe_image"] = is_safe_image_url
+    env.filters["asa2_datetime"] = lambda moment: _format_time(moment, zone)
+    # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
+    # caches a module imported that way instead of re-running it on every box.
+    env.globals.update(LABELS, link_rel=rel, link_target=target, disclaimer_url=disclaimer_url)
+    return env
+
+
+def _stamp(folder: str | None) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the user's template files (empty without a folder)."""
+    if folder is None:
+        return ()
+    found = []
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            found.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(found)
+
+
+def _format_time(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _zone(name: str) -> ZoneInfo:
