@@ -34,7 +34,7 @@ import atexit
 import html
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -43,6 +43,7 @@ from ..engine import Engine
 from ..errors import IntegrationMissingError, Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest
 from ..shortcodes import Shortcode, commonmark, scan
+from ..shortcodes.model import placed
 from ..shortcodes.regions import Regions
 from .hosts import open_engine
 
@@ -125,25 +126,29 @@ class _Page:
     def reset(self, text: str) -> None:
         self.found: list[Shortcode] = []
         self.problems: list[Problem] = []
-        self._places: dict[str, list[tuple[int, int]]] = {}
-        self._scans: dict[str, tuple[dict[int, Shortcode], list[Any], Regions, list[_Link]]] = {}
-        if "[" in text:
-            for shortcode in scan(text, TAGS).shortcodes:
-                raw = text[shortcode.start : shortcode.end]
-                self._places.setdefault(raw, []).append((shortcode.line, shortcode.column))
+        self._source = text
+        self._cursors: dict[str, int] = {}
 
     @property
     def path(self) -> str | None:
         return self.extension.getConfig("path") or None
 
     def place(self, raw: str) -> tuple[int, int]:
-        """Line and column of the next unplaced occurrence of ``raw`` in the source."""
-        places = self._places.get(raw)
-        return places.pop(0) if places else (0, 0)
+        """Line and column of the next unplaced occurrence of ``raw`` in the source.
+
+        Python-Markdown hands text over in document order, so each raw text is searched for from
+        just after its previous occurrence (0, 0 if the source no longer holds it verbatim).
+        """
+        source = self._source
+        found = source.find(raw, self._cursors.get(raw, 0))
+        if found < 0:
+            return 0, 0
+        self._cursors[raw] = found + len(raw)
+        return source.count("\n", 0, found) + 1, found - source.rfind("\n", 0, found)
 
     def marker(self, shortcode: Shortcode, raw: str) -> str:
         line, column = self.place(raw)
-        self.found.append(replace(shortcode, line=line, column=column))
+        self.found.append(placed(shortcode, line, column))
         element = "span" if shortcode.tag == TEXTLINK_TAG else "div"
         return f'<{element} data-asa2-box="{len(self.found) - 1}"></{element}>'
 
@@ -151,16 +156,19 @@ class _Page:
         location = Location(self.path, *self.place(raw)) if raw else Location(self.path, 0, 0)
         self.problems.append(Problem(location, code, message, severity))  # type: ignore[arg-type]
 
-    def text(self, data: str) -> tuple[dict[int, Shortcode], list[Any], Regions, list[_Link]]:
-        """Shortcodes, diagnostics, raw inline HTML spans and links of one text, scanned once."""
-        known = self._scans.get(data)
-        if known is None:
-            result = scan(data, TAGS)
-            at = {shortcode.start: shortcode for shortcode in result.shortcodes}
-            raw = Regions(match.span() for match in _RAW_INLINE.finditer(data))
-            known = at, list(result.diagnostics), raw, _links(data, at)
-            self._scans[data] = known
-        return known
+    def text(self, data: str) -> tuple[dict[int, Shortcode], tuple[Any, ...], Regions, list[_Link]]:
+        """Shortcodes, diagnostics, raw inline HTML spans and links of one text; see :func:`_text`."""
+        return _text(data)
+
+
+@lru_cache(maxsize=4096)
+def _text(data: str) -> tuple[dict[int, Shortcode], tuple[Any, ...], Regions, list[_Link]]:
+    """Shortcodes, diagnostics, raw inline HTML spans and links of one text (memoised per process:
+    sites repeat the same box paragraphs on many pages; every value is only read)."""
+    result = scan(data, TAGS)
+    at = {shortcode.start: shortcode for shortcode in result.shortcodes}
+    raw = Regions(match.span() for match in _RAW_INLINE.finditer(data))
+    return at, tuple(result.diagnostics), raw, _links(data, at)
 
 
 class _Source(Preprocessor):

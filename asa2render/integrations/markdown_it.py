@@ -40,7 +40,7 @@ from ..engine import Engine
 from ..errors import Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
 from ..shortcodes import Shortcode, commonmark, scan
-from ..shortcodes.model import new_shortcode
+from ..shortcodes.model import placed
 from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
@@ -158,7 +158,7 @@ class _Page:
         for child in _shortcode_children(token):
             shortcode: Shortcode = child.meta["shortcode"]
             line, column = self.lines.position(token, heading, shortcode.start)
-            self._resolve(child, _placed(shortcode, line, column))
+            self._resolve(child, placed(shortcode, line, column))
             if shortcode.tag != TEXTLINK_TAG and (not self.boxes or self.boxes[-1] != index):
                 self.boxes.append(index)
 
@@ -194,24 +194,6 @@ class _Page:
     def _problem(self, location: tuple[int, int], code: str, kind: str) -> None:
         message = commonmark.link_message(kind)
         self.problems.append(Problem(Location(self.path, *location), code, message, "warning"))
-
-
-def _placed(shortcode: Shortcode, line: int, column: int) -> Shortcode:
-    """The shortcode at its place in the page (``new_shortcode``: ``dataclasses.replace`` costs 4x more)."""
-    return new_shortcode(
-        shortcode.tag,
-        shortcode.attrs,
-        shortcode.args,
-        shortcode.content,
-        shortcode.start,
-        shortcode.end,
-        line,
-        column,
-        shortcode.escaped,
-        shortcode.self_closing,
-        shortcode.outer_start,
-        shortcode.outer_end,
-    )
 
 
 def _shortcode_children(token: Token) -> Iterator[Token]:
