@@ -23,7 +23,7 @@ parse, so both paths give markdown-it's answer.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -339,7 +339,7 @@ def _lone_shortcode_line(tags: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"\n\n(\[(?:{names})(?![\w-])[^\n\[\]`<\\]*\])[ \t]*\n(?=\n|\Z)")
 
 
-def _fast_mask(text: str, events: Sequence[tuple[int, int]], tags: tuple[str, ...] = ()) -> Mask | None:
+def _fast_mask(text: str, events: Sequence[re.Match[str]], tags: tuple[str, ...] = ()) -> Mask | None:
     """The fast path (see the module docstring), or ``None`` when a slow parse is needed.
 
     Chunks are the runs of lines between empty lines; a line holding only spaces counts as text
@@ -352,31 +352,34 @@ def _fast_mask(text: str, events: Sequence[tuple[int, int]], tags: tuple[str, ..
     raw_regions = Regions(raw)
     lone = {match.start(1) for match in _lone_shortcode_line(tags).finditer(text)} if tags else set()
     chunk_end = -1
-    for index, (start, end) in enumerate(events):
+    for index, event in enumerate(events):
+        start = event.start()
         if start < chunk_end or start in lone or raw_regions.touches(start, start + 1):
             continue
         blank = text.rfind("\n\n", max(chunk_end - 1, 0), start)
         chunk_start = blank + 2 if blank >= 0 else max(chunk_end, 0)
         found = text.find("\n\n", start)
         chunk_end = found + 1 if found >= 0 else len(text)
-        if end > chunk_end or not _plain_chunk(text, chunk_start, chunk_end, events, index):
+        if event.end() > chunk_end or not _plain_chunk(text, chunk_start, chunk_end, events, index):
             return None
     return _FastMask(raw_regions)
 
 
-def _plain_chunk(text: str, start: int, end: int, events: Sequence[tuple[int, int]], index: int) -> bool:
+def _plain_chunk(text: str, start: int, end: int, events: Sequence[re.Match[str]], index: int) -> bool:
     """Whether ``text[start:end]`` is a plain paragraph whose only ``[`` are the events' own.
 
-    ``events[index]`` is the chunk's first event (earlier ones lie in earlier chunks).
+    ``events[index]`` is the chunk's first event (earlier ones lie in earlier chunks). Besides an
+    event's own ``[``, only the outer ``[`` of an escape (``[[tag``) is allowed: every ``[[`` counts
+    one such bracket, so any other ``[`` makes the counts differ.
     """
     if _PLAIN_CHUNK.fullmatch(text, start, end) is None:
         return False
-    brackets = 0
-    while index < len(events) and events[index][0] < end:
-        event_start = events[index][0]
-        brackets += 2 if event_start > start and text[event_start - 1] == "[" else 1
-        index += 1
-    return text.count("[", start, end) == brackets
+    inside = bisect_left(events, end, lo=index, key=_event_start) - index
+    return text.count("[", start, end) == inside + text.count("[[", start, end)
+
+
+def _event_start(event: re.Match[str]) -> int:
+    return event.start()
 
 
 # -- the slow path: markdown-it-py's own parse -------------------------------------------------------
@@ -579,8 +582,8 @@ def _same(offset: int) -> int:
     return offset
 
 
-def markdown_mask(text: str, tags: tuple[str, ...], events: Sequence[tuple[int, int]]) -> Mask:
-    """Where shortcodes may not expand in a Markdown page, for the scanner's events (sorted spans)."""
+def markdown_mask(text: str, tags: tuple[str, ...], events: Sequence[re.Match[str]]) -> Mask:
+    """Where shortcodes may not expand in a Markdown page, for the scanner's events (sorted matches)."""
     if "\r" not in text and "\x00" not in text:
         fast = _fast_mask(text, events, tags)
         if fast is not None:

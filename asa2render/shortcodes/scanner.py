@@ -97,13 +97,12 @@ def _matches(text: str, regex: re.Pattern[str], mode: Mode, key: tuple[str, ...]
     matches = list(regex.finditer(text))
     if not matches or mode == "text":
         return matches, []
-    spans = [match.span() for match in matches]
     if mode == "markdown":
-        mask = markdown_mask(text, key, spans)
+        mask = markdown_mask(text, key, matches)
         touches, problems = mask.touches, mask.problems
     else:
         touches, problems = html_regions(text).touches, []
-    return [match for match, span in zip(matches, spans, strict=True) if not touches(*span)], problems
+    return [match for match in matches if not touches(*match.span())], problems
 
 
 def _collect(text: str, matches: list[re.Match[str]]) -> _Events:
@@ -221,12 +220,16 @@ def _stray_problems(builder: _Builder, events: _Events) -> None:
                 "it is left as text: remove it or add the opener"
             )
             builder.problems.append((closer.start(), "stray-closer", message, "warning"))
+    messages: dict[str, str] = {}  # one string per tag: a page can hold an opener on every line
     for opener in events.unterminated:
         if builder.outside(opener.start()):
-            message = (
-                f"shortcode [{opener.group(_TAG)} has no closing ] before the next [ "
-                "or the end; it is left as text: add the ]"
-            )
+            tag = opener.group(_TAG)
+            if tag not in messages:
+                messages[tag] = (
+                    f"shortcode [{tag} has no closing ] before the next [ "
+                    "or the end; it is left as text: add the ]"
+                )
+            message = messages[tag]
             builder.problems.append((opener.start(), "unterminated-opener", message, "error"))
 
 
