@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 from typing import get_args
 
 from asa2render.shortcodes.attributes import Problem, parse_attributes
@@ -236,7 +237,8 @@ def _stray_problems(builder: _Builder, events: _Events) -> None:
 def _diagnostics(text: str, problems: list[_Problem]) -> list[Diagnostic]:
     locate = Locator(text)
     diagnostics = []
-    for offset, code, message, severity in sorted(problems, key=lambda p: p[0]):
+    problems.sort(key=itemgetter(0))  # in place: mostly sorted already, and a page may hold many
+    for offset, code, message, severity in problems:
         line, column = locate(offset)
         diagnostics.append(Diagnostic(code, message, line, column, severity, offset))
     return diagnostics
