@@ -328,18 +328,13 @@ def _html_raw_end(text: str, start: int) -> int:
     return -1
 
 
-@lru_cache(maxsize=16)
-def _lone_shortcode_line(tags: tuple[str, ...]) -> re.Pattern[str]:
-    """A paragraph that is one shortcode line, between empty lines: plain without further checks.
-
-    One ``finditer`` (it starts with a literal, so the engine skips ahead fast) answers the usual
-    case — a box on its own line — for every such shortcode of the page at once.
-    """
-    names = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
-    return re.compile(rf"\n\n(\[(?:{names})(?![\w-])[^\n\[\]`<\\]*\])[ \t]*\n(?=\n|\Z)")
+# A paragraph that is one shortcode line between empty lines is plain without further checks: the
+# usual case, a box on its own line. Matched at each event (``match`` at the event's offset), so
+# no extra pass over the page is made: on large pages every pass re-reads the text from memory.
+_LONE_LINE = re.compile(r"\[[^\n\[\]`<\\]*\][ \t]*\n(?=\n|\Z)")
 
 
-def _fast_mask(text: str, events: Sequence[re.Match[str]], tags: tuple[str, ...] = ()) -> Mask | None:
+def _fast_mask(text: str, events: Sequence[re.Match[str]]) -> Mask | None:
     """The fast path (see the module docstring), or ``None`` when a slow parse is needed.
 
     Chunks are the runs of lines between empty lines; a line holding only spaces counts as text
@@ -350,11 +345,13 @@ def _fast_mask(text: str, events: Sequence[re.Match[str]], tags: tuple[str, ...]
     if raw is None:
         return None
     raw_regions = Regions(raw)
-    lone = {match.start(1) for match in _lone_shortcode_line(tags).finditer(text)} if tags else set()
     chunk_end = -1
+    lone = _LONE_LINE.match
     for index, event in enumerate(events):
         start = event.start()
-        if start < chunk_end or start in lone or raw_regions.touches(start, start + 1):
+        if start < chunk_end or raw_regions.touches(start, start + 1):
+            continue
+        if start >= 2 and text.startswith("\n\n", start - 2) and lone(text, start):
             continue
         blank = text.rfind("\n\n", max(chunk_end - 1, 0), start)
         chunk_start = blank + 2 if blank >= 0 else max(chunk_end, 0)
@@ -585,7 +582,7 @@ def _same(offset: int) -> int:
 def markdown_mask(text: str, tags: tuple[str, ...], events: Sequence[re.Match[str]]) -> Mask:
     """Where shortcodes may not expand in a Markdown page, for the scanner's events (sorted matches)."""
     if "\r" not in text and "\x00" not in text:
-        fast = _fast_mask(text, events, tags)
+        fast = _fast_mask(text, events)
         if fast is not None:
             return fast
     return _parsed_mask(text, tags)

@@ -34,7 +34,7 @@ def test_spec_examples_fast_path_agrees_with_the_parse() -> None:
     answered = 0
     for number, text in substituted():
         events = _events(text)
-        fast = _fast_mask(text, events, TAGS)
+        fast = _fast_mask(text, events)
         if fast is None:
             continue
         answered += 1
@@ -105,10 +105,10 @@ def test_crlf_pages_map_offsets_back() -> None:
 
 def test_fast_path_refuses_what_it_cannot_prove() -> None:
     for text in ("  ```\n[asa2 a]\n", "<div>\n```\n\n[asa2 a]\n", "see [x](y) [asa2 a]\n", "[[x [asa2 a]\n"):
-        assert _fast_mask(text, _events(text), TAGS) is None, text  # indented fence, HTML, link, bracket
+        assert _fast_mask(text, _events(text)) is None, text  # indented fence, HTML, link, bracket
     text = "Intro\n\n```\n[asa2 a]\n```\n\n[asa2 b]\n"
     spans = [(text.index(name), text.index(name) + 8) for name in ("[asa2 a]", "[asa2 b]")]
-    fast = _fast_mask(text, _events(text), TAGS)
+    fast = _fast_mask(text, _events(text))
     assert fast is not None
     assert [fast.touches(*span) for span in spans] == [True, False]
 
