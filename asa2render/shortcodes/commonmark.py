@@ -14,10 +14,11 @@ question on raw text. Running the parser on every page would cost far more than 
 path proves the common case first: a shortcode in a "plain" paragraph — preceded by a blank line,
 every line starting in column 0 with a character that cannot start another block, no backtick,
 ``<``, backslash, ``![``, ``](``, ``][`` or ``]:``, and no ``[`` other than the shortcodes' own —
-outside the top-level fences and HTML blocks 1–5, which one regex pass finds. Whenever a page holds
-anything the fast path cannot prove (an indented fence, an HTML block before a fence, a shortcode in
-a list or next to a link), the page is parsed with markdown-it-py and the answer is read off the
-parse, so both paths give markdown-it's answer.
+outside the top-level fences and HTML blocks 1–5, which one regex pass finds. A box alone on its
+line between empty lines is recognised at the shortcode itself. Whenever a page holds anything the
+fast path cannot prove (an indented fence, an HTML block before a fence, a shortcode in a list or
+next to a link), the page is parsed with markdown-it-py and the answer is read off the parse, so
+both paths give markdown-it's answer.
 """
 
 from __future__ import annotations
@@ -42,9 +43,8 @@ if TYPE_CHECKING:
 
 Problem = tuple[int, str, str, Severity]
 
-#: ``env`` keys the rules use (namespaced so they never collide with other plugins).
+#: The ``env`` key the inline rule keeps its runs under (namespaced so it never collides with other plugins).
 RUNS = "_asa2_runs"
-LOCATE = "_asa2_locate"
 
 IN_LINK = "shortcode-in-link"
 _LINK_MESSAGES = {
@@ -590,7 +590,6 @@ def markdown_mask(text: str, tags: tuple[str, ...], events: Sequence[re.Match[st
 
 __all__ = [
     "IN_LINK",
-    "LOCATE",
     "RUNS",
     "LinkShortcode",
     "Mask",
