@@ -41,7 +41,10 @@ def parse_asin_ref(raw: str) -> AsinRef | None:
 
 
 def _parse_url(text: str) -> AsinRef | None:
-    parts = urlsplit(text if "://" in text else "https://" + text)
+    try:
+        parts = urlsplit(text if "://" in text else "https://" + text)
+    except ValueError:  # e.g. "[x/…": urlsplit reads a bracketed host and rejects it as no IP address
+        return None
     store = store_for_host(parts.hostname or "")
     match = _URL_ASIN.search(parts.path)
     if store is None or match is None:

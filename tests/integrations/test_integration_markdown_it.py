@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from commonmark_examples import MARK, examples, inside_code, offline_engine, substituted
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from integration_stats import get_items_per_marketplace
 from markdown_it import MarkdownIt
 
@@ -204,3 +206,56 @@ def test_box_alone_on_a_paragraph_line_is_lifted_out_of_the_paragraph(
     _, plugin, _ = spec_parsers
     html = plugin.render('Before\n[asa2 asin="B0LOCAL001"]\nafter `code`\n')
     assert html == f'<p>Before</p>\n<div class="asa2-box">{MARK}</div>\n<p>after <code>code</code></p>\n'
+
+
+_FRAGMENTS = [
+    '[asa2 asin="B0LOCAL001"]',
+    "[asa2]B0X[/asa2]",
+    "[[asa2 x]]",
+    "[/asa2]",
+    "[asa2 x",
+    "`",
+    "``",
+    "\n",
+    "\n\n",
+    "    ",
+    "\t",
+    "> ",
+    "- ",
+    "1. ",
+    "```",
+    "~~~",
+    "<div>",
+    "</div>",
+    "<pre>",
+    "</pre>",
+    "<!--",
+    "-->",
+    "![",
+    "](",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\\",
+    "*",
+    "# ",
+    "text ",
+    "\r\n",
+    '<a href="x">',
+    "</a>",
+    "<span title='[asa2 y]'>",
+    "===",
+    "---",
+    "[ref]: /u\n",
+    "&#91;",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30).map("".join))
+def test_random_markdown_cli_mode_and_plugin_expand_the_same_shortcodes(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine], text: str
+) -> None:
+    _, plugin, engine = spec_parsers
+    assert _plugin_places(plugin, text) == _cli_places(engine, text)

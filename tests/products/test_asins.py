@@ -34,3 +34,7 @@ def test_urls(url: str, asin: str, country: str) -> None:
 
 def test_non_amazon_url() -> None:
     assert parse_asin_ref("https://example.com/dp/B0TEST0001") is None
+
+
+def test_text_that_urlsplit_rejects_is_no_asin() -> None:
+    assert parse_asin_ref("[ref]: /u") is None  # urlsplit raises on the bracketed "host"
