@@ -240,14 +240,18 @@ def _split(opening: Token, inline: Token, closing: Token) -> Iterator[Token]:
         if _alone(children, at):
             yield from _paragraph(opening, inline, closing, part)
             part = []
-            block = Token("asa2_block", "", 0, content=child.content, meta=child.meta, block=True)
-            block.map, block.level = inline.map, opening.level
-            yield block
+            yield _as_block(child, inline, opening)
         elif not (child.type in _BREAKS and not part) and not (
             child.type in _BREAKS and at + 1 < len(children) and _alone(children, at + 1)
         ):
             part.append(child)
     yield from _paragraph(opening, inline, closing, part)
+
+
+def _as_block(child: Token, inline: Token, opening: Token) -> Token:
+    """The box's inline token, turned into the ``asa2_block`` that replaces it (it leaves the run)."""
+    child.type, child.block, child.map, child.level = "asa2_block", True, inline.map, opening.level
+    return child
 
 
 def _paragraph(opening: Token, inline: Token, closing: Token, children: list[Token]) -> Iterator[Token]:

@@ -187,8 +187,7 @@ def literal_in_links(tokens: Sequence[Token], tags: tuple[str, ...]) -> list[Lin
     their tokens become plain text here, which keeps the alt text exactly as markdown-it without the
     plugin renders it. Destinations and titles never reach the inline rule; they are only reported.
     """
-    openers, _ = prefixes(tags)
-    encoded = tuple(opener.replace("[", "%5B") for opener in openers)
+    markers = _destination_markers(tags)
     found: list[LinkShortcode] = []
     for token in tokens:
         if token.type != "inline" or not token.children:
@@ -202,9 +201,16 @@ def literal_in_links(tokens: Sequence[Token], tags: tuple[str, ...]) -> list[Lin
                         child.children[index] = _text_token(inner, raw)
             if child.type in {"link_open", "image"}:
                 values = [str(child.attrGet(name) or "") for name in ("href", "src", "title")]
-                if any(opener in value for value in values for opener in (*openers, *encoded)):
+                if any(marker in value for value in values for marker in markers):
                     found.append(LinkShortcode("destination", "", token))
     return found
+
+
+@lru_cache(maxsize=16)
+def _destination_markers(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """``[tag`` and its percent-encoded form ``%5Btag``: how a shortcode shows in a link's attributes."""
+    openers, _ = prefixes(tags)
+    return (*openers, *(opener.replace("[", "%5B") for opener in openers))
 
 
 def _raw(token: Token) -> str:
