@@ -42,9 +42,9 @@ class Sizes:
 
 
 FULL = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=15, peer_repeat=3),
+    scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=5, peer_repeat=3, speedup_rounds=5, linearity_rounds=9),
     render_pages=2000,
-    render_repeat=5,
+    render_repeat=7,
     fetch_asins=1000,
     fetch_repeat=3,
     rebuild_pages=2000,
@@ -53,9 +53,11 @@ FULL = Sizes(
     startup_repeat=5,
 )
 QUICK = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB // 2, 4 * MB, repeat=9, peer_repeat=1),
+    scanner=ScannerSizes(
+        MB, 1000, MB // 2, 4 * MB, repeat=3, peer_repeat=1, speedup_rounds=3, linearity_rounds=5
+    ),
     render_pages=200,
-    render_repeat=2,
+    render_repeat=3,
     fetch_asins=1000,
     fetch_repeat=1,
     rebuild_pages=200,
@@ -76,9 +78,11 @@ def _scanner(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
 
 
 def _render(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
-    from .rendering import warm_render_overhead
+    from .rendering import python_markdown_overhead, warm_render_overhead
 
-    return warm_render_overhead(sizes.render_pages, sizes.render_repeat, log)
+    return warm_render_overhead(sizes.render_pages, sizes.render_repeat, log) + python_markdown_overhead(
+        sizes.render_pages, sizes.render_repeat, log
+    )
 
 
 def _fetch(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
@@ -114,7 +118,7 @@ def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
 
 FAMILIES: dict[str, Family] = {
     "scanner": (("scanner_speedup_vs_best_peer", "scanner_linearity"), _scanner),
-    "render": (("warm_render_overhead",), _render),
+    "render": (("warm_render_overhead", "python_markdown_overhead"), _render),
     "fetch": (("cold_fetch_vs_floor", "cold_fetch_requests_vs_minimum"), _fetch),
     "rebuild": (("warm_rebuild_requests",), _rebuild),
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
