@@ -1,0 +1,559 @@
+"""Twig's core filters and tests with PHP semantics (``array_slice``, ``sprintf``, ``number_format`` …)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cmp_to_key
+from typing import Any
+
+from markupsafe import Markup
+
+from asa2render.twig.errors import TwigRuntimeError
+from asa2render.twig.escaping import escape_html, escape_url
+from asa2render.twig.runtime import (
+    compare,
+    describe,
+    float_to_str,
+    items,
+    normalize_array,
+    to_int,
+    to_number,
+    to_str,
+    truthy,
+)
+
+_PHP_TRIM = " \t\n\r\0\x0b"
+
+
+def empty(value: Any) -> bool:
+    """Twig's ``empty`` test: "", null, false, an empty array (0 and "0" are not empty)."""
+    if value is None or value is False:
+        return True
+    if isinstance(value, str):
+        return value == ""
+    if isinstance(value, Mapping | list | tuple):
+        return len(value) == 0
+    if hasattr(value, "__len__") and not isinstance(value, int | float):
+        return len(value) == 0
+    return False
+
+
+def default(value: Any, fallback: Any = "") -> Any:
+    return fallback if empty(value) else value
+
+
+def upper(value: Any) -> str:
+    return to_str(value).upper()
+
+
+def lower(value: Any) -> str:
+    return to_str(value).lower()
+
+
+def capitalize(value: Any) -> str:
+    text = to_str(value)
+    return text[:1].upper() + text[1:].lower()
+
+
+_WORD_START = re.compile(r"(?<![^\W_])(?<!['’])\w|\w", re.UNICODE)
+
+
+def title(value: Any) -> str:
+    """``mb_convert_case(MB_CASE_TITLE)``: first letter of each word upper, the rest lower."""
+    text = to_str(value)
+    out: list[str] = []
+    in_word = False
+    for char in text:
+        if char.isalnum() or (in_word and char in "'’"):
+            out.append(char.lower() if in_word else char.upper())
+            in_word = True
+        else:
+            out.append(char)
+            in_word = False
+    return "".join(out)
+
+
+def trim(value: Any, characters: Any = None, side: Any = "both") -> str:
+    text = to_str(value)
+    chars = _PHP_TRIM if characters is None else _php_char_list(to_str(characters))
+    if side == "both":
+        return text.strip(chars)
+    if side == "left":
+        return text.lstrip(chars)
+    if side == "right":
+        return text.rstrip(chars)
+    raise TwigRuntimeError('Trimming side must be "left", "right" or "both".')
+
+
+def _php_char_list(chars: str) -> str:
+    """PHP's ``a..z`` range notation in trim character lists."""
+    return re.sub(r"(.)\.\.(.)", lambda m: "".join(chr(c) for c in range(ord(m[1]), ord(m[2]) + 1)), chars)
+
+
+def length(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return len(to_str(value))
+    if isinstance(value, bool):
+        return len(to_str(value))
+    if hasattr(value, "__len__"):
+        return len(value)
+    if hasattr(value, "__iter__"):
+        return sum(1 for _ in value)
+    return 1
+
+
+def _slice_bounds(size: int, start: int, count: int | None) -> tuple[int, int]:
+    begin = max(size + start, 0) if start < 0 else min(start, size)
+    if count is None:
+        end = size
+    elif count < 0:
+        end = max(size + count, begin)
+    else:
+        end = min(begin + count, size)
+    return begin, max(end, begin)
+
+
+def slice_(value: Any, start: Any = 0, count: Any = None, preserve_keys: Any = False) -> Any:
+    """``array_slice`` / ``mb_substr``: negative start counts from the end, negative length stops early."""
+    first = to_int(start)
+    amount = None if count is None else to_int(count)
+    if isinstance(value, Mapping | list | tuple) or (
+        not isinstance(value, str) and hasattr(value, "__iter__") and value is not None
+    ):
+        pairs = items(value)
+        begin, end = _slice_bounds(len(pairs), first, amount)
+        chosen = pairs[begin:end]
+        result: dict[Any, Any] = {}
+        next_index = 0
+        for key, item in chosen:
+            if isinstance(key, int) and not truthy(preserve_keys):
+                result[next_index] = item
+                next_index += 1
+            else:
+                result[key] = item
+        return normalize_array(result)
+    text = to_str(value)
+    begin, end = _slice_bounds(len(text), first, amount)
+    return text[begin:end]
+
+
+def first(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[:1]
+    pairs = items(value)
+    return pairs[0][1] if pairs else None
+
+
+def last(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[-1:]
+    pairs = items(value)
+    return pairs[-1][1] if pairs else None
+
+
+def join(value: Any, glue: Any = "", and_: Any = None) -> str:
+    parts = [to_str(v) for _, v in items(value)]
+    glue_text = to_str(glue)
+    if and_ is None or len(parts) < 2:
+        return glue_text.join(parts)
+    return glue_text.join(parts[:-1]) + to_str(and_) + parts[-1]
+
+
+def split(value: Any, delimiter: Any, limit: Any = None) -> list[str]:
+    """``explode`` (with its limit rules), or ``str_split`` chunks for an empty delimiter."""
+    text = to_str(value)
+    sep = to_str(delimiter)
+    if sep == "":
+        size = max(to_int(limit), 1) if limit is not None else 1
+        return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+    if limit is None:
+        return text.split(sep)
+    count = to_int(limit)
+    if count > 0:
+        return text.split(sep, count - 1)
+    parts = text.split(sep)
+    if count < 0:
+        return parts[:count]
+    return [text]
+
+
+def replace(value: Any, mapping: Any) -> str:
+    """``strtr`` with a mapping: longest keys first, each position replaced once."""
+    if not isinstance(mapping, Mapping | list | tuple):
+        raise TwigRuntimeError(
+            f'The "replace" filter expects a sequence or a mapping, got "{describe(mapping)}".'
+        )
+    pairs = {to_str(k): to_str(v) for k, v in items(mapping) if to_str(k) != ""}
+    text = to_str(value)
+    if not pairs:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
+    return pattern.sub(lambda m: pairs[m.group(0)], text)
+
+
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?([-+ 0]|'.)*(\d+)?(?:\.(\d+))?([bcdeEfFgGosuxX%])")
+
+
+def sprintf(fmt: Any, *args: Any) -> str:
+    """PHP ``sprintf``: argnum, flags (``-+ 0'c``), width, precision, the usual conversions."""
+    text = to_str(fmt)
+    index = 0
+    out: list[str] = []
+    pos = 0
+    for match in re.finditer(r"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?([bcdeEfFgGosuxX%])", text):
+        out.append(text[pos : match.start()])
+        pos = match.end()
+        argnum, flags, width, precision, conv = match.groups()
+        if conv == "%":
+            out.append("%")
+            continue
+        if argnum:
+            arg_index = int(argnum) - 1
+        else:
+            arg_index = index
+            index += 1
+        if arg_index >= len(args):
+            raise TwigRuntimeError(f"{len(args) + 1} arguments are required, {len(args)} given.")
+        out.append(_format_one(args[arg_index], flags or "", width, precision, conv))
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _format_one(arg: Any, flags: str, width: str | None, precision: str | None, conv: str) -> str:
+    pad = " "
+    left = "-" in flags.replace("'-", "")
+    plus = "+" in flags.replace("'+", "")
+    for i, char in enumerate(flags):
+        if char == "'" and i + 1 < len(flags):
+            pad = flags[i + 1]
+        elif char == "0" and (i == 0 or flags[i - 1] != "'"):
+            pad = "0"
+    body = _convert(arg, conv, precision)
+    if plus and conv in "deEfFgGu" and not body.startswith("-"):
+        body = "+" + body
+    size = int(width) if width else 0
+    if len(body) >= size:
+        return body
+    if left:
+        return body + (" " if pad == "0" else pad) * (size - len(body))
+    if pad == "0" and body[:1] in "+-":
+        return body[0] + "0" * (size - len(body)) + body[1:]
+    return pad * (size - len(body)) + body
+
+
+def _convert(arg: Any, conv: str, precision: str | None) -> str:
+    if conv == "s":
+        text = to_str(arg)
+        return text[: int(precision)] if precision is not None else text
+    if conv in "du":
+        number = to_int(arg)
+        return str(number if conv == "d" or number >= 0 else number + 2**64)
+    if conv == "c":
+        return chr(to_int(arg))
+    if conv in "bxXo":
+        number = to_int(arg)
+        number = number if number >= 0 else number + 2**64
+        return {"b": f"{number:b}", "x": f"{number:x}", "X": f"{number:X}", "o": f"{number:o}"}[conv]
+    digits = 6 if precision is None else int(precision)
+    number = float(to_number(arg))
+    if conv in "fF":
+        return str(_round_half_up(number, digits).quantize(Decimal(1).scaleb(-digits)))
+    if conv in "eE":
+        mantissa, _, exponent = f"{number:.{digits}e}".partition("e")
+        text = f"{mantissa}e{int(exponent):+d}"
+        return text.upper() if conv == "E" else text
+    text = f"{number:.{digits or 1}g}"
+    return text.upper() if conv == "G" else text
+
+
+def _round_half_up(number: float, digits: int) -> Decimal:
+    """PHP rounds half away from zero on the decimal representation."""
+    return Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def number_format(value: Any, decimals: Any = 0, point: Any = ".", thousands: Any = ",") -> str:
+    places = to_int(decimals)
+    number = float(to_number(value))
+    rounded = _round_half_up(number, max(places, 0))
+    negative = rounded < 0
+    text = f"{abs(rounded):.{max(places, 0)}f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = to_str(thousands).join(groups)
+    if places > 0:
+        result += to_str(point) + frac
+    if negative and any(c not in "0" for c in text.replace(".", "")):
+        result = "-" + result
+    return result
+
+
+def round_(value: Any, precision: Any = 0, method: Any = "common") -> float:
+    number = float(to_number(value))
+    places = to_int(precision)
+    if method == "common":
+        return float(_round_half_up(number, places)) if places >= 0 else _round_negative(number, places)
+    if method not in ("ceil", "floor"):
+        raise TwigRuntimeError('The round filter only supports the "common", "ceil", and "floor" methods.')
+    factor = 10.0**places
+    rounder = math.ceil if method == "ceil" else math.floor
+    return float(rounder(number * factor) / factor)
+
+
+def _round_negative(number: float, places: int) -> float:
+    factor = 10 ** (-places)
+    return float(_round_half_up(number / factor, 0) * factor)
+
+
+def abs_(value: Any) -> Any:
+    return abs(to_number(value))
+
+
+_TAG = re.compile(r"""<!--.*?-->|<\?.*?\?>|</?([a-zA-Z][a-zA-Z0-9:-]*)?(?:[^<>"']|"[^"]*"|'[^']*')*>""", re.S)
+
+
+def striptags(value: Any, allowed: Any = None) -> str:
+    """PHP ``strip_tags``: removes tags, comments and processing instructions; ``allowed`` keeps some."""
+    keep = {tag.lower() for tag in re.findall(r"<([a-zA-Z0-9]+)>", to_str(allowed))} if allowed else set()
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return match.group(0) if name and name.lower() in keep else ""
+
+    return _TAG.sub(one, to_str(value))
+
+
+def nl2br(value: Any) -> str:
+    return re.sub(r"(\r\n|\n\r|\n|\r)", r"<br />\1", to_str(value))
+
+
+def spaceless(value: Any) -> Markup:
+    return Markup(re.sub(r">\s+<", "><", to_str(value)).strip())
+
+
+def url_encode(value: Any) -> str:
+    """``rawurlencode`` for strings, ``http_build_query`` (RFC 3986) for arrays."""
+    if isinstance(value, Mapping | list | tuple):
+        return "&".join(_query_pairs(value, None))
+    return escape_url(to_str(value))
+
+
+def _query_pairs(value: Any, prefix: str | None) -> list[str]:
+    pairs: list[str] = []
+    for key, item in items(value):
+        name = to_str(key) if prefix is None else f"{prefix}[{to_str(key)}]"
+        if item is None:
+            continue
+        if isinstance(item, Mapping | list | tuple):
+            pairs.extend(_query_pairs(item, name))
+        else:
+            text = "1" if item is True else "0" if item is False else to_str(item)
+            pairs.append(f"{escape_url(name)}={escape_url(text)}")
+    return pairs
+
+
+JSON_HEX_TAG, JSON_HEX_AMP, JSON_HEX_APOS, JSON_HEX_QUOT = 1, 2, 4, 8
+JSON_FORCE_OBJECT, JSON_PRETTY_PRINT, JSON_UNESCAPED_SLASHES, JSON_UNESCAPED_UNICODE = 16, 128, 64, 256
+JSON_PRESERVE_ZERO_FRACTION = 1024
+
+
+def json_encode(value: Any, options: Any = 0) -> str:
+    """PHP ``json_encode``: escaped slashes and ``\\uXXXX`` unless told otherwise, lists vs objects."""
+    flags = to_int(options)
+    text = _json(value, flags, 0)
+    return text
+
+
+def _json(value: Any, flags: int, depth: int) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value)}.0" if flags & JSON_PRESERVE_ZERO_FRACTION else str(int(value))
+        return float_to_str(value).replace("E", "e")
+    if isinstance(value, str):
+        return _json_string(value, flags)
+    if isinstance(value, Mapping | list | tuple):
+        pairs = items(value)
+        is_list = all(k == i for i, (k, _) in enumerate(pairs)) and not flags & JSON_FORCE_OBJECT
+        if not pairs:
+            return "{}" if flags & JSON_FORCE_OBJECT or isinstance(value, Mapping) and value else "[]"
+        pretty = bool(flags & JSON_PRETTY_PRINT)
+        indent = "\n" + "    " * (depth + 1) if pretty else ""
+        close = "\n" + "    " * depth if pretty else ""
+        colon = ": " if pretty else ":"
+        if is_list:
+            body = ",".join(indent + _json(v, flags, depth + 1) for _, v in pairs)
+            return f"[{body}{close}]"
+        body = ",".join(
+            indent + _json_string(to_str(k), flags) + colon + _json(v, flags, depth + 1) for k, v in pairs
+        )
+        return "{" + body + close + "}"
+    return _json(to_str(value), flags, depth)
+
+
+def _json_string(text: str, flags: int) -> str:
+    encoded = json.dumps(text, ensure_ascii=not flags & JSON_UNESCAPED_UNICODE)
+    encoded = re.sub(r"\\u([0-9a-f]{4})", lambda m: "\\u" + m.group(1), encoded)
+    if not flags & JSON_UNESCAPED_SLASHES:
+        encoded = encoded.replace("/", "\\/")
+    if flags & JSON_HEX_TAG:
+        encoded = encoded.replace("<", "\\u003C").replace(">", "\\u003E")
+    if flags & JSON_HEX_AMP:
+        encoded = encoded.replace("&", "\\u0026")
+    if flags & JSON_HEX_APOS:
+        encoded = encoded.replace("'", "\\u0027")
+    if flags & JSON_HEX_QUOT:
+        encoded = '"' + encoded[1:-1].replace('\\"', "\\u0022") + '"'
+    return encoded
+
+
+def keys(value: Any) -> list[Any]:
+    return [k for k, _ in items(value)]
+
+
+def merge(first_value: Any, second: Any) -> Any:
+    """``array_merge``: string keys overwrite, integer keys are appended and renumbered."""
+    for operand in (first_value, second):
+        if not isinstance(operand, Mapping | list | tuple) and operand is not None:
+            raise TwigRuntimeError(
+                f'The "merge" filter only works with arrays or "Traversable", got "{describe(operand)}".'
+            )
+    result: dict[Any, Any] = {}
+    index = 0
+    for operand in (first_value, second):
+        for key, item in items(operand):
+            if isinstance(key, int):
+                result[index] = item
+                index += 1
+            else:
+                result[key] = item
+    return normalize_array(result)
+
+
+def reverse(value: Any, preserve_keys: Any = False) -> Any:
+    if isinstance(value, str):
+        return value[::-1]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return to_str(value)[::-1]
+    pairs = list(reversed(items(value)))
+    result: dict[Any, Any] = {}
+    index = 0
+    for key, item in pairs:
+        if isinstance(key, int) and not truthy(preserve_keys):
+            result[index] = item
+            index += 1
+        else:
+            result[key] = item
+    return normalize_array(result)
+
+
+def sort(value: Any) -> Any:
+    """``asort``: values in order, keys kept (``keys`` shows the original positions)."""
+    if not isinstance(value, Mapping | list | tuple):
+        raise TwigRuntimeError(f'The sort filter only works with arrays or "Traversable", got "{describe(value)}".')
+    pairs = sorted(items(value), key=cmp_to_key(lambda a, b: compare(a[1], b[1])))
+    return normalize_array(dict(pairs))
+
+
+def batch(value: Any, size: Any, fill: Any = None, preserve_keys: Any = True) -> list[Any]:
+    """``array_chunk`` with keys kept, the last chunk padded with ``fill`` when given."""
+    count = math.ceil(to_number(size))
+    if count < 1:
+        raise TwigRuntimeError("The batch filter size must be greater than 0.")
+    pairs = items(value)
+    chunks: list[Any] = []
+    for start in range(0, len(pairs), count):
+        chunk = pairs[start : start + count]
+        if truthy(preserve_keys):
+            built: dict[Any, Any] = dict(chunk)
+        else:
+            built = {i: item for i, (_, item) in enumerate(chunk)}
+        if fill is not None and len(chunk) < count:
+            next_key = (max((k for k in built if isinstance(k, int)), default=-1)) + 1
+            for offset in range(count - len(chunk)):
+                built[next_key + offset] = fill
+        chunks.append(normalize_array(built))
+    return chunks
+
+
+def column(value: Any, name: Any, index: Any = None) -> Any:
+    """``array_column``: one field of each row, optionally keyed by another."""
+    from asa2render.twig.runtime import UNDEFINED, get_item, get_object_attr, php_key
+
+    result: dict[Any, Any] = {}
+    position = 0
+    for _, row in items(value):
+        cell = get_item(row, name)
+        if cell is UNDEFINED:
+            cell = get_object_attr(row, name, None)
+        if cell is UNDEFINED:
+            continue
+        key: Any = UNDEFINED
+        if index is not None:
+            key = get_item(row, index)
+        if key is UNDEFINED or key is None:
+            result[position] = cell
+        else:
+            result[php_key(key)] = cell
+        ints = [k for k in result if isinstance(k, int)]
+        position = max(ints) + 1 if ints else 0
+    return normalize_array(result)
+
+
+def nl2br_safe(value: Any, escape_first: bool) -> Markup:
+    """``nl2br`` with Twig's pre-escaping when auto-escape is on."""
+    if escape_first and not isinstance(value, Markup):
+        value = escape_html(to_str(value))
+    return Markup(nl2br(value))
+
+
+# --- tests -------------------------------------------------------------------------------------
+
+
+def is_even(value: Any) -> bool:
+    return to_int(value) % 2 == 0
+
+
+def is_odd(value: Any) -> bool:
+    return to_int(value) % 2 == 1
+
+
+def is_iterable(value: Any) -> bool:
+    return isinstance(value, Mapping | list | tuple) or (
+        not isinstance(value, str) and hasattr(value, "__iter__")
+    )
+
+
+def is_sequence(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return True
+    return isinstance(value, Mapping) and all(k == i for i, k in enumerate(value))
+
+
+def is_mapping(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return not all(k == i for i, k in enumerate(value)) or len(value) == 0 and False
+    return not isinstance(value, list | tuple | str | int | float | bool) and value is not None
+
+
+def divisible_by(value: Any, divisor: Any) -> bool:
+    number = to_number(divisor)
+    if number == 0:
+        raise TwigRuntimeError("Modulo by zero.")
+    return to_number(value) % number == 0

@@ -1,0 +1,226 @@
+"""The Twig syntax tree: expressions and statements, each carrying its source line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Node:
+    """Base of every node."""
+
+    line: int
+
+
+# --- expressions -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Const(Node):
+    value: object
+
+
+@dataclass(slots=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(slots=True)
+class ArrayLit(Node):
+    items: list[Node]
+    spread: list[bool]
+
+
+@dataclass(slots=True)
+class HashLit(Node):
+    pairs: list[tuple[Node | None, Node]]  # key None: spread ``...expr``
+
+
+@dataclass(slots=True)
+class Interp(Node):
+    """A double-quoted string with ``#{…}`` parts."""
+
+    parts: list[Node]
+
+
+@dataclass(slots=True)
+class Unary(Node):
+    op: str
+    operand: Node
+
+
+@dataclass(slots=True)
+class Binary(Node):
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(slots=True)
+class Conditional(Node):
+    test: Node
+    then: Node | None  # None: ``a ?: b``
+    otherwise: Node | None  # None: ``a ? b`` (else null)
+
+
+@dataclass(slots=True)
+class GetAttr(Node):
+    obj: Node
+    attr: Node
+    args: list[Node] | None  # not None: a method call ``a.b(…)``
+    kind: str  # "any" (``a.b``) or "array" (``a[b]``)
+
+
+@dataclass(slots=True)
+class SliceExpr(Node):
+    obj: Node
+    start: Node | None
+    length: Node | None
+
+
+@dataclass(slots=True)
+class Call(Node):
+    """A filter, function or test application; ``node`` is the filtered/tested value (None for functions)."""
+
+    name: str
+    node: Node | None
+    args: list[Node]
+    kwargs: dict[str, Node]
+
+
+@dataclass(slots=True)
+class FilterExpr(Call):
+    pass
+
+
+@dataclass(slots=True)
+class FunctionExpr(Call):
+    pass
+
+
+@dataclass(slots=True)
+class TestExpr(Call):
+    pass
+
+
+@dataclass(slots=True)
+class MacroCall(Node):
+    alias: str
+    macro: str
+    args: list[Node]
+    kwargs: dict[str, Node]
+
+
+# --- statements --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Text(Node):
+    text: str
+
+
+@dataclass(slots=True)
+class Print(Node):
+    expr: Node
+
+
+@dataclass(slots=True)
+class If(Node):
+    branches: list[tuple[Node, list[Node]]]
+    otherwise: list[Node] | None
+
+
+@dataclass(slots=True)
+class For(Node):
+    key: str | None
+    value: str
+    seq: Node
+    body: list[Node]
+    otherwise: list[Node] | None
+
+
+@dataclass(slots=True)
+class Set(Node):
+    names: list[str]
+    values: list[Node] | None  # None: capture ``body``
+    body: list[Node] | None
+
+
+@dataclass(slots=True)
+class Block(Node):
+    name: str
+    body: list[Node]
+
+
+@dataclass(slots=True)
+class Extends(Node):
+    parent: Node
+
+
+@dataclass(slots=True)
+class Include(Node):
+    template: Node
+    variables: Node | None
+    only: bool
+    ignore_missing: bool
+
+
+@dataclass(slots=True)
+class Macro(Node):
+    name: str
+    params: list[tuple[str, Node | None]]
+    body: list[Node]
+
+
+@dataclass(slots=True)
+class Import(Node):
+    template: Node
+    alias: str
+
+
+@dataclass(slots=True)
+class FromImport(Node):
+    template: Node
+    names: list[tuple[str, str]]  # (macro, alias)
+
+
+@dataclass(slots=True)
+class With(Node):
+    variables: Node | None
+    only: bool
+    body: list[Node]
+
+
+@dataclass(slots=True)
+class Apply(Node):
+    filters: list[FilterExpr]  # each with node None: applied in order to the captured body
+    body: list[Node]
+
+
+@dataclass(slots=True)
+class Autoescape(Node):
+    strategy: str | None  # None: off
+    body: list[Node]
+
+
+@dataclass(slots=True)
+class Do(Node):
+    expr: Node
+
+
+@dataclass(slots=True)
+class Module:
+    """One parsed template."""
+
+    name: str
+    body: list[Node]
+    parent: Extends | None = None
+    blocks: dict[str, Block] = field(default_factory=dict)
+    macros: dict[str, Macro] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class BlockRef(Node):
+    """Where a ``{% block %}`` stands: renders the (possibly overridden) block."""
+
+    name: str

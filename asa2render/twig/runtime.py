@@ -1,0 +1,515 @@
+"""PHP value semantics as Twig templates see them: strings, truthiness, comparison, arithmetic, attributes.
+
+Template data are Python values: ``dict`` for PHP associative arrays, ``list``/``tuple`` for sequences,
+``str``/``int``/``float``/``bool``/``None`` for scalars, :class:`markupsafe.Markup` for already-safe HTML.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from asa2render.twig.errors import TwigRuntimeError
+
+_NUMERIC = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*\Z")
+_LEADING_NUMERIC = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_INT = re.compile(r"\s*[+-]?\d+\s*\Z")
+
+
+def float_to_str(value: float) -> str:
+    """PHP 8's ``(string)`` of a float: shortest round-trip digits, exponent form beyond 1e15."""
+    if math.isnan(value):
+        return "NAN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    mantissa, _, exp_text = f"{value:.17e}".partition("e")
+    digits = repr(abs(value))
+    # Shortest digits from repr, exponent from the scientific form.
+    if "e" in digits:
+        body, _, exp_part = digits.partition("e")
+        exponent = int(exp_part)
+    else:
+        body = digits
+        exponent = int(exp_text)
+    significant = body.replace(".", "").lstrip("0").rstrip("0") or "0"
+    sign = "-" if value < 0 else ""
+    if exponent < -4 or exponent >= 15:
+        rest = significant[1:] or "0"
+        return f"{sign}{significant[0]}.{rest}E{'+' if exponent >= 0 else '-'}{abs(exponent)}"
+    if exponent >= 0:
+        whole = significant[: exponent + 1].ljust(exponent + 1, "0")
+        frac = significant[exponent + 1 :]
+        return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
+    return f"{sign}0.{'0' * (-exponent - 1)}{significant}"
+
+
+def to_str(value: Any) -> str:
+    """PHP string conversion: ``true`` → "1", ``false``/``null`` → "", floats as PHP prints them."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "1"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return float_to_str(value)
+    if isinstance(value, Mapping | list | tuple):
+        return "Array"
+    if isinstance(value, Loop):
+        return "Array"
+    return str(value)
+
+
+def truthy(value: Any) -> bool:
+    """PHP truthiness: "" and "0" are false, empty arrays are false, any object is true."""
+    if isinstance(value, str):
+        return value != "" and value != "0"
+    if value is None or isinstance(value, bool | int | float):
+        return bool(value)
+    if isinstance(value, Mapping | list | tuple):
+        return len(value) > 0
+    return True
+
+
+def is_numeric(value: Any) -> bool:
+    """PHP ``is_numeric``."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and bool(_NUMERIC.match(value))
+
+
+def str_to_number(text: str) -> int | float:
+    """A numeric string's value (leading-numeric strings give their prefix, others 0, as PHP does)."""
+    match = _LEADING_NUMERIC.match(text)
+    if not match:
+        return 0
+    number = match.group(0).strip()
+    if _INT.match(number):
+        return int(number)
+    return float(number)
+
+
+def to_number(value: Any) -> int | float:
+    """PHP numeric conversion for arithmetic."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return str_to_number(value)
+    if isinstance(value, Mapping | list | tuple):
+        raise TwigRuntimeError("Unsupported operand types: array in arithmetic.")
+    return 1
+
+
+def to_int(value: Any) -> int:
+    number = to_number(value)
+    if isinstance(number, float):
+        if math.isnan(number) or math.isinf(number):
+            return 0
+        return int(number)
+    return number
+
+
+# --- comparison ----------------------------------------------------------------------------------
+
+
+def _sequence_items(value: Any) -> list[tuple[Any, Any]]:
+    if isinstance(value, Mapping):
+        return list(value.items())
+    return list(enumerate(value))
+
+
+def loose_eq(left: Any, right: Any) -> bool:
+    """PHP 8 ``==``."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return truthy(left) == truthy(right)
+    if left is None and right is None:
+        return True
+    if left is None:
+        return loose_eq(right, None) if not isinstance(right, str) else right == ""
+    if right is None:
+        return right_null_eq(left)
+    if isinstance(left, str) and isinstance(right, str):
+        if is_numeric(left) and is_numeric(right):
+            return str_to_number(left) == str_to_number(right)
+        return left == right
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return left == right
+    if isinstance(left, int | float) and isinstance(right, str):
+        return left == str_to_number(right) if is_numeric(right) else to_str(left) == right
+    if isinstance(left, str) and isinstance(right, int | float):
+        return loose_eq(right, left)
+    if isinstance(left, Mapping | list | tuple) and isinstance(right, Mapping | list | tuple):
+        a, b = dict(_sequence_items(left)), dict(_sequence_items(right))
+        return a.keys() == b.keys() and all(loose_eq(a[k], b[k]) for k in a)
+    return bool(left == right)
+
+
+def right_null_eq(value: Any) -> bool:
+    if isinstance(value, str):
+        return value == ""
+    return not truthy(value)
+
+
+def compare(left: Any, right: Any) -> int:
+    """PHP 8 ``<=>`` for scalars (and arrays by size)."""
+    if isinstance(left, bool) or isinstance(right, bool) or left is None or right is None:
+        if isinstance(left, str) and right is None:
+            return (left > "") - (left < "")
+        if left is None and isinstance(right, str):
+            return ("" > right) - ("" < right)
+        a, b = truthy(left), truthy(right)
+        return (a > b) - (a < b)
+    if isinstance(left, str) and isinstance(right, str):
+        if is_numeric(left) and is_numeric(right):
+            x, y = str_to_number(left), str_to_number(right)
+            return (x > y) - (x < y)
+        return (left > right) - (left < right)
+    if isinstance(left, int | float) and isinstance(right, str):
+        if not is_numeric(right):
+            s = to_str(left)
+            return (s > right) - (s < right)
+        right = str_to_number(right)
+    elif isinstance(left, str) and isinstance(right, int | float):
+        if not is_numeric(left):
+            s = to_str(right)
+            return (left > s) - (left < s)
+        left = str_to_number(left)
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return (left > right) - (left < right)
+    if isinstance(left, Mapping | list | tuple) and isinstance(right, Mapping | list | tuple):
+        return (len(left) > len(right)) - (len(left) < len(right))
+    return 0
+
+
+def same_as(left: Any, right: Any) -> bool:
+    """PHP ``===``: same type and value."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    if isinstance(left, str) and isinstance(right, str):
+        return str(left) == str(right)
+    if type(left) is not type(right):
+        if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+            return list(left) == list(right)
+        return False
+    return bool(left == right)
+
+
+def contains(needle: Any, haystack: Any) -> bool:
+    """Twig's ``in`` operator."""
+    if isinstance(haystack, Mapping):
+        return any(loose_eq(needle, item) for item in haystack.values())
+    if isinstance(haystack, list | tuple):
+        return any(loose_eq(needle, item) for item in haystack)
+    if isinstance(haystack, str):
+        if isinstance(needle, str | int | float) and not isinstance(needle, bool):
+            return to_str(needle) in haystack
+        return False
+    if isinstance(haystack, Iterable):
+        return any(loose_eq(needle, item) for item in haystack)
+    return False
+
+
+def starts_with(left: Any, right: Any) -> bool:
+    return isinstance(left, str) and isinstance(right, str) and left.startswith(right)
+
+
+def ends_with(left: Any, right: Any) -> bool:
+    return isinstance(left, str) and isinstance(right, str) and left.endswith(right)
+
+
+# --- arithmetic ----------------------------------------------------------------------------------
+
+
+def add(left: Any, right: Any) -> Any:
+    if isinstance(left, Mapping | list | tuple) and isinstance(right, Mapping | list | tuple):
+        merged = dict(_sequence_items(right))
+        merged.update(_sequence_items(left))
+        return normalize_array(dict(_sequence_items(left)) | {k: v for k, v in merged.items()})
+    return to_number(left) + to_number(right)
+
+
+def sub(left: Any, right: Any) -> Any:
+    return to_number(left) - to_number(right)
+
+
+def mul(left: Any, right: Any) -> Any:
+    return to_number(left) * to_number(right)
+
+
+def div(left: Any, right: Any) -> Any:
+    a, b = to_number(left), to_number(right)
+    if b == 0:
+        raise TwigRuntimeError("Division by zero.")
+    if isinstance(a, int) and isinstance(b, int) and a % b == 0:
+        return a // b
+    return a / b
+
+
+def floordiv(left: Any, right: Any) -> int:
+    a, b = to_number(left), to_number(right)
+    if b == 0:
+        raise TwigRuntimeError("Division by zero.")
+    return int(math.floor(a / b))
+
+
+def mod(left: Any, right: Any) -> Any:
+    a, b = to_number(left), to_number(right)
+    if isinstance(a, float) or isinstance(b, float):
+        if b == 0:
+            raise TwigRuntimeError("Modulo by zero.")
+        return math.fmod(a, b)
+    if b == 0:
+        raise TwigRuntimeError("Modulo by zero.")
+    return int(math.fmod(a, b))
+
+
+def power(left: Any, right: Any) -> Any:
+    a, b = to_number(left), to_number(right)
+    if isinstance(a, int) and isinstance(b, int) and b < 0:
+        return float(a) ** b
+    return a**b
+
+
+def neg(value: Any) -> Any:
+    return -to_number(value)
+
+
+def pos(value: Any) -> Any:
+    return +to_number(value)
+
+
+def concat(left: Any, right: Any) -> str:
+    # str.join keeps the result a plain str: concatenation loses the "safe" mark, as in Twig.
+    return "".join((to_str(left), to_str(right)))
+
+
+def php_range(low: Any, high: Any, step: Any = 1) -> list[Any]:
+    """PHP ``range()``: integers, floats or single letters, ascending or descending."""
+    if isinstance(low, str) and isinstance(high, str) and len(low) >= 1 and len(high) >= 1:
+        if not (is_numeric(low) and is_numeric(high)):
+            a, b = ord(low[0]), ord(high[0])
+            s = abs(to_int(step)) or 1
+            codes = range(a, b + 1, s) if a <= b else range(a, b - 1, -s)
+            return [chr(c) for c in codes]
+    a, b, s = to_number(low), to_number(high), abs(to_number(step))
+    if s == 0:
+        raise TwigRuntimeError("range(): Argument #3 ($step) cannot be 0.")
+    if isinstance(a, float) or isinstance(b, float) or isinstance(s, float):
+        count = int(math.floor(abs(b - a) / s + 1e-9)) + 1
+        direction = 1 if a <= b else -1
+        return [a + direction * i * s for i in range(count)]
+    return list(range(a, b + 1, s)) if a <= b else list(range(a, b - 1, -s))
+
+
+# --- arrays --------------------------------------------------------------------------------------
+
+
+def normalize_array(value: dict[Any, Any]) -> Any:
+    """A PHP array whose keys are 0..n-1 in order is a list."""
+    if all(isinstance(k, int) and not isinstance(k, bool) and k == i for i, k in enumerate(value)):
+        return list(value.values())
+    return value
+
+
+def php_key(key: Any) -> Any:
+    """PHP array key normalisation: "5" → 5, true → 1, null → "", 1.7 → 1."""
+    if isinstance(key, bool):
+        return int(key)
+    if isinstance(key, float):
+        return int(key)
+    if key is None:
+        return ""
+    if isinstance(key, str) and re.fullmatch(r"-?[1-9][0-9]*|0", key):
+        return int(key)
+    return key
+
+
+def items(value: Any) -> list[tuple[Any, Any]]:
+    """(key, value) pairs of anything iterable, in order; scalars have none."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return []
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if isinstance(value, Sequence):
+        return list(enumerate(value))
+    if isinstance(value, Iterable):
+        return list(enumerate(value))
+    return []
+
+
+def make_hash(pairs: Iterable[tuple[Any, Any]]) -> Any:
+    result: dict[Any, Any] = {}
+    for key, value in pairs:
+        result[php_key(key)] = value
+    return result
+
+
+def spread_array(parts: Iterable[tuple[bool, Any]]) -> list[Any]:
+    result: list[Any] = []
+    for spread, value in parts:
+        if spread:
+            result.extend(v for _, v in items(value))
+        else:
+            result.append(value)
+    return result
+
+
+# --- attributes ----------------------------------------------------------------------------------
+
+UNDEFINED = object()
+
+
+def get_item(obj: Any, key: Any) -> Any:
+    """``obj[key]`` / ``obj.key`` on arrays and objects; :data:`UNDEFINED` when there is none."""
+    if isinstance(obj, Mapping):
+        if key in obj:
+            return obj[key]
+        alt = php_key(key)
+        if alt in obj:
+            return obj[alt]
+        if isinstance(alt, int) and str(alt) in obj:
+            return obj[str(alt)]
+        return UNDEFINED
+    if isinstance(obj, list | tuple):
+        index = php_key(key)
+        if isinstance(index, int) and 0 <= index < len(obj):
+            return obj[index]
+        return UNDEFINED
+    if isinstance(obj, Loop):
+        return obj.get(key)
+    return UNDEFINED
+
+
+def get_object_attr(obj: Any, key: Any, args: Sequence[Any] | None) -> Any:
+    if obj is None or isinstance(obj, str | int | float | bool | list | tuple | Mapping):
+        return UNDEFINED
+    name = to_str(key)
+    if name.startswith("_"):
+        return UNDEFINED
+    for candidate in (name, f"get_{name}", f"is_{name}", f"has_{name}"):
+        attr = getattr(obj, candidate, UNDEFINED)
+        if attr is not UNDEFINED:
+            if callable(attr) and not isinstance(attr, type):
+                return attr(*(args or ()))
+            return attr
+    return UNDEFINED
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping | list | tuple):
+        return "array"
+    return "object"
+
+
+def attr_error(obj: Any, key: Any, kind: str) -> TwigRuntimeError:
+    if isinstance(obj, Mapping | list | tuple):
+        what = "sequence" if isinstance(obj, list | tuple) else "mapping"
+        keys = ", ".join(to_str(k) for k, _ in items(obj))
+        if kind == "array" or not isinstance(obj, list | tuple) or True:
+            return TwigRuntimeError(f'Key "{to_str(key)}" for {what} with keys "{keys}" does not exist.')
+    if kind == "array":
+        return TwigRuntimeError(f'Impossible to access a key ("{to_str(key)}") on a {describe(obj)} variable.')
+    if obj is None or isinstance(obj, str | int | float | bool):
+        return TwigRuntimeError(
+            f'Impossible to access an attribute ("{to_str(key)}") on a {describe(obj)} variable.'
+        )
+    return TwigRuntimeError(f'Neither the property "{to_str(key)}" nor a method exists on the object.')
+
+
+def get_attr(obj: Any, key: Any, kind: str, args: Sequence[Any] | None, strict: bool) -> Any:
+    """Twig's ``getAttribute``: array key first, then object attribute/method; null when missing."""
+    if args is None:
+        value = get_item(obj, key)
+        if value is not UNDEFINED:
+            return value
+    if kind != "array":
+        value = get_object_attr(obj, key, args)
+        if value is not UNDEFINED:
+            return value
+    if strict:
+        raise attr_error(obj, key, kind)
+    return None
+
+
+def has_attr(obj: Any, key: Any, kind: str) -> bool:
+    if get_item(obj, key) is not UNDEFINED:
+        return True
+    if kind == "array":
+        return False
+    if obj is None or isinstance(obj, str | int | float | bool | list | tuple | Mapping):
+        return False
+    name = to_str(key)
+    return not name.startswith("_") and any(
+        hasattr(obj, n) for n in (name, f"get_{name}", f"is_{name}", f"has_{name}")
+    )
+
+
+# --- loops ---------------------------------------------------------------------------------------
+
+
+class Loop:
+    """The ``loop`` variable of a ``for``; attributes computed from index and length."""
+
+    __slots__ = ("index0", "length", "parent")
+
+    def __init__(self, length: int, parent: Any) -> None:
+        self.index0 = 0
+        self.length = length
+        self.parent = parent
+
+    def get(self, key: Any) -> Any:
+        getter: Callable[[Loop], Any] | None = _LOOP_FIELDS.get(to_str(key))
+        return UNDEFINED if getter is None else getter(self)
+
+    def __contains__(self, key: object) -> bool:
+        return to_str(key) in _LOOP_FIELDS
+
+
+_LOOP_FIELDS: dict[str, Callable[[Loop], Any]] = {
+    "index0": lambda loop: loop.index0,
+    "index": lambda loop: loop.index0 + 1,
+    "revindex0": lambda loop: loop.length - loop.index0 - 1,
+    "revindex": lambda loop: loop.length - loop.index0,
+    "first": lambda loop: loop.index0 == 0,
+    "last": lambda loop: loop.index0 == loop.length - 1,
+    "length": lambda loop: loop.length,
+    "parent": lambda loop: loop.parent,
+}
+
+
+def loop_items(seq: Any) -> list[tuple[Any, Any]]:
+    """What ``for`` iterates: pairs of key and value; non-iterables iterate nothing."""
+    return items(seq)
+
+
+def iter_values(value: Any) -> Iterator[Any]:
+    for _, item in items(value):
+        yield item
+
+
+def is_safe(value: Any) -> bool:
+    return isinstance(value, Markup)
