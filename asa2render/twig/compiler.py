@@ -48,6 +48,7 @@ FUNCTION_PARAMS: dict[str, tuple[str, ...]] = {
     "cycle": ("values", "position"),
     "include": ("template", "variables", "with_context", "ignore_missing", "sandboxed"),
     "block": ("name", "template"),
+    "date": ("date", "timezone"),
 }
 SIMPLE_FILTERS = {
     "upper": "F.upper", "lower": "F.lower", "capitalize": "F.capitalize", "title": "F.title",
@@ -155,7 +156,9 @@ class Compiler:
         module = self.module
         blocks = list(module.blocks)
         macros = list(module.macros)
-        self.function("root", module.body, extends=module.parent)
+        self.imports_function([node for node in module.body if isinstance(node, n.Import | n.FromImport)])
+        self.function("root", [node for node in module.body if not isinstance(node, n.Import | n.FromImport)],
+                      extends=module.parent)  # fmt: skip
         for index, name in enumerate(blocks):
             self.function(f"block_{index}", module.blocks[name].body)
         for index, name in enumerate(macros):
@@ -166,6 +169,8 @@ class Compiler:
         out = self.out
         out.emit(f"def {name}(r, c, blocks, m, w):")
         out.indent += 1
+        if name == "root":
+            out.emit("m = r.template_imports(TEMPLATE, c)")
         if name != "root" and any(isinstance(node, n.Set) for node in _walk(body)):
             out.emit("c = dict(c)")
         if name != "root" and any(isinstance(node, n.Import | n.FromImport) for node in _walk(body)):
@@ -177,6 +182,15 @@ class Compiler:
             out.emit(f"r.extend(TEMPLATE, {self.expr(extends.parent)}, c, blocks, m, w)")
         out.emit("return None")
         out.indent -= 1
+
+    def imports_function(self, imports: list[n.Node]) -> None:
+        """``imports(r, c, m)``: the template-level imports, visible in every block and macro."""
+        self.out.emit("def imports(r, c, m):")
+        self.out.indent += 1
+        self.scope = Scope(strategy=self.default_strategy)
+        self.statements(imports)
+        self.out.emit("return m")
+        self.out.indent -= 1
 
     def macro(self, name: str, macro: n.Macro) -> None:
         out = self.out
@@ -222,16 +236,23 @@ class Compiler:
     def printed(self, expr: n.Node) -> str:
         """The string to output for ``{{ expr }}`` under the active escaping strategy."""
         strategy = self.scope.strategy
-        if isinstance(expr, n.Conditional) and strategy is not None and expr.then is not None:
+        if isinstance(expr, n.Conditional) and strategy is not None:
             # Twig escapes each branch on its own, so a literal branch stays raw.
             other = self.printed(expr.otherwise) if expr.otherwise is not None else "''"
+            if expr.then is None:
+                value = self.tmp()
+                return f"({self.printed_value(expr.test, value)} if T({value} := {self.expr(expr.test)}) else {other})"
             return f"({self.printed(expr.then)} if {self.cond(expr.test)} else {other})"
+        if isinstance(expr, n.Binary) and expr.op == "??" and strategy is not None:
+            value = self.tmp()
+            left = self.expr(expr.left, quiet=True) if isinstance(expr.left, n.Name | n.GetAttr) else self.expr(expr.left)
+            return f"({self.printed_value(expr.left, value)} if ({value} := {left}) is not None else {self.printed(expr.right)})"
         return self.printed_value(expr, self.expr(expr))
 
     def printed_value(self, expr: n.Node, code: str) -> str:
         strategy = self.scope.strategy
         safety = self.safety(expr)
-        if strategy is None or safety == "all" or safety == strategy:
+        if strategy is None or safety == "all" or safety == strategy or (safety, strategy) == ("html_attr", "html"):
             return f"S({code})"
         if safety is not None:  # safe for another strategy: escape again, ignoring the safe mark
             return f"ESCAPE(S({code}), {strategy!r})"
@@ -254,7 +275,9 @@ class Compiler:
                 strategy = self.const_arg(expr, 0, "strategy", "html")
                 return strategy if isinstance(strategy, str) else None
             if expr.name == "nl2br" and self.scope.strategy == "html":
-                return "html"
+                # Twig's quirk: an escaped argument makes the whole call unsafe again.
+                escaped_arg = any(isinstance(a, n.FilterExpr) and a.name in ("escape", "e") for a in expr.args)
+                return None if escaped_arg else "html"
             if expr.name == "spaceless":
                 return "html"
         if isinstance(expr, n.Conditional) and expr.then is not None and expr.otherwise is not None:
@@ -295,9 +318,10 @@ class Compiler:
         outer = self.scope.ctx
         inner = self.tmp("c")
         seq, loop, index, key, value = (self.tmp(p) for p in ("_seq", "_loop", "_i", "_k", "_v"))
-        out.emit(f"{seq} = ITEMS({self.expr(node.seq)})")
         out.emit(f"{inner} = dict({outer})")
         out.emit(f"{inner}['_parent'] = {outer}")
+        with self.nested(ctx=inner):
+            out.emit(f"{seq} = ITEMS({self.expr(node.seq)})")
         uses_loop = _mentions(node.body, "loop")
         if uses_loop:
             out.emit(f"{loop} = Loop(len({seq}), {outer})")
@@ -423,7 +447,7 @@ class Compiler:
         if name == "_charset":
             return "'UTF-8'"
         if self.strict and not quiet:
-            return f"({ctx}[{name!r}] if {name!r} in {ctx} else r.undefined({name!r}))"
+            return f"({ctx}[{name!r}] if {name!r} in {ctx} else r.undefined({name!r}, {node.line}))"
         return f"{ctx}.get({name!r})"
 
     def expr_arraylit(self, node: n.ArrayLit) -> str:
@@ -496,7 +520,7 @@ class Compiler:
         try:
             compile_pcre(str(node.value))
         except PcreError as exc:
-            raise self.error(f"Regexp {node.value!r} passed to \"matches\" is not valid: {exc}.", node.line) from None
+            raise self.error(f'Regexp "{node.value}" passed to "matches" is not valid: {exc}.', node.line) from None
 
     def concat_parts(self, node: n.Node) -> list[str]:
         if isinstance(node, n.Binary) and node.op == "~":
@@ -531,9 +555,14 @@ class Compiler:
         values = [self.expr(a) for a in call.args]
         if call.kwargs:
             by_position: dict[int, str] = dict(enumerate(values))
-            for key, value in call.kwargs.items():
+            for raw_key, value in call.kwargs.items():
+                # Twig 3.15 accepts camelCase spellings of the snake_case parameter names.
+                key = re.sub(r"(?<!^)(?=[A-Z])", "_", raw_key).lower()
+                if key in params and params.index(key) < len(call.args):
+                    raise self.error(f'Argument "{key}" is defined twice for {kind} "{call.name}".', value.line)
                 if key not in params:
-                    raise self.error(f'Unknown argument "{key}" for {kind} "{call.name}".', call.line)
+                    signature = f"{call.name}({', '.join(params)})"
+                    raise self.error(f'Unknown argument "{key}" for {kind} "{signature}".', value.line)
                 by_position[params.index(key)] = self.expr(value)
             last = max(by_position) if by_position else -1
             values = [by_position.get(i, "R.UNDEFINED") for i in range(last + 1)]
@@ -561,6 +590,8 @@ class Compiler:
             zone = args[1] if len(args) > 1 else "None"
             return f"r.date({subject}, {fmt}, {zone})"
         if name == "nl2br":
+            if self.safety(node) is None:
+                return f"F.nl2br({subject})"
             return f"F.nl2br_safe({subject}, {self.scope.strategy == 'html'})"
         if any(a == "R.UNDEFINED" for a in args):
             args = [self.defaults_for(name, i) if a == "R.UNDEFINED" else a for i, a in enumerate(args)]
@@ -591,6 +622,8 @@ class Compiler:
             return f"R.php_range({', '.join(args)})"
         if name == "cycle":
             return f"r.cycle({', '.join(args)})"
+        if name == "date":
+            return f"r.date_function({', '.join(args)})"
         if node.kwargs:
             raise self.error(f'The "{name}" function does not take named arguments.', node.line)
         return f"r.{name}({', '.join(args)})"

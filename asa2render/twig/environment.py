@@ -22,9 +22,10 @@ from asa2render.twig import runtime as R
 from asa2render.twig.compiler import compile_module
 from asa2render.twig.errors import TwigError, TwigLoaderError, TwigRuntimeError, TwigSyntaxError
 from asa2render.twig.escaping import escape, escape_html
+from asa2render.twig.nodes import Const
 from asa2render.twig.parser import parse
 from asa2render.twig.pcre import PcreError, compile_pcre
-from asa2render.twig.phpdate import date_filter, zone
+from asa2render.twig.phpdate import date_filter, to_datetime, zone
 
 Fn = Callable[..., Any]
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#039;"})
@@ -81,6 +82,8 @@ class Template:
     name: str
     source: str
     root: Fn
+    imports: Fn
+    parent_name: str | None
     blocks: dict[str, Fn]
     macros: dict[str, Fn]
     line_map: dict[int, int]
@@ -99,7 +102,9 @@ def compile_template(name: str, source: str, *, autoescape: bool, strict: bool) 
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    compiled = compile_module(parse(source, name), autoescape=autoescape, strict=strict)
+    module = parse(source, name)
+    compiled = compile_module(module, autoescape=autoescape, strict=strict)
+    static_parent = module.parent.parent if module.parent is not None else None
     filename = f"<twig {name} #{next(_COUNTER)}>"
     namespace: dict[str, Any] = dict(_GLOBALS)
     exec(compile(compiled.source, filename, "exec"), namespace)  # noqa: S102 — our own generated code
@@ -107,6 +112,8 @@ def compile_template(name: str, source: str, *, autoescape: bool, strict: bool) 
         name=name,
         source=source,
         root=namespace["root"],
+        imports=namespace["imports"],
+        parent_name=static_parent.value if isinstance(static_parent, Const) and isinstance(static_parent.value, str) else None,
         blocks={block: namespace[f"block_{i}"] for i, block in enumerate(compiled.blocks)},
         macros={macro: namespace[f"macro_{i}"] for i, macro in enumerate(compiled.macros)},
         line_map=compiled.line_map,
@@ -141,8 +148,10 @@ class Environment:
         autoescape: bool = True,
         strict_variables: bool = False,
         timezone: str = "UTC",
+        globals: Mapping[str, Any] | None = None,
     ) -> None:
         self.templates = templates
+        self.globals = dict(globals or {})
         self.autoescape = autoescape
         self.strict_variables = strict_variables
         self.zone = zone(timezone) if timezone.upper() != "UTC" else ZoneInfo("UTC")
@@ -164,7 +173,7 @@ class Environment:
         out: list[str] = []
         state = RenderState(self)
         try:
-            template.root(state, dict(context), {}, {"_self": template}, out.append)
+            template.root(state, state.with_globals(dict(context)), {}, {}, out.append)
         except TwigSyntaxError:
             raise
         except TwigError as exc:
@@ -188,13 +197,27 @@ class RenderState:
 
     # --- variables -------------------------------------------------------------------------------
 
-    def undefined(self, name: str) -> Any:
-        raise TwigRuntimeError(f'Variable "{name}" does not exist.')
+    def undefined(self, name: str, line: int) -> Any:
+        raise TwigRuntimeError(f'Variable "{name}" does not exist.', line=line)
+
+    def with_globals(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        """Twig's ``mergeGlobals``: globals fill in names the context does not have."""
+        for key, value in self.env.globals.items():
+            ctx.setdefault(key, value)
+        return ctx
+
+    def template_imports(self, template: Template, ctx: dict[str, Any]) -> dict[str, Any]:
+        """The macros a template imports at its top level (run once per render and template)."""
+        found = self.imports.get(template.name)
+        if found is None:
+            found = self.imports[template.name] = {"_self": template}
+            template.imports(self, ctx, found)
+        return found
 
     def with_context(self, ctx: dict[str, Any], variables: Any, only: bool) -> dict[str, Any]:
         if variables is not None and not isinstance(variables, Mapping | list | tuple):
-            raise TwigRuntimeError(f'Variables passed to the "with" tag must be a mapping, got "{R.describe(variables)}".')
-        inner: dict[str, Any] = {} if only else dict(ctx)
+            raise TwigRuntimeError('Variables passed to the "with" tag must be a mapping.')
+        inner: dict[str, Any] = self.with_globals({}) if only else dict(ctx)
         if not only:
             inner["_parent"] = ctx
         inner.update((R.to_str(k), v) for k, v in R.items(variables))
@@ -216,10 +239,9 @@ class RenderState:
                m: dict[str, Any], w: Fn) -> None:  # fmt: skip
         parent = self.resolve(parent_name, template)
         self.parents[template.name] = parent
-        self.imports[template.name] = m
         merged = {name: (template, m) for name in template.blocks}
         merged.update(blocks)
-        parent.root(self, ctx, merged, {"_self": parent}, w)
+        parent.root(self, ctx, merged, {}, w)
 
     def block(self, template: Template, name: str, ctx: dict[str, Any], blocks: dict[str, Any],
               m: dict[str, Any], w: Fn) -> None:  # fmt: skip
@@ -234,6 +256,11 @@ class RenderState:
             current = self.parents.get(current.name)
         return None
 
+    def _top(self, template: Template) -> Template:
+        while template.name in self.parents:
+            template = self.parents[template.name]
+        return template
+
     def parent_block(self, template: Template, name: str, ctx: dict[str, Any], blocks: dict[str, Any]) -> Markup:
         parent = self.parents.get(template.name)
         owner = self._find_block(parent, name) if parent is not None else None
@@ -245,7 +272,7 @@ class RenderState:
                 f'exist in the parent template "{parent.name}".'
             )
         out: list[str] = []
-        owner.blocks[name](self, ctx, blocks, self.imports.get(owner.name, {"_self": owner}), out.append)
+        owner.blocks[name](self, ctx, blocks, self.template_imports(owner, ctx), out.append)
         return Markup("".join(out))
 
     def block_markup(self, template: Template, name: Any, other: Any, ctx: dict[str, Any],
@@ -256,16 +283,16 @@ class RenderState:
             target = self.resolve(other, template)
             owner = self._find_block(target, name)
             if owner is None:
-                raise TwigRuntimeError(f'Block "{name}" on template "{target.name}" does not exist.')
-            owner.blocks[name](self, ctx, {}, {"_self": owner}, out.append)
+                raise TwigRuntimeError(f'Block "{name}" on template "{self._top(target).name}" does not exist.')
+            owner.blocks[name](self, ctx, {}, self.template_imports(owner, ctx), out.append)
             return Markup("".join(out))
         if name in blocks:
             owner, owner_m = blocks[name]
         else:
             found = self._find_block(template, name)
             if found is None:
-                raise TwigRuntimeError(f'Block "{name}" on template "{template.name}" does not exist.')
-            owner, owner_m = found, self.imports.get(found.name, {"_self": found})
+                raise TwigRuntimeError(f'Block "{name}" on template "{self._top(template).name}" does not exist.')
+            owner, owner_m = found, self.template_imports(found, ctx)
         owner.blocks[name](self, ctx, blocks, owner_m, out.append)
         return Markup("".join(out))
 
@@ -295,7 +322,7 @@ class RenderState:
             )
         inner: dict[str, Any] = dict(ctx) if R.truthy(with_context) else {}
         inner.update((R.to_str(k), v) for k, v in R.items(variables))
-        template.root(self, inner, {}, {"_self": template}, w)
+        template.root(self, self.with_globals(inner), {}, {}, w)
 
     def include_markup(self, ctx: dict[str, Any], caller: Template, name: Any, variables: Any = R.UNDEFINED,
                        with_context: Any = R.UNDEFINED, ignore_missing: Any = R.UNDEFINED) -> Markup:  # fmt: skip
@@ -321,11 +348,15 @@ class RenderState:
     def _macro(self, template: Template, m: dict[str, Any], alias: str, macro: str) -> tuple[Template, Fn | None]:
         target = m.get(alias, template if alias == "_self" else None)
         if isinstance(target, tuple):
-            source, name = target
-            return source, source.macros.get(name)
-        if isinstance(target, Template):
-            return target, target.macros.get(macro)
-        return template, None
+            target, macro = target
+        if not isinstance(target, Template):
+            return template, None
+        current: Template | None = target
+        while current is not None:  # macros of parent templates are inherited
+            if macro in current.macros:
+                return current, current.macros[macro]
+            current = self.env.load(current.parent_name) if current.parent_name else None
+        return target, None
 
     def call_macro(self, template: Template, m: dict[str, Any], alias: str, macro: str, args: list[Any],
                    kwargs: dict[str, Any], line: int) -> Any:  # fmt: skip
@@ -333,7 +364,7 @@ class RenderState:
         if fn is None:
             shown = macro if alias != macro else alias
             raise TwigRuntimeError(f'Macro "{shown}" is not defined in template "{source.name}".')
-        return fn(self, {"_self": source}, args, kwargs, line)
+        return fn(self, self.template_imports(source, {}), args, kwargs, line)
 
     def has_macro(self, template: Template, m: dict[str, Any], alias: str, macro: str) -> bool:
         return self._macro(template, m, alias, macro)[1] is not None
@@ -353,7 +384,7 @@ class RenderState:
                 raise TwigRuntimeError(f'Argument "{key}" is defined twice for macro "{name}".')
             ctx[key] = value
         ctx["varargs"] = varargs
-        return ctx
+        return self.with_globals(ctx)
 
     # --- functions and filters that need the environment ----------------------------------------
 
@@ -361,13 +392,20 @@ class RenderState:
         try:
             regex = compile_pcre(R.to_str(pattern))
         except PcreError as exc:
-            raise TwigRuntimeError(f'Regexp "{R.to_str(pattern)}" passed to "matches" is not valid: {exc}.') from None
+            raise TwigRuntimeError(f'Regexp "{R.to_str(pattern)}" passed to "matches" is not valid: {exc}') from None
         return regex.search(R.to_str(subject)) is not None
 
     def date(self, value: Any, fmt: Any, timezone: Any) -> str:
         fmt = None if fmt is R.UNDEFINED else fmt
         timezone = None if timezone is R.UNDEFINED else timezone
         return date_filter(value, fmt, timezone, self.env.zone)
+
+    def date_function(self, value: Any = None, timezone: Any = None) -> Any:
+        """Twig's ``date()`` function: a date-time object in the configured (or given) zone."""
+        moment = to_datetime(None if value is R.UNDEFINED else value, self.env.zone)
+        if timezone is False:
+            return moment
+        return moment.astimezone(self.env.zone if timezone in (None, R.UNDEFINED) else zone(R.to_str(timezone)))
 
     def cycle(self, values: Any, position: Any) -> Any:
         pairs = R.items(values)

@@ -78,15 +78,18 @@ def title(value: Any) -> str:
 
 
 def trim(value: Any, characters: Any = None, side: Any = "both") -> str:
+    """PHP ``trim``; trimming whitespace off safe markup keeps it safe."""
     text = to_str(value)
     chars = _PHP_TRIM if characters is None else _php_char_list(to_str(characters))
     if side == "both":
-        return text.strip(chars)
-    if side == "left":
-        return text.lstrip(chars)
-    if side == "right":
-        return text.rstrip(chars)
-    raise TwigRuntimeError('Trimming side must be "left", "right" or "both".')
+        result = text.strip(chars)
+    elif side == "left":
+        result = text.lstrip(chars)
+    elif side == "right":
+        result = text.rstrip(chars)
+    else:
+        raise TwigRuntimeError('Trimming side must be "left", "right" or "both".')
+    return Markup(result) if isinstance(value, Markup) and characters is None else result
 
 
 def _php_char_list(chars: str) -> str:
@@ -447,9 +450,7 @@ def merge(first_value: Any, second: Any) -> Any:
 
 
 def reverse(value: Any, preserve_keys: Any = False) -> Any:
-    if isinstance(value, str):
-        return value[::-1]
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if not isinstance(value, Mapping | list | tuple):
         return to_str(value)[::-1]
     pairs = list(reversed(items(value)))
     result: dict[Any, Any] = {}

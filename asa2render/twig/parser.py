@@ -37,9 +37,9 @@ UNSUPPORTED_FILTERS = {
     "format_datetime", "format_time", "country_name", "currency_name", "language_name", "locale_name",
     "timezone_name", "currency_symbol", "data_uri", "slug", "inky_to_html", "html_attr_merge",
 }  # fmt: skip
-FUNCTIONS = {"range", "include", "max", "min", "cycle", "parent", "block"}
+FUNCTIONS = {"range", "include", "max", "min", "cycle", "parent", "block", "date"}
 UNSUPPORTED_FUNCTIONS = {
-    "attribute", "constant", "random", "date", "source", "enum", "enum_cases", "dump", "template_from_string",
+    "attribute", "constant", "random", "source", "enum", "enum_cases", "dump", "template_from_string",
     "country_timezones", "html_classes", "html_cva", "country_names", "currency_names", "language_names",
     "locale_names", "script_names", "timezone_names",
 }  # fmt: skip
@@ -49,6 +49,17 @@ ONE_ARGUMENT_TESTS = {"same as", "divisible by"}
 UNSUPPORTED_TESTS = {"constant"}
 UNSUPPORTED_TAGS = {"embed", "use", "sandbox", "guard", "cache", "types", "line", "trans", "spaceless", "filter"}
 LITERALS: dict[str, object] = {"true": True, "false": False, "null": None, "none": None}
+RESERVED = {"true", "false", "none", "null"}
+ENGLISH = {
+    t.TEXT: "text", t.VAR_START: "begin of print statement", t.VAR_END: "end of print statement",
+    t.BLOCK_START: "begin of statement block", t.BLOCK_END: "end of statement block", t.NAME: "name",
+    t.NUMBER: "number", t.STRING: "string", t.OPERATOR: "operator", t.PUNCT: "punctuation",
+    t.ISTRING_START: "begin of string interpolation", t.ISTRING_END: "end of string interpolation",
+    t.INTERP_START: "begin of string interpolation", t.INTERP_END: "end of string interpolation",
+    t.SPREAD: "spread operator", t.ARROW: "arrow function", t.EOF: "end of template",
+}  # fmt: skip
+REQUIRED_ARGUMENTS = {"block": ("name",), "cycle": ("values", "position"), "max": ("value",),
+                      "min": ("value",), "range": ("low", "high"), "include": ("template",)}  # fmt: skip
 
 
 class Parser:
@@ -61,7 +72,8 @@ class Parser:
         self.module = n.Module(name, [])
         self.block_stack: list[str] = []
         self.in_macro = False
-        self.imports: list[dict[str, str]] = [{"_self": "template"}]  # alias -> "template" | "macro:<name>"
+        # Imported names per scope, as ("template" | "function", alias) -> macro name ("" for templates).
+        self.imports: list[dict[tuple[str, str], str]] = [{("template", "_self"): ""}]
 
     # --- token stream ----------------------------------------------------------------------------
 
@@ -84,13 +96,25 @@ class Parser:
     def skip_if(self, kind: str, value: object = None) -> Token | None:
         return self.next() if self.test(kind, value) else None
 
-    def expect(self, kind: str, value: object = None, what: str | None = None) -> Token:
+    def expect(self, kind: str, value: object = None, what: str | None = None, prefix: str = "") -> Token:
+        """Consume the next token, which must be ``kind`` (with ``value``); Twig's message otherwise."""
         if not self.test(kind, value):
             token = self.current
-            shown = "end of template" if token.kind == t.EOF else f'"{token.value}"'
-            wanted = what or (f'"{value}"' if value is not None else kind.replace("_", " "))
-            raise self.error(f"Unexpected token {shown} (expected {wanted}).", token.line)
+            got = f' of value "{token.value}"' if token.value not in (None, "") else ""
+            wanted = f' with value "{value}"' if value is not None else ""
+            raise self.error(
+                f'{prefix}Unexpected token "{ENGLISH[token.kind]}"{got} ("{ENGLISH[kind]}" expected{wanted}).',
+                token.line,
+            )
         return self.next()
+
+    def assign_name(self) -> str:
+        """A variable name being assigned (``set``, ``for``, macro arguments, import aliases)."""
+        token = self.expect(t.NAME) if not (self.test(t.OPERATOR) and str(self.current.value).isalpha()) else self.next()
+        name = str(token.value)
+        if name.lower() in RESERVED:
+            raise self.error(f'You cannot assign a value to "{name}".', token.line)
+        return name
 
     def error(self, message: str, line: int | None = None) -> TwigSyntaxError:
         return TwigSyntaxError(message, self.name, line if line is not None else self.current.line)
@@ -111,6 +135,7 @@ class Parser:
         """A child template only runs statements outside blocks; text there must be whitespace."""
         kept: list[n.Node] = []
         for node in body:
+            self.check_no_nested_block(node, top=True)
             if isinstance(node, n.Text):
                 if node.text.strip():
                     raise self.error(
@@ -122,7 +147,20 @@ class Parser:
                 kept.append(node)
         return kept
 
-    def subparse(self, end: Callable[[str], bool] | None) -> list[n.Node]:
+    def check_no_nested_block(self, node: n.Node, top: bool) -> None:
+        if isinstance(node, n.BlockRef) and not top:
+            raise self.error("A block definition cannot be nested under non-capturing nodes.", node.line)
+        children: list[n.Node] = []
+        if isinstance(node, n.If):
+            children = [c for _, branch in node.branches for c in branch] + (node.otherwise or [])
+        elif isinstance(node, n.For):
+            children = node.body + (node.otherwise or [])
+        elif isinstance(node, n.With | n.Autoescape):
+            children = node.body
+        for child in children:
+            self.check_no_nested_block(child, top=False)
+
+    def subparse(self, end: Callable[[str], bool] | None, opener: tuple[str, int] | None = None) -> list[n.Node]:
         body: list[n.Node] = []
         while True:
             token = self.current
@@ -145,6 +183,11 @@ class Parser:
                     raise self.error("A block must start with a tag name.", tag.line)
                 if end is not None and end(str(tag.value)):
                     return body
+                if end is not None and not hasattr(self, f"tag_{tag.value}") and tag.value not in UNSUPPORTED_TAGS:
+                    message = f'Unexpected "{tag.value}" tag'
+                    if opener is not None:
+                        message += f' (expecting closing tag for the "{opener[0]}" tag defined near line {opener[1]}).'
+                    raise self.error(message, tag.line)
                 node = self.parse_tag(str(tag.value), tag.line)
                 if node is not None:
                     body.append(node)
@@ -153,6 +196,10 @@ class Parser:
 
     def end_of(self, *names: str) -> Callable[[str], bool]:
         return lambda tag: tag in names
+
+    def body_until(self, opener: str, line: int, *names: str) -> list[n.Node]:
+        # Twig reports the line where the body starts as the opening tag's line.
+        return self.subparse(self.end_of(*names), (opener, self.current.line))
 
     def parse_tag(self, tag: str, line: int) -> n.Node | None:
         handler = getattr(self, f"tag_{tag}", None)
@@ -170,44 +217,44 @@ class Parser:
     def tag_if(self, line: int) -> n.Node:
         test = self.parse_expression()
         self.end_tag()
-        branches = [(test, self.subparse(self.end_of("elseif", "else", "endif")))]
+        branches = [(test, self.body_until("if", line, "elseif", "else", "endif"))]
         otherwise = None
         while True:
             tag = str(self.next().value)
             if tag == "elseif":
                 test = self.parse_expression()
                 self.end_tag()
-                branches.append((test, self.subparse(self.end_of("elseif", "else", "endif"))))
+                branches.append((test, self.body_until("if", line, "elseif", "else", "endif")))
             elif tag == "else":
                 self.end_tag()
-                otherwise = self.subparse(self.end_of("endif"))
+                otherwise = self.body_until("if", line, "endif")
             else:
                 self.end_tag()
                 return n.If(line, branches, otherwise)
 
     def tag_for(self, line: int) -> n.Node:
-        targets = [str(self.expect(t.NAME).value)]
+        targets = [self.assign_name()]
         if self.skip_if(t.PUNCT, ","):
-            targets.append(str(self.expect(t.NAME).value))
+            targets.append(self.assign_name())
         self.expect(t.OPERATOR, "in")
         seq = self.parse_expression()
         if self.test(t.NAME, "if"):
             raise self.unsupported("for … if (removed in Twig 3; use |filter or an if inside the loop)", line)
         self.end_tag()
-        body = self.subparse(self.end_of("else", "endfor"))
+        body = self.body_until("for", line, "else", "endfor")
         otherwise = None
         if str(self.next().value) == "else":
             self.end_tag()
-            otherwise = self.subparse(self.end_of("endfor"))
+            otherwise = self.body_until("for", line, "endfor")
             self.next()
         self.end_tag()
         key, value = (None, targets[0]) if len(targets) == 1 else (targets[0], targets[1])
         return n.For(line, key, value, seq, body, otherwise)
 
     def tag_set(self, line: int) -> n.Node:
-        names = [str(self.expect(t.NAME).value)]
+        names = [self.assign_name()]
         while self.skip_if(t.PUNCT, ","):
-            names.append(str(self.expect(t.NAME).value))
+            names.append(self.assign_name())
         if self.skip_if(t.OPERATOR, "="):
             values = [self.parse_expression()]
             while self.skip_if(t.PUNCT, ","):
@@ -219,7 +266,7 @@ class Parser:
         if len(names) > 1:
             raise self.error("When using set with a block, you cannot have a multi-target.", line)
         self.end_tag()
-        body = self.subparse(self.end_of("endset"))
+        body = self.body_until("set", line, "endset")
         self.next()
         self.end_tag()
         return n.Set(line, names, None, body)
@@ -232,10 +279,12 @@ class Parser:
             )
         if self.in_macro:
             raise self.error(f'You cannot define a block inside a macro ("{name}").', line)
+        block = n.Block(line, name, [])
+        self.module.blocks[name] = block
         self.block_stack.append(name)
         self.imports.append({})
         if self.skip_if(t.BLOCK_END):
-            body = self.subparse(self.end_of("endblock"))
+            body = self.body_until("block", line, "endblock")
             self.next()
             if closing := self.skip_if(t.NAME):
                 if closing.value != name:
@@ -246,7 +295,7 @@ class Parser:
             self.end_tag()
         self.imports.pop()
         self.block_stack.pop()
-        self.module.blocks[name] = n.Block(line, name, body)
+        block.body = body
         return n.BlockRef(line, name)
 
     def tag_extends(self, line: int) -> None:
@@ -281,23 +330,25 @@ class Parser:
         self.expect(t.PUNCT, "(")
         while not self.test(t.PUNCT, ")"):
             if params:
-                self.expect(t.PUNCT, ",")
+                self.expect(t.PUNCT, ",", prefix="Arguments must be separated by a comma. ")
                 if self.test(t.PUNCT, ")"):
                     break
-            param = str(self.expect(t.NAME, what="a parameter name").value)
+            param = self.assign_name()
+            if param == "varargs":
+                raise self.error(
+                    f'The argument "varargs" in macro "{name}" cannot be defined because the variable "varargs" '
+                    "is reserved for arbitrary arguments.",
+                    line,
+                )
             default: n.Node | None = None
             if self.skip_if(t.OPERATOR, "="):
                 default = self.parse_expression()
-            elif self.test(t.PUNCT, ":"):
-                raise self.error(
-                    f'Unexpected token "punctuation" of value ":" ("=" expected) for the default of "{param}".'
-                )
             params.append((param, default))
         self.next()
         self.end_tag()
         self.in_macro = True
         self.imports.append({})
-        body = self.subparse(self.end_of("endmacro"))
+        body = self.body_until("macro", line, "endmacro")
         self.imports.pop()
         self.in_macro = False
         self.next()
@@ -312,9 +363,9 @@ class Parser:
     def tag_import(self, line: int) -> n.Node:
         template = self.parse_expression()
         self.expect(t.NAME, "as")
-        alias = str(self.expect(t.NAME).value)
+        alias = self.assign_name()
         self.end_tag()
-        self.imports[-1][alias] = "template"
+        self.imports[-1][("template", alias)] = ""
         return n.Import(line, template, alias)
 
     def tag_from(self, line: int) -> n.Node:
@@ -323,9 +374,11 @@ class Parser:
         names: list[tuple[str, str]] = []
         while True:
             macro = str(self.expect(t.NAME).value)
-            alias = str(self.expect(t.NAME).value) if self.skip_if(t.NAME, "as") else macro
+            alias = self.assign_name() if self.skip_if(t.NAME, "as") else macro
+            if alias.lower() in RESERVED:
+                raise self.error(f'You cannot assign a value to "{alias}".', line)
             names.append((macro, alias))
-            self.imports[-1][alias] = f"macro:{macro}"
+            self.imports[-1][("function", alias)] = macro
             if not self.skip_if(t.PUNCT, ","):
                 break
         self.end_tag()
@@ -337,7 +390,7 @@ class Parser:
             variables = self.parse_expression()
         only = bool(self.skip_if(t.NAME, "only"))
         self.end_tag()
-        body = self.subparse(self.end_of("endwith"))
+        body = self.body_until("with", line, "endwith")
         self.next()
         self.end_tag()
         return n.With(line, variables, only, body)
@@ -349,7 +402,7 @@ class Parser:
             if not self.skip_if(t.PUNCT, "|"):
                 break
         self.end_tag()
-        body = self.subparse(self.end_of("endapply"))
+        body = self.body_until("apply", line, "endapply")
         self.next()
         self.end_tag()
         return n.Apply(line, filters, body)
@@ -358,11 +411,13 @@ class Parser:
         strategy: str | None = "html"
         if not self.test(t.BLOCK_END):
             expr = self.parse_expression()
-            if not isinstance(expr, n.Const) or not (isinstance(expr.value, str) or expr.value is False):
+            if not isinstance(expr, n.Const) or not isinstance(expr.value, str | bool):
                 raise self.error("An escaping strategy must be a string or false.", line)
-            strategy = expr.value if isinstance(expr.value, str) else None
+            strategy = "html" if expr.value is True else expr.value if isinstance(expr.value, str) else None
+            if strategy not in (None, "html", "js", "css", "url", "html_attr"):
+                raise self.unsupported(f"autoescape strategy {strategy}", line)
         self.end_tag()
-        body = self.subparse(self.end_of("endautoescape"))
+        body = self.body_until("autoescape", line, "endautoescape")
         self.next()
         self.end_tag()
         return n.Autoescape(line, strategy, body)
@@ -423,6 +478,9 @@ class Parser:
         if token.kind == t.OPERATOR and token.value in UNARY_PRECEDENCE:
             self.next()
             operand = self.parse_expression(UNARY_PRECEDENCE[str(token.value)])
+            while token.value in ("-", "+") and self.test(t.OPERATOR, "**"):
+                power_line = self.next().line
+                operand = n.Binary(power_line, "**", operand, self.parse_expression(BINARY_PRECEDENCE["**"]))
             return self.parse_postfix(n.Unary(token.line, str(token.value), operand))
         if token.kind == t.PUNCT and token.value == "(":
             self.next()
@@ -430,6 +488,8 @@ class Parser:
             if self.test(t.PUNCT, ","):
                 raise self.unsupported("arrow function", token.line)
             self.expect(t.PUNCT, ")", what='")"')
+            if self.test(t.ARROW):
+                raise self.unsupported("arrow function", token.line)
             return self.parse_postfix(expr)
         return self.parse_postfix(self.parse_atom())
 
@@ -455,13 +515,19 @@ class Parser:
             return self.parse_array(line)
         if token.kind == t.PUNCT and token.value == "{":
             return self.parse_hash(line)
-        if token.kind == t.OPERATOR and token.value == "=":
-            raise self.error('Unexpected token "operator" of value "=".', line)
+        previous = self.tokens[self.pos - 2].value if self.pos >= 2 else None
+        if token.kind == t.OPERATOR and token.value == "=" and previous in ("==", "!="):
+            negation = "not " if previous == "!=" else ""
+            raise self.error(
+                'Unexpected operator of value "=". Did you try to use "===" or "!==" for strict comparison? '
+                f'Use "is {negation}same as(value)" instead.',
+                line,
+            )
         if token.kind == t.OPERATOR and str(token.value).isalpha():
-            # Twig lets operator words such as "matches" or "in" be variable names.
+            # Twig lets one-word operators such as "matches" or "in" be variable names.
             return n.Name(line, str(token.value))
-        shown = "end of template" if token.kind == t.EOF else f'"{token.value}"'
-        raise self.error(f"Unexpected token {shown}.", line)
+        got = f' of value "{token.value}"' if token.value not in (None, "") else ""
+        raise self.error(f'Unexpected token "{ENGLISH[token.kind]}"{got}.', line)
 
     def parse_interpolated(self, line: int) -> n.Node:
         parts: list[n.Node] = []
@@ -542,16 +608,21 @@ class Parser:
 
     def parse_dot(self, node: n.Node) -> n.Node:
         line = self.next().line
+        if self.test(t.PUNCT, "("):  # dynamic attribute: a.(expr)
+            self.next()
+            dynamic = self.parse_expression()
+            self.expect(t.PUNCT, ")")
+            args = self.parse_arguments() [0] if self.test(t.PUNCT, "(") else None
+            return n.GetAttr(line, node, dynamic, args, "any")
         token = self.next()
         if token.kind not in (t.NAME, t.NUMBER, t.OPERATOR) or (
             token.kind == t.OPERATOR and not str(token.value).isalpha()
         ):
-            raise self.error("Expected name or number.", line)
-        attr = str(token.value) if token.kind != t.NUMBER else token.value
-        if isinstance(node, n.Name) and self.import_kind(node.name) == "template":
-            if not self.test(t.PUNCT, "("):
-                raise self.error(f'Macro "{attr}" must be called with parentheses.', line)
-            args, kwargs = self.parse_arguments()
+            kind = ENGLISH.get(token.kind, token.kind)
+            raise self.error(f'Expected name or number, got value "{token.value}" of type {kind}.', line)
+        attr: object = str(token.value) if token.kind != t.NUMBER else token.value
+        if isinstance(node, n.Name) and self.imported("template", node.name) is not None:
+            args, kwargs = self.parse_arguments() if self.test(t.PUNCT, "(") else ([], {})
             return n.MacroCall(line, node.name, str(attr), args, kwargs)
         args = None
         if self.test(t.PUNCT, "("):
@@ -579,7 +650,7 @@ class Parser:
         args: list[n.Node] = []
         kwargs: dict[str, n.Node] = {}
         if self.test(t.PUNCT, "("):
-            args, kwargs = self.parse_arguments()
+            args, kwargs = self.parse_arguments(f'filter "{name}"')
         if name in UNSUPPORTED_FILTERS:
             raise self.unsupported(f"filter {name}", token.line)
         if name not in FILTERS:
@@ -587,14 +658,17 @@ class Parser:
         return n.FilterExpr(token.line, name, node, args, kwargs)
 
     def parse_function(self, name: str, line: int) -> n.Node:
-        args, kwargs = self.parse_arguments()
-        kind = self.import_kind(name)
-        if kind is not None and kind.startswith("macro:"):
-            return n.MacroCall(line, name, kind[6:], args, kwargs)
+        args, kwargs = self.parse_arguments(f'function "{name}"')
+        macro = self.imported("function", name)
+        if macro is not None:
+            return n.MacroCall(line, name, macro, args, kwargs)
         if name in UNSUPPORTED_FUNCTIONS:
             raise self.unsupported(f"function {name}", line)
         if name not in FUNCTIONS:
             raise self.error(f'Unknown "{name}" function.', line)
+        for index, required in enumerate(REQUIRED_ARGUMENTS.get(name, ())):
+            if index >= len(args) and required not in kwargs:
+                raise self.error(f'Value for argument "{required}" is required for function "{name}".', line)
         if name == "parent":
             if not self.block_stack:
                 raise self.error('Calling the "parent" function outside of a block is forbidden.', line)
@@ -607,10 +681,11 @@ class Parser:
             return n.FunctionExpr(line, name, None, [n.Const(line, self.block_stack[-1])], {})
         return n.FunctionExpr(line, name, None, args, kwargs)
 
-    def import_kind(self, alias: str) -> str | None:
-        for scope in reversed(self.imports):
-            if alias in scope:
-                return scope[alias]
+    def imported(self, kind: str, alias: str) -> str | None:
+        """What ``alias`` was imported as in the current scope or the template scope (None: not imported)."""
+        for scope in (self.imports[-1], self.imports[0]):
+            if (kind, alias) in scope:
+                return scope[(kind, alias)]
         return None
 
     def parse_test(self, node: n.Node, *, negated: bool, line: int) -> n.Node:
@@ -628,13 +703,15 @@ class Parser:
             args, kwargs = self.parse_arguments()
         elif name in ONE_ARGUMENT_TESTS:
             args = [self.parse_primary()]
+        if name == "defined" and isinstance(node, n.Name) and (macro := self.imported("function", node.name)):
+            node = n.MacroCall(node.line, node.name, macro, [], {})
         result: n.Node = n.TestExpr(line, name, node, args, kwargs)
         if name == "defined" and not isinstance(node, n.Name | n.GetAttr | n.MacroCall | n.Const):
             if not (isinstance(node, n.FunctionExpr) and node.name == "block"):
                 raise self.error("The \"defined\" test only works with simple variables.", line)
         return n.Unary(line, "not", result) if negated else result
 
-    def parse_arguments(self) -> tuple[list[n.Node], dict[str, n.Node]]:
+    def parse_arguments(self, callee: str = "") -> tuple[list[n.Node], dict[str, n.Node]]:
         self.expect(t.PUNCT, "(")
         args: list[n.Node] = []
         kwargs: dict[str, n.Node] = {}
@@ -652,11 +729,11 @@ class Parser:
                 key = str(self.next().value)
                 self.next()
                 if key in kwargs:
-                    raise self.error(f'Argument "{key}" is defined twice.')
+                    raise self.error(f'Argument "{key}" is defined twice for {callee}.')
                 kwargs[key] = self.parse_expression()
             else:
                 if kwargs:
-                    raise self.error("Positional arguments cannot be used after named arguments.")
+                    raise self.error(f"Positional arguments cannot be used after named arguments for {callee}.")
                 args.append(self.parse_expression())
         self.expect(t.PUNCT, ")")
         return args, kwargs

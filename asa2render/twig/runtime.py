@@ -51,8 +51,10 @@ def float_to_str(value: float) -> str:
 
 def to_str(value: Any) -> str:
     """PHP string conversion: ``true`` → "1", ``false``/``null`` → "", floats as PHP prints them."""
-    if isinstance(value, str):
+    if type(value) is str:
         return value
+    if isinstance(value, str):
+        return str.__str__(value)  # a plain copy: str methods on Markup would return Markup
     if value is None or value is False:
         return ""
     if value is True:
@@ -433,9 +435,11 @@ def attr_error(obj: Any, key: Any, kind: str) -> TwigRuntimeError:
             return TwigRuntimeError(f'Key "{to_str(key)}" for {what} with keys "{keys}" does not exist.')
     if kind == "array":
         return TwigRuntimeError(f'Impossible to access a key ("{to_str(key)}") on a {describe(obj)} variable.')
-    if obj is None or isinstance(obj, str | int | float | bool):
+    if obj is None:
+        return TwigRuntimeError(f'Impossible to access an attribute ("{to_str(key)}") on a null variable.')
+    if isinstance(obj, str | int | float | bool):
         return TwigRuntimeError(
-            f'Impossible to access an attribute ("{to_str(key)}") on a {describe(obj)} variable.'
+            f'Impossible to access an attribute ("{to_str(key)}") on a {describe(obj)} variable ("{to_str(obj)}").'
         )
     return TwigRuntimeError(f'Neither the property "{to_str(key)}" nor a method exists on the object.')
 

@@ -1,6 +1,7 @@
 """A tiny reader for the PHP literals in Twig fixtures' ``--DATA--`` and ``--CONFIG--`` sections.
 
-Handles ``return [...]`` with nested arrays, strings, numbers, booleans, null and an optional
+Handles ``return [...]`` with nested arrays (also wrapped in ``\\ArrayObject``/``\\ArrayIterator``), strings,
+numbers, booleans, null and an optional
 ``date_default_timezone_set('Zone');`` prefix. Anything else (objects, function calls) raises
 :class:`NotPlainData`: such fixtures are outside the scope of the port.
 """
@@ -92,6 +93,13 @@ class _Reader:
             return self.array(")")
         if text == "[":
             return self.array("]")
+        if kind == "word" and text == "new" and self.peek()[1] in ("\\ArrayObject", "\\ArrayIterator"):
+            # Plain arrays wrapped in SPL containers behave as the array they hold.
+            self.take()
+            self.take("(")
+            inner = self.value()
+            self.take(")")
+            return inner
         raise NotPlainData(f"not a plain PHP value: {text!r}")
 
     def array(self, closer: str) -> Any:

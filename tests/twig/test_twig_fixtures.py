@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from asa2render.twig import TwigError, render_templates
+from asa2render.twig import Environment, TwigError
 from asa2render.twig.errors import TwigLoaderError, TwigSyntaxError
 from php_literals import read_php
 
@@ -44,23 +44,23 @@ def _render(templates: dict[str, str], data_code: str, config_code: str | None) 
     if config_code and config_code.strip():
         config.update(read_php(config_code)[0] or {})
     autoescape = config.get("autoescape", "html")
-    context = {"global": "global", **(data or {})}
-    return render_templates(
+    env = Environment(
         templates,
-        "index.twig",
-        context,
         autoescape=autoescape is not False,
         strict_variables=bool(config["strict_variables"]),
         timezone=zone or "UTC",
+        globals={"global": "global"},
     )
+    return env.render("index.twig", data or {})
 
 
 def _as_twig_message(exc: TwigError) -> str:
     name = next((label for cls, label in _CLASSES.items() if isinstance(exc, cls)), "Twig\\Error\\RuntimeError")
     message = exc.bare_message
-    if exc.template is not None:
-        message = message.rstrip(".")
-        message += f' in "{exc.template}"' + (f" at line {exc.line}" if exc.line else "") + "."
+    if exc.template is not None:  # Twig's Error::updateRepr
+        ending = message[-1:] if message[-1:] in (".", "?") else ""
+        message = message[: len(message) - len(ending)]
+        message += f' in "{exc.template}"' + (f" at line {exc.line}" if exc.line else "") + ending
     return f"{name}: {message}"
 
 
