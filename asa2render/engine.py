@@ -177,6 +177,7 @@ class Engine:
             pieces.append(replacement)
             position = end
         pieces.append(doc.text[position:])
+        self._template_problems(doc.problems)
         return "".join(pieces)
 
     def process(
@@ -188,7 +189,9 @@ class Engine:
     def render_request(self, request: ProductRequest) -> str:
         """The HTML for one resolved request (fetching its keys first if nobody did)."""
         self.fetch(request.keys)
-        return self.renderer.render(request, self.resolved)
+        markup = self.renderer.render(request, self.resolved)
+        self._template_problems([])
+        return markup
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -206,6 +209,14 @@ class Engine:
             if shortcode.outer_start >= 0 and not shortcode.escaped:
                 start, end = shortcode.outer_start, shortcode.outer_end
             yield start, end, replacement
+
+    def _template_problems(self, doc_problems: list[Problem]) -> None:
+        """Record problems the renderer met (a rejected user template); strict mode fails on them."""
+        problems = self.renderer.take_problems()
+        if problems:
+            doc_problems.extend(problems)
+            self.problems.extend(problems)
+            self.enforce_strict(doc_problems)
 
     def unavailable(self, requests: Iterable[ProductRequest]) -> list[Problem]:
         """A problem for every requested product that resolved to a fallback."""

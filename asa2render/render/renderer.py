@@ -24,7 +24,9 @@ from ..config.model import Config
 from ..errors import ConfigError, TemplateError
 from ..marketplaces import get_store
 from ..products.models import Product, ProductKey, Resolved, State
-from ..products.resolve import ProductRequest
+from ..products.resolve import Problem, ProductRequest
+from ..twig import TwigError
+from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
@@ -59,6 +61,10 @@ class Renderer:
         self.config = config
         self._zone = _zone(config.site.timezone)
         self.env = self._environment()
+        self.user_templates = UserTemplates(
+            self.config.resolve_path(self.config.site.templates), config.site.timezone, self.env
+        )
+        self.problems: list[Problem] = []  # template problems since the last take_problems()
         self._memo: dict[Hashable, str] = {}
 
     def _environment(self) -> jinja2.Environment:
@@ -101,13 +107,29 @@ class Renderer:
         memo_key = _memo_key(request, items)
         markup = self._memo.get(memo_key)
         if markup is None:
+            problems_before = len(self.problems)
             markup = self._render_items(request, items)
+            if len(self.problems) > problems_before:
+                return markup  # not memoised: every use must report its problem
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[memo_key] = markup
         return markup
 
+    def take_problems(self) -> list[Problem]:
+        """Template problems recorded since the last call (a rejected user template, …)."""
+        problems, self.problems = self.problems, []
+        return problems
+
     def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
+        try:
+            return self._render_any(request, items)
+        except WordPressBridgeError as exc:
+            # Lenient: the page still gets a compliant box; strict mode fails on the recorded problem.
+            self.problems.append(Problem(request.location, "template-wordpress", str(exc), "error"))
+            return self._fallback(request, items[0] if items else None)
+
+    def _render_any(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
             if len(items) == 1 and request.template != "list":
                 return self._single(request, items[0])
@@ -117,6 +139,8 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"{request.location}: template {exc.name!r} not found") from None
         except jinja2.TemplateError as exc:
+            raise TemplateError(f"{request.location}: template {request.template!r} failed: {exc}") from None
+        except TwigError as exc:
             raise TemplateError(f"{request.location}: template {request.template!r} failed: {exc}") from None
 
     def _single(self, request: ProductRequest, item: Resolved) -> str:
@@ -155,9 +179,18 @@ class Renderer:
         return self._render("fallback", request, context)
 
     def _render(self, name: str, request: ProductRequest, context: dict[str, Any]) -> str:
-        template = self.env.get_template(f"{name}.html")
-        html = template.render({"options": dict(request.options), **context})
-        return _BLANKS.sub("", html.strip())
+        kind, filename = self.user_templates.kind(name)
+        full = {"options": dict(request.options), **context}
+        if kind == "builtin":
+            html = self.env.get_template(filename).render(full)
+            return _BLANKS.sub("", html.strip())
+        # A pasted user template (Twig or Jinja) does not carry the data-asa2-* attributes: add them.
+        self.user_templates.check(kind, filename)
+        if kind == "twig":
+            html = self.user_templates.render_twig(filename, full)
+        else:
+            html = self.env.get_template(filename).render(full)
+        return add_root_attributes(_BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", "")))
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
         """The plain tagged product-page link shown when nothing better is possible."""
@@ -175,6 +208,15 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+
+def _asins(context: Mapping[str, Any]) -> str:
+    product = context.get("product")
+    if isinstance(product, Product):
+        return product.asin
+    if context.get("asins"):
+        return ",".join(context["asins"])
+    return str(context.get("asin") or "")
 
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
