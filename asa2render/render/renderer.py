@@ -25,9 +25,9 @@ from ..errors import ConfigError, TemplateError
 from ..marketplaces import get_store
 from ..products.models import Product, ProductKey, Resolved, State
 from ..products.resolve import Problem, ProductRequest
+from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
 from ..twig import TwigError
 from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
-from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
@@ -190,7 +190,9 @@ class Renderer:
             html = self.user_templates.render_twig(filename, full)
         else:
             html = self.env.get_template(filename).render(full)
-        return add_root_attributes(_BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", "")))
+        return add_root_attributes(
+            _BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", ""))
+        )
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
         """The plain tagged product-page link shown when nothing better is possible."""

@@ -29,10 +29,51 @@ _WP_HINT = (
 )
 # Elements that may sit inside a paragraph: output made only of these is wrapped in a <span>.
 _INLINE = frozenset(
-    "a abbr b bdi bdo br cite code data del dfn em i img input ins kbd label mark meter output picture "
-    "progress q ruby s samp select small source span strong sub sup svg time u var wbr".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "meter",
+        "output",
+        "picture",
+        "progress",
+        "q",
+        "ruby",
+        "s",
+        "samp",
+        "select",
+        "small",
+        "source",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "svg",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]
 )
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 
 
 class WordPressBridgeError(TemplateError):

@@ -56,8 +56,8 @@ SIMPLE_FILTERS = {
     "join": "F.join", "split": "F.split", "replace": "F.replace", "format": "F.sprintf",
     "number_format": "F.number_format", "round": "F.round_", "abs": "F.abs_", "striptags": "F.striptags",
     "url_encode": "F.url_encode", "json_encode": "F.json_encode", "keys": "F.keys", "merge": "F.merge",
-    "reverse": "F.reverse", "sort": "F.sort", "batch": "F.batch", "column": "F.column", "default": "F.default",
-    "spaceless": "F.spaceless",
+    "reverse": "F.reverse", "sort": "F.sort", "batch": "F.batch", "column": "F.column",
+    "default": "F.default", "spaceless": "F.spaceless",
 }  # fmt: skip
 SIMPLE_TESTS = {
     "empty": "F.empty", "even": "F.is_even", "odd": "F.is_odd", "iterable": "F.is_iterable",
@@ -128,7 +128,7 @@ def _mentions(node: object, name: str) -> bool:
     if isinstance(node, dict):
         return any(_mentions(item, name) for item in node.values())
     if isinstance(node, n.Node):
-        return any(_mentions(getattr(node, slot), name) for slot in type(node).__slots__)  # type: ignore[attr-defined]
+        return any(_mentions(getattr(node, slot), name) for slot in type(node).__slots__)
     return False
 
 
@@ -241,18 +241,29 @@ class Compiler:
             other = self.printed(expr.otherwise) if expr.otherwise is not None else "''"
             if expr.then is None:
                 value = self.tmp()
-                return f"({self.printed_value(expr.test, value)} if T({value} := {self.expr(expr.test)}) else {other})"
+                then = self.printed_value(expr.test, value)
+                return f"({then} if T({value} := {self.expr(expr.test)}) else {other})"
             return f"({self.printed(expr.then)} if {self.cond(expr.test)} else {other})"
         if isinstance(expr, n.Binary) and expr.op == "??" and strategy is not None:
             value = self.tmp()
-            left = self.expr(expr.left, quiet=True) if isinstance(expr.left, n.Name | n.GetAttr) else self.expr(expr.left)
-            return f"({self.printed_value(expr.left, value)} if ({value} := {left}) is not None else {self.printed(expr.right)})"
+            left = (
+                self.expr(expr.left, quiet=True)
+                if isinstance(expr.left, n.Name | n.GetAttr)
+                else self.expr(expr.left)
+            )
+            then = self.printed_value(expr.left, value)
+            return f"({then} if ({value} := {left}) is not None else {self.printed(expr.right)})"
         return self.printed_value(expr, self.expr(expr))
 
     def printed_value(self, expr: n.Node, code: str) -> str:
         strategy = self.scope.strategy
         safety = self.safety(expr)
-        if strategy is None or safety == "all" or safety == strategy or (safety, strategy) == ("html_attr", "html"):
+        if (
+            strategy is None
+            or safety == "all"
+            or safety == strategy
+            or (safety, strategy) == ("html_attr", "html")
+        ):
             return f"S({code})"
         if safety is not None:  # safe for another strategy: escape again, ignoring the safe mark
             return f"ESCAPE(S({code}), {strategy!r})"
@@ -276,7 +287,9 @@ class Compiler:
                 return strategy if isinstance(strategy, str) else None
             if expr.name == "nl2br" and self.scope.strategy == "html":
                 # Twig's quirk: an escaped argument makes the whole call unsafe again.
-                escaped_arg = any(isinstance(a, n.FilterExpr) and a.name in ("escape", "e") for a in expr.args)
+                escaped_arg = any(
+                    isinstance(a, n.FilterExpr) and a.name in ("escape", "e") for a in expr.args
+                )
                 return None if escaped_arg else "html"
             if expr.name == "spaceless":
                 return "html"
@@ -520,7 +533,9 @@ class Compiler:
         try:
             compile_pcre(str(node.value))
         except PcreError as exc:
-            raise self.error(f'Regexp "{node.value}" passed to "matches" is not valid: {exc}.', node.line) from None
+            raise self.error(
+                f'Regexp "{node.value}" passed to "matches" is not valid: {exc}.', node.line
+            ) from None
 
     def concat_parts(self, node: n.Node) -> list[str]:
         if isinstance(node, n.Binary) and node.op == "~":
@@ -559,7 +574,9 @@ class Compiler:
                 # Twig 3.15 accepts camelCase spellings of the snake_case parameter names.
                 key = re.sub(r"(?<!^)(?=[A-Z])", "_", raw_key).lower()
                 if key in params and params.index(key) < len(call.args):
-                    raise self.error(f'Argument "{key}" is defined twice for {kind} "{call.name}".', value.line)
+                    raise self.error(
+                        f'Argument "{key}" is defined twice for {kind} "{call.name}".', value.line
+                    )
                 if key not in params:
                     signature = f"{call.name}({', '.join(params)})"
                     raise self.error(f'Unknown argument "{key}" for {kind} "{signature}".', value.line)
@@ -646,7 +663,11 @@ class Compiler:
                 return "True"
             return f"({node.name!r} in {self.scope.ctx})"
         if isinstance(node, n.GetAttr):
-            obj = self.expr(node.obj, quiet=True) if isinstance(node.obj, n.Name | n.GetAttr) else self.expr(node.obj)
+            obj = (
+                self.expr(node.obj, quiet=True)
+                if isinstance(node.obj, n.Name | n.GetAttr)
+                else self.expr(node.obj)
+            )
             parent_defined = self.defined(node.obj) if isinstance(node.obj, n.Name | n.GetAttr) else "True"
             return f"({parent_defined} and R.has_attr({obj}, {self.expr(node.attr)}, {node.kind!r}))"
         if isinstance(node, n.MacroCall):

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from asa2render.twig import filters as F
-from asa2render.twig import runtime as R
+from asa2render.twig import filters as F  # noqa: N812 — short names in generated code
+from asa2render.twig import runtime as R  # noqa: N812 — short names in generated code
 from asa2render.twig.compiler import compile_module
 from asa2render.twig.errors import TwigError, TwigLoaderError, TwigRuntimeError, TwigSyntaxError
 from asa2render.twig.escaping import escape, escape_html
@@ -107,13 +107,15 @@ def compile_template(name: str, source: str, *, autoescape: bool, strict: bool) 
     static_parent = module.parent.parent if module.parent is not None else None
     filename = f"<twig {name} #{next(_COUNTER)}>"
     namespace: dict[str, Any] = dict(_GLOBALS)
-    exec(compile(compiled.source, filename, "exec"), namespace)  # noqa: S102 — our own generated code
+    exec(compile(compiled.source, filename, "exec"), namespace)
     template = Template(
         name=name,
         source=source,
         root=namespace["root"],
         imports=namespace["imports"],
-        parent_name=static_parent.value if isinstance(static_parent, Const) and isinstance(static_parent.value, str) else None,
+        parent_name=static_parent.value
+        if isinstance(static_parent, Const) and isinstance(static_parent.value, str)
+        else None,
         blocks={block: namespace[f"block_{i}"] for i, block in enumerate(compiled.blocks)},
         macros={macro: namespace[f"macro_{i}"] for i, macro in enumerate(compiled.macros)},
         line_map=compiled.line_map,
@@ -179,7 +181,15 @@ class Environment:
         except TwigError as exc:
             where = _locate(exc)
             raise exc.locate(*where) if where else exc.locate(name, None) from None
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError) as exc:
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            ArithmeticError,
+            RecursionError,
+        ) as exc:
             where = _locate(exc) or (name, 0)
             message = f'An exception has been thrown during the rendering of a template ("{exc}").'
             raise TwigRuntimeError(message, where[0], where[1] or None) from exc
@@ -232,14 +242,16 @@ class RenderState:
             for candidate in name:
                 if isinstance(candidate, str) and self.env.exists(candidate):
                     return self.env.load(candidate)
-            raise TwigLoaderError(f'Unable to find one of the following templates: "{", ".join(map(R.to_str, name))}".')
+            raise TwigLoaderError(
+                f'Unable to find one of the following templates: "{", ".join(map(R.to_str, name))}".'
+            )
         return self.env.load(R.to_str(name))
 
     def extend(self, template: Template, parent_name: Any, ctx: dict[str, Any], blocks: dict[str, Any],
                m: dict[str, Any], w: Fn) -> None:  # fmt: skip
         parent = self.resolve(parent_name, template)
         self.parents[template.name] = parent
-        merged = {name: (template, m) for name in template.blocks}
+        merged = dict.fromkeys(template.blocks, (template, m))
         merged.update(blocks)
         parent.root(self, ctx, merged, {}, w)
 
@@ -261,7 +273,9 @@ class RenderState:
             template = self.parents[template.name]
         return template
 
-    def parent_block(self, template: Template, name: str, ctx: dict[str, Any], blocks: dict[str, Any]) -> Markup:
+    def parent_block(
+        self, template: Template, name: str, ctx: dict[str, Any], blocks: dict[str, Any]
+    ) -> Markup:
         parent = self.parents.get(template.name)
         owner = self._find_block(parent, name) if parent is not None else None
         if owner is None:
@@ -283,7 +297,9 @@ class RenderState:
             target = self.resolve(other, template)
             owner = self._find_block(target, name)
             if owner is None:
-                raise TwigRuntimeError(f'Block "{name}" on template "{self._top(target).name}" does not exist.')
+                raise TwigRuntimeError(
+                    f'Block "{name}" on template "{self._top(target).name}" does not exist.'
+                )
             owner.blocks[name](self, ctx, {}, self.template_imports(owner, ctx), out.append)
             return Markup("".join(out))
         if name in blocks:
@@ -291,7 +307,9 @@ class RenderState:
         else:
             found = self._find_block(template, name)
             if found is None:
-                raise TwigRuntimeError(f'Block "{name}" on template "{self._top(template).name}" does not exist.')
+                raise TwigRuntimeError(
+                    f'Block "{name}" on template "{self._top(template).name}" does not exist.'
+                )
             owner, owner_m = found, self.template_imports(found, ctx)
         owner.blocks[name](self, ctx, blocks, owner_m, out.append)
         return Markup("".join(out))
@@ -318,14 +336,22 @@ class RenderState:
             raise
         if variables is not None and not isinstance(variables, Mapping | list | tuple):
             raise TwigRuntimeError(
-                f'Variables passed to the "include" function or tag must be iterable, got "{R.describe(variables)}".'
+                'Variables passed to the "include" function or tag must be iterable, '
+                f'got "{R.describe(variables)}".'
             )
         inner: dict[str, Any] = dict(ctx) if R.truthy(with_context) else {}
         inner.update((R.to_str(k), v) for k, v in R.items(variables))
         template.root(self, self.with_globals(inner), {}, {}, w)
 
-    def include_markup(self, ctx: dict[str, Any], caller: Template, name: Any, variables: Any = R.UNDEFINED,
-                       with_context: Any = R.UNDEFINED, ignore_missing: Any = R.UNDEFINED) -> Markup:  # fmt: skip
+    def include_markup(
+        self,
+        ctx: dict[str, Any],
+        caller: Template,
+        name: Any,
+        variables: Any = R.UNDEFINED,
+        with_context: Any = R.UNDEFINED,
+        ignore_missing: Any = R.UNDEFINED,
+    ) -> Markup:
         out: list[str] = []
         self.include(
             ctx,
@@ -345,7 +371,9 @@ class RenderState:
             return caller
         return self.resolve(name, caller)
 
-    def _macro(self, template: Template, m: dict[str, Any], alias: str, macro: str) -> tuple[Template, Fn | None]:
+    def _macro(
+        self, template: Template, m: dict[str, Any], alias: str, macro: str
+    ) -> tuple[Template, Fn | None]:
         target = m.get(alias, template if alias == "_self" else None)
         if isinstance(target, tuple):
             target, macro = target
@@ -371,7 +399,7 @@ class RenderState:
 
     def macro_context(self, template: Template, name: str, params: list[str], args: list[Any],
                       kwargs: dict[str, Any], line: int) -> dict[str, Any]:  # fmt: skip
-        ctx: dict[str, Any] = {p: R.UNDEFINED for p in params}
+        ctx: dict[str, Any] = dict.fromkeys(params, R.UNDEFINED)
         for param, value in zip(params, args, strict=False):
             ctx[param] = value
         varargs = list(args[len(params) :])
@@ -392,7 +420,9 @@ class RenderState:
         try:
             regex = compile_pcre(R.to_str(pattern))
         except PcreError as exc:
-            raise TwigRuntimeError(f'Regexp "{R.to_str(pattern)}" passed to "matches" is not valid: {exc}') from None
+            raise TwigRuntimeError(
+                f'Regexp "{R.to_str(pattern)}" passed to "matches" is not valid: {exc}'
+            ) from None
         return regex.search(R.to_str(subject)) is not None
 
     def date(self, value: Any, fmt: Any, timezone: Any) -> str:
@@ -405,12 +435,14 @@ class RenderState:
         moment = to_datetime(None if value is R.UNDEFINED else value, self.env.zone)
         if timezone is False:
             return moment
-        return moment.astimezone(self.env.zone if timezone in (None, R.UNDEFINED) else zone(R.to_str(timezone)))
+        return moment.astimezone(
+            self.env.zone if timezone in (None, R.UNDEFINED) else zone(R.to_str(timezone))
+        )
 
     def cycle(self, values: Any, position: Any) -> Any:
         pairs = R.items(values)
         if not pairs:
-            raise TwigRuntimeError("The \"cycle\" function expects a non-empty sequence.")
+            raise TwigRuntimeError('The "cycle" function expects a non-empty sequence.')
         return pairs[R.to_int(position) % len(pairs)][1]
 
     def _extreme(self, args: tuple[Any, ...], sign: int, name: str) -> Any:

@@ -82,7 +82,6 @@ def escape(value: Any, strategy: Any = "html", charset: Any = None, autoescape: 
         )
     if value is None or value == "":
         return Markup("") if strategy == "html" else ""
-    if not isinstance(value, str) and not isinstance(value, int | float | bool):
-        if isinstance(value, list | tuple | dict):
-            return value
+    if isinstance(value, list | tuple | dict):
+        return value
     return Markup(STRATEGIES[strategy](to_str(value)))

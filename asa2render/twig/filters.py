@@ -264,14 +264,14 @@ def _convert(arg: Any, conv: str, precision: str | None) -> str:
         number = number if number >= 0 else number + 2**64
         return {"b": f"{number:b}", "x": f"{number:x}", "X": f"{number:X}", "o": f"{number:o}"}[conv]
     digits = 6 if precision is None else int(precision)
-    number = float(to_number(arg))
+    real = float(to_number(arg))
     if conv in "fF":
-        return str(_round_half_up(number, digits).quantize(Decimal(1).scaleb(-digits)))
+        return str(_round_half_up(real, digits).quantize(Decimal(1).scaleb(-digits)))
     if conv in "eE":
-        mantissa, _, exponent = f"{number:.{digits}e}".partition("e")
+        mantissa, _, exponent = f"{real:.{digits}e}".partition("e")
         text = f"{mantissa}e{int(exponent):+d}"
         return text.upper() if conv == "E" else text
-    text = f"{number:.{digits or 1}g}"
+    text = f"{real:.{digits or 1}g}"
     return text.upper() if conv == "G" else text
 
 
@@ -287,7 +287,7 @@ def number_format(value: Any, decimals: Any = 0, point: Any = ".", thousands: An
     negative = rounded < 0
     text = f"{abs(rounded):.{max(places, 0)}f}"
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -372,8 +372,7 @@ JSON_PRESERVE_ZERO_FRACTION = 1024
 def json_encode(value: Any, options: Any = 0) -> str:
     """PHP ``json_encode``: escaped slashes and ``\\uXXXX`` unless told otherwise, lists vs objects."""
     flags = to_int(options)
-    text = _json(value, flags, 0)
-    return text
+    return _json(value, flags, 0)
 
 
 def _json(value: Any, flags: int, depth: int) -> str:
@@ -395,7 +394,7 @@ def _json(value: Any, flags: int, depth: int) -> str:
         pairs = items(value)
         is_list = all(k == i for i, (k, _) in enumerate(pairs)) and not flags & JSON_FORCE_OBJECT
         if not pairs:
-            return "{}" if flags & JSON_FORCE_OBJECT or isinstance(value, Mapping) and value else "[]"
+            return "{}" if flags & JSON_FORCE_OBJECT or (isinstance(value, Mapping) and value) else "[]"
         pretty = bool(flags & JSON_PRETTY_PRINT)
         indent = "\n" + "    " * (depth + 1) if pretty else ""
         close = "\n" + "    " * depth if pretty else ""
@@ -467,8 +466,10 @@ def reverse(value: Any, preserve_keys: Any = False) -> Any:
 def sort(value: Any) -> Any:
     """``asort``: values in order, keys kept (``keys`` shows the original positions)."""
     if not isinstance(value, Mapping | list | tuple):
-        raise TwigRuntimeError(f'The sort filter only works with arrays or "Traversable", got "{describe(value)}".')
-    pairs = sorted(items(value), key=cmp_to_key(lambda a, b: compare(a[1], b[1])))
+        raise TwigRuntimeError(
+            f'The sort filter only works with arrays or "Traversable", got "{describe(value)}".'
+        )
+    pairs = sorted(items(value), key=cmp_to_key(lambda a, b: compare(a[1], b[1])))  # type: ignore[index]
     return normalize_array(dict(pairs))
 
 
@@ -549,7 +550,7 @@ def is_sequence(value: Any) -> bool:
 
 def is_mapping(value: Any) -> bool:
     if isinstance(value, Mapping):
-        return not all(k == i for i, k in enumerate(value)) or len(value) == 0 and False
+        return not all(k == i for i, k in enumerate(value)) or (len(value) == 0 and False)
     return not isinstance(value, list | tuple | str | int | float | bool) and value is not None
 
 

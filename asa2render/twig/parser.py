@@ -47,7 +47,18 @@ TESTS = {"empty", "defined", "null", "none", "same as", "divisible by", "even", 
          "mapping"}  # fmt: skip
 ONE_ARGUMENT_TESTS = {"same as", "divisible by"}
 UNSUPPORTED_TESTS = {"constant"}
-UNSUPPORTED_TAGS = {"embed", "use", "sandbox", "guard", "cache", "types", "line", "trans", "spaceless", "filter"}
+UNSUPPORTED_TAGS = {
+    "embed",
+    "use",
+    "sandbox",
+    "guard",
+    "cache",
+    "types",
+    "line",
+    "trans",
+    "spaceless",
+    "filter",
+}
 LITERALS: dict[str, object] = {"true": True, "false": False, "null": None, "none": None}
 RESERVED = {"true", "false", "none", "null"}
 ENGLISH = {
@@ -103,14 +114,19 @@ class Parser:
             got = f' of value "{token.value}"' if token.value not in (None, "") else ""
             wanted = f' with value "{value}"' if value is not None else ""
             raise self.error(
-                f'{prefix}Unexpected token "{ENGLISH[token.kind]}"{got} ("{ENGLISH[kind]}" expected{wanted}).',
+                f'{prefix}Unexpected token "{ENGLISH[token.kind]}"{got} '
+                f'("{ENGLISH[kind]}" expected{wanted}).',
                 token.line,
             )
         return self.next()
 
     def assign_name(self) -> str:
         """A variable name being assigned (``set``, ``for``, macro arguments, import aliases)."""
-        token = self.expect(t.NAME) if not (self.test(t.OPERATOR) and str(self.current.value).isalpha()) else self.next()
+        token = (
+            self.expect(t.NAME)
+            if not (self.test(t.OPERATOR) and str(self.current.value).isalpha())
+            else self.next()
+        )
         name = str(token.value)
         if name.lower() in RESERVED:
             raise self.error(f'You cannot assign a value to "{name}".', token.line)
@@ -160,7 +176,9 @@ class Parser:
         for child in children:
             self.check_no_nested_block(child, top=False)
 
-    def subparse(self, end: Callable[[str], bool] | None, opener: tuple[str, int] | None = None) -> list[n.Node]:
+    def subparse(
+        self, end: Callable[[str], bool] | None, opener: tuple[str, int] | None = None
+    ) -> list[n.Node]:
         body: list[n.Node] = []
         while True:
             token = self.current
@@ -183,10 +201,17 @@ class Parser:
                     raise self.error("A block must start with a tag name.", tag.line)
                 if end is not None and end(str(tag.value)):
                     return body
-                if end is not None and not hasattr(self, f"tag_{tag.value}") and tag.value not in UNSUPPORTED_TAGS:
+                if (
+                    end is not None
+                    and not hasattr(self, f"tag_{tag.value}")
+                    and tag.value not in UNSUPPORTED_TAGS
+                ):
                     message = f'Unexpected "{tag.value}" tag'
                     if opener is not None:
-                        message += f' (expecting closing tag for the "{opener[0]}" tag defined near line {opener[1]}).'
+                        tag_name, near = opener
+                        message += (
+                            f' (expecting closing tag for the "{tag_name}" tag defined near line {near}).'
+                        )
                     raise self.error(message, tag.line)
                 node = self.parse_tag(str(tag.value), tag.line)
                 if node is not None:
@@ -261,7 +286,9 @@ class Parser:
                 values.append(self.parse_expression())
             self.end_tag()
             if len(values) != len(names):
-                raise self.error("When using set, you must have the same number of variables and assignments.")
+                raise self.error(
+                    "When using set, you must have the same number of variables and assignments."
+                )
             return n.Set(line, names, values, None)
         if len(names) > 1:
             raise self.error("When using set with a block, you cannot have a multi-target.", line)
@@ -275,7 +302,7 @@ class Parser:
         name = str(self.expect(t.NAME).value)
         if name in self.module.blocks:
             raise self.error(
-                f'The block \'{name}\' has already been defined line {self.module.blocks[name].line}.', line
+                f"The block '{name}' has already been defined line {self.module.blocks[name].line}.", line
             )
         if self.in_macro:
             raise self.error(f'You cannot define a block inside a macro ("{name}").', line)
@@ -286,9 +313,8 @@ class Parser:
         if self.skip_if(t.BLOCK_END):
             body = self.body_until("block", line, "endblock")
             self.next()
-            if closing := self.skip_if(t.NAME):
-                if closing.value != name:
-                    raise self.error(f'Expected endblock for block "{name}" (but "{closing.value}" given).')
+            if (closing := self.skip_if(t.NAME)) and closing.value != name:
+                raise self.error(f'Expected endblock for block "{name}" (but "{closing.value}" given).')
             self.end_tag()
         else:
             body = [n.Print(line, self.parse_expression())]
@@ -336,8 +362,8 @@ class Parser:
             param = self.assign_name()
             if param == "varargs":
                 raise self.error(
-                    f'The argument "varargs" in macro "{name}" cannot be defined because the variable "varargs" '
-                    "is reserved for arbitrary arguments.",
+                    f'The argument "varargs" in macro "{name}" cannot be defined because the variable '
+                    '"varargs" is reserved for arbitrary arguments.',
                     line,
                 )
             default: n.Node | None = None
@@ -352,9 +378,8 @@ class Parser:
         self.imports.pop()
         self.in_macro = False
         self.next()
-        if closing := self.skip_if(t.NAME):
-            if closing.value != name:
-                raise self.error(f'Expected endmacro for macro "{name}" (but "{closing.value}" given).')
+        if (closing := self.skip_if(t.NAME)) and closing.value != name:
+            raise self.error(f'Expected endmacro for macro "{name}" (but "{closing.value}" given).')
         self.end_tag()
         if name in self.module.macros:
             raise self.error(f'The macro "{name}" has already been defined.', line)
@@ -612,7 +637,7 @@ class Parser:
             self.next()
             dynamic = self.parse_expression()
             self.expect(t.PUNCT, ")")
-            args = self.parse_arguments() [0] if self.test(t.PUNCT, "(") else None
+            args = self.parse_arguments()[0] if self.test(t.PUNCT, "(") else None
             return n.GetAttr(line, node, dynamic, args, "any")
         token = self.next()
         if token.kind not in (t.NAME, t.NUMBER, t.OPERATOR) or (
@@ -706,9 +731,13 @@ class Parser:
         if name == "defined" and isinstance(node, n.Name) and (macro := self.imported("function", node.name)):
             node = n.MacroCall(node.line, node.name, macro, [], {})
         result: n.Node = n.TestExpr(line, name, node, args, kwargs)
-        if name == "defined" and not isinstance(node, n.Name | n.GetAttr | n.MacroCall | n.Const):
-            if not (isinstance(node, n.FunctionExpr) and node.name == "block"):
-                raise self.error("The \"defined\" test only works with simple variables.", line)
+        simple = isinstance(node, n.Name | n.GetAttr | n.MacroCall | n.Const)
+        if (
+            name == "defined"
+            and not simple
+            and not (isinstance(node, n.FunctionExpr) and node.name == "block")
+        ):
+            raise self.error('The "defined" test only works with simple variables.', line)
         return n.Unary(line, "not", result) if negated else result
 
     def parse_arguments(self, callee: str = "") -> tuple[list[n.Node], dict[str, n.Node]]:
@@ -723,8 +752,8 @@ class Parser:
             if self.test(t.SPREAD):
                 raise self.unsupported("argument unpacking", self.current.line)
             if self.test(t.NAME) and (
-                self.look().kind == t.OPERATOR and self.look().value == "=" or
-                self.look().kind == t.PUNCT and self.look().value == ":"
+                (self.look().kind == t.OPERATOR and self.look().value == "=") or
+                (self.look().kind == t.PUNCT and self.look().value == ":")
             ):  # fmt: skip
                 key = str(self.next().value)
                 self.next()
@@ -733,7 +762,9 @@ class Parser:
                 kwargs[key] = self.parse_expression()
             else:
                 if kwargs:
-                    raise self.error(f"Positional arguments cannot be used after named arguments for {callee}.")
+                    raise self.error(
+                        f"Positional arguments cannot be used after named arguments for {callee}."
+                    )
                 args.append(self.parse_expression())
         self.expect(t.PUNCT, ")")
         return args, kwargs

@@ -31,7 +31,7 @@ def to_datetime(value: Any, default_zone: tzinfo) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=default_zone)
     if isinstance(value, date):
         return datetime.combine(value, time(), default_zone)
-    if isinstance(value, int | float) and not isinstance(value, bool) or is_numeric(value):
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or is_numeric(value):
         stamp = str_to_number(value) if isinstance(value, str) else value
         return datetime.fromtimestamp(stamp, UTC).astimezone(default_zone)
     if isinstance(value, str):

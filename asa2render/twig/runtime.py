@@ -28,7 +28,7 @@ def float_to_str(value: float) -> str:
         return "INF" if value > 0 else "-INF"
     if value == 0:
         return "-0" if math.copysign(1, value) < 0 else "0"
-    mantissa, _, exp_text = f"{value:.17e}".partition("e")
+    _mantissa, _, exp_text = f"{value:.17e}".partition("e")
     digits = repr(abs(value))
     # Shortest digits from repr, exponent from the scientific form.
     if "e" in digits:
@@ -172,7 +172,7 @@ def compare(left: Any, right: Any) -> int:
         if isinstance(left, str) and right is None:
             return (left > "") - (left < "")
         if left is None and isinstance(right, str):
-            return ("" > right) - ("" < right)
+            return (right < "") - (right > "")
         a, b = truthy(left), truthy(right)
         return (a > b) - (a < b)
     if isinstance(left, str) and isinstance(right, str):
@@ -240,7 +240,7 @@ def add(left: Any, right: Any) -> Any:
     if isinstance(left, Mapping | list | tuple) and isinstance(right, Mapping | list | tuple):
         merged = dict(_sequence_items(right))
         merged.update(_sequence_items(left))
-        return normalize_array(dict(_sequence_items(left)) | {k: v for k, v in merged.items()})
+        return normalize_array(dict(_sequence_items(left)) | dict(merged.items()))
     return to_number(left) + to_number(right)
 
 
@@ -265,7 +265,7 @@ def floordiv(left: Any, right: Any) -> int:
     a, b = to_number(left), to_number(right)
     if b == 0:
         raise TwigRuntimeError("Division by zero.")
-    return int(math.floor(a / b))
+    return math.floor(a / b)
 
 
 def mod(left: Any, right: Any) -> Any:
@@ -301,17 +301,17 @@ def concat(left: Any, right: Any) -> str:
 
 def php_range(low: Any, high: Any, step: Any = 1) -> list[Any]:
     """PHP ``range()``: integers, floats or single letters, ascending or descending."""
-    if isinstance(low, str) and isinstance(high, str) and len(low) >= 1 and len(high) >= 1:
-        if not (is_numeric(low) and is_numeric(high)):
-            a, b = ord(low[0]), ord(high[0])
-            s = abs(to_int(step)) or 1
-            codes = range(a, b + 1, s) if a <= b else range(a, b - 1, -s)
-            return [chr(c) for c in codes]
+    letters = isinstance(low, str) and isinstance(high, str) and len(low) >= 1 and len(high) >= 1
+    if letters and not (is_numeric(low) and is_numeric(high)):
+        first, final = ord(low[0]), ord(high[0])
+        stride = abs(to_int(step)) or 1
+        codes = range(first, final + 1, stride) if first <= final else range(first, final - 1, -stride)
+        return [chr(c) for c in codes]
     a, b, s = to_number(low), to_number(high), abs(to_number(step))
     if s == 0:
         raise TwigRuntimeError("range(): Argument #3 ($step) cannot be 0.")
     if isinstance(a, float) or isinstance(b, float) or isinstance(s, float):
-        count = int(math.floor(abs(b - a) / s + 1e-9)) + 1
+        count = math.floor(abs(b - a) / s + 1e-9) + 1
         direction = 1 if a <= b else -1
         return [a + direction * i * s for i in range(count)]
     return list(range(a, b + 1, s)) if a <= b else list(range(a, b - 1, -s))
@@ -434,12 +434,15 @@ def attr_error(obj: Any, key: Any, kind: str) -> TwigRuntimeError:
         if kind == "array" or not isinstance(obj, list | tuple) or True:
             return TwigRuntimeError(f'Key "{to_str(key)}" for {what} with keys "{keys}" does not exist.')
     if kind == "array":
-        return TwigRuntimeError(f'Impossible to access a key ("{to_str(key)}") on a {describe(obj)} variable.')
+        return TwigRuntimeError(
+            f'Impossible to access a key ("{to_str(key)}") on a {describe(obj)} variable.'
+        )
     if obj is None:
         return TwigRuntimeError(f'Impossible to access an attribute ("{to_str(key)}") on a null variable.')
     if isinstance(obj, str | int | float | bool):
         return TwigRuntimeError(
-            f'Impossible to access an attribute ("{to_str(key)}") on a {describe(obj)} variable ("{to_str(obj)}").'
+            f'Impossible to access an attribute ("{to_str(key)}") on a {describe(obj)} '
+            f'variable ("{to_str(obj)}").'
         )
     return TwigRuntimeError(f'Neither the property "{to_str(key)}" nor a method exists on the object.')
 

@@ -34,7 +34,9 @@ def _render(renderer: Renderer, config: Config, text: str) -> str:
 
 
 def test_twig_template_is_used_by_name(tmp_path: Path) -> None:
-    config = _site(tmp_path, {"card.twig": "<p>{{ Title|upper }} – {{ OffersAutoPriceFormattedPrice }}</p>\n"})
+    config = _site(
+        tmp_path, {"card.twig": "<p>{{ Title|upper }} – {{ OffersAutoPriceFormattedPrice }}</p>\n"}
+    )
     html = _render(Renderer(config), config, '[asa2 asin="B0TEST0001" tpl="card"]')
     assert html == '<p data-asa2-asin="B0TEST0001" data-asa2-state="fresh">PRODUCT B0TEST0001 – 19,99 €</p>'
 
@@ -54,7 +56,9 @@ def test_html_twig_suffix_and_twig_semantics(tmp_path: Path) -> None:
 
 
 def test_attributes_already_present_are_kept(tmp_path: Path) -> None:
-    config = _site(tmp_path, {"box.twig": '<div data-asa2-asin="{{ ASIN }}" data-asa2-state="{{ state }}">x</div>'})
+    config = _site(
+        tmp_path, {"box.twig": '<div data-asa2-asin="{{ ASIN }}" data-asa2-state="{{ state }}">x</div>'}
+    )
     html = _render(Renderer(config), config, '[asa2 asin="B0TEST0001"]')
     assert html == '<div data-asa2-asin="B0TEST0001" data-asa2-state="fresh">x</div>'
 
@@ -119,7 +123,10 @@ def test_twig_box_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     _cli_site(tmp_path, "<div class=\"mine\">{{ Title ~ ' for ' ~ OffersAutoPriceFormattedPrice }}</div>")
     result = CliRunner().invoke(cli, ["render", "a.md", "--offline"])
     assert result.exit_code == 0, result.stderr
-    assert '<div data-asa2-asin="B0LOCAL001" data-asa2-state="fresh" class="mine">Local grinder for 10.00 EUR' in result.stdout
+    assert (
+        '<div data-asa2-asin="B0LOCAL001" data-asa2-state="fresh" class="mine">Local grinder for 10.00 EUR'
+        in result.stdout
+    )
 
 
 def test_twig_syntax_error_names_the_file(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 Handles ``return [...]`` with nested arrays (also wrapped in ``\\ArrayObject``/``\\ArrayIterator``), strings,
 numbers, booleans, null and an optional
 ``date_default_timezone_set('Zone');`` prefix. Anything else (objects, function calls) raises
-:class:`NotPlainData`: such fixtures are outside the scope of the port.
+:class:`NotPlainDataError`: such fixtures are outside the scope of the port.
 """
 
 from __future__ import annotations
@@ -22,10 +22,20 @@ _TOKEN = re.compile(
     )""",
     re.S | re.X,
 )
-_DQ_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "e": "\x1b", "f": "\f", "\\": "\\", "$": "$", '"': '"'}
+_DQ_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "v": "\v",
+    "e": "\x1b",
+    "f": "\f",
+    "\\": "\\",
+    "$": "$",
+    '"': '"',
+}
 
 
-class NotPlainData(ValueError):
+class NotPlainDataError(ValueError):
     """The PHP code is more than plain literal values."""
 
 
@@ -37,7 +47,7 @@ def _tokens(code: str) -> list[tuple[str, str]]:
             break
         match = _TOKEN.match(code, pos)
         if not match or match.end() == pos:
-            raise NotPlainData(f"cannot read PHP at: {code[pos:pos + 40]!r}")
+            raise NotPlainDataError(f"cannot read PHP at: {code[pos : pos + 40]!r}")
         pos = match.end()
         kind = match.lastgroup
         assert kind is not None
@@ -48,7 +58,7 @@ def _tokens(code: str) -> list[tuple[str, str]]:
 
 def _dq(body: str) -> str:
     if "$" in body.replace("\\$", ""):
-        raise NotPlainData("interpolated PHP string")
+        raise NotPlainDataError("interpolated PHP string")
 
     def one(match: re.Match[str]) -> str:
         text = match.group(1)
@@ -74,7 +84,7 @@ class _Reader:
     def take(self, value: str | None = None) -> tuple[str, str]:
         token = self.peek()
         if value is not None and token[1] != value:
-            raise NotPlainData(f"expected {value!r}, got {token[1]!r}")
+            raise NotPlainDataError(f"expected {value!r}, got {token[1]!r}")
         self.pos += 1
         return token
 
@@ -100,7 +110,7 @@ class _Reader:
             inner = self.value()
             self.take(")")
             return inner
-        raise NotPlainData(f"not a plain PHP value: {text!r}")
+        raise NotPlainDataError(f"not a plain PHP value: {text!r}")
 
     def array(self, closer: str) -> Any:
         pairs: list[tuple[Any, Any]] = []
@@ -144,5 +154,5 @@ def read_php(code: str) -> tuple[Any, str | None]:
     if reader.peek()[1] == ";":
         reader.take()
     if reader.peek() != ("eof", ""):
-        raise NotPlainData("more PHP after the returned value")
+        raise NotPlainDataError("more PHP after the returned value")
     return value, zone

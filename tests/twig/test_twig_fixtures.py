@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from php_literals import read_php
 
 from asa2render.twig import Environment, TwigError
 from asa2render.twig.errors import TwigLoaderError, TwigSyntaxError
-from php_literals import read_php
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _CASES = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*.test"))
@@ -55,7 +55,9 @@ def _render(templates: dict[str, str], data_code: str, config_code: str | None) 
 
 
 def _as_twig_message(exc: TwigError) -> str:
-    name = next((label for cls, label in _CLASSES.items() if isinstance(exc, cls)), "Twig\\Error\\RuntimeError")
+    name = next(
+        (label for cls, label in _CLASSES.items() if isinstance(exc, cls)), "Twig\\Error\\RuntimeError"
+    )
     message = exc.bare_message
     if exc.template is not None:  # Twig's Error::updateRepr
         ending = message[-1:] if message[-1:] in (".", "?") else ""
