@@ -85,11 +85,18 @@ class Renderer:
         env.filters["asa2_datetime"] = self.format_time
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
         # caches a module imported that way instead of re-running it on every box.
-        site = self.config.site
-        env.globals.update(
-            LABELS, link_rel=site.rel, link_target=site.target, disclaimer_url=site.disclaimer_url
-        )
+        env.globals.update(self.site_globals())
         return env
+
+    def site_globals(self) -> dict[str, Any]:
+        """Labels and link settings every template sees (Jinja globals; merged into Twig contexts)."""
+        site = self.config.site
+        return {
+            **LABELS,
+            "link_rel": site.rel,
+            "link_target": site.target,
+            "disclaimer_url": site.disclaimer_url,
+        }
 
     def format_time(self, moment: datetime) -> str:
         """``2026-11-27 14:11 UTC`` in the configured time zone."""
@@ -187,7 +194,7 @@ class Renderer:
         # A pasted user template (Twig or Jinja) does not carry the data-asa2-* attributes: add them.
         self.user_templates.check(kind, filename)
         if kind == "twig":
-            html = self.user_templates.render_twig(filename, full)
+            html = self.user_templates.render_twig(filename, {**self.site_globals(), **full})
         else:
             html = self.env.get_template(filename).render(full)
         return add_root_attributes(
