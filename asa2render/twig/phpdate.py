@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,69 +67,74 @@ def _zone_name(moment: datetime) -> str:
     return _offset(moment, True)
 
 
-def _letter(moment: datetime, letter: str) -> str:
-    hour12 = moment.hour % 12 or 12
-    iso = moment.isocalendar()
-    table = {
-        "d": f"{moment.day:02d}",
-        "D": calendar.day_abbr[moment.weekday()],
-        "j": str(moment.day),
-        "l": calendar.day_name[moment.weekday()],
-        "N": str(iso[2]),
-        "S": _suffix(moment.day),
-        "w": str(moment.isoweekday() % 7),
-        "z": str(moment.timetuple().tm_yday - 1),
-        "W": f"{iso[1]:02d}",
-        "F": calendar.month_name[moment.month],
-        "m": f"{moment.month:02d}",
-        "M": calendar.month_abbr[moment.month],
-        "n": str(moment.month),
-        "t": str(calendar.monthrange(moment.year, moment.month)[1]),
-        "L": "1" if calendar.isleap(moment.year) else "0",
-        "o": str(iso[0]),
-        "Y": str(moment.year),
-        "y": f"{moment.year % 100:02d}",
-        "a": "am" if moment.hour < 12 else "pm",
-        "A": "AM" if moment.hour < 12 else "PM",
-        "g": str(hour12),
-        "G": str(moment.hour),
-        "h": f"{hour12:02d}",
-        "H": f"{moment.hour:02d}",
-        "i": f"{moment.minute:02d}",
-        "s": f"{moment.second:02d}",
-        "u": f"{moment.microsecond:06d}",
-        "v": f"{moment.microsecond // 1000:03d}",
-        "e": _zone_name(moment),
-        "I": "1" if (moment.dst() or timedelta()) else "0",
-        "O": _offset(moment, False),
-        "P": _offset(moment, True),
-        "p": "Z" if (moment.utcoffset() or timedelta()) == timedelta() else _offset(moment, True),
-        "T": moment.tzname() or _offset(moment, True),
-        "Z": str(int((moment.utcoffset() or timedelta()).total_seconds())),
-        "U": str(int(moment.timestamp())),
-    }
-    if letter == "c":
-        return format_date(moment, "Y-m-d\\TH:i:sP")
-    if letter == "r":
-        return format_date(moment, "D, d M Y H:i:s O")
-    if letter == "B":
-        utc = moment.astimezone(UTC)
-        beats = int(((utc.hour * 3600 + utc.minute * 60 + utc.second + 3600) % 86400) / 86.4)
-        return f"{beats:03d}"
-    return table.get(letter, letter)
+def _iso(moment: datetime) -> tuple[int, int, int]:
+    year, week, day = moment.isocalendar()
+    return year, week, day
 
 
+def _swatch(moment: datetime) -> str:
+    utc = moment.astimezone(UTC)
+    beats = int(((utc.hour * 3600 + utc.minute * 60 + utc.second + 3600) % 86400) / 86.4)
+    return f"{beats:03d}"
+
+
+_LETTERS: dict[str, Callable[[datetime], str]] = {
+    "d": lambda m: f"{m.day:02d}",
+    "D": lambda m: calendar.day_abbr[m.weekday()],
+    "j": lambda m: str(m.day),
+    "l": lambda m: calendar.day_name[m.weekday()],
+    "N": lambda m: str(m.isoweekday()),
+    "S": lambda m: _suffix(m.day),
+    "w": lambda m: str(m.isoweekday() % 7),
+    "z": lambda m: str(m.timetuple().tm_yday - 1),
+    "W": lambda m: f"{_iso(m)[1]:02d}",
+    "F": lambda m: calendar.month_name[m.month],
+    "m": lambda m: f"{m.month:02d}",
+    "M": lambda m: calendar.month_abbr[m.month],
+    "n": lambda m: str(m.month),
+    "t": lambda m: str(calendar.monthrange(m.year, m.month)[1]),
+    "L": lambda m: "1" if calendar.isleap(m.year) else "0",
+    "o": lambda m: str(_iso(m)[0]),
+    "Y": lambda m: str(m.year),
+    "y": lambda m: f"{m.year % 100:02d}",
+    "a": lambda m: "am" if m.hour < 12 else "pm",
+    "A": lambda m: "AM" if m.hour < 12 else "PM",
+    "B": _swatch,
+    "g": lambda m: str(m.hour % 12 or 12),
+    "G": lambda m: str(m.hour),
+    "h": lambda m: f"{m.hour % 12 or 12:02d}",
+    "H": lambda m: f"{m.hour:02d}",
+    "i": lambda m: f"{m.minute:02d}",
+    "s": lambda m: f"{m.second:02d}",
+    "u": lambda m: f"{m.microsecond:06d}",
+    "v": lambda m: f"{m.microsecond // 1000:03d}",
+    "e": _zone_name,
+    "I": lambda m: "1" if (m.dst() or timedelta()) else "0",
+    "O": lambda m: _offset(m, False),
+    "P": lambda m: _offset(m, True),
+    "p": lambda m: "Z" if (m.utcoffset() or timedelta()) == timedelta() else _offset(m, True),
+    "T": lambda m: m.tzname() or _offset(m, True),
+    "Z": lambda m: str(int((m.utcoffset() or timedelta()).total_seconds())),
+    "U": lambda m: str(int(m.timestamp())),
+    "c": lambda m: format_date(m, "Y-m-d\\TH:i:sP"),
+    "r": lambda m: format_date(m, "D, d M Y H:i:s O"),
+}
+
+
+@lru_cache(maxsize=1024)
 def format_date(moment: datetime, fmt: str) -> str:
-    """PHP ``DateTime::format``; a backslash escapes the next character."""
+    """PHP ``DateTime::format``; a backslash escapes the next character.
+
+    Cached: a site shows the same few fetch times in the same format on many boxes.
+    """
     out: list[str] = []
     chars = iter(fmt)
     for char in chars:
         if char == "\\":
             out.append(next(chars, ""))
-        elif char.isalpha():
-            out.append(_letter(moment, char))
         else:
-            out.append(char)
+            letter = _LETTERS.get(char)
+            out.append(letter(moment) if letter is not None else char)
     return "".join(out)
 
 
