@@ -653,6 +653,8 @@ class Compiler:
             return self.defined(subject_node)
         subject = self.expr(subject_node)
         if name in ("null", "none"):
+            if isinstance(subject_node, n.Const):  # Python warns about "is" with a literal
+                return repr(subject_node.value is None)
             return f"({subject} is None)"
         args = [self.expr(a) for a in node.args]
         return f"{SIMPLE_TESTS[name]}({', '.join([subject, *args])})"

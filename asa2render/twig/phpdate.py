@@ -121,12 +121,17 @@ _LETTERS: dict[str, Callable[[datetime], str]] = {
 }
 
 
-@lru_cache(maxsize=1024)
 def format_date(moment: datetime, fmt: str) -> str:
     """PHP ``DateTime::format``; a backslash escapes the next character.
 
-    Cached: a site shows the same few fetch times in the same format on many boxes.
+    Cached: a site shows the same few fetch times in the same format on many boxes. Aware datetimes
+    compare equal across zones, so the zone is part of the cache key.
     """
+    return _format_date(moment, moment.tzinfo, fmt)
+
+
+@lru_cache(maxsize=1024)
+def _format_date(moment: datetime, zone: tzinfo | None, fmt: str) -> str:
     out: list[str] = []
     chars = iter(fmt)
     for char in chars:

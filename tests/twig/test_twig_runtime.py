@@ -1,0 +1,119 @@
+"""PHP value semantics: string conversion, truthiness, loose comparison, arithmetic, attributes, loops."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+from asa2render.twig import runtime as R
+from asa2render.twig.errors import TwigRuntimeError
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""), (True, "1"), (False, ""), (0, "0"), (1.0, "1"), (0.1 + 0.2, "0.30000000000000004"),
+        (-1.5, "-1.5"), (1e15, "1.0E+15"), (1.5e-7, "1.5E-7"), (0.0001, "0.0001"), (100000000000000.0, "100000000000000"),
+        ([1], "Array"), ("x", "x"),
+    ],
+)  # fmt: skip
+def test_to_str_is_php_string_conversion(value: object, text: str) -> None:
+    assert R.to_str(value) == text
+
+
+def test_to_str_of_markup_is_a_plain_string() -> None:
+    assert type(R.to_str(Markup("<b>"))) is str
+
+
+@pytest.mark.parametrize(
+    ("value", "truth"),
+    [("", False), ("0", False), ("0.0", True), (" ", True), ([], False), ({}, False), ([0], True), (0, False),
+     (0.0, False), (None, False), ("a", True), (object(), True)],
+)  # fmt: skip
+def test_truthy_is_php_truthiness(value: object, truth: bool) -> None:
+    assert R.truthy(value) is truth
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "equal"),
+    [(1, "1", True), ("1", "01", True), ("10", "1e1", True), ("abc", 0, False), (None, False, True),
+     (None, "", True), (None, 0, True), ("1", True, True), ([1, 2], [1, 2], True), ({"a": 1}, {"a": "1"}, True),
+     ("a", "A", False), (1.0, 1, True)],
+)  # fmt: skip
+def test_loose_equality_follows_php_8(left: object, right: object, equal: bool) -> None:
+    assert R.loose_eq(left, right) is equal
+
+
+def test_compare_numbers_numeric_strings_and_strings() -> None:
+    assert R.compare(2, "10") < 0  # numeric string compared as a number
+    assert R.compare("2", "10") < 0
+    assert R.compare("b", "a") > 0
+    assert R.compare("abc", 5) > 0  # non-numeric string: 5 compared as "5"
+    assert R.compare(None, 0) == 0
+
+
+def test_same_as_checks_type() -> None:
+    assert R.same_as(1, 1) and not R.same_as(1, 1.0) and not R.same_as("1", 1) and not R.same_as(True, 1)
+
+
+@pytest.mark.parametrize(
+    ("func", "left", "right", "result"),
+    [(R.div, 4, 2, 2), (R.div, 7, 2, 3.5), (R.floordiv, 7, 2, 3), (R.floordiv, -7, 2, -4), (R.mod, -7, 3, -1),
+     (R.mod, 7.5, 2, 1.5), (R.power, 2, -1, 0.5), (R.add, "3", 4, 7), (R.mul, "2.5", 2, 5.0), (R.sub, None, 1, -1)],
+)  # fmt: skip
+def test_arithmetic(func: object, left: object, right: object, result: object) -> None:
+    value = func(left, right)  # type: ignore[operator]
+    assert value == result and type(value) is type(result)
+
+
+def test_division_by_zero_is_a_twig_error() -> None:
+    with pytest.raises(TwigRuntimeError, match="Division by zero"):
+        R.div(1, 0)
+
+
+def test_php_range() -> None:
+    assert R.php_range(1, 4) == [1, 2, 3, 4]
+    assert R.php_range(3, 1) == [3, 2, 1]
+    assert R.php_range("a", "e", 2) == ["a", "c", "e"]
+    assert R.php_range(0, 1, 0.25) == [0, 0.25, 0.5, 0.75, 1.0]
+
+
+def test_attribute_access_on_arrays_and_objects() -> None:
+    class Box:
+        title = "T"
+
+        def price(self, currency: str = "EUR") -> str:
+            return f"9 {currency}"
+
+        def get_brand(self) -> str:
+            return "B"
+
+    assert R.get_attr({"a": 1}, "a", "any", None, False) == 1
+    assert R.get_attr({1: "x"}, "1", "array", None, False) == "x"
+    assert R.get_attr(["a", "b"], 1, "any", None, False) == "b"
+    assert R.get_attr(Box(), "title", "any", None, False) == "T"
+    assert R.get_attr(Box(), "price", "any", ["USD"], False) == "9 USD"
+    assert R.get_attr(Box(), "brand", "any", None, False) == "B"
+    assert R.get_attr(Box(), "_secret", "any", None, False) is None
+    assert R.get_attr(None, "x", "any", None, False) is None
+    with pytest.raises(TwigRuntimeError, match='Key "z" for mapping with keys "a" does not exist'):
+        R.get_attr({"a": 1}, "z", "any", None, True)
+    with pytest.raises(
+        TwigRuntimeError, match=r'Impossible to access an attribute \("x"\) on a null variable'
+    ):
+        R.get_attr(None, "x", "any", None, True)
+
+
+def test_loop_fields() -> None:
+    loop = R.Loop(3, {"outer": True})
+    loop.index0 = 2
+    assert [loop.get(k) for k in ("index", "index0", "revindex", "revindex0", "first", "last", "length")] == [
+        3, 2, 1, 0, False, True, 3,
+    ]  # fmt: skip
+    assert loop.get("parent") == {"outer": True}
+
+
+def test_php_array_keys_normalise() -> None:
+    assert R.make_hash([("1", "a"), (True, "b"), (None, "c"), ("01", "d")]) == {1: "b", "": "c", "01": "d"}
+    assert R.normalize_array({0: "a", 1: "b"}) == ["a", "b"]
+    assert R.normalize_array({1: "a", 0: "b"}) == {1: "a", 0: "b"}
