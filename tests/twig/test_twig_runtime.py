@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from asa2render.twig import runtime as R
+from asa2render.twig import runtime as rt
 from asa2render.twig.errors import TwigRuntimeError
 
 
@@ -18,11 +18,11 @@ from asa2render.twig.errors import TwigRuntimeError
     ],
 )  # fmt: skip
 def test_to_str_is_php_string_conversion(value: object, text: str) -> None:
-    assert R.to_str(value) == text
+    assert rt.to_str(value) == text
 
 
 def test_to_str_of_markup_is_a_plain_string() -> None:
-    assert type(R.to_str(Markup("<b>"))) is str
+    assert type(rt.to_str(Markup("<b>"))) is str
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ def test_to_str_of_markup_is_a_plain_string() -> None:
      (0.0, False), (None, False), ("a", True), (object(), True)],
 )  # fmt: skip
 def test_truthy_is_php_truthiness(value: object, truth: bool) -> None:
-    assert R.truthy(value) is truth
+    assert rt.truthy(value) is truth
 
 
 @pytest.mark.parametrize(
@@ -41,25 +41,25 @@ def test_truthy_is_php_truthiness(value: object, truth: bool) -> None:
      ("a", "A", False), (1.0, 1, True)],
 )  # fmt: skip
 def test_loose_equality_follows_php_8(left: object, right: object, equal: bool) -> None:
-    assert R.loose_eq(left, right) is equal
+    assert rt.loose_eq(left, right) is equal
 
 
 def test_compare_numbers_numeric_strings_and_strings() -> None:
-    assert R.compare(2, "10") < 0  # numeric string compared as a number
-    assert R.compare("2", "10") < 0
-    assert R.compare("b", "a") > 0
-    assert R.compare("abc", 5) > 0  # non-numeric string: 5 compared as "5"
-    assert R.compare(None, 0) == 0
+    assert rt.compare(2, "10") < 0  # numeric string compared as a number
+    assert rt.compare("2", "10") < 0
+    assert rt.compare("b", "a") > 0
+    assert rt.compare("abc", 5) > 0  # non-numeric string: 5 compared as "5"
+    assert rt.compare(None, 0) == 0
 
 
 def test_same_as_checks_type() -> None:
-    assert R.same_as(1, 1) and not R.same_as(1, 1.0) and not R.same_as("1", 1) and not R.same_as(True, 1)
+    assert rt.same_as(1, 1) and not rt.same_as(1, 1.0) and not rt.same_as("1", 1) and not rt.same_as(True, 1)
 
 
 @pytest.mark.parametrize(
     ("func", "left", "right", "result"),
-    [(R.div, 4, 2, 2), (R.div, 7, 2, 3.5), (R.floordiv, 7, 2, 3), (R.floordiv, -7, 2, -4), (R.mod, -7, 3, -1),
-     (R.mod, 7.5, 2, 1.5), (R.power, 2, -1, 0.5), (R.add, "3", 4, 7), (R.mul, "2.5", 2, 5.0), (R.sub, None, 1, -1)],
+    [(rt.div, 4, 2, 2), (rt.div, 7, 2, 3.5), (rt.floordiv, 7, 2, 3), (rt.floordiv, -7, 2, -4), (rt.mod, -7, 3, -1),
+     (rt.mod, 7.5, 2, 1.5), (rt.power, 2, -1, 0.5), (rt.add, "3", 4, 7), (rt.mul, "2.5", 2, 5.0), (rt.sub, None, 1, -1)],
 )  # fmt: skip
 def test_arithmetic(func: object, left: object, right: object, result: object) -> None:
     value = func(left, right)  # type: ignore[operator]
@@ -68,14 +68,14 @@ def test_arithmetic(func: object, left: object, right: object, result: object) -
 
 def test_division_by_zero_is_a_twig_error() -> None:
     with pytest.raises(TwigRuntimeError, match="Division by zero"):
-        R.div(1, 0)
+        rt.div(1, 0)
 
 
 def test_php_range() -> None:
-    assert R.php_range(1, 4) == [1, 2, 3, 4]
-    assert R.php_range(3, 1) == [3, 2, 1]
-    assert R.php_range("a", "e", 2) == ["a", "c", "e"]
-    assert R.php_range(0, 1, 0.25) == [0, 0.25, 0.5, 0.75, 1.0]
+    assert rt.php_range(1, 4) == [1, 2, 3, 4]
+    assert rt.php_range(3, 1) == [3, 2, 1]
+    assert rt.php_range("a", "e", 2) == ["a", "c", "e"]
+    assert rt.php_range(0, 1, 0.25) == [0, 0.25, 0.5, 0.75, 1.0]
 
 
 def test_attribute_access_on_arrays_and_objects() -> None:
@@ -88,24 +88,24 @@ def test_attribute_access_on_arrays_and_objects() -> None:
         def get_brand(self) -> str:
             return "B"
 
-    assert R.get_attr({"a": 1}, "a", "any", None, False) == 1
-    assert R.get_attr({1: "x"}, "1", "array", None, False) == "x"
-    assert R.get_attr(["a", "b"], 1, "any", None, False) == "b"
-    assert R.get_attr(Box(), "title", "any", None, False) == "T"
-    assert R.get_attr(Box(), "price", "any", ["USD"], False) == "9 USD"
-    assert R.get_attr(Box(), "brand", "any", None, False) == "B"
-    assert R.get_attr(Box(), "_secret", "any", None, False) is None
-    assert R.get_attr(None, "x", "any", None, False) is None
+    assert rt.get_attr({"a": 1}, "a", "any", None, False) == 1
+    assert rt.get_attr({1: "x"}, "1", "array", None, False) == "x"
+    assert rt.get_attr(["a", "b"], 1, "any", None, False) == "b"
+    assert rt.get_attr(Box(), "title", "any", None, False) == "T"
+    assert rt.get_attr(Box(), "price", "any", ["USD"], False) == "9 USD"
+    assert rt.get_attr(Box(), "brand", "any", None, False) == "B"
+    assert rt.get_attr(Box(), "_secret", "any", None, False) is None
+    assert rt.get_attr(None, "x", "any", None, False) is None
     with pytest.raises(TwigRuntimeError, match='Key "z" for mapping with keys "a" does not exist'):
-        R.get_attr({"a": 1}, "z", "any", None, True)
+        rt.get_attr({"a": 1}, "z", "any", None, True)
     with pytest.raises(
         TwigRuntimeError, match=r'Impossible to access an attribute \("x"\) on a null variable'
     ):
-        R.get_attr(None, "x", "any", None, True)
+        rt.get_attr(None, "x", "any", None, True)
 
 
 def test_loop_fields() -> None:
-    loop = R.Loop(3, {"outer": True})
+    loop = rt.Loop(3, {"outer": True})
     loop.index0 = 2
     assert [loop.get(k) for k in ("index", "index0", "revindex", "revindex0", "first", "last", "length")] == [
         3, 2, 1, 0, False, True, 3,
@@ -114,6 +114,6 @@ def test_loop_fields() -> None:
 
 
 def test_php_array_keys_normalise() -> None:
-    assert R.make_hash([("1", "a"), (True, "b"), (None, "c"), ("01", "d")]) == {1: "b", "": "c", "01": "d"}
-    assert R.normalize_array({0: "a", 1: "b"}) == ["a", "b"]
-    assert R.normalize_array({1: "a", 0: "b"}) == {1: "a", 0: "b"}
+    assert rt.make_hash([("1", "a"), (True, "b"), (None, "c"), ("01", "d")]) == {1: "b", "": "c", "01": "d"}
+    assert rt.normalize_array({0: "a", 1: "b"}) == ["a", "b"]
+    assert rt.normalize_array({1: "a", 0: "b"}) == {1: "a", 0: "b"}
