@@ -1,7 +1,7 @@
 """A tiny reader for the PHP literals in Twig fixtures' ``--DATA--`` and ``--CONFIG--`` sections.
 
 Handles ``return [...]`` with nested arrays (also wrapped in ``\\ArrayObject``/``\\ArrayIterator``), strings,
-numbers, booleans, null and an optional
+numbers, booleans, null, dates (``mktime()``, ``new \\DateTime(…)``, ``new \\DateTimeZone(…)``) and an optional
 ``date_default_timezone_set('Zone');`` prefix. Anything else (objects, function calls) raises
 :class:`NotPlainDataError`: such fixtures are outside the scope of the port.
 """
@@ -9,7 +9,9 @@ numbers, booleans, null and an optional
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -74,9 +76,10 @@ def _dq(body: str) -> str:
 
 
 class _Reader:
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+    def __init__(self, tokens: list[tuple[str, str]], default_zone: str | None = None) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.default_zone = default_zone
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("eof", "")
@@ -107,10 +110,46 @@ class _Reader:
             # Plain arrays wrapped in SPL containers behave as the array they hold.
             self.take()
             self.take("(")
-            inner = self.value()
+            inner = self.value() if self.peek()[1] != ")" else []
             self.take(")")
             return inner
+        if (
+            kind == "word"
+            and text == "new"
+            and self.peek()[1] in ("\\DateTime", "\\DateTimeImmutable", "\\DateTimeZone")
+        ):
+            return self.date_object(self.take()[1])
+        if kind == "word" and text == "mktime":
+            self.take("(")
+            hour, minute, second, month, day, year = (self.value() for _ in range(6) if self.comma())
+            self.take(")")
+            moment = datetime(year, month, day, hour, minute, second, tzinfo=self.zone())
+            return int(moment.timestamp())
         raise NotPlainDataError(f"not a plain PHP value: {text!r}")
+
+    def comma(self) -> bool:
+        if self.peek()[1] == ",":
+            self.take()
+        return True
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_zone or "UTC")
+
+    def date_object(self, cls: str) -> Any:
+        """``new \\DateTime('…'[, new \\DateTimeZone('…')])`` and ``new \\DateTimeZone('…')``."""
+        self.take("(")
+        text = self.value()
+        zone = self.zone()
+        if self.peek()[1] == ",":
+            self.take()
+            zone = self.value()
+        self.take(")")
+        if cls == "\\DateTimeZone":
+            return ZoneInfo(text)
+        if text in ("", "now"):
+            return datetime.now(zone)
+        parsed = datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
     def array(self, closer: str) -> Any:
         pairs: list[tuple[Any, Any]] = []
@@ -147,6 +186,7 @@ def read_php(code: str) -> tuple[Any, str | None]:
         zone = reader.value()
         reader.take(")")
         reader.take(";")
+        reader.default_zone = zone
     if reader.peek() == ("eof", ""):
         return None, zone
     reader.take("return")
