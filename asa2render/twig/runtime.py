@@ -427,24 +427,47 @@ def describe(value: Any) -> str:
     return "object"
 
 
-def attr_error(obj: Any, key: Any, kind: str) -> TwigRuntimeError:
-    if isinstance(obj, Mapping | list | tuple):
-        what = "sequence" if isinstance(obj, list | tuple) else "mapping"
+def _debug_type(value: Any) -> str:
+    """PHP ``get_debug_type`` for scalars."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def attr_error(obj: Any, key: Any, kind: str, method: bool = False) -> TwigRuntimeError:
+    """Twig's strict-mode message for a missing key, attribute or method (``CoreExtension::getAttribute``)."""
+    name = to_str(key)
+    if not method and isinstance(obj, Mapping | list | tuple):
+        if not obj:
+            return TwigRuntimeError(f'Key "{name}" does not exist as the sequence/mapping is empty.')
         keys = ", ".join(to_str(k) for k, _ in items(obj))
-        if kind == "array" or not isinstance(obj, list | tuple) or True:
-            return TwigRuntimeError(f'Key "{to_str(key)}" for {what} with keys "{keys}" does not exist.')
-    if kind == "array":
+        return TwigRuntimeError(f'Key "{name}" for sequence/mapping with keys "{keys}" does not exist.')
+    scalar = obj is None or isinstance(obj, str | int | float | bool)
+    if method and (scalar or isinstance(obj, Mapping | list | tuple)):
+        if obj is None:
+            return TwigRuntimeError(f'Impossible to invoke a method ("{name}") on a null variable.')
+        if isinstance(obj, Mapping | list | tuple):
+            return TwigRuntimeError(f'Impossible to invoke a method ("{name}") on a sequence/mapping.')
         return TwigRuntimeError(
-            f'Impossible to access a key ("{to_str(key)}") on a {describe(obj)} variable.'
+            f'Impossible to invoke a method ("{name}") on a {_debug_type(obj)} variable ("{to_str(obj)}").'
         )
+    what = "a key" if kind == "array" else "an attribute"
     if obj is None:
-        return TwigRuntimeError(f'Impossible to access an attribute ("{to_str(key)}") on a null variable.')
-    if isinstance(obj, str | int | float | bool):
+        return TwigRuntimeError(f'Impossible to access {what} ("{name}") on a null variable.')
+    if scalar:
         return TwigRuntimeError(
-            f'Impossible to access an attribute ("{to_str(key)}") on a {describe(obj)} '
-            f'variable ("{to_str(obj)}").'
+            f'Impossible to access {what} ("{name}") on a {_debug_type(obj)} variable ("{to_str(obj)}").'
         )
-    return TwigRuntimeError(f'Neither the property "{to_str(key)}" nor a method exists on the object.')
+    return TwigRuntimeError(
+        f'Neither the property "{name}" nor one of the methods "{name}()", "get_{name}()"/"is_{name}()"/'
+        f'"has_{name}()" exist and have public access in class "{type(obj).__name__}".'
+    )
 
 
 def get_attr(obj: Any, key: Any, kind: str, args: Sequence[Any] | None, strict: bool) -> Any:
@@ -458,7 +481,7 @@ def get_attr(obj: Any, key: Any, kind: str, args: Sequence[Any] | None, strict: 
         if value is not UNDEFINED:
             return value
     if strict:
-        raise attr_error(obj, key, kind)
+        raise attr_error(obj, key, kind, method=args is not None)
     return None
 
 

@@ -96,7 +96,7 @@ def test_attribute_access_on_arrays_and_objects() -> None:
     assert rt.get_attr(Box(), "brand", "any", None, False) == "B"
     assert rt.get_attr(Box(), "_secret", "any", None, False) is None
     assert rt.get_attr(None, "x", "any", None, False) is None
-    with pytest.raises(TwigRuntimeError, match='Key "z" for mapping with keys "a" does not exist'):
+    with pytest.raises(TwigRuntimeError, match='Key "z" for sequence/mapping with keys "a" does not exist'):
         rt.get_attr({"a": 1}, "z", "any", None, True)
     with pytest.raises(
         TwigRuntimeError, match=r'Impossible to access an attribute \("x"\) on a null variable'
