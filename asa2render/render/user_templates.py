@@ -240,3 +240,6 @@ def add_root_attributes(html: str, asin: str, state: str) -> str:
         return html[:head_end] + attributes + html[head_end:]
     wrapper = "div" if scan.block_content else "span"
     return f"<{wrapper}{attributes}>{html}</{wrapper}>"
+
+
+__all__ = ["TWIG_SUFFIXES", "UserTemplates", "WordPressBridgeError", "add_root_attributes"]
