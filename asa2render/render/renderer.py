@@ -131,9 +131,12 @@ class Renderer:
     def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
             return self._render_any(request, items)
-        except WordPressBridgeError as exc:
-            # Lenient: the page still gets a compliant box; strict mode fails on the recorded problem.
-            self.problems.append(Problem(request.location, "template-wordpress", str(exc), "error"))
+        except (WordPressBridgeError, TwigError) as exc:
+            # A pasted template that cannot work here must not break the page: lenient runs get the
+            # compliant fallback box and a located problem; strict mode fails on the problem.
+            code = "template-wordpress" if isinstance(exc, WordPressBridgeError) else "template-twig"
+            message = f"template {request.template!r}: {exc}"
+            self.problems.append(Problem(request.location, code, message, "error"))
             return self._fallback(request, items[0] if items else None)
 
     def _render_any(self, request: ProductRequest, items: list[Resolved]) -> str:
@@ -146,8 +149,6 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"{request.location}: template {exc.name!r} not found") from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"{request.location}: template {request.template!r} failed: {exc}") from None
-        except TwigError as exc:
             raise TemplateError(f"{request.location}: template {request.template!r} failed: {exc}") from None
 
     def _single(self, request: ProductRequest, item: Resolved) -> str:

@@ -236,24 +236,52 @@ def ends_with(left: Any, right: Any) -> bool:
 # --- arithmetic ----------------------------------------------------------------------------------
 
 
+def _php_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, Mapping | list | tuple):
+        return "array"
+    return _debug_type(value)
+
+
+def _operands(left: Any, right: Any, op: str) -> tuple[int | float, int | float]:
+    """Both operands as numbers, as PHP 8 arithmetic takes them.
+
+    Numeric and leading-numeric strings ("5 apples" → 5) are numbers; a non-numeric string or an array
+    is PHP 8's ``TypeError``, which Twig reports as a runtime error.
+    """
+    for value in (left, right):
+        non_numeric = isinstance(value, str) and not _LEADING_NUMERIC.match(value)
+        if non_numeric or isinstance(value, Mapping | list | tuple):
+            raise TwigRuntimeError(
+                "An exception has been thrown during the rendering of a template "
+                f'("Unsupported operand types: {_php_type(left)} {op} {_php_type(right)}").'
+            )
+    return to_number(left), to_number(right)
+
+
 def add(left: Any, right: Any) -> Any:
     if isinstance(left, Mapping | list | tuple) and isinstance(right, Mapping | list | tuple):
-        merged = dict(_sequence_items(right))
-        merged.update(_sequence_items(left))
-        return normalize_array(dict(_sequence_items(left)) | dict(merged.items()))
-    return to_number(left) + to_number(right)
+        merged = dict(_sequence_items(left))  # PHP's array union: keys of the left side win
+        for key, value in _sequence_items(right):
+            merged.setdefault(key, value)
+        return normalize_array(merged)
+    a, b = _operands(left, right, "+")
+    return a + b
 
 
 def sub(left: Any, right: Any) -> Any:
-    return to_number(left) - to_number(right)
+    a, b = _operands(left, right, "-")
+    return a - b
 
 
 def mul(left: Any, right: Any) -> Any:
-    return to_number(left) * to_number(right)
+    a, b = _operands(left, right, "*")
+    return a * b
 
 
 def div(left: Any, right: Any) -> Any:
-    a, b = to_number(left), to_number(right)
+    a, b = _operands(left, right, "/")
     if b == 0:
         raise TwigRuntimeError("Division by zero.")
     if isinstance(a, int) and isinstance(b, int) and a % b == 0:
@@ -262,36 +290,34 @@ def div(left: Any, right: Any) -> Any:
 
 
 def floordiv(left: Any, right: Any) -> int:
-    a, b = to_number(left), to_number(right)
+    a, b = _operands(left, right, "/")
     if b == 0:
         raise TwigRuntimeError("Division by zero.")
-    return math.floor(a / b)
+    return int(math.floor(a / b))
 
 
 def mod(left: Any, right: Any) -> Any:
-    a, b = to_number(left), to_number(right)
-    if isinstance(a, float) or isinstance(b, float):
-        if b == 0:
-            raise TwigRuntimeError("Modulo by zero.")
-        return math.fmod(a, b)
+    a, b = _operands(left, right, "%")
     if b == 0:
         raise TwigRuntimeError("Modulo by zero.")
+    if isinstance(a, float) or isinstance(b, float):
+        return math.fmod(a, b)
     return int(math.fmod(a, b))
 
 
 def power(left: Any, right: Any) -> Any:
-    a, b = to_number(left), to_number(right)
+    a, b = _operands(left, right, "**")
     if isinstance(a, int) and isinstance(b, int) and b < 0:
         return float(a) ** b
     return a**b
 
 
 def neg(value: Any) -> Any:
-    return -to_number(value)
+    return -_operands(value, 1, "*")[0]
 
 
 def pos(value: Any) -> Any:
-    return +to_number(value)
+    return +_operands(value, 1, "*")[0]
 
 
 def concat(left: Any, right: Any) -> str:

@@ -8,7 +8,6 @@ import pytest
 from asa2_fakes import make_product
 
 from asa2render.config.model import Config, config_from_dict
-from asa2render.errors import TemplateError
 from asa2render.products.models import ProductKey, Resolved
 from asa2render.products.resolve import TAGS, resolve
 from asa2render.render.renderer import Renderer
@@ -129,10 +128,24 @@ def test_twig_box_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     )
 
 
-def test_twig_syntax_error_names_the_file(tmp_path: Path) -> None:
-    config = _site(tmp_path, {"box.twig": "{% embed 'x' %}{% endembed %}"})
-    with pytest.raises(TemplateError, match=r"box.twig:1: unsupported Twig feature 'embed'"):
-        _render(Renderer(config), config, '[asa2 asin="B0TEST0001"]')
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{% embed 'x' %}{% endembed %}", "box.twig:1: unsupported Twig feature 'embed'"),
+        ("ok\n{{ 1 / zero }}", "box.twig:2: Division by zero."),
+        ("{% include 'nope.twig' %}", 'box.twig:1: Template "nope.twig" is not defined.'),
+    ],
+)
+def test_twig_errors_render_the_fallback_with_a_located_problem(
+    tmp_path: Path, source: str, message: str
+) -> None:
+    config = _site(tmp_path, {"box.twig": source})
+    renderer = Renderer(config)
+    html = _render(renderer, config, '[asa2 asin="B0TEST0001"]')
+    assert 'data-asa2-state="fallback"' in html
+    [problem] = renderer.take_problems()
+    assert problem.code == "template-twig"
+    assert problem.message == f"template 'box': {message}"
 
 
 @pytest.mark.parametrize(

@@ -117,3 +117,27 @@ def test_php_array_keys_normalise() -> None:
     assert rt.make_hash([("1", "a"), (True, "b"), (None, "c"), ("01", "d")]) == {1: "b", "": "c", "01": "d"}
     assert rt.normalize_array({0: "a", 1: "b"}) == ["a", "b"]
     assert rt.normalize_array({1: "a", 0: "b"}) == {1: "a", 0: "b"}
+
+
+@pytest.mark.parametrize(
+    ("func", "left", "right", "message"),
+    [(rt.add, "abc", 1, "string + int"), (rt.mul, "", 2.5, "string * float"), (rt.add, [1], None, "array + null"),
+     (rt.neg, "x", None, "string * int")],
+)  # fmt: skip
+def test_non_numeric_operands_are_php_8_type_errors(
+    func: object, left: object, right: object, message: str
+) -> None:
+    with pytest.raises(
+        TwigRuntimeError,
+        match=f"Unsupported operand types: {message.replace('*', '[*]').replace('+', '[+]')}",
+    ):
+        if func is rt.neg:
+            rt.neg(left)
+        else:
+            func(left, right)  # type: ignore[operator]
+
+
+def test_leading_numeric_strings_and_array_union() -> None:
+    assert rt.add("5 apples", 1) == 6
+    assert rt.add([1], [2, 3]) == [1, 3]
+    assert rt.add({"a": 1}, {"a": 2, "b": 3}) == {"a": 1, "b": 3}
