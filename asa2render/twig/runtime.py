@@ -293,7 +293,7 @@ def floordiv(left: Any, right: Any) -> int:
     a, b = _operands(left, right, "/")
     if b == 0:
         raise TwigRuntimeError("Division by zero.")
-    return int(math.floor(a / b))
+    return math.floor(a / b)
 
 
 def mod(left: Any, right: Any) -> Any:
