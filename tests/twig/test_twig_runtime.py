@@ -127,14 +127,10 @@ def test_php_array_keys_normalise() -> None:
 def test_non_numeric_operands_are_php_8_type_errors(
     func: object, left: object, right: object, message: str
 ) -> None:
-    with pytest.raises(
-        TwigRuntimeError,
-        match=f"Unsupported operand types: {message.replace('*', '[*]').replace('+', '[+]')}",
-    ):
-        if func is rt.neg:
-            rt.neg(left)
-        else:
-            func(left, right)  # type: ignore[operator]
+    pattern = f"Unsupported operand types: {message.replace('*', '[*]').replace('+', '[+]')}"
+    args = (left,) if func is rt.neg else (left, right)
+    with pytest.raises(TwigRuntimeError, match=pattern):
+        func(*args)  # type: ignore[operator]
 
 
 def test_leading_numeric_strings_and_array_union() -> None:
