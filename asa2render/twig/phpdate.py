@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -27,7 +28,7 @@ def zone(name: str) -> tzinfo:
 
 def to_datetime(value: Any, default_zone: tzinfo) -> datetime:
     """PHP's reading of a date value: timestamps, ``DateTime``-like objects, strings, null (now)."""
-    if value is None or value == "now":
+    if value is None:
         return datetime.now(default_zone)
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=default_zone)
@@ -37,13 +38,80 @@ def to_datetime(value: Any, default_zone: tzinfo) -> datetime:
         stamp = str_to_number(value) if isinstance(value, str) else value
         return datetime.fromtimestamp(stamp, UTC).astimezone(default_zone)
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise TwigRuntimeError(f'Failed to parse time string "{value}".') from exc
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=default_zone)
+        parsed = parse_time_string(value.strip(), default_zone)
+        if parsed is None:
+            raise TwigRuntimeError(f'Failed to parse time string "{value}".')
+        return parsed
     raise TwigRuntimeError(f"Cannot read {type(value).__name__} as a date.")
+
+
+_RELATIVE = re.compile(
+    r"([+-]?\d+)\s*(sec|second|min|minute|hour|day|week|fortnight|month|year)s?", re.IGNORECASE
+)
+_KEYWORDS = {"now": 0, "today": 0, "midnight": 0, "tomorrow": 1, "yesterday": -1, "noon": 0}
+_FORMATS = (
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%Y/%m/%d",
+)  # fmt: skip
+
+
+def parse_time_string(text: str, default_zone: tzinfo) -> datetime | None:
+    """The subset of PHP's ``strtotime`` formats templates use: ISO 8601 and SQL dates, ``@timestamp``,
+    European ``d.m.Y`` and US ``m/d/Y`` dates, month names, ``now``/``today``/``tomorrow``/``yesterday``/
+    ``midnight``/``noon``, and relative offsets such as ``+1 day`` or ``-2 weeks`` (alone or after a keyword).
+    """
+    if text.startswith("@") and is_numeric(text[1:]):
+        return datetime.fromtimestamp(str_to_number(text[1:]), UTC)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+    for fmt in () if parsed is not None else _FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+            break
+        except ValueError:
+            continue
+    if parsed is not None:
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=default_zone)
+    return _relative(text.lower(), default_zone)
+
+
+def _relative(text: str, default_zone: tzinfo) -> datetime | None:
+    words = text.split(maxsplit=1)
+    keyword = words[0] if words and words[0] in _KEYWORDS else None
+    rest = words[1] if keyword and len(words) > 1 else ("" if keyword else text)
+    moment = datetime.now(default_zone)
+    first = _RELATIVE.search(rest)
+    if keyword is None and first is not None and rest[: first.start()].strip():
+        base = parse_time_string(rest[: first.start()].strip(), default_zone)  # "2010-10-04 +1 day"
+        if base is None:
+            return None
+        moment, rest = base, rest[first.start() :]
+    if keyword is not None:
+        moment += timedelta(days=_KEYWORDS[keyword])
+        if keyword not in ("now",):
+            moment = moment.replace(hour=12 if keyword == "noon" else 0, minute=0, second=0, microsecond=0)
+    position = 0
+    for match in _RELATIVE.finditer(rest):
+        if rest[position : match.start()].strip():
+            return None
+        position = match.end()
+        moment = _shift(moment, int(match.group(1)), match.group(2).lower())
+    if rest[position:].strip():
+        return None
+    return moment
+
+
+def _shift(moment: datetime, amount: int, unit: str) -> datetime:
+    if unit in ("month", "year"):
+        months = moment.month - 1 + amount * (12 if unit == "year" else 1)
+        year, month = moment.year + months // 12, months % 12 + 1
+        # PHP lets the day overflow into the next month: Jan 31 + 1 month is Mar 3 (or 2 in leap years).
+        return moment.replace(year=year, month=month, day=1) + timedelta(days=moment.day - 1)
+    seconds = {"sec": 1, "second": 1, "min": 60, "minute": 60, "hour": 3600, "day": 86400, "week": 604800,
+               "fortnight": 1209600}[unit]  # fmt: skip
+    return moment + timedelta(seconds=amount * seconds)
 
 
 def _suffix(day: int) -> str:

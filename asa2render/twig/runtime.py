@@ -260,6 +260,16 @@ def _operands(left: Any, right: Any, op: str) -> tuple[int | float, int | float]
     return to_number(left), to_number(right)
 
 
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _overflow(value: int | float) -> int | float:
+    """PHP integers are 64-bit: a result outside that range becomes a float."""
+    if isinstance(value, int) and not _INT_MIN <= value <= _INT_MAX:
+        return float(value)
+    return value
+
+
 def add(left: Any, right: Any) -> Any:
     if isinstance(left, Mapping | list | tuple) and isinstance(right, Mapping | list | tuple):
         merged = dict(_sequence_items(left))  # PHP's array union: keys of the left side win
@@ -267,17 +277,17 @@ def add(left: Any, right: Any) -> Any:
             merged.setdefault(key, value)
         return normalize_array(merged)
     a, b = _operands(left, right, "+")
-    return a + b
+    return _overflow(a + b)
 
 
 def sub(left: Any, right: Any) -> Any:
     a, b = _operands(left, right, "-")
-    return a - b
+    return _overflow(a - b)
 
 
 def mul(left: Any, right: Any) -> Any:
     a, b = _operands(left, right, "*")
-    return a * b
+    return _overflow(a * b)
 
 
 def div(left: Any, right: Any) -> Any:
@@ -309,7 +319,7 @@ def power(left: Any, right: Any) -> Any:
     a, b = _operands(left, right, "**")
     if isinstance(a, int) and isinstance(b, int) and b < 0:
         return float(a) ** b
-    return a**b
+    return _overflow(a**b)
 
 
 def neg(value: Any) -> Any:

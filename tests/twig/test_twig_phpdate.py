@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -54,3 +54,29 @@ def test_date_filter_zones() -> None:
     assert date_filter(MOMENT, "H:i", False, utc) == "13:45"
     with pytest.raises(TwigRuntimeError, match='Unknown time zone "Mars/Base"'):
         date_filter(0, "H", "Mars/Base", utc)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@86400", "1970-01-02 00:00"),
+        ("04.10.2010", "2010-10-04 00:00"),
+        ("10/04/2010 13:45", "2010-10-04 13:45"),
+        ("4 October 2010", "2010-10-04 00:00"),
+        ("October 4, 2010", "2010-10-04 00:00"),
+        ("2010-10-04 +1 day", "2010-10-05 00:00"),
+        ("2010-10-04 13:45 -2 hours +30 min", "2010-10-04 12:15"),
+        ("2010-01-31 +1 month", "2010-03-03 00:00"),
+    ],
+)
+def test_time_strings(text: str, expected: str) -> None:
+    assert date_filter(text, "Y-m-d H:i", None, zone("UTC")) == expected
+
+
+def test_keywords_are_relative_to_now() -> None:
+    utc = zone("UTC")
+    assert date_filter("today", "H:i:s", None, utc) == "00:00:00"
+    assert date_filter("noon", "H:i", None, utc) == "12:00"
+    today = datetime.now(UTC).date()
+    assert date_filter("tomorrow", "Y-m-d", None, utc) == (today + timedelta(days=1)).isoformat()
+    assert date_filter("yesterday +1 day", "Y-m-d", None, utc) == today.isoformat()
