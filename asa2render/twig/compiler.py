@@ -49,6 +49,7 @@ FUNCTION_PARAMS: dict[str, tuple[str, ...]] = {
     "include": ("template", "variables", "with_context", "ignore_missing", "sandboxed"),
     "block": ("name", "template"),
     "date": ("date", "timezone"),
+    "attribute": ("variable", "attribute", "arguments"),
 }
 SIMPLE_FILTERS = {
     "upper": "F.upper", "lower": "F.lower", "capitalize": "F.capitalize", "title": "F.title",
@@ -641,6 +642,9 @@ class Compiler:
             return f"r.cycle({', '.join(args)})"
         if name == "date":
             return f"r.date_function({', '.join(args)})"
+        if name == "attribute":
+            call_args = args[2] if len(args) > 2 else "None"
+            return f"ATTR({args[0]}, {args[1]}, 'any', {call_args}, {self.strict})"
         if node.kwargs:
             raise self.error(f'The "{name}" function does not take named arguments.', node.line)
         return f"r.{name}({', '.join(args)})"
@@ -674,6 +678,11 @@ class Compiler:
             return f"({parent_defined} and R.has_attr({obj}, {self.expr(node.attr)}, {node.kind!r}))"
         if isinstance(node, n.MacroCall):
             return f"r.has_macro(TEMPLATE, m, {node.alias!r}, {node.macro!r})"
+        if isinstance(node, n.FunctionExpr) and node.name == "attribute" and len(node.args) >= 2:
+            subject, attr = node.args[0], node.args[1]
+            quiet = isinstance(subject, n.Name | n.GetAttr)
+            obj = self.expr(subject, quiet=True) if quiet else self.expr(subject)
+            return f"R.has_attr({obj}, {self.expr(attr)}, 'any')"
         if isinstance(node, n.FunctionExpr) and node.name == "block":
             args = self.arguments(node, FUNCTION_PARAMS["block"], "function")
             template = args[1] if len(args) > 1 else "None"

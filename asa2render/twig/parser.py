@@ -37,9 +37,9 @@ UNSUPPORTED_FILTERS = {
     "format_datetime", "format_time", "country_name", "currency_name", "language_name", "locale_name",
     "timezone_name", "currency_symbol", "data_uri", "slug", "inky_to_html", "html_attr_merge",
 }  # fmt: skip
-FUNCTIONS = {"range", "include", "max", "min", "cycle", "parent", "block", "date"}
+FUNCTIONS = {"range", "include", "max", "min", "cycle", "parent", "block", "date", "attribute"}
 UNSUPPORTED_FUNCTIONS = {
-    "attribute", "constant", "random", "source", "enum", "enum_cases", "dump", "template_from_string",
+    "constant", "random", "source", "enum", "enum_cases", "dump", "template_from_string",
     "country_timezones", "html_classes", "html_cva", "country_names", "currency_names", "language_names",
     "locale_names", "script_names", "timezone_names",
 }  # fmt: skip
@@ -69,8 +69,10 @@ ENGLISH = {
     t.INTERP_START: "begin of string interpolation", t.INTERP_END: "end of string interpolation",
     t.SPREAD: "spread operator", t.ARROW: "arrow function", t.EOF: "end of template",
 }  # fmt: skip
-REQUIRED_ARGUMENTS = {"block": ("name",), "cycle": ("values", "position"), "max": ("value",),
-                      "min": ("value",), "range": ("low", "high"), "include": ("template",)}  # fmt: skip
+REQUIRED_ARGUMENTS = {
+    "attribute": ("variable", "attribute"), "block": ("name",), "cycle": ("values", "position"),
+    "max": ("value",), "min": ("value",), "range": ("low", "high"), "include": ("template",),
+}  # fmt: skip
 
 
 class Parser:
@@ -735,7 +737,7 @@ class Parser:
         if (
             name == "defined"
             and not simple
-            and not (isinstance(node, n.FunctionExpr) and node.name == "block")
+            and not (isinstance(node, n.FunctionExpr) and node.name in ("block", "attribute"))
         ):
             raise self.error('The "defined" test only works with simple variables.', line)
         return n.Unary(line, "not", result) if negated else result

@@ -53,6 +53,7 @@ def render(source: str, templates: dict[str, str] | None = None, **context: Any)
             "3|-4|1|1024|2.5|2",
         ),
         ("{{ h['a'] }}{{ h.a }}{{ l[1] }}{{ l.1 }}{{ h.missing }}{{ _context.b }}", "11yyB"),
+        ("{{ attribute(h, 'a') }}{{ attribute(l, 0) }}{{ attribute(h, 'z') is defined ? 'y' : 'n' }}", "1xn"),
     ],
 )
 def test_tags_and_semantics(source: str, expected: str) -> None:
