@@ -690,9 +690,6 @@ class Compiler:
         return "True"
 
 
-_IDENT = re.compile(r"[^0-9A-Za-z_]")
-
-
 def compile_module(module: n.Module, *, autoescape: bool, strict: bool) -> Compiled:
     """Generate the Python source of ``module``."""
     return Compiler(module, autoescape=autoescape, strict=strict).compile()

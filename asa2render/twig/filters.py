@@ -59,9 +59,6 @@ def capitalize(value: Any) -> str:
     return text[:1].upper() + text[1:].lower()
 
 
-_WORD_START = re.compile(r"(?<![^\W_])(?<!['’])\w|\w", re.UNICODE)
-
-
 def title(value: Any) -> str:
     """``mb_convert_case(MB_CASE_TITLE)``: first letter of each word upper, the rest lower."""
     text = to_str(value)
@@ -198,9 +195,6 @@ def replace(value: Any, mapping: Any) -> str:
         return text
     pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
     return pattern.sub(lambda m: pairs[m.group(0)], text)
-
-
-_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?([-+ 0]|'.)*(\d+)?(?:\.(\d+))?([bcdeEfFgGosuxX%])")
 
 
 def sprintf(fmt: Any, *args: Any) -> str:

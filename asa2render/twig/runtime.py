@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-
-from markupsafe import Markup
 
 from asa2render.twig.errors import TwigRuntimeError
 
@@ -565,17 +563,3 @@ _LOOP_FIELDS: dict[str, Callable[[Loop], Any]] = {
     "length": lambda loop: loop.length,
     "parent": lambda loop: loop.parent,
 }
-
-
-def loop_items(seq: Any) -> list[tuple[Any, Any]]:
-    """What ``for`` iterates: pairs of key and value; non-iterables iterate nothing."""
-    return items(seq)
-
-
-def iter_values(value: Any) -> Iterator[Any]:
-    for _, item in items(value):
-        yield item
-
-
-def is_safe(value: Any) -> bool:
-    return isinstance(value, Markup)
