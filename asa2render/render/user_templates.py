@@ -155,6 +155,7 @@ class UserTemplates:
         self._checked.add(filename)
 
     def render_twig(self, filename: str, context: Mapping[str, Any]) -> str:
+        """Render the Twig template ``filename`` with ``context``."""
         assert self.twig is not None
         return self.twig.render(filename, context)
 

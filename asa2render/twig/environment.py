@@ -159,6 +159,7 @@ class Environment:
         self.zone = zone(timezone) if timezone.upper() != "UTC" else ZoneInfo("UTC")
 
     def exists(self, name: str) -> bool:
+        """Whether the loader has template ``name``."""
         return name in self.templates
 
     def load(self, name: str) -> Template:
@@ -208,6 +209,7 @@ class RenderState:
     # --- variables -------------------------------------------------------------------------------
 
     def undefined(self, name: str, line: int) -> Any:
+        """Strict mode: an undefined variable is an error at ``line``."""
         raise TwigRuntimeError(f'Variable "{name}" does not exist.', line=line)
 
     def with_globals(self, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -225,6 +227,7 @@ class RenderState:
         return found
 
     def with_context(self, ctx: dict[str, Any], variables: Any, only: bool) -> dict[str, Any]:
+        """The context inside ``{% with %}``."""
         if variables is not None and not isinstance(variables, Mapping | list | tuple):
             raise TwigRuntimeError('Variables passed to the "with" tag must be a mapping.')
         inner: dict[str, Any] = self.with_globals({}) if only else dict(ctx)
@@ -236,6 +239,7 @@ class RenderState:
     # --- inheritance -----------------------------------------------------------------------------
 
     def resolve(self, name: Any, caller: Template) -> Template:
+        """A template by name, or the first existing one of a list (``extends ['a', 'b']``)."""
         if isinstance(name, Template):
             return name
         if isinstance(name, list | tuple):
@@ -249,6 +253,7 @@ class RenderState:
 
     def extend(self, template: Template, parent_name: Any, ctx: dict[str, Any], blocks: dict[str, Any],
                m: dict[str, Any], w: Fn) -> None:  # fmt: skip
+        """End of a child template's root: render the parent with the child's blocks."""
         parent = self.resolve(parent_name, template)
         self.parents[template.name] = parent
         merged = dict.fromkeys(template.blocks, (template, m))
@@ -257,6 +262,7 @@ class RenderState:
 
     def block(self, template: Template, name: str, ctx: dict[str, Any], blocks: dict[str, Any],
               m: dict[str, Any], w: Fn) -> None:  # fmt: skip
+        """Render block ``name``: the most derived override, else the template's own."""
         owner, owner_m = blocks.get(name) or (template, m)
         owner.blocks[name](self, ctx, blocks, owner_m, w)
 
@@ -276,6 +282,7 @@ class RenderState:
     def parent_block(
         self, template: Template, name: str, ctx: dict[str, Any], blocks: dict[str, Any]
     ) -> Markup:
+        """``parent()``: the block as the nearest ancestor defines it."""
         parent = self.parents.get(template.name)
         owner = self._find_block(parent, name) if parent is not None else None
         if owner is None:
@@ -291,6 +298,7 @@ class RenderState:
 
     def block_markup(self, template: Template, name: Any, other: Any, ctx: dict[str, Any],
                      blocks: dict[str, Any]) -> Markup:  # fmt: skip
+        """The ``block()`` function."""
         out: list[str] = []
         name = R.to_str(name)
         if other is not None:
@@ -315,6 +323,7 @@ class RenderState:
         return Markup("".join(out))
 
     def has_block(self, template: Template, name: Any, other: Any, blocks: dict[str, Any]) -> bool:
+        """``block(…) is defined``."""
         name = R.to_str(name)
         if other is not None:
             try:
@@ -328,6 +337,7 @@ class RenderState:
 
     def include(self, ctx: dict[str, Any], name: Any, variables: Any, with_context: Any, ignore_missing: Any,
                 w: Fn, caller: Template) -> None:  # fmt: skip
+        """The ``include`` tag."""
         try:
             template = self.resolve(name, caller)
         except TwigRuntimeError:
@@ -352,6 +362,7 @@ class RenderState:
         with_context: Any = R.UNDEFINED,
         ignore_missing: Any = R.UNDEFINED,
     ) -> Markup:
+        """The ``include()`` function."""
         out: list[str] = []
         self.include(
             ctx,
@@ -367,6 +378,7 @@ class RenderState:
     # --- macros ----------------------------------------------------------------------------------
 
     def load_import(self, name: Any, caller: Template) -> Template:
+        """The template an ``import``/``from`` names (``_self`` is the caller)."""
         if isinstance(name, str) and name == caller.name:
             return caller
         return self.resolve(name, caller)
@@ -388,6 +400,7 @@ class RenderState:
 
     def call_macro(self, template: Template, m: dict[str, Any], alias: str, macro: str, args: list[Any],
                    kwargs: dict[str, Any], line: int) -> Any:  # fmt: skip
+        """Call an imported macro; its output is safe markup."""
         source, fn = self._macro(template, m, alias, macro)
         if fn is None:
             shown = macro if alias != macro else alias
@@ -395,10 +408,12 @@ class RenderState:
         return fn(self, self.template_imports(source, {}), args, kwargs, line)
 
     def has_macro(self, template: Template, m: dict[str, Any], alias: str, macro: str) -> bool:
+        """``macro is defined``."""
         return self._macro(template, m, alias, macro)[1] is not None
 
     def macro_context(self, template: Template, name: str, params: list[str], args: list[Any],
                       kwargs: dict[str, Any], line: int) -> dict[str, Any]:  # fmt: skip
+        """A macro's own context: its arguments (defaults filled in later), ``varargs`` and the globals."""
         ctx: dict[str, Any] = dict.fromkeys(params, R.UNDEFINED)
         for param, value in zip(params, args, strict=False):
             ctx[param] = value
@@ -417,6 +432,7 @@ class RenderState:
     # --- functions and filters that need the environment ----------------------------------------
 
     def matches(self, subject: Any, pattern: Any) -> bool:
+        """The ``matches`` operator."""
         try:
             regex = compile_pcre(R.to_str(pattern))
         except PcreError as exc:
@@ -426,6 +442,7 @@ class RenderState:
         return regex.search(R.to_str(subject)) is not None
 
     def date(self, value: Any, fmt: Any, timezone: Any) -> str:
+        """The ``date`` filter in the configured zone."""
         fmt = None if fmt is R.UNDEFINED else fmt
         timezone = None if timezone is R.UNDEFINED else timezone
         return date_filter(value, fmt, timezone, self.env.zone)
@@ -440,6 +457,7 @@ class RenderState:
         )
 
     def cycle(self, values: Any, position: Any) -> Any:
+        """The ``cycle()`` function."""
         pairs = R.items(values)
         if not pairs:
             raise TwigRuntimeError('The "cycle" function expects a non-empty sequence.')
@@ -456,9 +474,11 @@ class RenderState:
         return best
 
     def max(self, *args: Any) -> Any:
+        """The ``max()`` function (PHP comparison)."""
         return self._extreme(args, 1, "max")
 
     def min(self, *args: Any) -> Any:
+        """The ``min()`` function (PHP comparison)."""
         return self._extreme(args, -1, "min")
 
 

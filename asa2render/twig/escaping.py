@@ -37,6 +37,7 @@ def _js_char(match: re.Match[str]) -> str:
 
 
 def escape_js(text: str) -> str:
+    """The ``js`` strategy: everything but ``[a-zA-Z0-9,._]`` as ``\\uXXXX`` or a short escape."""
     return _JS_SAFE.sub(_js_char, text)
 
 
@@ -51,10 +52,12 @@ def _attr_char(match: re.Match[str]) -> str:
 
 
 def escape_html_attr(text: str) -> str:
+    """The ``html_attr`` strategy: everything but ``[a-zA-Z0-9,.-_]`` as a character reference."""
     return _ATTR_SAFE.sub(_attr_char, text)
 
 
 def escape_css(text: str) -> str:
+    """The ``css`` strategy: everything but letters and digits as ``\\HEX `` escapes."""
     return _CSS_SAFE.sub(lambda m: f"\\{ord(m.group(0)):X} ", text)
 
 

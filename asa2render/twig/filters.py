@@ -43,18 +43,22 @@ def empty(value: Any) -> bool:
 
 
 def default(value: Any, fallback: Any = "") -> Any:
+    """The ``default`` filter when the value is not a plain variable (then the compiler inlines it)."""
     return fallback if empty(value) else value
 
 
 def upper(value: Any) -> str:
+    """The ``upper`` filter (``mb_strtoupper``)."""
     return to_str(value).upper()
 
 
 def lower(value: Any) -> str:
+    """The ``lower`` filter (``mb_strtolower``)."""
     return to_str(value).lower()
 
 
 def capitalize(value: Any) -> str:
+    """The ``capitalize`` filter: first character upper case, the rest lower case."""
     text = to_str(value)
     return text[:1].upper() + text[1:].lower()
 
@@ -95,6 +99,7 @@ def _php_char_list(chars: str) -> str:
 
 
 def length(value: Any) -> int:
+    """The ``length`` filter: characters of a string, items of an array, 0 for null."""
     if value is None:
         return 0
     if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -144,6 +149,7 @@ def slice_(value: Any, start: Any = 0, count: Any = None, preserve_keys: Any = F
 
 
 def first(value: Any) -> Any:
+    """The ``first`` filter: first character or first item (null for an empty array)."""
     if isinstance(value, str):
         return value[:1]
     pairs = items(value)
@@ -151,6 +157,7 @@ def first(value: Any) -> Any:
 
 
 def last(value: Any) -> Any:
+    """The ``last`` filter: last character or last item (null for an empty array)."""
     if isinstance(value, str):
         return value[-1:]
     pairs = items(value)
@@ -158,6 +165,7 @@ def last(value: Any) -> Any:
 
 
 def join(value: Any, glue: Any = "", and_: Any = None) -> str:
+    """The ``join`` filter; ``and_`` is the glue before the last item."""
     parts = [to_str(v) for _, v in items(value)]
     glue_text = to_str(glue)
     if and_ is None or len(parts) < 2:
@@ -275,6 +283,7 @@ def _round_half_up(number: float, digits: int) -> Decimal:
 
 
 def number_format(value: Any, decimals: Any = 0, point: Any = ".", thousands: Any = ",") -> str:
+    """The ``number_format`` filter: PHP rounding (half away from zero), grouped thousands."""
     places = to_int(decimals)
     number = float(to_number(value))
     rounded = _round_half_up(number, max(places, 0))
@@ -295,6 +304,7 @@ def number_format(value: Any, decimals: Any = 0, point: Any = ".", thousands: An
 
 
 def round_(value: Any, precision: Any = 0, method: Any = "common") -> float:
+    """The ``round`` filter: ``common`` (half away from zero), ``ceil`` or ``floor``; always a float."""
     number = float(to_number(value))
     places = to_int(precision)
     if method == "common":
@@ -312,6 +322,7 @@ def _round_negative(number: float, places: int) -> float:
 
 
 def abs_(value: Any) -> Any:
+    """The ``abs`` filter."""
     return abs(to_number(value))
 
 
@@ -330,10 +341,12 @@ def striptags(value: Any, allowed: Any = None) -> str:
 
 
 def nl2br(value: Any) -> str:
+    """``<br />`` before every newline (PHP ``nl2br``)."""
     return re.sub(r"(\r\n|\n\r|\n|\r)", r"<br />\1", to_str(value))
 
 
 def spaceless(value: Any) -> Markup:
+    """The (deprecated) ``spaceless`` filter: whitespace between tags removed."""
     return Markup(re.sub(r">\s+<", "><", to_str(value)).strip())
 
 
@@ -420,6 +433,7 @@ def _json_string(text: str, flags: int) -> str:
 
 
 def keys(value: Any) -> list[Any]:
+    """The ``keys`` filter: array keys (indexes for sequences)."""
     return [k for k, _ in items(value)]
 
 
@@ -443,6 +457,7 @@ def merge(first_value: Any, second: Any) -> Any:
 
 
 def reverse(value: Any, preserve_keys: Any = False) -> Any:
+    """The ``reverse`` filter: strings by character, arrays with integer keys renumbered."""
     if not isinstance(value, Mapping | list | tuple):
         return to_str(value)[::-1]
     pairs = list(reversed(items(value)))
@@ -523,32 +538,38 @@ def nl2br_safe(value: Any, escape_first: bool) -> Markup:
 
 
 def is_even(value: Any) -> bool:
+    """The ``even`` test."""
     return to_int(value) % 2 == 0
 
 
 def is_odd(value: Any) -> bool:
+    """The ``odd`` test."""
     return to_int(value) % 2 == 1
 
 
 def is_iterable(value: Any) -> bool:
+    """The ``iterable`` test: arrays and iterable objects, not strings."""
     return isinstance(value, Mapping | list | tuple) or (
         not isinstance(value, str) and hasattr(value, "__iter__")
     )
 
 
 def is_sequence(value: Any) -> bool:
+    """The ``sequence`` test: a list, or a mapping keyed 0..n-1."""
     if isinstance(value, list | tuple):
         return True
     return isinstance(value, Mapping) and all(k == i for i, k in enumerate(value))
 
 
 def is_mapping(value: Any) -> bool:
+    """The ``mapping`` test: a hash with other keys, or an object."""
     if isinstance(value, Mapping):
         return not all(k == i for i, k in enumerate(value)) or (len(value) == 0 and False)
     return not isinstance(value, list | tuple | str | int | float | bool) and value is not None
 
 
 def divisible_by(value: Any, divisor: Any) -> bool:
+    """The ``divisible by`` test."""
     number = to_number(divisor)
     if number == 0:
         raise TwigRuntimeError("Modulo by zero.")

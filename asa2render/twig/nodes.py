@@ -17,22 +17,30 @@ class Node:
 
 @dataclass(slots=True)
 class Const(Node):
+    """A literal: string, number, boolean or null."""
+
     value: object
 
 
 @dataclass(slots=True)
 class Name(Node):
+    """A variable."""
+
     name: str
 
 
 @dataclass(slots=True)
 class ArrayLit(Node):
+    """A sequence literal ``[a, ...b]``."""
+
     items: list[Node]
     spread: list[bool]
 
 
 @dataclass(slots=True)
 class HashLit(Node):
+    """A mapping literal ``{k: v, ...h}``."""
+
     pairs: list[tuple[Node | None, Node]]  # key None: spread ``...expr``
 
 
@@ -45,12 +53,16 @@ class Interp(Node):
 
 @dataclass(slots=True)
 class Unary(Node):
+    """``not``, ``-`` or ``+`` applied to an operand."""
+
     op: str
     operand: Node
 
 
 @dataclass(slots=True)
 class Binary(Node):
+    """A binary operator."""
+
     op: str
     left: Node
     right: Node
@@ -58,6 +70,8 @@ class Binary(Node):
 
 @dataclass(slots=True)
 class Conditional(Node):
+    """``a ? b : c`` and its short forms."""
+
     test: Node
     then: Node | None  # None: ``a ?: b``
     otherwise: Node | None  # None: ``a ? b`` (else null)
@@ -65,6 +79,8 @@ class Conditional(Node):
 
 @dataclass(slots=True)
 class GetAttr(Node):
+    """``a.b``, ``a.b(args)`` or ``a[b]``."""
+
     obj: Node
     attr: Node
     args: list[Node] | None  # not None: a method call ``a.b(…)``
@@ -73,6 +89,8 @@ class GetAttr(Node):
 
 @dataclass(slots=True)
 class SliceExpr(Node):
+    """``a[start:length]``."""
+
     obj: Node
     start: Node | None
     length: Node | None
@@ -90,21 +108,23 @@ class Call(Node):
 
 @dataclass(slots=True)
 class FilterExpr(Call):
-    pass
+    """``node|name(args)``."""
 
 
 @dataclass(slots=True)
 class FunctionExpr(Call):
-    pass
+    """``name(args)``."""
 
 
 @dataclass(slots=True)
 class TestExpr(Call):
-    pass
+    """``node is name(args)``."""
 
 
 @dataclass(slots=True)
 class MacroCall(Node):
+    """A call of an imported macro."""
+
     alias: str
     macro: str
     args: list[Node]
@@ -116,22 +136,30 @@ class MacroCall(Node):
 
 @dataclass(slots=True)
 class Text(Node):
+    """Template text outside tags."""
+
     text: str
 
 
 @dataclass(slots=True)
 class Print(Node):
+    """``{{ expr }}``."""
+
     expr: Node
 
 
 @dataclass(slots=True)
 class If(Node):
+    """``if``/``elseif``/``else``."""
+
     branches: list[tuple[Node, list[Node]]]
     otherwise: list[Node] | None
 
 
 @dataclass(slots=True)
 class For(Node):
+    """``for [key,] value in seq`` with an optional ``else``."""
+
     key: str | None
     value: str
     seq: Node
@@ -141,6 +169,8 @@ class For(Node):
 
 @dataclass(slots=True)
 class Set(Node):
+    """``set`` of values, or of a captured block."""
+
     names: list[str]
     values: list[Node] | None  # None: capture ``body``
     body: list[Node] | None
@@ -148,17 +178,23 @@ class Set(Node):
 
 @dataclass(slots=True)
 class Block(Node):
+    """A ``block`` definition."""
+
     name: str
     body: list[Node]
 
 
 @dataclass(slots=True)
 class Extends(Node):
+    """``extends``."""
+
     parent: Node
 
 
 @dataclass(slots=True)
 class Include(Node):
+    """The ``include`` tag."""
+
     template: Node
     variables: Node | None
     only: bool
@@ -167,6 +203,8 @@ class Include(Node):
 
 @dataclass(slots=True)
 class Macro(Node):
+    """A ``macro`` definition."""
+
     name: str
     params: list[tuple[str, Node | None]]
     body: list[Node]
@@ -174,18 +212,24 @@ class Macro(Node):
 
 @dataclass(slots=True)
 class Import(Node):
+    """``import … as alias``."""
+
     template: Node
     alias: str
 
 
 @dataclass(slots=True)
 class FromImport(Node):
+    """``from … import a as b``."""
+
     template: Node
     names: list[tuple[str, str]]  # (macro, alias)
 
 
 @dataclass(slots=True)
 class With(Node):
+    """``with``."""
+
     variables: Node | None
     only: bool
     body: list[Node]
@@ -193,18 +237,24 @@ class With(Node):
 
 @dataclass(slots=True)
 class Apply(Node):
+    """``apply``."""
+
     filters: list[FilterExpr]  # each with node None: applied in order to the captured body
     body: list[Node]
 
 
 @dataclass(slots=True)
 class Autoescape(Node):
+    """``autoescape``."""
+
     strategy: str | None  # None: off
     body: list[Node]
 
 
 @dataclass(slots=True)
 class Do(Node):
+    """``do``."""
+
     expr: Node
 
 

@@ -115,6 +115,7 @@ def to_number(value: Any) -> int | float:
 
 
 def to_int(value: Any) -> int:
+    """PHP ``(int)`` of a value."""
     number = to_number(value)
     if isinstance(number, float):
         if math.isnan(number) or math.isinf(number):
@@ -159,6 +160,7 @@ def loose_eq(left: Any, right: Any) -> bool:
 
 
 def right_null_eq(value: Any) -> bool:
+    """``value == null`` in PHP 8."""
     if isinstance(value, str):
         return value == ""
     return not truthy(value)
@@ -224,10 +226,12 @@ def contains(needle: Any, haystack: Any) -> bool:
 
 
 def starts_with(left: Any, right: Any) -> bool:
+    """The ``starts with`` operator (strings only)."""
     return isinstance(left, str) and isinstance(right, str) and left.startswith(right)
 
 
 def ends_with(left: Any, right: Any) -> bool:
+    """The ``ends with`` operator (strings only)."""
     return isinstance(left, str) and isinstance(right, str) and left.endswith(right)
 
 
@@ -269,6 +273,7 @@ def _overflow(value: int | float) -> int | float:
 
 
 def add(left: Any, right: Any) -> Any:
+    """``+``: numbers, or the union of two arrays."""
     if isinstance(left, Mapping | list | tuple) and isinstance(right, Mapping | list | tuple):
         merged = dict(_sequence_items(left))  # PHP's array union: keys of the left side win
         for key, value in _sequence_items(right):
@@ -279,16 +284,19 @@ def add(left: Any, right: Any) -> Any:
 
 
 def sub(left: Any, right: Any) -> Any:
+    """``-`` on numbers."""
     a, b = _operands(left, right, "-")
     return _overflow(a - b)
 
 
 def mul(left: Any, right: Any) -> Any:
+    """``*`` on numbers."""
     a, b = _operands(left, right, "*")
     return _overflow(a * b)
 
 
 def div(left: Any, right: Any) -> Any:
+    """``/``: an integer when it divides exactly, else a float."""
     a, b = _operands(left, right, "/")
     if b == 0:
         raise TwigRuntimeError("Division by zero.")
@@ -298,6 +306,7 @@ def div(left: Any, right: Any) -> Any:
 
 
 def floordiv(left: Any, right: Any) -> int:
+    """Twig's ``//``: floor of the quotient."""
     a, b = _operands(left, right, "/")
     if b == 0:
         raise TwigRuntimeError("Division by zero.")
@@ -305,6 +314,7 @@ def floordiv(left: Any, right: Any) -> int:
 
 
 def mod(left: Any, right: Any) -> Any:
+    """``%``: C remainder (sign of the dividend), ``fmod`` for floats."""
     a, b = _operands(left, right, "%")
     if b == 0:
         raise TwigRuntimeError("Modulo by zero.")
@@ -314,6 +324,7 @@ def mod(left: Any, right: Any) -> Any:
 
 
 def power(left: Any, right: Any) -> Any:
+    """``**``."""
     a, b = _operands(left, right, "**")
     if isinstance(a, int) and isinstance(b, int) and b < 0:
         return float(a) ** b
@@ -321,15 +332,18 @@ def power(left: Any, right: Any) -> Any:
 
 
 def neg(value: Any) -> Any:
+    """Unary ``-``."""
     return -_operands(value, 1, "*")[0]
 
 
 def pos(value: Any) -> Any:
+    """Unary ``+``."""
     return +_operands(value, 1, "*")[0]
 
 
 def concat(left: Any, right: Any) -> str:
     # str.join keeps the result a plain str: concatenation loses the "safe" mark, as in Twig.
+    """``~``: both sides as PHP strings."""
     return "".join((to_str(left), to_str(right)))
 
 
@@ -388,6 +402,7 @@ def items(value: Any) -> list[tuple[Any, Any]]:
 
 
 def make_hash(pairs: Iterable[tuple[Any, Any]]) -> Any:
+    """A hash literal, with PHP's key normalisation."""
     result: dict[Any, Any] = {}
     for key, value in pairs:
         result[php_key(key)] = value
@@ -395,6 +410,7 @@ def make_hash(pairs: Iterable[tuple[Any, Any]]) -> Any:
 
 
 def spread_array(parts: Iterable[tuple[bool, Any]]) -> list[Any]:
+    """A sequence literal with ``...`` spreads."""
     result: list[Any] = []
     for spread, value in parts:
         if spread:
@@ -431,6 +447,7 @@ def get_item(obj: Any, key: Any) -> Any:
 
 
 def get_object_attr(obj: Any, key: Any, args: Sequence[Any] | None) -> Any:
+    """Attribute, method (called) or ``get_``/``is_``/``has_`` accessor of a Python object."""
     if obj is None or isinstance(obj, str | int | float | bool | list | tuple | Mapping):
         return UNDEFINED
     name = to_str(key)
@@ -446,6 +463,7 @@ def get_object_attr(obj: Any, key: Any, args: Sequence[Any] | None) -> Any:
 
 
 def describe(value: Any) -> str:
+    """The PHP type name used in Twig's messages ("string", "array", "null" …)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -520,6 +538,7 @@ def get_attr(obj: Any, key: Any, kind: str, args: Sequence[Any] | None, strict: 
 
 
 def has_attr(obj: Any, key: Any, kind: str) -> bool:
+    """The ``defined`` test on ``obj.key`` / ``obj[key]``."""
     if get_item(obj, key) is not UNDEFINED:
         return True
     if kind == "array":
@@ -546,6 +565,7 @@ class Loop:
         self.parent = parent
 
     def get(self, key: Any) -> Any:
+        """The value of ``loop.<key>``."""
         getter: Callable[[Loop], Any] | None = _LOOP_FIELDS.get(to_str(key))
         return UNDEFINED if getter is None else getter(self)
 
