@@ -17,7 +17,7 @@ from asa2render.twig.escaping import escape_html, escape_url
 from asa2render.twig.runtime import (
     compare,
     describe,
-    float_to_str,
+    format_float,
     items,
     normalize_array,
     to_int,
@@ -392,9 +392,9 @@ def _json(value: Any, flags: int, depth: int) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
+        if value.is_integer() and abs(value) < 1e17 and value != 0:
             return f"{int(value)}.0" if flags & JSON_PRESERVE_ZERO_FRACTION else str(int(value))
-        return float_to_str(value).replace("E", "e")
+        return format_float(value, None, "e")
     if isinstance(value, str):
         return _json_string(value, flags)
     if isinstance(value, Mapping | list | tuple):

@@ -18,33 +18,52 @@ _LEADING_NUMERIC = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?
 _INT = re.compile(r"\s*[+-]?\d+\s*\Z")
 
 
-def float_to_str(value: float) -> str:
-    """PHP 8's ``(string)`` of a float: shortest round-trip digits, exponent form beyond 1e15."""
+def _float_parts(value: float, significant: int | None) -> tuple[str, int]:
+    """Significant digits (no trailing zeros) and decimal exponent of ``abs(value)``.
+
+    ``significant=None`` gives the shortest digits that round-trip (PHP's ``serialize_precision = -1``).
+    """
+    if significant is None:
+        text = repr(abs(value))
+        mantissa, _, exp_part = text.partition("e")
+        exponent = int(exp_part) if exp_part else 0
+        whole, _, frac = mantissa.partition(".")
+        digits = (whole + frac).lstrip("0")
+        exponent += (
+            len(whole.lstrip("0")) - 1 if whole.strip("0") else -(len(frac) - len(frac.lstrip("0")) + 1)
+        )
+        return (digits.rstrip("0") or "0"), exponent
+    mantissa, _, exp_part = f"{abs(value):.{significant - 1}e}".partition("e")
+    return mantissa.replace(".", "").rstrip("0") or "0", int(exp_part)
+
+
+def format_float(value: float, significant: int | None = 14, exp_char: str = "E") -> str:
+    """PHP's float to string: ``precision`` significant digits (14 for ``echo``), exponent form below
+    1e-4 and from 10**precision up (``1.0E+25``); ``significant=None`` is the round-trip form ``json_encode``
+    and ``var_export`` use."""
     if math.isnan(value):
         return "NAN"
     if math.isinf(value):
         return "INF" if value > 0 else "-INF"
+    sign = "-" if math.copysign(1, value) < 0 else ""
     if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    _mantissa, _, exp_text = f"{value:.17e}".partition("e")
-    digits = repr(abs(value))
-    # Shortest digits from repr, exponent from the scientific form.
-    if "e" in digits:
-        body, _, exp_part = digits.partition("e")
-        exponent = int(exp_part)
-    else:
-        body = digits
-        exponent = int(exp_text)
-    significant = body.replace(".", "").lstrip("0").rstrip("0") or "0"
-    sign = "-" if value < 0 else ""
-    if exponent < -4 or exponent >= 15:
-        rest = significant[1:] or "0"
-        return f"{sign}{significant[0]}.{rest}E{'+' if exponent >= 0 else '-'}{abs(exponent)}"
+        return f"{sign}0"
+    digits, exponent = _float_parts(value, significant)
+    limit = significant if significant is not None else 17
+    if exponent < -4 or exponent >= limit:
+        return (
+            f"{sign}{digits[0]}.{digits[1:] or '0'}{exp_char}{'+' if exponent >= 0 else '-'}{abs(exponent)}"
+        )
     if exponent >= 0:
-        whole = significant[: exponent + 1].ljust(exponent + 1, "0")
-        frac = significant[exponent + 1 :]
+        whole = digits[: exponent + 1].ljust(exponent + 1, "0")
+        frac = digits[exponent + 1 :]
         return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
-    return f"{sign}0.{'0' * (-exponent - 1)}{significant}"
+    return f"{sign}0.{'0' * (-exponent - 1)}{digits}"
+
+
+def float_to_str(value: float) -> str:
+    """PHP 8's ``(string)`` of a float (``precision = 14``): ``0.1 + 0.2`` is "0.3", ``1e15`` "1.0E+15"."""
+    return format_float(value, 14)
 
 
 def to_str(value: Any) -> str:

@@ -45,7 +45,7 @@ def render(source: str, templates: dict[str, str] | None = None, **context: Any)
         ),
         (
             "{{ '%s'|format(true) }}|{{ false ~ '' }}|{{ null }}|{{ 1.0 }}|{{ 0.1 + 0.2 }}",
-            "1|||1|0.30000000000000004",
+            "1|||1|0.3",
         ),
         ("{{ '0' ? 'y' : 'n' }}{{ [] ? 'y' : 'n' }}{{ '0.0' ? 'y' : 'n' }}", "nny"),
         (
