@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from asa2render.twig import nodes as n
 from asa2render.twig.errors import TwigSyntaxError
@@ -40,6 +40,11 @@ FILTER_PARAMS: dict[str, tuple[str, ...]] = {
     "reverse": ("preserve_keys",),
     "slice": ("start", "length", "preserve_keys"),
     "default": ("default",),
+    "map": ("arrow",),
+    "filter": ("arrow",),
+    "find": ("arrow",),
+    "reduce": ("arrow", "initial"),
+    "sort": ("arrow",),
     "escape": ("strategy", "charset"),
     "e": ("strategy", "charset"),
 }
@@ -58,7 +63,8 @@ SIMPLE_FILTERS = {
     "number_format": "F.number_format", "round": "F.round_", "abs": "F.abs_", "striptags": "F.striptags",
     "url_encode": "F.url_encode", "json_encode": "F.json_encode", "keys": "F.keys", "merge": "F.merge",
     "reverse": "F.reverse", "sort": "F.sort", "batch": "F.batch", "column": "F.column",
-    "default": "F.default", "spaceless": "F.spaceless",
+    "default": "F.default", "spaceless": "F.spaceless", "map": "F.map_", "filter": "F.filter_",
+    "find": "F.find", "reduce": "F.reduce",
 }  # fmt: skip
 SIMPLE_TESTS = {
     "empty": "F.empty", "even": "F.is_even", "odd": "F.is_odd", "iterable": "F.is_iterable",
@@ -129,7 +135,7 @@ def _mentions(node: object, name: str) -> bool:
     if isinstance(node, dict):
         return any(_mentions(item, name) for item in node.values())
     if isinstance(node, n.Node):
-        return any(_mentions(getattr(node, slot), name) for slot in type(node).__slots__)
+        return any(_mentions(getattr(node, f.name), name) for f in fields(node))
     return False
 
 
@@ -523,6 +529,9 @@ class Compiler:
             "ends with": f"R.ends_with({left}, {right})",
             "matches": f"r.matches({left}, {right})",
             "..": f"R.php_range({left}, {right})",
+            "<=>": f"CMP({left}, {right})",
+            "has some": f"F.has_some({left}, {right})",
+            "has every": f"F.has_every({left}, {right})",
         }
         if op in simple:
             return simple[op]
@@ -560,6 +569,15 @@ class Compiler:
         start = self.expr(node.start) if node.start is not None else "0"
         length = self.expr(node.length) if node.length is not None else "None"
         return f"F.slice_({self.expr(node.obj)}, {start}, {length})"
+
+    def expr_arrow(self, node: n.Arrow) -> str:
+        """A Python lambda over a copy of the context with the parameters set (missing ones null)."""
+        inner = self.tmp("c")
+        with self.nested(ctx=inner):
+            body = self.expr(node.body)
+        return (
+            f"(lambda *_a: (lambda {inner}: {body})(R.arrow_context({self.scope.ctx}, {node.params!r}, _a)))"
+        )
 
     def expr_macrocall(self, node: n.MacroCall) -> str:
         args = "[" + ", ".join(self.expr(a) for a in node.args) + "]"
@@ -610,7 +628,9 @@ class Compiler:
         if name == "nl2br":
             if self.safety(node) is None:
                 return f"F.nl2br({subject})"
-            return f"F.nl2br_safe({subject}, {self.scope.strategy == 'html'})"
+            # Twig pre-escapes the input unless it is already safe (a literal, or marked safe).
+            pre_escape = self.scope.strategy == "html" and self.safety(node.node) is None
+            return f"F.nl2br_safe({subject}, {pre_escape})"
         if any(a == "R.UNDEFINED" for a in args):
             args = [self.defaults_for(name, i) if a == "R.UNDEFINED" else a for i, a in enumerate(args)]
         return f"{SIMPLE_FILTERS[name]}({', '.join([subject, *args])})"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cmp_to_key
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -472,14 +472,60 @@ def reverse(value: Any, preserve_keys: Any = False) -> Any:
     return normalize_array(result)
 
 
-def sort(value: Any) -> Any:
-    """``asort``: values in order, keys kept (``keys`` shows the original positions)."""
+def sort(value: Any, arrow: Any = None) -> Any:
+    """``asort`` (``uasort`` with an arrow): values in order, keys kept (``keys`` shows the positions)."""
     if not isinstance(value, Mapping | list | tuple):
         raise TwigRuntimeError(
             f'The sort filter only works with arrays or "Traversable", got "{describe(value)}".'
         )
-    pairs = sorted(items(value), key=cmp_to_key(lambda a, b: compare(a[1], b[1])))  # type: ignore[index]
+    order = compare if arrow is None else _arrow(arrow, "sort")
+    pairs = sorted(items(value), key=cmp_to_key(lambda a, b: to_int(order(a[1], b[1]))))  # type: ignore[index]
     return normalize_array(dict(pairs))
+
+
+def _arrow(arrow: Any, name: str) -> Callable[..., Any]:
+    if not callable(arrow):
+        raise TwigRuntimeError(f'The callable passed to "{name}" filter must be a Closure in sandbox mode.')
+    return cast("Callable[..., Any]", arrow)
+
+
+def map_(value: Any, arrow: Any) -> Any:
+    """The ``map`` filter: ``arrow(value, key)`` for every item, keys kept."""
+    fn = _arrow(arrow, "map")
+    return normalize_array({key: fn(item, key) for key, item in items(value)})
+
+
+def filter_(value: Any, arrow: Any) -> Any:
+    """The ``filter`` filter: the items for which ``arrow(value, key)`` is true, keys kept."""
+    fn = _arrow(arrow, "filter")
+    return normalize_array({key: item for key, item in items(value) if truthy(fn(item, key))})
+
+
+def find(value: Any, arrow: Any) -> Any:
+    """The ``find`` filter: the first item for which ``arrow(value, key)`` is true, else null."""
+    fn = _arrow(arrow, "find")
+    return next((item for key, item in items(value) if truthy(fn(item, key))), None)
+
+
+def reduce(value: Any, arrow: Any, initial: Any = None) -> Any:
+    """The ``reduce`` filter: ``arrow(carry, value, key)`` folded over the items."""
+    fn = _arrow(arrow, "reduce")
+    carry = initial
+    for key, item in items(value):
+        carry = fn(carry, item, key)
+    return carry
+
+
+def has_some(value: Any, arrow: Any) -> bool:
+    """The ``has some`` operator."""
+    fn = _arrow(arrow, "has some")
+    return any(truthy(fn(item, key)) for key, item in items(value))
+
+
+def has_every(value: Any, arrow: Any) -> bool:
+    """The ``has every`` operator."""
+    fn = _arrow(arrow, "has every")
+    return all(truthy(fn(item, key)) for key, item in items(value))
 
 
 def batch(value: Any, size: Any, fill: Any = None, preserve_keys: Any = True) -> list[Any]:

@@ -122,6 +122,14 @@ class TestExpr(Call):
 
 
 @dataclass(slots=True)
+class Arrow(Node):
+    """An arrow function ``(a, b) => expr``."""
+
+    params: list[str]
+    body: Node
+
+
+@dataclass(slots=True)
 class MacroCall(Node):
     """A call of an imported macro."""
 

@@ -23,16 +23,16 @@ BINARY_PRECEDENCE = {
     "is": 100, "is not": 100, "**": 200, "??": 300,
 }  # fmt: skip
 RIGHT_ASSOCIATIVE = {"**", "??"}
-UNSUPPORTED_OPERATORS = {"b-or", "b-xor", "b-and", "<=>", "has some", "has every"}
+UNSUPPORTED_OPERATORS = {"b-or", "b-xor", "b-and"}
 
 FILTERS = {
     "raw", "escape", "e", "default", "upper", "lower", "capitalize", "title", "trim", "length", "slice",
     "first", "last", "join", "split", "replace", "format", "number_format", "round", "abs", "date",
     "striptags", "nl2br", "url_encode", "json_encode", "keys", "merge", "reverse", "sort", "batch", "column",
-    "spaceless",
+    "spaceless", "map", "filter", "reduce", "find",
 }  # fmt: skip
 UNSUPPORTED_FILTERS = {
-    "date_modify", "convert_encoding", "filter", "map", "reduce", "find", "shuffle", "u", "inline_css",
+    "date_modify", "convert_encoding", "shuffle", "u", "inline_css",
     "markdown_to_html", "html_to_markdown", "format_currency", "format_number", "format_date",
     "format_datetime", "format_time", "country_name", "currency_name", "language_name", "locale_name",
     "timezone_name", "currency_symbol", "data_uri", "slug", "inky_to_html", "html_attr_merge",
@@ -510,15 +510,43 @@ class Parser:
                 operand = n.Binary(power_line, "**", operand, self.parse_expression(BINARY_PRECEDENCE["**"]))
             return self.parse_postfix(n.Unary(token.line, str(token.value), operand))
         if token.kind == t.PUNCT and token.value == "(":
+            params = self.arrow_params()
+            if params is not None:
+                return self.parse_arrow(params, token.line)
             self.next()
             expr = self.parse_expression()
-            if self.test(t.PUNCT, ","):
-                raise self.unsupported("arrow function", token.line)
             self.expect(t.PUNCT, ")", what='")"')
-            if self.test(t.ARROW):
-                raise self.unsupported("arrow function", token.line)
             return self.parse_postfix(expr)
         return self.parse_postfix(self.parse_atom())
+
+    def arrow_params(self) -> list[str] | None:
+        """At ``(``: the parameter names when an arrow function starts here (``(a, b) =>``), else None."""
+        offset, names = 1, list[str]()
+        while True:
+            token = self.look(offset)
+            if token.kind == t.PUNCT and token.value == ")" and not names:
+                offset += 1
+                break
+            if token.kind != t.NAME:
+                return None
+            names.append(str(token.value))
+            separator = self.look(offset + 1)
+            offset += 2
+            if separator.kind == t.PUNCT and separator.value == ")":
+                break
+            if not (separator.kind == t.PUNCT and separator.value == ","):
+                return None
+        if self.look(offset).kind != t.ARROW:
+            return None
+        self.pos += offset
+        return names
+
+    def parse_arrow(self, params: list[str], line: int) -> n.Node:
+        self.expect(t.ARROW)
+        for param in params:
+            if param.lower() in RESERVED:
+                raise self.error(f'You cannot assign a value to "{param}".', line)
+        return n.Arrow(line, params, self.parse_expression())
 
     def parse_atom(self) -> n.Node:
         token = self.next()
@@ -526,7 +554,8 @@ class Parser:
         if token.kind == t.NAME:
             name = str(token.value)
             if self.test(t.ARROW):
-                raise self.unsupported("arrow function", line)
+                self.pos -= 1
+                return self.parse_arrow([self.assign_name()], line)
             if name.lower() in LITERALS and (name.islower() or name.isupper()):
                 return n.Const(line, LITERALS[name.lower()])
             if self.test(t.PUNCT, "("):

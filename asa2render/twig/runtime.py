@@ -420,6 +420,14 @@ def items(value: Any) -> list[tuple[Any, Any]]:
     return []
 
 
+def arrow_context(ctx: dict[str, Any], params: Sequence[str], args: Sequence[Any]) -> dict[str, Any]:
+    """The context inside an arrow function: the enclosing one plus its parameters."""
+    inner = dict(ctx)
+    for index, param in enumerate(params):
+        inner[param] = args[index] if index < len(args) else None
+    return inner
+
+
 def make_hash(pairs: Iterable[tuple[Any, Any]]) -> Any:
     """A hash literal, with PHP's key normalisation."""
     result: dict[Any, Any] = {}

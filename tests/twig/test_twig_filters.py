@@ -108,7 +108,8 @@ def render(source: str, **context: Any) -> str:
             "{{ '<p>Hello <b>world</b><!-- c --></p>'|striptags }}|{{ '<p>a <b>b</b></p>'|striptags('<b>')|raw }}",
             "Hello world|a <b>b</b>",
         ),
-        ('{{ "a\\n<b>"|nl2br }}', "a<br />\n&lt;b&gt;"),
+        # a literal is safe, so it is not pre-escaped; a variable is
+        ('{{ "a\\n<b>"|nl2br }}|{{ v|nl2br }}', "a<br />\n<b>|&lt;i&gt;"),
         # url_encode
         (
             "{{ 'path-seg*ment é'|url_encode }}|{{ {a: 'b c', d: [1, 2], e: true, f: null}|url_encode }}",
