@@ -34,7 +34,7 @@ FILTER_PARAMS: dict[str, tuple[str, ...]] = {
     "trim": ("character_mask", "side"),
     "join": ("glue", "and"),
     "split": ("delimiter", "limit"),
-    "merge": ("arr2",),
+    "merge": ("arrays",),
     "batch": ("size", "fill", "preserve_keys"),
     "column": ("name", "index"),
     "reverse": ("preserve_keys",),
@@ -516,6 +516,7 @@ class Compiler:
         if op == "matches" and isinstance(node.right, n.Const):
             self.check_regex(node.right)
         left, right = self.expr(node.left), self.expr(node.right)
+        a, b = self.tmp(), self.tmp()
         simple = {
             "==": f"EQ({left}, {right})",
             "!=": f"(not EQ({left}, {right}))",
@@ -525,8 +526,11 @@ class Compiler:
             ">=": f"(CMP({left}, {right}) >= 0)",
             "in": f"R.contains({left}, {right})",
             "not in": f"(not R.contains({left}, {right}))",
-            "starts with": f"R.starts_with({left}, {right})",
-            "ends with": f"R.ends_with({left}, {right})",
+            # Twig evaluates the right side only when the left one is a string.
+            "starts with": f"(isinstance({a} := {left}, str) and isinstance({b} := {right}, str) "
+            f"and {a}.startswith({b}))",
+            "ends with": f"(isinstance({a} := {left}, str) and isinstance({b} := {right}, str) "
+            f"and {a}.endswith({b}))",
             "matches": f"r.matches({left}, {right})",
             "..": f"R.php_range({left}, {right})",
             "<=>": f"CMP({left}, {right})",

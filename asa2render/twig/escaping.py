@@ -83,8 +83,10 @@ def escape(value: Any, strategy: Any = "html", charset: Any = None, autoescape: 
         raise TwigRuntimeError(
             f'Invalid escaping strategy "{to_str(strategy)}" (valid ones: {", ".join(sorted(STRATEGIES))}).'
         )
-    if value is None or value == "":
-        return Markup("") if strategy == "html" else ""
-    if isinstance(value, list | tuple | dict):
+    if not isinstance(value, str):
+        # Twig hands back anything that is not a string (numbers, booleans, null, arrays) unchanged;
+        # printing converts it later, and numbers need no escaping.
         return value
+    if value == "":
+        return ""
     return Markup(STRATEGIES[strategy](to_str(value)))

@@ -16,9 +16,12 @@ from asa2render.twig.errors import TwigRuntimeError
 from asa2render.twig.escaping import escape_html, escape_url
 from asa2render.twig.runtime import (
     compare,
+    debug_type,
     describe,
     format_float,
+    is_numeric,
     items,
+    mod,
     normalize_array,
     to_int,
     to_number,
@@ -27,6 +30,16 @@ from asa2render.twig.runtime import (
 )
 
 _PHP_TRIM = " \t\n\r\0\x0b"
+
+
+def _text(value: Any, function: str, argument: str = "#1 ($string)") -> str:
+    """A string argument of a PHP string function: arrays are PHP 8's ``TypeError``."""
+    if isinstance(value, Mapping | list | tuple):
+        raise TwigRuntimeError(
+            "An exception has been thrown during the rendering of a template "
+            f'("{function}(): Argument {argument} must be of type string, array given").'
+        )
+    return to_str(value)
 
 
 def empty(value: Any) -> bool:
@@ -49,23 +62,23 @@ def default(value: Any, fallback: Any = "") -> Any:
 
 def upper(value: Any) -> str:
     """The ``upper`` filter (``mb_strtoupper``)."""
-    return to_str(value).upper()
+    return _text(value, "mb_strtoupper").upper()
 
 
 def lower(value: Any) -> str:
     """The ``lower`` filter (``mb_strtolower``)."""
-    return to_str(value).lower()
+    return _text(value, "mb_strtolower").lower()
 
 
 def capitalize(value: Any) -> str:
     """The ``capitalize`` filter: first character upper case, the rest lower case."""
-    text = to_str(value)
+    text = _text(value, "mb_substr")
     return text[:1].upper() + text[1:].lower()
 
 
 def title(value: Any) -> str:
     """``mb_convert_case(MB_CASE_TITLE)``: first letter of each word upper, the rest lower."""
-    text = to_str(value)
+    text = _text(value, "mb_convert_case")
     out: list[str] = []
     in_word = False
     for char in text:
@@ -80,7 +93,7 @@ def title(value: Any) -> str:
 
 def trim(value: Any, characters: Any = None, side: Any = "both") -> str:
     """PHP ``trim``; trimming whitespace off safe markup keeps it safe."""
-    text = to_str(value)
+    text = _text(value, {"left": "ltrim", "right": "rtrim"}.get(str(side), "trim"))
     chars = _PHP_TRIM if characters is None else _php_char_list(to_str(characters))
     if side == "both":
         result = text.strip(chars)
@@ -149,23 +162,26 @@ def slice_(value: Any, start: Any = 0, count: Any = None, preserve_keys: Any = F
 
 
 def first(value: Any) -> Any:
-    """The ``first`` filter: first character or first item (null for an empty array)."""
-    if isinstance(value, str):
-        return value[:1]
+    """The ``first`` filter: first character or first item (``false`` for an empty array, as PHP's
+    ``current()``)."""
+    if not isinstance(value, Mapping | list | tuple):
+        return to_str(value)[:1]
     pairs = items(value)
-    return pairs[0][1] if pairs else None
+    return pairs[0][1] if pairs else False
 
 
 def last(value: Any) -> Any:
-    """The ``last`` filter: last character or last item (null for an empty array)."""
-    if isinstance(value, str):
-        return value[-1:]
+    """The ``last`` filter: last character or last item (``false`` for an empty array)."""
+    if not isinstance(value, Mapping | list | tuple):
+        return to_str(value)[-1:]
     pairs = items(value)
-    return pairs[-1][1] if pairs else None
+    return pairs[-1][1] if pairs else False
 
 
 def join(value: Any, glue: Any = "", and_: Any = None) -> str:
-    """The ``join`` filter; ``and_`` is the glue before the last item."""
+    """The ``join`` filter; ``and_`` is the glue before the last item. A scalar joins as itself."""
+    if isinstance(value, str | int | float | bool):
+        value = [value]  # PHP's (array) cast
     parts = [to_str(v) for _, v in items(value)]
     glue_text = to_str(glue)
     if and_ is None or len(parts) < 2:
@@ -175,7 +191,7 @@ def join(value: Any, glue: Any = "", and_: Any = None) -> str:
 
 def split(value: Any, delimiter: Any, limit: Any = None) -> list[str]:
     """``explode`` (with its limit rules), or ``str_split`` chunks for an empty delimiter."""
-    text = to_str(value)
+    text = _text(value, "explode", "#2 ($string)")
     sep = to_str(delimiter)
     if sep == "":
         size = max(to_int(limit), 1) if limit is not None else 1
@@ -198,7 +214,7 @@ def replace(value: Any, mapping: Any) -> str:
             f'The "replace" filter expects a sequence or a mapping, got "{describe(mapping)}".'
         )
     pairs = {to_str(k): to_str(v) for k, v in items(mapping) if to_str(k) != ""}
-    text = to_str(value)
+    text = _text(value, "strtr")
     if not pairs:
         return text
     pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
@@ -322,7 +338,12 @@ def _round_negative(number: float, places: int) -> float:
 
 
 def abs_(value: Any) -> Any:
-    """The ``abs`` filter."""
+    """The ``abs`` filter (PHP's ``abs()`` refuses what is not a number)."""
+    if (isinstance(value, str) and not is_numeric(value)) or not isinstance(value, str | int | float | None):
+        raise TwigRuntimeError(
+            "An exception has been thrown during the rendering of a template "
+            f'("abs(): Argument #1 ($num) must be of type int|float, {debug_type(value)} given").'
+        )
     return abs(to_number(value))
 
 
@@ -337,7 +358,7 @@ def striptags(value: Any, allowed: Any = None) -> str:
         name = match.group(1)
         return match.group(0) if name and name.lower() in keep else ""
 
-    return _TAG.sub(one, to_str(value))
+    return _TAG.sub(one, _text(value, "strip_tags"))
 
 
 def nl2br(value: Any) -> str:
@@ -437,16 +458,17 @@ def keys(value: Any) -> list[Any]:
     return [k for k, _ in items(value)]
 
 
-def merge(first_value: Any, second: Any) -> Any:
-    """``array_merge``: string keys overwrite, integer keys are appended and renumbered."""
-    for operand in (first_value, second):
-        if not isinstance(operand, Mapping | list | tuple) and operand is not None:
+def merge(*arrays: Any) -> Any:
+    """``array_merge`` of every argument: string keys overwrite, integer keys are appended and renumbered."""
+    for number, operand in enumerate(arrays, 1):
+        if not isinstance(operand, Mapping | list | tuple):
             raise TwigRuntimeError(
-                f'The "merge" filter only works with arrays or "Traversable", got "{describe(operand)}".'
+                f'The "merge" filter expects a sequence or a mapping, got "{debug_type(operand)}" '
+                f"for argument {number}."
             )
     result: dict[Any, Any] = {}
     index = 0
-    for operand in (first_value, second):
+    for operand in arrays:
         for key, item in items(operand):
             if isinstance(key, int):
                 result[index] = item
@@ -530,6 +552,10 @@ def has_every(value: Any, arrow: Any) -> bool:
 
 def batch(value: Any, size: Any, fill: Any = None, preserve_keys: Any = True) -> list[Any]:
     """``array_chunk`` with keys kept, the last chunk padded with ``fill`` when given."""
+    if not isinstance(value, Mapping | list | tuple):
+        raise TwigRuntimeError(
+            f'The "batch" filter expects a sequence or a mapping, got "{debug_type(value)}".'
+        )
     count = math.ceil(to_number(size))
     if count < 1:
         raise TwigRuntimeError("The batch filter size must be greater than 0.")
@@ -584,13 +610,13 @@ def nl2br_safe(value: Any, escape_first: bool) -> Markup:
 
 
 def is_even(value: Any) -> bool:
-    """The ``even`` test."""
-    return to_int(value) % 2 == 0
+    """The ``even`` test: ``value % 2 == 0`` with PHP's ``%``."""
+    return mod(value, 2) == 0
 
 
 def is_odd(value: Any) -> bool:
-    """The ``odd`` test."""
-    return to_int(value) % 2 == 1
+    """The ``odd`` test: ``value % 2 != 0`` with PHP's ``%``."""
+    return mod(value, 2) != 0
 
 
 def is_iterable(value: Any) -> bool:
@@ -616,7 +642,4 @@ def is_mapping(value: Any) -> bool:
 
 def divisible_by(value: Any, divisor: Any) -> bool:
     """The ``divisible by`` test."""
-    number = to_number(divisor)
-    if number == 0:
-        raise TwigRuntimeError("Modulo by zero.")
-    return to_number(value) % number == 0
+    return mod(value, divisor) == 0

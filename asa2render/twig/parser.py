@@ -483,6 +483,8 @@ class Parser:
                 expr = self.parse_test(expr, negated=op == "is not", line=token.line)
             else:
                 right = self.parse_expression(prec if op in RIGHT_ASSOCIATIVE else prec + 1)
+                if op == "??":
+                    self.check_definable(expr, token.line)
                 expr = n.Binary(token.line, op, expr, right)
             token = self.current
         if precedence == 0:
@@ -762,14 +764,16 @@ class Parser:
         if name == "defined" and isinstance(node, n.Name) and (macro := self.imported("function", node.name)):
             node = n.MacroCall(node.line, node.name, macro, [], {})
         result: n.Node = n.TestExpr(line, name, node, args, kwargs)
-        simple = isinstance(node, n.Name | n.GetAttr | n.MacroCall | n.Const)
-        if (
-            name == "defined"
-            and not simple
-            and not (isinstance(node, n.FunctionExpr) and node.name in ("block", "attribute"))
-        ):
-            raise self.error('The "defined" test only works with simple variables.', line)
+        if name == "defined":
+            self.check_definable(node, line)
         return n.Unary(line, "not", result) if negated else result
+
+    def check_definable(self, node: n.Node, line: int) -> None:
+        """Twig's ``defined`` test (and so ``??``) takes only variables, attributes, literals and calls
+        of ``block()``/``attribute()``/macros."""
+        simple = isinstance(node, n.Name | n.GetAttr | n.MacroCall | n.Const | n.ArrayLit | n.HashLit)
+        if not simple and not (isinstance(node, n.FunctionExpr) and node.name in ("block", "attribute")):
+            raise self.error('The "defined" test only works with simple variables.', line)
 
     def parse_arguments(self, callee: str = "") -> tuple[list[n.Node], dict[str, n.Node]]:
         self.expect(t.PUNCT, "(")

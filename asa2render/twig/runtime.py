@@ -129,7 +129,7 @@ def to_number(value: Any) -> int | float:
     if isinstance(value, str):
         return str_to_number(value)
     if isinstance(value, Mapping | list | tuple):
-        raise TwigRuntimeError("Unsupported operand types: array in arithmetic.")
+        return 1 if value else 0  # PHP's (float) cast of an array; operators reject arrays earlier
     return 1
 
 
@@ -186,7 +186,14 @@ def right_null_eq(value: Any) -> bool:
 
 
 def compare(left: Any, right: Any) -> int:
-    """PHP 8 ``<=>`` for scalars (and arrays by size)."""
+    """PHP 8 ``<=>``: scalars, arrays by size, and an array is greater than any other value."""
+    left_array, right_array = (
+        isinstance(left, Mapping | list | tuple),
+        isinstance(right, Mapping | list | tuple),
+    )
+    loose = isinstance(left, bool) or isinstance(right, bool) or left is None or right is None
+    if left_array != right_array and not loose:
+        return 1 if left_array else -1
     if isinstance(left, bool) or isinstance(right, bool) or left is None or right is None:
         if isinstance(left, str) and right is None:
             return (left > "") - (left < "")
@@ -262,7 +269,7 @@ def _php_type(value: Any) -> str:
         return "null"
     if isinstance(value, Mapping | list | tuple):
         return "array"
-    return _debug_type(value)
+    return debug_type(value)
 
 
 def _operands(left: Any, right: Any, op: str) -> tuple[int | float, int | float]:
@@ -332,22 +339,27 @@ def floordiv(left: Any, right: Any) -> int:
     return math.floor(a / b)
 
 
-def mod(left: Any, right: Any) -> Any:
-    """``%``: C remainder (sign of the dividend), ``fmod`` for floats."""
+def mod(left: Any, right: Any) -> int:
+    """PHP's ``%``: both operands truncated to integers, the remainder takes the dividend's sign."""
     a, b = _operands(left, right, "%")
-    if b == 0:
+    dividend, divisor = int(a), int(b)
+    if divisor == 0:
         raise TwigRuntimeError("Modulo by zero.")
-    if isinstance(a, float) or isinstance(b, float):
-        return math.fmod(a, b)
-    return int(math.fmod(a, b))
+    remainder = abs(dividend) % abs(divisor)
+    return -remainder if dividend < 0 else remainder
 
 
 def power(left: Any, right: Any) -> Any:
     """``**``."""
     a, b = _operands(left, right, "**")
-    if isinstance(a, int) and isinstance(b, int) and b < 0:
-        return float(a) ** b
-    return _overflow(a**b)
+    try:
+        if isinstance(a, int) and isinstance(b, int) and b < 0:
+            return float(a) ** b
+        return _overflow(a**b)
+    except ZeroDivisionError:
+        return math.inf  # PHP: 0 ** -1 is INF
+    except OverflowError:
+        return math.inf
 
 
 def neg(value: Any) -> Any:
@@ -506,8 +518,8 @@ def describe(value: Any) -> str:
     return "object"
 
 
-def _debug_type(value: Any) -> str:
-    """PHP ``get_debug_type`` for scalars."""
+def debug_type(value: Any) -> str:
+    """PHP ``getdebug_type`` for scalars."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
@@ -534,14 +546,14 @@ def attr_error(obj: Any, key: Any, kind: str, method: bool = False) -> TwigRunti
         if isinstance(obj, Mapping | list | tuple):
             return TwigRuntimeError(f'Impossible to invoke a method ("{name}") on a sequence/mapping.')
         return TwigRuntimeError(
-            f'Impossible to invoke a method ("{name}") on a {_debug_type(obj)} variable ("{to_str(obj)}").'
+            f'Impossible to invoke a method ("{name}") on a {debug_type(obj)} variable ("{to_str(obj)}").'
         )
     what = "a key" if kind == "array" else "an attribute"
     if obj is None:
         return TwigRuntimeError(f'Impossible to access {what} ("{name}") on a null variable.')
     if scalar:
         return TwigRuntimeError(
-            f'Impossible to access {what} ("{name}") on a {_debug_type(obj)} variable ("{to_str(obj)}").'
+            f'Impossible to access {what} ("{name}") on a {debug_type(obj)} variable ("{to_str(obj)}").'
         )
     return TwigRuntimeError(
         f'Neither the property "{name}" nor one of the methods "{name}()", "get_{name}()"/"is_{name}()"/'

@@ -59,7 +59,7 @@ def test_same_as_checks_type() -> None:
 @pytest.mark.parametrize(
     ("func", "left", "right", "result"),
     [(rt.div, 4, 2, 2), (rt.div, 7, 2, 3.5), (rt.floordiv, 7, 2, 3), (rt.floordiv, -7, 2, -4), (rt.mod, -7, 3, -1),
-     (rt.mod, 7.5, 2, 1.5), (rt.power, 2, -1, 0.5), (rt.add, "3", 4, 7), (rt.mul, "2.5", 2, 5.0), (rt.sub, None, 1, -1)],
+     (rt.mod, 7.5, 2, 1), (rt.mod, -7.9, 2, -1), (rt.power, 2, -1, 0.5), (rt.add, "3", 4, 7), (rt.mul, "2.5", 2, 5.0), (rt.sub, None, 1, -1)],
 )  # fmt: skip
 def test_arithmetic(func: object, left: object, right: object, result: object) -> None:
     value = func(left, right)  # type: ignore[operator]
