@@ -20,7 +20,7 @@ from markupsafe import Markup
 from asa2render.twig import filters as F  # noqa: N812 — short names in generated code
 from asa2render.twig import runtime as R  # noqa: N812 — short names in generated code
 from asa2render.twig.compiler import compile_module
-from asa2render.twig.errors import TwigError, TwigLoaderError, TwigRuntimeError, TwigSyntaxError
+from asa2render.twig.errors import TwigError, TwigLoaderError, TwigRuntimeError, TwigSyntaxError, php_error
 from asa2render.twig.escaping import escape, escape_html
 from asa2render.twig.nodes import Const
 from asa2render.twig.parser import parse
@@ -466,7 +466,7 @@ class RenderState:
     def _extreme(self, args: tuple[Any, ...], sign: int, name: str) -> Any:
         values = [v for _, v in R.items(args[0])] if len(args) == 1 else list(args)
         if not values:
-            raise TwigRuntimeError(f"{name}(): Argument #1 ($value) must contain at least one element")
+            raise php_error(f"{name}(): Argument #1 ($value) must contain at least one element")
         best = values[0]
         for value in values[1:]:
             if R.compare(value, best) * sign > 0:

@@ -47,5 +47,10 @@ class TwigRuntimeError(TwigError):
     """Rendering a loaded template failed."""
 
 
+def php_error(message: str) -> TwigRuntimeError:
+    """A PHP error inside a Twig call, worded as Twig reports it."""
+    return TwigRuntimeError(f'An exception has been thrown during the rendering of a template ("{message}").')
+
+
 class TwigLoaderError(TwigRuntimeError):
     """A template named by ``include``, ``extends`` or ``import`` does not exist."""

@@ -81,7 +81,8 @@ def escape(value: Any, strategy: Any = "html", charset: Any = None, autoescape: 
         return value
     if not isinstance(strategy, str) or strategy not in STRATEGIES:
         raise TwigRuntimeError(
-            f'Invalid escaping strategy "{to_str(strategy)}" (valid ones: {", ".join(sorted(STRATEGIES))}).'
+            f'Invalid escaping strategy "{to_str(strategy)}" (valid ones: '
+            '"html", "js", "url", "css", "html_attr").'
         )
     if not isinstance(value, str):
         # Twig hands back anything that is not a string (numbers, booleans, null, arrays) unchanged;

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from markupsafe import Markup
 
-from asa2render.twig.errors import TwigRuntimeError
+from asa2render.twig.errors import TwigRuntimeError, php_error
 from asa2render.twig.escaping import escape_html, escape_url
 from asa2render.twig.runtime import (
     compare,
@@ -35,10 +35,7 @@ _PHP_TRIM = " \t\n\r\0\x0b"
 def _text(value: Any, function: str, argument: str = "#1 ($string)") -> str:
     """A string argument of a PHP string function: arrays are PHP 8's ``TypeError``."""
     if isinstance(value, Mapping | list | tuple):
-        raise TwigRuntimeError(
-            "An exception has been thrown during the rendering of a template "
-            f'("{function}(): Argument {argument} must be of type string, array given").'
-        )
+        raise php_error(f"{function}(): Argument {argument} must be of type string, array given")
     return to_str(value)
 
 
@@ -326,7 +323,7 @@ def round_(value: Any, precision: Any = 0, method: Any = "common") -> float:
     if method == "common":
         return float(_round_half_up(number, places)) if places >= 0 else _round_negative(number, places)
     if method not in ("ceil", "floor"):
-        raise TwigRuntimeError('The round filter only supports the "common", "ceil", and "floor" methods.')
+        raise TwigRuntimeError('The "round" filter only supports the "common", "ceil", and "floor" methods.')
     factor = 10.0**places
     rounder = math.ceil if method == "ceil" else math.floor
     return float(rounder(number * factor) / factor)
@@ -340,10 +337,7 @@ def _round_negative(number: float, places: int) -> float:
 def abs_(value: Any) -> Any:
     """The ``abs`` filter (PHP's ``abs()`` refuses what is not a number)."""
     if (isinstance(value, str) and not is_numeric(value)) or not isinstance(value, str | int | float | None):
-        raise TwigRuntimeError(
-            "An exception has been thrown during the rendering of a template "
-            f'("abs(): Argument #1 ($num) must be of type int|float, {debug_type(value)} given").'
-        )
+        raise php_error(f"abs(): Argument #1 ($num) must be of type int|float, {debug_type(value)} given")
     return abs(to_number(value))
 
 
@@ -558,7 +552,7 @@ def batch(value: Any, size: Any, fill: Any = None, preserve_keys: Any = True) ->
         )
     count = math.ceil(to_number(size))
     if count < 1:
-        raise TwigRuntimeError("The batch filter size must be greater than 0.")
+        raise php_error("array_chunk(): Argument #2 ($length) must be greater than 0")
     pairs = items(value)
     chunks: list[Any] = []
     for start in range(0, len(pairs), count):

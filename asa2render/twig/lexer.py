@@ -173,7 +173,6 @@ class Lexer:
         self.advance(self.code[self.pos : end.end()])
 
     def lex_inside(self, end_re: re.Pattern[str], end_kind: str, what: str) -> None:
-        start = self.line
         code = self.code
         while True:
             if not self.brackets and (end := end_re.match(code, self.pos)):
@@ -181,7 +180,7 @@ class Lexer:
                 self.advance(end.group(0))
                 return
             if self.pos >= len(code):
-                raise self.error(f'Unclosed "{what}".', start)
+                return  # the parser reports the missing end: Unexpected token "end of template"
             self.lex_expression(what)
 
     def lex_expression(self, what: str) -> None:

@@ -124,11 +124,10 @@ class Parser:
 
     def assign_name(self) -> str:
         """A variable name being assigned (``set``, ``for``, macro arguments, import aliases)."""
-        token = (
-            self.expect(t.NAME)
-            if not (self.test(t.OPERATOR) and str(self.current.value).isalpha())
-            else self.next()
-        )
+        if self.test(t.OPERATOR) and str(self.current.value).isalpha():
+            token = self.next()
+        else:
+            token = self.expect(t.NAME, prefix="Only variables can be assigned to. ")
         name = str(token.value)
         if name.lower() in RESERVED:
             raise self.error(f'You cannot assign a value to "{name}".', token.line)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from asa2render.twig.errors import TwigRuntimeError
+from asa2render.twig.errors import TwigRuntimeError, php_error
 
 _NUMERIC = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*\Z")
 _LEADING_NUMERIC = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -281,10 +281,7 @@ def _operands(left: Any, right: Any, op: str) -> tuple[int | float, int | float]
     for value in (left, right):
         non_numeric = isinstance(value, str) and not _LEADING_NUMERIC.match(value)
         if non_numeric or isinstance(value, Mapping | list | tuple):
-            raise TwigRuntimeError(
-                "An exception has been thrown during the rendering of a template "
-                f'("Unsupported operand types: {_php_type(left)} {op} {_php_type(right)}").'
-            )
+            raise php_error(f"Unsupported operand types: {_php_type(left)} {op} {_php_type(right)}")
     return to_number(left), to_number(right)
 
 
@@ -325,7 +322,7 @@ def div(left: Any, right: Any) -> Any:
     """``/``: an integer when it divides exactly, else a float."""
     a, b = _operands(left, right, "/")
     if b == 0:
-        raise TwigRuntimeError("Division by zero.")
+        raise php_error("Division by zero")
     if isinstance(a, int) and isinstance(b, int) and a % b == 0:
         return a // b
     return a / b
@@ -335,7 +332,7 @@ def floordiv(left: Any, right: Any) -> int:
     """Twig's ``//``: floor of the quotient."""
     a, b = _operands(left, right, "/")
     if b == 0:
-        raise TwigRuntimeError("Division by zero.")
+        raise php_error("Division by zero")
     return math.floor(a / b)
 
 
@@ -344,7 +341,7 @@ def mod(left: Any, right: Any) -> int:
     a, b = _operands(left, right, "%")
     dividend, divisor = int(a), int(b)
     if divisor == 0:
-        raise TwigRuntimeError("Modulo by zero.")
+        raise php_error("Modulo by zero")
     remainder = abs(dividend) % abs(divisor)
     return -remainder if dividend < 0 else remainder
 
@@ -388,7 +385,7 @@ def php_range(low: Any, high: Any, step: Any = 1) -> list[Any]:
         return [chr(c) for c in codes]
     a, b, s = to_number(low), to_number(high), abs(to_number(step))
     if s == 0:
-        raise TwigRuntimeError("range(): Argument #3 ($step) cannot be 0.")
+        raise php_error("range(): Argument #3 ($step) must not exceed the specified range")
     if isinstance(a, float) or isinstance(b, float) or isinstance(s, float):
         count = math.floor(abs(b - a) / s + 1e-9) + 1
         direction = 1 if a <= b else -1

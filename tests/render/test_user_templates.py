@@ -132,7 +132,10 @@ def test_twig_box_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     ("source", "message"),
     [
         ("{% embed 'x' %}{% endembed %}", "box.twig:1: unsupported Twig feature 'embed'"),
-        ("ok\n{{ 1 / zero }}", "box.twig:2: Division by zero."),
+        (
+            "ok\n{{ 1 / zero }}",
+            'box.twig:2: An exception has been thrown during the rendering of a template ("Division by zero").',
+        ),
         ("{% include 'nope.twig' %}", 'box.twig:1: Template "nope.twig" is not defined.'),
     ],
 )

@@ -126,7 +126,10 @@ def test_strict_variables_raise_with_the_line() -> None:
 def test_runtime_errors_name_the_included_template_and_line() -> None:
     with pytest.raises(TwigRuntimeError) as info:
         render_templates({"t": "{% include 'p' %}", "p": "\n\n{{ 1 / zero }}"}, "t", {"zero": 0})
-    assert str(info.value) == "p:3: Division by zero."
+    assert (
+        str(info.value)
+        == 'p:3: An exception has been thrown during the rendering of a template ("Division by zero").'
+    )
 
 
 def test_autoescape_off_and_strategies() -> None:

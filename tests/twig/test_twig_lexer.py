@@ -57,8 +57,9 @@ def test_unescape_php_rules() -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("{{ x", 't:1: Unclosed "variable".'),
-        ("x\n{% if x", 't:2: Unclosed "block".'),
+        ("{{ x", 't:1: Unexpected token "end of template" ("end of print statement" expected).'),
+        ("{{ x ", 't:1: Unclosed "variable".'),
+        ("x\n{% if x ", 't:2: Unclosed "block".'),
         ("{# x", "t:1: Unclosed comment."),
         ("{% verbatim %}x", 't:1: Unexpected end of file: Unclosed "verbatim" block.'),
         ("{{ (1 }}", 't:1: Unclosed "(".'),
