@@ -1,16 +1,17 @@
 """Product boxes: a Jinja2 environment we own, built-in templates and ASA2-style placeholders.
 
 User templates (``[site] templates``) come first in the loader, so a user template named ``box``
-replaces the built-in one. Autoescape is on: product data is untrusted, and only ``https`` Amazon
-links become ``href``s. Everything a shortcode renders carries ``data-asa2-asin`` and
-``data-asa2-state`` (fresh, stale or fallback) on its root element, and is one line of HTML so it
-can sit inside Markdown without ending an HTML block or starting a code block.
+replaces the built-in one. Labels, dates and numbers follow each box's store (one environment per
+locale, see :mod:`.i18n`), or ``[site] language`` when set. Autoescape is on: product data is
+untrusted, and only ``https`` Amazon links become ``href``s. Everything a shortcode renders carries
+``data-asa2-asin`` and ``data-asa2-state`` (fresh, stale or fallback) on its root element, and is one
+line of HTML so it can sit inside Markdown without ending an HTML block or starting a code block.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -27,26 +28,21 @@ from ..products.models import Product, ProductKey, Resolved, State
 from ..products.resolve import Problem, ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
 from ..twig import TwigError
+from .i18n import LABEL_MESSAGES, Labels, box_locale
 from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
+# (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
+ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 
-LABELS = {
-    "as_of_label": "as of",
-    "details_label": "Details",
-    "button_label": "View on Amazon",
-    "fallback_label": "View on Amazon",
-    "unavailable_label": "Product unavailable",
-    "map_label": "See price on Amazon",
-    "disclaimer": (
-        "Price and availability are accurate as of the date/time indicated and are subject to change. "
-        "Any price and availability information displayed on Amazon at the time of purchase will apply "
-        "to the purchase of this product."
-    ),
-}
+# Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
+# CSS keeps the real aspect ratio once the image has loaded.
+DEFAULT_IMAGE_SIZES = {"small": 75, "medium": 160, "large": 500}
+# The English labels, as ASA2-style template globals (each environment holds its locale's translation).
+LABELS = dict(LABEL_MESSAGES)
 
 
 def stylesheet() -> str:
@@ -57,17 +53,37 @@ def stylesheet() -> str:
 class Renderer:
     """Renders resolved products with compiled, reused templates."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, image_source: ImageSource | None = None) -> None:
+        """``image_source`` decides which picture a box shows (the gallery maps to local files)."""
         self.config = config
+        self._image_source = image_source or product_image
         self._zone = _zone(config.site.timezone)
-        self.env = self._environment()
+        self._envs: dict[str, jinja2.Environment] = {}
+        self._twig_globals: dict[str, dict[str, Any]] = {}  # site globals per locale, for Twig contexts
+        self.locale = box_locale(config.default_country, config.site.language)
+        self.env = self.environment(self.locale)
         self.user_templates = UserTemplates(
             self.config.resolve_path(self.config.site.templates), config.site.timezone, self.env
         )
         self.problems: list[Problem] = []  # template problems since the last take_problems()
         self._memo: dict[Hashable, str] = {}
 
-    def _environment(self) -> jinja2.Environment:
+    def locale_for(self, country: str | None) -> str:
+        """The locale of a box for a product of this store (``[site] language`` wins)."""
+        return box_locale(country, self.config.site.language)
+
+    def labels(self, locale: str | None = None) -> Labels:
+        """The translated labels and formatters of a locale (the site's default locale when None)."""
+        return Labels(locale or self.locale, self._zone, self.config.site.paid_label)
+
+    def environment(self, locale: str) -> jinja2.Environment:
+        """The Jinja environment of one locale, built on first use."""
+        env = self._envs.get(locale)
+        if env is None:
+            env = self._envs[locale] = self._environment(locale)
+        return env
+
+    def _environment(self, locale: str) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = []
         user_dir = self.config.resolve_path(self.config.site.templates)
         if user_dir is not None and user_dir.is_dir():
@@ -79,24 +95,31 @@ class Renderer:
             undefined=jinja2.ChainableUndefined,
             auto_reload=False,
             cache_size=64,
+            extensions=["jinja2.ext.i18n"],
         )
+        labels = self.labels(locale)
+        env.install_gettext_translations(labels.catalogue, newstyle=True)  # type: ignore[attr-defined]
         env.filters["asa2_href"] = _href
         env.filters["asa2_safe_image"] = is_safe_image_url
-        env.filters["asa2_datetime"] = self.format_time
+        env.filters.update(labels.filters())
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
         # caches a module imported that way instead of re-running it on every box.
-        env.globals.update(self.site_globals())
+        env.globals.update(self.site_globals(locale))
         return env
 
-    def site_globals(self) -> dict[str, Any]:
-        """Labels and link settings every template sees (Jinja globals; merged into Twig contexts)."""
-        site = self.config.site
-        return {
-            **LABELS,
-            "link_rel": site.rel,
-            "link_target": site.target,
-            "disclaimer_url": site.disclaimer_url,
-        }
+    def site_globals(self, locale: str) -> dict[str, Any]:
+        """Labels and link settings every template sees: Jinja globals, merged into Twig contexts."""
+        found = self._twig_globals.get(locale)
+        if found is None:
+            site = self.config.site
+            found = self._twig_globals[locale] = {
+                **self.labels(locale).globals(),
+                "link_rel": site.rel,
+                "link_target": site.target,
+                "disclaimer_url": site.disclaimer_url,
+                "asa2_image": self._image_source,
+            }
+        return found
 
     def format_time(self, moment: datetime) -> str:
         """``2026-11-27 14:11 UTC`` in the configured time zone."""
@@ -161,7 +184,7 @@ class Renderer:
             "link_text": request.link_text,
             **placeholders(product),
         }
-        return self._render(request.template, request, context)
+        return self._render(request.template, request, context, item.key_country)
 
     def _list(self, request: ProductRequest, items: Sequence[Resolved]) -> str:
         rows = [
@@ -175,7 +198,7 @@ class Renderer:
         ]
         state = max((i.state for i in items), key=_STATE_RANK.__getitem__)
         context = {"items": rows, "asins": [i.key_asin for i in items], "state": state}
-        return self._render(request.template, request, context)
+        return self._render(request.template, request, context, items[0].key_country)
 
     def _fallback(self, request: ProductRequest, item: Resolved | None) -> str:
         context = {
@@ -184,20 +207,24 @@ class Renderer:
             "link_text": request.link_text,
             "state": "fallback",
         }
-        return self._render("fallback", request, context)
+        return self._render("fallback", request, context, item.key_country if item else None)
 
-    def _render(self, name: str, request: ProductRequest, context: dict[str, Any]) -> str:
+    def _render(
+        self, name: str, request: ProductRequest, context: dict[str, Any], country: str | None
+    ) -> str:
+        locale = self.locale_for(country)
+        env = self.environment(locale)
         kind, filename = self.user_templates.kind(name)
         full = {"options": dict(request.options), **context}
         if kind == "builtin":
-            html = self.env.get_template(filename).render(full)
+            html = env.get_template(filename).render(full)
             return _BLANKS.sub("", html.strip())
         # A pasted user template (Twig or Jinja) does not carry the data-asa2-* attributes: add them.
         self.user_templates.check(kind, filename)
         if kind == "twig":
-            html = self.user_templates.render_twig(filename, {**self.site_globals(), **full})
+            html = self.user_templates.render_twig(filename, {**self.site_globals(locale), **full})
         else:
-            html = self.env.get_template(filename).render(full)
+            html = env.get_template(filename).render(full)
         return add_root_attributes(
             _BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", ""))
         )
@@ -227,6 +254,19 @@ def _asins(context: Mapping[str, Any]) -> str:
     if context.get("asins"):
         return ",".join(context["asins"])
     return str(context.get("asin") or "")
+
+
+def product_image(product: Product, size: str = "large") -> dict[str, Any] | None:
+    """The image of a size (else the best one) with width and height always set, or None.
+
+    Only ``https`` images (and loopback ones, for the sandbox's placeholders) become ``src``.
+    """
+    images = product.images
+    image = getattr(images, size, None) or images.best
+    if image is None or not is_safe_image_url(image.url):
+        return None
+    fallback = DEFAULT_IMAGE_SIZES.get(size, DEFAULT_IMAGE_SIZES["large"])
+    return {"url": image.url, "width": image.width or fallback, "height": image.height or fallback}
 
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
@@ -296,4 +336,4 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError(f"unknown time zone {name!r}", key="site.timezone") from None
 
 
-__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "stylesheet"]
+__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "product_image", "stylesheet"]

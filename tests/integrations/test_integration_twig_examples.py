@@ -46,7 +46,7 @@ def _check_gallery(html: str, *, table: bool = True) -> None:
     # textlink_price.twig: inline, so wrapped in a span inside the paragraph
     assert re.search(
         r'<p>Our favourite scoop is <span data-asa2-asin="B0LOCAL001" data-asa2-state="fresh"><a href="https://www\.amazon\.de/dp/B0LOCAL001\?tag=asa2demo-21" '
-        r'rel="sponsored nofollow noopener">Handmade walnut coffee scoop \(our own product entry\)</a> \(14\.90 EUR, as of 26\.11\.2026 09:00\)</span>, made by hand\.</p>',
+        r'rel="sponsored nofollow noopener">Handmade walnut coffee scoop \(our own product entry\)</a> \(14,90\s€, as of 26\.11\.2026 09:00\)</span>, made by hand\.</p>',
         html,
     )
 
