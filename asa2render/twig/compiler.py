@@ -342,7 +342,7 @@ class Compiler:
         out.emit(f"{inner}['_parent'] = {outer}")
         with self.nested(ctx=inner):
             out.emit(f"{seq} = ITEMS({self.expr(node.seq)})")
-        uses_loop = _mentions(node.body, "loop")
+        uses_loop = _mentions(node.body, "loop") or _mentions(node.otherwise or [], "loop")
         if uses_loop:
             out.emit(f"{loop} = Loop(len({seq}), {outer})")
             out.emit(f"{inner}['loop'] = {loop}")
@@ -356,12 +356,14 @@ class Compiler:
         with self.nested(ctx=inner):
             self.statements(node.body)
         out.indent -= 1
-        if any(isinstance(sub, n.Set) for sub in _walk(node.body)):
+        if node.otherwise:
+            # Twig runs the else branch in the loop's own context (``loop`` is still defined there).
+            out.emit(f"if not {seq}:")
+            with self.nested(ctx=inner):
+                self.block_body(node.otherwise)
+        if any(isinstance(sub, n.Set) for sub in _walk([*node.body, *(node.otherwise or [])])):
             names = ("_parent", "loop", node.value, *((node.key,) if node.key else ()))
             out.emit(f"WRITE_BACK({outer}, {inner}, {names!r})")
-        if node.otherwise:
-            out.emit(f"if not {seq}:")
-            self.block_body(node.otherwise)
 
     def stmt_set(self, node: n.Set) -> None:
         ctx = self.scope.ctx
