@@ -341,16 +341,17 @@ class Compiler:
         out.emit(f"{inner} = dict({outer})")
         out.emit(f"{inner}['_parent'] = {outer}")
         with self.nested(ctx=inner):
-            out.emit(f"{seq} = ITEMS({self.expr(node.seq)})")
+            # Twig keeps the sequence in "_seq" and an unnamed key in "_key" (visible in _context).
+            out.emit(f"{inner}['_seq'] = R.traversable({self.expr(node.seq)})")
+        out.emit(f"{seq} = ITEMS({inner}['_seq'])")
         uses_loop = _mentions(node.body, "loop") or _mentions(node.otherwise or [], "loop")
         if uses_loop:
             out.emit(f"{loop} = Loop(len({seq}), {outer})")
             out.emit(f"{inner}['loop'] = {loop}")
         out.emit(f"for {index}, ({key}, {value}) in enumerate({seq}):")
         out.indent += 1
-        if node.key is not None:
-            out.emit(f"{inner}[{node.key!r}] = {key}")
         out.emit(f"{inner}[{node.value!r}] = {value}")
+        out.emit(f"{inner}[{(node.key or '_key')!r}] = {key}")
         if uses_loop:
             out.emit(f"{loop}.index0 = {index}")
         with self.nested(ctx=inner):
@@ -362,7 +363,7 @@ class Compiler:
             with self.nested(ctx=inner):
                 self.block_body(node.otherwise)
         if any(isinstance(sub, n.Set) for sub in _walk([*node.body, *(node.otherwise or [])])):
-            names = ("_parent", "loop", node.value, *((node.key,) if node.key else ()))
+            names = ("_parent", "_seq", "_key", "loop", node.value, *((node.key,) if node.key else ()))
             out.emit(f"WRITE_BACK({outer}, {inner}, {names!r})")
 
     def stmt_set(self, node: n.Set) -> None:
@@ -463,7 +464,7 @@ class Compiler:
         if name.startswith("\x00"):
             return name[1:]
         if name == "_context":
-            return ctx
+            return f"dict({ctx})"  # a PHP array is a value: later assignments must not show in it
         if name == "_self":
             return "TEMPLATE.name"
         if name == "_charset":

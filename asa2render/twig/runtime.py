@@ -437,6 +437,15 @@ def arrow_context(ctx: dict[str, Any], params: Sequence[str], args: Sequence[Any
     return inner
 
 
+def traversable(value: Any) -> Any:
+    """Twig's ``ensureTraversable``: what ``for`` iterates; anything else iterates nothing."""
+    if isinstance(value, Mapping | list | tuple) or (
+        value is not None and not isinstance(value, str | int | float | bool) and hasattr(value, "__iter__")
+    ):
+        return value
+    return []
+
+
 def make_hash(pairs: Iterable[tuple[Any, Any]]) -> Any:
     """A hash literal, with PHP's key normalisation."""
     result: dict[Any, Any] = {}
