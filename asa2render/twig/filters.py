@@ -45,6 +45,8 @@ def empty(value: Any) -> bool:
         return True
     if isinstance(value, str):
         return value == ""
+    if type(value) in (int, float, bool):
+        return False
     if isinstance(value, Mapping | list | tuple):
         return len(value) == 0
     if hasattr(value, "__len__") and not isinstance(value, int | float):

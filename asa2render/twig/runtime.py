@@ -66,6 +66,9 @@ def float_to_str(value: float) -> str:
     return format_float(value, 14)
 
 
+_NUMBERS = (int, float)
+
+
 def to_str(value: Any) -> str:
     """PHP string conversion: ``true`` → "1", ``false``/``null`` → "", floats as PHP prints them."""
     if type(value) is str:
@@ -187,6 +190,8 @@ def right_null_eq(value: Any) -> bool:
 
 def compare(left: Any, right: Any) -> int:
     """PHP 8 ``<=>``: scalars, arrays by size, and an array is greater than any other value."""
+    if type(left) in _NUMBERS and type(right) in _NUMBERS:  # the common case, without ABC checks
+        return (left > right) - (left < right)
     left_array, right_array = (
         isinstance(left, Mapping | list | tuple),
         isinstance(right, Mapping | list | tuple),
