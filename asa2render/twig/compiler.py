@@ -686,7 +686,8 @@ class Compiler:
         if name in ("null", "none"):
             if isinstance(subject_node, n.Const):  # Python warns about "is" with a literal
                 return repr(subject_node.value is None)
-            return f"({subject} is None)"
+            # Through a temporary: Python warns about "is" applied to a literal such as -1 or [1].
+            return f"(({self.tmp()} := {subject}) is None)"
         args = [self.expr(a) for a in node.args]
         return f"{SIMPLE_TESTS[name]}({', '.join([subject, *args])})"
 

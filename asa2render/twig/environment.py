@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import threading
 import types
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,7 +108,11 @@ def compile_template(name: str, source: str, *, autoescape: bool, strict: bool) 
     static_parent = module.parent.parent if module.parent is not None else None
     filename = f"<twig {name} #{next(_COUNTER)}>"
     namespace: dict[str, Any] = dict(_GLOBALS)
-    exec(compile(compiled.source, filename, "exec"), namespace)
+    with warnings.catch_warnings():
+        # A generated expression may apply "is" to a literal (harmless); never warn the template's author.
+        warnings.simplefilter("ignore", SyntaxWarning)
+        code = compile(compiled.source, filename, "exec")
+    exec(code, namespace)
     template = Template(
         name=name,
         source=source,

@@ -386,10 +386,12 @@ def php_range(low: Any, high: Any, step: Any = 1) -> list[Any]:
     if letters and not (is_numeric(low) and is_numeric(high)):
         first, final = ord(low[0]), ord(high[0])
         stride = abs(to_int(step)) or 1
+        if first != final and stride > abs(final - first):
+            raise php_error("range(): Argument #3 ($step) must not exceed the specified range")
         codes = range(first, final + 1, stride) if first <= final else range(first, final - 1, -stride)
         return [chr(c) for c in codes]
     a, b, s = to_number(low), to_number(high), abs(to_number(step))
-    if s == 0:
+    if s == 0 or (a != b and s > abs(b - a)):
         raise php_error("range(): Argument #3 ($step) must not exceed the specified range")
     if isinstance(a, float) or isinstance(b, float) or isinstance(s, float):
         count = math.floor(abs(b - a) / s + 1e-9) + 1

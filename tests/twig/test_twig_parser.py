@@ -70,6 +70,7 @@ def test_precedence_matches_twig_3() -> None:
         ),
         ("{% set f = x => x ~ a %}{{ [1]|map(f)|join }}|{{ [1, 2]|map(() => 'k')|join }}", "15|kk"),
         ("{{ [1, 2, 3,]|length }}|{{ (1..3)|join }}|{{ range(0, 10, 5)|join(',') }}", "3|123|0,5,10"),
+        ("{{ -1 is null }}|{{ [1] is not null }}|{{ {a: 1} is null }}", "|1|"),  # no "is" on Python literals
     ],
 )
 def test_expressions(source: str, expected: str) -> None:

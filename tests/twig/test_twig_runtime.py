@@ -137,3 +137,9 @@ def test_leading_numeric_strings_and_array_union() -> None:
     assert rt.add("5 apples", 1) == 6
     assert rt.add([1], [2, 3]) == [1, 3]
     assert rt.add({"a": 1}, {"a": 2, "b": 3}) == {"a": 1, "b": 3}
+
+
+@pytest.mark.parametrize(("low", "high", "step"), [(0, 0.5, 1), (1, 0, 2), ("a", "c", 5), (1, 5, 0)])
+def test_range_step_beyond_the_range_is_php_s_error(low: object, high: object, step: object) -> None:
+    with pytest.raises(TwigRuntimeError, match=r"range\(\): Argument #3 \(\$step\) must not exceed"):
+        rt.php_range(low, high, step)
