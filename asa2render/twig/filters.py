@@ -283,12 +283,14 @@ def _convert(arg: Any, conv: str, precision: str | None) -> str:
     digits = 6 if precision is None else int(precision)
     real = float(to_number(arg))
     if conv in "fF":
-        return str(_round_half_up(real, digits).quantize(Decimal(1).scaleb(-digits)))
+        # PHP's sprintf rounds the binary value exactly, as Python does (2.675 → "2.67"), unlike
+        # number_format and round, which pre-round the decimal form.
+        return f"{real:.{digits}f}"
     if conv in "eE":
         mantissa, _, exponent = f"{real:.{digits}e}".partition("e")
         text = f"{mantissa}e{int(exponent):+d}"
         return text.upper() if conv == "E" else text
-    text = f"{real:.{digits or 1}g}"
+    text = re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{real:.{digits or 1}g}")  # PHP: 1.2e+6, not 1.2e+06
     return text.upper() if conv == "G" else text
 
 
@@ -327,8 +329,11 @@ def round_(value: Any, precision: Any = 0, method: Any = "common") -> float:
     if method not in ("ceil", "floor"):
         raise TwigRuntimeError('The "round" filter only supports the "common", "ceil", and "floor" methods.')
     factor = 10.0**places
-    rounder = math.ceil if method == "ceil" else math.floor
-    return float(rounder(number * factor) / factor)
+    scaled = number * factor
+    rounded = float(math.ceil(scaled) if method == "ceil" else math.floor(scaled))
+    if rounded == 0 and scaled < 0:
+        rounded = -0.0  # PHP's ceil(-0.1) is -0
+    return rounded / factor
 
 
 def _round_negative(number: float, places: int) -> float:

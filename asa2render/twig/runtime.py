@@ -191,7 +191,7 @@ def right_null_eq(value: Any) -> bool:
 def compare(left: Any, right: Any) -> int:
     """PHP 8 ``<=>``: scalars, arrays by size, and an array is greater than any other value."""
     if type(left) in _NUMBERS and type(right) in _NUMBERS:  # the common case, without ABC checks
-        return (left > right) - (left < right)
+        return int(left > right) - int(left < right)
     left_array, right_array = (
         isinstance(left, Mapping | list | tuple),
         isinstance(right, Mapping | list | tuple),
