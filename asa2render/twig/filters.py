@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cmp_to_key
@@ -75,15 +76,26 @@ def capitalize(value: Any) -> str:
     return text[:1].upper() + text[1:].lower()
 
 
+_CASE_IGNORABLE = frozenset("'.:^`\u00a8\u00ad\u00af\u00b4\u00b7\u00b8\u2018\u2019\u2024\u2027")
+
+
+def _case_ignorable(char: str) -> bool:
+    """Unicode's Case_Ignorable: apostrophes, periods, modifiers and combining marks do not end a word."""
+    return char in _CASE_IGNORABLE or unicodedata.category(char) in ("Mn", "Me", "Cf", "Lm", "Sk")
+
+
 def title(value: Any) -> str:
-    """``mb_convert_case(MB_CASE_TITLE)``: first letter of each word upper, the rest lower."""
+    """``mb_convert_case(MB_CASE_TITLE)``: a word's first cased letter in title case ("ß" → "Ss",
+    "ǆ" → "ǅ"), the rest lower case; digits and punctuation separate words, apostrophes do not."""
     text = _text(value, "mb_convert_case")
     out: list[str] = []
     in_word = False
     for char in text:
-        if char.isalnum() or (in_word and char in "'’"):
-            out.append(char.lower() if in_word else char.upper())
+        if char.lower() != char.upper() or unicodedata.category(char) in ("Lu", "Ll", "Lt"):
+            out.append(char.lower() if in_word else char.title())
             in_word = True
+        elif _case_ignorable(char):
+            out.append(char)
         else:
             out.append(char)
             in_word = False
