@@ -39,6 +39,7 @@ def render(source: str, **context: Any) -> str:
             "Hello world|Hello World|ÄRGER|äb",
         ),
         ('{{ "o\'neil mcdonald-smith"|title|raw }}', "O'neil Mcdonald-Smith"),
+        ("{{ '123abc straße'|title }}|{{ 'ǆemal'|title }}|{{ 'ß'|capitalize }}", "123Abc Straße|ǅemal|SS"),
         # trim
         (
             "[{{ '  x  '|trim }}][{{ '--x--'|trim('-', 'left') }}][{{ '--x--'|trim('-', side='right') }}]",
