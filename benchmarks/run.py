@@ -116,6 +116,12 @@ def _twig(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return twig_vs_jinja(sizes.twig_boxes, sizes.twig_repeat, log)
 
 
+def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .geo import geo_lookup
+
+    return geo_lookup(1000 if sizes is FULL else 100, log)
+
+
 FAMILIES: dict[str, Family] = {
     "scanner": (("scanner_speedup_vs_best_peer", "scanner_linearity"), _scanner),
     "render": (("warm_render_overhead",), _render),
@@ -124,6 +130,7 @@ FAMILIES: dict[str, Family] = {
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
     "startup": (("startup_eager_imports",), _startup),
     "twig": (("twig_render_vs_jinja",), _twig),
+    "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }
 
 

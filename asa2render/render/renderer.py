@@ -36,6 +36,7 @@ MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when ful
 # (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
 ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
+_ROOT_ASIN = re.compile(r'data-asa2-asin="[^"]*"')
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 
 # Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
@@ -217,17 +218,18 @@ class Renderer:
         kind, filename = self.user_templates.kind(name)
         full = {"options": dict(request.options), **context}
         if kind == "builtin":
-            html = env.get_template(filename).render(full)
-            return _BLANKS.sub("", html.strip())
+            html = _BLANKS.sub("", env.get_template(filename).render(full).strip())
+            return _with_set(html, request.associate_set)
         # A pasted user template (Twig or Jinja) does not carry the data-asa2-* attributes: add them.
         self.user_templates.check(kind, filename)
         if kind == "twig":
             html = self.user_templates.render_twig(filename, {**self.site_globals(locale), **full})
         else:
             html = env.get_template(filename).render(full)
-        return add_root_attributes(
+        html = add_root_attributes(
             _BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", ""))
         )
+        return _with_set(html, request.associate_set)
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
         """The plain tagged product-page link shown when nothing better is possible."""
@@ -254,6 +256,21 @@ def _asins(context: Mapping[str, Any]) -> str:
     if context.get("asins"):
         return ",".join(context["asins"])
     return str(context.get("asin") or "")
+
+
+def _with_set(html: str, associate_set: str | None) -> str:
+    """Mark the root with the shortcode's associate set (``data-asa2-set``) after its ``data-asa2-asin``.
+
+    The geo script needs the set to pick each store's tracking ID; added here rather than in every
+    template so that users' own templates carry it too.
+    """
+    if not associate_set:
+        return html
+    match = _ROOT_ASIN.search(html)
+    if match is None:
+        return html
+    value = str(Markup.escape(associate_set))
+    return f'{html[: match.end()]} data-asa2-set="{value}"{html[match.end() :]}'
 
 
 def product_image(product: Product, size: str = "large") -> dict[str, Any] | None:
