@@ -163,3 +163,20 @@ def test_twig_errors_render_the_fallback_with_a_located_problem(
 )
 def test_add_root_attributes(html: str, expected: str) -> None:
     assert add_root_attributes(html, "A", "fresh") == expected
+
+
+def test_twig_box_carries_the_associate_set_for_geo_targeting(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "card.twig").write_text('<p><a href="{{ DetailPageURL }}">{{ Title }}</a></p>')
+    config = config_from_dict(
+        {
+            "site": {"templates": "templates"},
+            "marketplaces": [{"country": "de", "default": True}],
+            "associate_id_sets": {"default": {"de": "main-21"}, "promo": {"de": "promo-21"}},
+        },
+        path=tmp_path / "x.toml",
+        environ={},
+    )
+    html = _render(Renderer(config), config, '[asa2 asin="B0TEST0001" tpl="card" set="promo"]')
+    assert html.startswith('<p data-asa2-asin="B0TEST0001" data-asa2-set="promo" data-asa2-state="fresh">')
+    assert "tag=promo-21" in html
