@@ -39,8 +39,8 @@ class Sizes:
     scale_small: int
     scale_large: int
     startup_repeat: int
-    twig_boxes: int = 2000
-    twig_repeat: int = 7
+    twig_boxes: int = 500
+    twig_repeat: int = 25  # many short interleaved rounds: the best of each side survives a noisy machine
 
 
 FULL = Sizes(
@@ -65,7 +65,7 @@ QUICK = Sizes(
     scale_large=3000,
     startup_repeat=3,
     twig_boxes=500,
-    twig_repeat=3,
+    twig_repeat=7,
 )
 
 # Each family: the names it must produce (used when it fails) and how to run it.

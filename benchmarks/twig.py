@@ -3,8 +3,8 @@
 Both templates are the gallery's classic box (``examples/twig/templates/classic.twig`` and the two
 templates it extends and imports), the Jinja side translated construct for construct (``extends``,
 ``import`` + macros, filters, ``for``/``if``). Each side is compiled once (as the renderer does for a
-site build) and then renders the same placeholder context ``boxes`` times per timed pass; the figure is
-Twig's time over Jinja's, target ≤ 1.5.
+site build) and then renders the same placeholder context ``boxes`` times per timed pass, in many short
+interleaved rounds (the best pass of each side is kept); the figure is Twig's time over Jinja's, target ≤ 1.5.
 """
 
 from __future__ import annotations
