@@ -69,6 +69,10 @@ ENGLISH = {
     t.INTERP_START: "begin of string interpolation", t.INTERP_END: "end of string interpolation",
     t.SPREAD: "spread operator", t.ARROW: "arrow function", t.EOF: "end of template",
 }  # fmt: skip
+REQUIRED_FILTER_ARGUMENTS = {
+    "slice": ("start",), "split": ("delimiter",), "batch": ("size",), "column": ("name",),
+    "replace": ("from",), "map": ("arrow",), "filter": ("arrow",), "find": ("arrow",), "reduce": ("arrow",),
+}  # fmt: skip
 REQUIRED_ARGUMENTS = {
     "attribute": ("variable", "attribute"), "block": ("name",), "cycle": ("values", "position"),
     "max": ("value",), "min": ("value",), "range": ("low", "high"), "include": ("template",),
@@ -712,6 +716,11 @@ class Parser:
             raise self.unsupported(f"filter {name}", token.line)
         if name not in FILTERS:
             raise self.error(f'Unknown "{name}" filter.', token.line)
+        for index, required in enumerate(REQUIRED_FILTER_ARGUMENTS.get(name, ())):
+            if index >= len(args) and required not in kwargs:
+                raise self.error(
+                    f'Value for argument "{required}" is required for filter "{name}".', token.line
+                )
         return n.FilterExpr(token.line, name, node, args, kwargs)
 
     def parse_function(self, name: str, line: int) -> n.Node:
