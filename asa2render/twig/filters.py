@@ -355,7 +355,7 @@ def _round_negative(number: float, places: int) -> float:
 
 def abs_(value: Any) -> Any:
     """The ``abs`` filter (PHP's ``abs()`` refuses what is not a number)."""
-    if (isinstance(value, str) and not is_numeric(value)) or not isinstance(value, str | int | float | None):
+    if (isinstance(value, str) and not is_numeric(value)) or isinstance(value, Mapping | list | tuple):
         raise php_error(f"abs(): Argument #1 ($num) must be of type int|float, {debug_type(value)} given")
     return abs(to_number(value))
 

@@ -7,8 +7,10 @@ Template data are Python values: ``dict`` for PHP associative arrays, ``list``/`
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from asa2render.twig.errors import TwigRuntimeError, php_error
@@ -90,6 +92,16 @@ def to_str(value: Any) -> str:
     return str(value)
 
 
+_OTHER_REALS = (numbers.Real, Decimal)  # Decimal is not registered as numbers.Real
+
+
+def _as_float(value: Any) -> Any:
+    """Other Python numbers (``Decimal`` prices, fractions) behave as PHP floats."""
+    if not isinstance(value, bool | int | float) and isinstance(value, _OTHER_REALS):
+        return float(value)
+    return value
+
+
 def truthy(value: Any) -> bool:
     """PHP truthiness: "" and "0" are false, empty arrays are false, any object is true."""
     if isinstance(value, str):
@@ -98,6 +110,8 @@ def truthy(value: Any) -> bool:
         return bool(value)
     if isinstance(value, Mapping | list | tuple):
         return len(value) > 0
+    if isinstance(value, numbers.Number):
+        return bool(value)
     return True
 
 
@@ -105,7 +119,7 @@ def is_numeric(value: Any) -> bool:
     """PHP ``is_numeric``."""
     if isinstance(value, bool):
         return False
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | _OTHER_REALS):
         return True
     return isinstance(value, str) and bool(_NUMERIC.match(value))
 
@@ -133,6 +147,8 @@ def to_number(value: Any) -> int | float:
         return str_to_number(value)
     if isinstance(value, Mapping | list | tuple):
         return 1 if value else 0  # PHP's (float) cast of an array; operators reject arrays earlier
+    if isinstance(value, _OTHER_REALS):
+        return float(value)
     return 1
 
 
@@ -157,6 +173,7 @@ def _sequence_items(value: Any) -> list[tuple[Any, Any]]:
 
 def loose_eq(left: Any, right: Any) -> bool:
     """PHP 8 ``==``."""
+    left, right = _as_float(left), _as_float(right)
     if isinstance(left, bool) or isinstance(right, bool):
         return truthy(left) == truthy(right)
     if left is None and right is None:
@@ -192,6 +209,7 @@ def compare(left: Any, right: Any) -> int:
     """PHP 8 ``<=>``: scalars, arrays by size, and an array is greater than any other value."""
     if type(left) in _NUMBERS and type(right) in _NUMBERS:  # the common case, without ABC checks
         return int(left > right) - int(left < right)
+    left, right = _as_float(left), _as_float(right)
     left_array, right_array = (
         isinstance(left, Mapping | list | tuple),
         isinstance(right, Mapping | list | tuple),

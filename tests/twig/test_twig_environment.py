@@ -160,3 +160,12 @@ def test_objects_attributes_and_methods() -> None:
             return "9 €"
 
     assert render("{{ p.title }} {{ p.price }} {{ p.price() }}", p=Product()) == "T 9 € 9 €"
+
+
+def test_decimal_prices_behave_as_numbers() -> None:
+    from decimal import Decimal
+
+    source = (
+        "{{ p + 1 }}|{{ p > 10 }}|{{ p == 19.99 }}|{{ p|number_format(1) }}|{{ z ? 'y' : 'n' }}|{{ p * 2 }}"
+    )
+    assert render(source, p=Decimal("19.99"), z=Decimal("0")) == "20.99|1|1|20.0|n|39.98"
