@@ -119,7 +119,7 @@ def is_numeric(value: Any) -> bool:
     """PHP ``is_numeric``."""
     if isinstance(value, bool):
         return False
-    if isinstance(value, int | float | _OTHER_REALS):
+    if isinstance(value, (int, float, *_OTHER_REALS)):
         return True
     return isinstance(value, str) and bool(_NUMERIC.match(value))
 
