@@ -279,6 +279,14 @@ class RenderState:
             current = self.parents.get(current.name)
         return None
 
+    def _link_static_parents(self, template: Template) -> None:
+        """``block('x', 'other')`` renders a template that never ran: follow its literal ``extends``."""
+        current = template
+        while current.name not in self.parents and current.parent_name is not None:
+            parent = self.env.load(current.parent_name)
+            self.parents[current.name] = parent
+            current = parent
+
     def _top(self, template: Template) -> Template:
         while template.name in self.parents:
             template = self.parents[template.name]
@@ -308,6 +316,7 @@ class RenderState:
         name = R.to_str(name)
         if other is not None:
             target = self.resolve(other, template)
+            self._link_static_parents(target)
             owner = self._find_block(target, name)
             if owner is None:
                 raise TwigRuntimeError(
@@ -335,6 +344,7 @@ class RenderState:
                 target = self.resolve(other, template)
             except TwigRuntimeError:
                 return False
+            self._link_static_parents(target)
             return self._find_block(target, name) is not None
         return name in blocks or self._find_block(template, name) is not None
 

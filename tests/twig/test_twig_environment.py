@@ -70,6 +70,8 @@ def test_inheritance_blocks_and_parent() -> None:
     assert render("{% extends cond ? 'base' : 'mid' %}", templates, cond=True) == "<H|B|H>"
     assert render("{% extends ['missing', 'base'] %}", templates) == "<H|B|H>"
     assert render("{{ block('head', 'base') }}{{ block('x') is defined ? 'y' : 'n' }}", templates) == "Hn"
+    # a block of a template that never ran still reaches its parent's block through parent()
+    assert render("{{ block('body', 'mid') }}", templates) == "MB"
 
 
 def test_include_tag_and_function() -> None:
