@@ -253,11 +253,7 @@ class Compiler:
             return f"({self.printed(expr.then)} if {self.cond(expr.test)} else {other})"
         if isinstance(expr, n.Binary) and expr.op == "??" and strategy is not None:
             value = self.tmp()
-            left = (
-                self.expr(expr.left, quiet=True)
-                if isinstance(expr.left, n.Name | n.GetAttr)
-                else self.expr(expr.left)
-            )
+            left = self.expr(expr.left, quiet=True)
             then = self.printed_value(expr.left, value)
             return f"({then} if ({value} := {left}) is not None else {self.printed(expr.right)})"
         return self.printed_value(expr, self.expr(expr))
@@ -452,8 +448,19 @@ class Compiler:
 
     def expr(self, node: n.Node, quiet: bool = False) -> str:
         method = getattr(self, f"expr_{type(node).__name__.lower()}")
+        if quiet and isinstance(node, n.FunctionExpr) and node.name == "attribute" and len(node.args) >= 2:
+            return self.quiet_attribute(node)
         code: str = method(node, quiet) if isinstance(node, n.Name | n.GetAttr) else method(node)
         return code
+
+    def quiet_attribute(self, node: n.FunctionExpr) -> str:
+        """``attribute(obj, name)`` under ``??`` or ``default``: missing is null even in strict mode."""
+        subject = node.args[0]
+        obj = (
+            self.expr(subject, quiet=True) if isinstance(subject, n.Name | n.GetAttr) else self.expr(subject)
+        )
+        call_args = self.expr(node.args[2]) if len(node.args) > 2 else "None"
+        return f"ATTR({obj}, {self.expr(node.args[1])}, 'any', {call_args}, False)"
 
     def expr_const(self, node: n.Const) -> str:
         return repr(node.value)
@@ -506,9 +513,7 @@ class Compiler:
             return "''.join((" + "".join(f"S({p}), " for p in parts) + "))"
         if op == "??":
             value = self.tmp()
-            left = self.expr(node.left, quiet=True) if isinstance(node.left, n.Name | n.GetAttr) else None
-            if left is None:
-                left = self.expr(node.left)
+            left = self.expr(node.left, quiet=True)
             return f"({value} if ({value} := {left}) is not None else {self.expr(node.right)})"
         if op == "and":
             return f"({self.cond(node.left)} and {self.cond(node.right)})"
@@ -619,7 +624,7 @@ class Compiler:
             fallback = default[0] if default else "''"
             value = self.tmp()
             inner = node.node
-            code = self.expr(inner, quiet=True) if isinstance(inner, n.Name | n.GetAttr) else self.expr(inner)
+            code = self.expr(inner, quiet=True)
             return f"({value} if not F.empty({value} := {code}) else {fallback})"
         subject = self.expr(node.node)
         if name == "raw":

@@ -123,6 +123,8 @@ def test_strict_variables_raise_with_the_line() -> None:
         strict_variables=True,
     )
     assert strict == "dn"
+    quiet = "{{ attribute(h, 'x') ?? 'a' }}{{ attribute(h, 'x')|default('b') }}{{ h.x.y ?? 'c' }}"
+    assert render_templates({"t": quiet}, "t", {"h": {}}, strict_variables=True) == "abc"
 
 
 def test_runtime_errors_name_the_included_template_and_line() -> None:
