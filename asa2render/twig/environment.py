@@ -91,6 +91,7 @@ class Template:
     python_source: str
 
 
+CACHE_SIZE = 4096  # compiled templates kept per process
 _CACHE: dict[tuple[str, str, bool, bool], Template] = {}
 _BY_FILENAME: dict[str, Template] = {}
 _COUNTER = itertools.count()
@@ -103,15 +104,22 @@ def compile_template(name: str, source: str, *, autoescape: bool, strict: bool) 
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    module = parse(source, name)
-    compiled = compile_module(module, autoescape=autoescape, strict=strict)
+    try:
+        module = parse(source, name)
+        compiled = compile_module(module, autoescape=autoescape, strict=strict)
+    except RecursionError:
+        raise TwigSyntaxError("The template is nested too deeply to be compiled.", name) from None
     static_parent = module.parent.parent if module.parent is not None else None
     filename = f"<twig {name} #{next(_COUNTER)}>"
     namespace: dict[str, Any] = dict(_GLOBALS)
     with warnings.catch_warnings():
         # A generated expression may apply "is" to a literal (harmless); never warn the template's author.
         warnings.simplefilter("ignore", SyntaxWarning)
-        code = compile(compiled.source, filename, "exec")
+        try:
+            code = compile(compiled.source, filename, "exec")
+        except (SyntaxError, RecursionError, MemoryError):
+            # Python limits nesting (about 200 levels of parentheses) below what the parser accepts.
+            raise TwigSyntaxError("The template is nested too deeply to be compiled.", name) from None
     exec(code, namespace)
     template = Template(
         name=name,
@@ -128,6 +136,9 @@ def compile_template(name: str, source: str, *, autoescape: bool, strict: bool) 
     )
     namespace["TEMPLATE"] = template
     with _LOCK:
+        if len(_CACHE) >= CACHE_SIZE:  # a long-lived process rendering ever new sources stays bounded
+            _CACHE.clear()
+            _BY_FILENAME.clear()
         _CACHE[key] = template
         _BY_FILENAME[filename] = template
     return template

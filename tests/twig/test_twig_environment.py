@@ -173,3 +173,10 @@ def test_decimal_prices_behave_as_numbers() -> None:
         "{{ p + 1 }}|{{ p > 10 }}|{{ p == 19.99 }}|{{ p|number_format(1) }}|{{ z ? 'y' : 'n' }}|{{ p * 2 }}"
     )
     assert render(source, p=Decimal("19.99"), z=Decimal("0")) == "20.99|1|1|20.0|n|39.98"
+
+
+def test_absurd_nesting_is_a_located_syntax_error() -> None:
+    from asa2render.twig import TwigSyntaxError
+
+    with pytest.raises(TwigSyntaxError, match="nested too deeply"):
+        render("{{ " + "(" * 600 + "1" + ")" * 600 + " }}")
