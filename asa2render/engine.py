@@ -316,6 +316,7 @@ class Engine:
             pieces.append(replacement)
             position = end
         pieces.append(doc.text[position:])
+        failures.extend(self.renderer.take_problems())  # a rejected user template (Twig: wp.*, …)
         if failures:
             kept = self._admit(failures)
             doc.problems.extend(kept)
@@ -334,6 +335,7 @@ class Engine:
         self.fetch(request.keys)
         problems: list[Problem] = []
         markup = self._box(request, problems)
+        problems.extend(self.renderer.take_problems())
         self.problems.extend(problems)
         return markup
 

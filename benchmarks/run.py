@@ -39,6 +39,8 @@ class Sizes:
     scale_small: int
     scale_large: int
     startup_repeat: int
+    twig_boxes: int = 500
+    twig_repeat: int = 25  # many short interleaved rounds: the best of each side survives a noisy machine
 
 
 FULL = Sizes(
@@ -64,6 +66,8 @@ QUICK = Sizes(
     scale_small=300,
     scale_large=3000,
     startup_repeat=3,
+    twig_boxes=500,
+    twig_repeat=7,
 )
 
 # Each family: the names it must produce (used when it fails) and how to run it.
@@ -110,6 +114,12 @@ def _startup(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return startup(sizes.startup_repeat, log)
 
 
+def _twig(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .twig import twig_vs_jinja
+
+    return twig_vs_jinja(sizes.twig_boxes, sizes.twig_repeat, log)
+
+
 def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .geo import geo_lookup
 
@@ -123,6 +133,7 @@ FAMILIES: dict[str, Family] = {
     "rebuild": (("warm_rebuild_requests",), _rebuild),
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
     "startup": (("startup_eager_imports",), _startup),
+    "twig": (("twig_render_vs_jinja",), _twig),
     "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }
 

@@ -25,9 +25,11 @@ from ..config.model import Config
 from ..errors import ConfigError, TemplateError
 from ..marketplaces import get_store
 from ..products.models import Product, ProductKey, Resolved, State
-from ..products.resolve import ProductRequest
+from ..products.resolve import Problem, ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
+from ..twig import TwigError
 from .i18n import LABEL_MESSAGES, Labels, box_locale
+from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
@@ -61,8 +63,13 @@ class Renderer:
         self._image_source = image_source or product_image
         self._zone = _zone(config.site.timezone)
         self._envs: dict[str, jinja2.Environment] = {}
+        self._twig_globals: dict[str, dict[str, Any]] = {}  # site globals per locale, for Twig contexts
         self.locale = box_locale(config.default_country, config.site.language)
         self.env = self.environment(self.locale)
+        self.user_templates = UserTemplates(
+            self.config.resolve_path(self.config.site.templates), config.site.timezone, self.env
+        )
+        self.problems: list[Problem] = []  # template problems since the last take_problems()
         self._memo: dict[Hashable, str] = {}
         self._names: list[str] | None = None
         self._problems: dict[str, str | None] = {}
@@ -103,15 +110,22 @@ class Renderer:
         env.filters.update(labels.filters())
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
         # caches a module imported that way instead of re-running it on every box.
-        site = self.config.site
-        env.globals.update(
-            labels.globals(),
-            link_rel=site.rel,
-            link_target=site.target,
-            disclaimer_url=site.disclaimer_url,
-            asa2_image=self._image_source,
-        )
+        env.globals.update(self.site_globals(locale))
         return env
+
+    def site_globals(self, locale: str) -> dict[str, Any]:
+        """Labels and link settings every template sees: Jinja globals, merged into Twig contexts."""
+        found = self._twig_globals.get(locale)
+        if found is None:
+            site = self.config.site
+            found = self._twig_globals[locale] = {
+                **self.labels(locale).globals(),
+                "link_rel": site.rel,
+                "link_target": site.target,
+                "disclaimer_url": site.disclaimer_url,
+                "asa2_image": self._image_source,
+            }
+        return found
 
     def format_time(self, moment: datetime) -> str:
         """``2026-11-27 14:11 UTC`` in the configured time zone."""
@@ -129,13 +143,32 @@ class Renderer:
         memo_key = _memo_key(request, items)
         markup = self._memo.get(memo_key)
         if markup is None:
+            problems_before = len(self.problems)
             markup = self._render_items(request, items)
+            if len(self.problems) > problems_before:
+                return markup  # not memoised: every use must report its problem
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[memo_key] = markup
         return markup
 
+    def take_problems(self) -> list[Problem]:
+        """Template problems recorded since the last call (a rejected user template, …)."""
+        problems, self.problems = self.problems, []
+        return problems
+
     def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
+        try:
+            return self._render_any(request, items)
+        except (WordPressBridgeError, TwigError) as exc:
+            # A pasted template that cannot work here must not break the page: lenient runs get the
+            # compliant fallback box and a located problem; strict mode fails on the problem.
+            code = "template-wordpress" if isinstance(exc, WordPressBridgeError) else "template-twig"
+            message = f"template {request.template!r}: {exc}"
+            self.problems.append(Problem(request.location, code, message, "error"))
+            return self._fallback(request, items[0] if items else None)
+
+    def _render_any(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
             if len(items) == 1 and request.template != "list":
                 return self._single(request, items[0])
@@ -185,9 +218,23 @@ class Renderer:
     def _render(
         self, name: str, request: ProductRequest, context: dict[str, Any], country: str | None
     ) -> str:
-        template = self.environment(self.locale_for(country)).get_template(f"{name}.html")
-        html = template.render({"options": dict(request.options), **context})
-        return _with_set(_BLANKS.sub("", html.strip()), request.associate_set)
+        locale = self.locale_for(country)
+        env = self.environment(locale)
+        kind, filename = self.user_templates.kind(name)
+        full = {"options": dict(request.options), **context}
+        if kind == "builtin":
+            html = _BLANKS.sub("", env.get_template(filename).render(full).strip())
+            return _with_set(html, request.associate_set)
+        # A pasted user template (Twig or Jinja) does not carry the data-asa2-* attributes: add them.
+        self.user_templates.check(kind, filename)
+        if kind == "twig":
+            html = self.user_templates.render_twig(filename, {**self.site_globals(locale), **full})
+        else:
+            html = env.get_template(filename).render(full)
+        html = add_root_attributes(
+            _BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", ""))
+        )
+        return _with_set(html, request.associate_set)
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
         """The plain tagged product-page link shown when nothing better is possible."""
@@ -218,6 +265,7 @@ class Renderer:
                 for name in self.env.list_templates(extensions=["html"])
                 if "/" not in name
             }
+            found.update(self.user_templates.twig_names())
             self._names = sorted(n for n in found if _TEMPLATE_NAME.match(n) and n not in _INTERNAL)
         return self._names
 
@@ -232,6 +280,8 @@ class Renderer:
         if name not in names:
             shown = name if len(name) <= 60 else name[:57] + "..."
             return f"unknown template {shown!r}; available: {', '.join(names)}"
+        if self.user_templates.kind(name)[0] == "twig":
+            return None  # compiled on first render; a Twig error there costs that box (located)
         try:
             self.env.get_template(f"{name}.html")
         except jinja2.TemplateSyntaxError as exc:
@@ -260,6 +310,15 @@ class Renderer:
                 self.fallback_url(key, request), site.rel, site.target, key.asin, LABELS["fallback_label"]
             )
         )
+
+
+def _asins(context: Mapping[str, Any]) -> str:
+    product = context.get("product")
+    if isinstance(product, Product):
+        return product.asin
+    if context.get("asins"):
+        return ",".join(context["asins"])
+    return str(context.get("asin") or "")
 
 
 def _with_set(html: str, associate_set: str | None) -> str:
