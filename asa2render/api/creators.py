@@ -16,6 +16,7 @@ from .tokens import CreatorsAuth
 
 MAX_ITEM_IDS = 10
 # What a product box needs (protocol.md §3.2), and nothing more: a smaller answer is a faster one.
+# Creators has no offer summaries; the listings' conditions give ASA2's lowest new/used prices.
 CREATORS_RESOURCES = (
     "itemInfo.title",
     "itemInfo.features",
@@ -26,8 +27,10 @@ CREATORS_RESOURCES = (
     "offersV2.listings.isBuyBoxWinner",
     "offersV2.listings.merchantInfo",
     "offersV2.listings.dealDetails",
+    "offersV2.listings.condition",
     "customerReviews.starRating",
     "customerReviews.count",
+    "parentASIN",
 )
 
 

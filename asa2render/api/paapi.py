@@ -24,6 +24,8 @@ from .sigv4 import SigV4Auth
 
 PAAPI_LABEL = "PA-API 5.0"
 GET_ITEMS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.GetItems"
+# The v1 Offers.Summaries (lowest/highest price and offer count per condition) feed ASA2's AutoPrice;
+# PA-API still serves them next to OffersV2.
 PAAPI_RESOURCES = (
     "ItemInfo.Title",
     "ItemInfo.Features",
@@ -34,8 +36,13 @@ PAAPI_RESOURCES = (
     "OffersV2.Listings.IsBuyBoxWinner",
     "OffersV2.Listings.MerchantInfo",
     "OffersV2.Listings.DealDetails",
+    "OffersV2.Listings.Condition",
+    "Offers.Summaries.LowestPrice",
+    "Offers.Summaries.HighestPrice",
+    "Offers.Summaries.OfferCount",
     "CustomerReviews.StarRating",
     "CustomerReviews.Count",
+    "ParentASIN",
 )
 
 
