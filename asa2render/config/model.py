@@ -104,6 +104,9 @@ class PlaceholdersConfig(_Section):
     (``autoprice_<kind>_only_if_no_other = true``).
     """
 
+    # TOML true/false only: a string such as "yes" is a mistake to report, not a value to guess
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
     autoprice_lowest_new: bool = True
     autoprice_lowest_new_only_if_no_other: bool = False
     autoprice_lowest_used: bool = False

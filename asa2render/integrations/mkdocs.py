@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from ..engine import Document, Engine
 from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
+from ..render.logos import logo_assets
 from ..render.renderer import stylesheet
 from ..sources import read_front_matter
 from .hosts import open_engine, splice
@@ -130,6 +131,10 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         )
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        for relative, svg in logo_assets().items():  # AmazonLogo*Url files, beside the stylesheet
+            path = f"{STYLESHEET.rpartition('/')[0]}/{relative}"
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=svg))
         return files
 
     def on_page_markdown(

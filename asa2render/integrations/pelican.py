@@ -33,6 +33,7 @@ from typing import Any
 from ..engine import Document, Engine
 from ..errors import IntegrationMissingError
 from ..products.models import ProductKey
+from ..render.logos import write_logo_assets
 from ..render.renderer import stylesheet
 from ..sources import MARKDOWN_SUFFIXES, read_front_matter
 from .hosts import open_engine
@@ -99,6 +100,7 @@ def finalized(pelican: Any) -> None:
     target = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme") / STYLESHEET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(stylesheet(), encoding="utf-8")
+    write_logo_assets(target.parent)  # AmazonLogo*Url files, beside the stylesheet
     _close()
 
 

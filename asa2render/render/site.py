@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..engine import Engine
 from ..sources import read_front_matter
+from .logos import write_logo_assets
 from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"
@@ -49,6 +50,7 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         page_html = layout.render(title=title, css=css, body=Markup(body))
         target.write_text(page_html + "\n", encoding="utf-8")
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    write_logo_assets(output)  # AmazonLogo*Url files, beside the stylesheet
     config = engine.config
     skip = [
         p
