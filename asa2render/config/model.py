@@ -118,6 +118,10 @@ class PlaceholdersConfig(_Section):
     is_available_if_other_offers: bool = False
     # AmazonLogo*Url show the store's domain (amazon.de, amazon.co.uk); default: the plain logo.
     localized_shop_logos: bool = False
+    # A parent product (no offer of its own) gets its variation summary from GetVariations: one more
+    # request per parent, and its box shows the variations price as ASA2 does. Off by default: an item
+    # without offers looks the same whether it is a parent or simply unavailable.
+    fetch_variation_summaries: bool = False
     # Where the logo files written beside the stylesheet are served from ("/assets/", a full URL);
     # unset: the logos are inlined as data: URLs, which work on every page without a file.
     logo_base_url: str | None = None

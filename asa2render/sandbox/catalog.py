@@ -21,6 +21,8 @@ Catalog file format (UTF-8 JSON)::
           "parent_asin": "B0DEMO0000",     # optional
           "deal_badge": "Blitzangebot",    # optional; makes the listing a LIGHTNING_DEAL
           "category": "Küche",             # optional; the browse node's name
+          "parent": false,                 # optional; true: a parent ASIN — GetItems shows no offer,
+                                           # GetVariations prices its variations from "price"
           "other_offers": [                # optional; offers besides the buy box, by condition
             {"condition": "Used", "price": 14.5, "merchant": "…", "count": 3}
           ]                                # → extra OffersV2 listings, and PA-API Offers.Summaries
@@ -91,6 +93,7 @@ class CatalogProduct(BaseModel):
     deal_badge: str | None = None
     category: str | None = None
     other_offers: tuple[OtherOffer, ...] = ()
+    parent: bool = False
 
 
 class _CatalogFile(BaseModel):

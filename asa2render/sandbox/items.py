@@ -325,9 +325,10 @@ def full_item(product: CatalogProduct, store: Store, partner_tag: str, image_bas
         "detailPageURL": f"https://{store.domain}/dp/{product.asin}?tag={partner_tag}&linkCode=ogi&th=1&psc=1",
         "itemInfo": _item_info(product, store),
         "browseNodeInfo": _browse_node_info(product, store),
-        "offersV2": {"listings": [_listing(product, store), *_other_listings(product, store)]},
         **_images(product, image_base),
     }
+    if not product.parent:  # a parent is not for sale itself: its variations are
+        item["offersV2"] = {"listings": [_listing(product, store), *_other_listings(product, store)]}
     if product.parent_asin:
         item["parentASIN"] = product.parent_asin
     if product.rating is not None:
@@ -337,6 +338,8 @@ def full_item(product: CatalogProduct, store: Store, partner_tag: str, image_bas
 
 def legacy_offers(product: CatalogProduct, store: Store) -> JsonObject:
     """PA-API's deprecated v1 ``Offers`` (camelCase here; converted with the rest of the item)."""
+    if product.parent:
+        return {}
     listing: JsonObject = {
         "id": _digits(product.asin + "offer", 16),
         "isBuyBoxWinner": True,
