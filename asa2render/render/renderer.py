@@ -21,14 +21,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 from markupsafe import Markup
 
-from ..config.model import Config
+from ..config.model import Config, PlaceholdersConfig
 from ..errors import ConfigError, TemplateError
 from ..marketplaces import get_store
-from ..products.models import Product, ProductKey, Resolved, State
+from ..money import quantize
+from ..products.autoprice import auto_price, is_available, main_price
+from ..products.models import Money, OfferCondition, Product, ProductKey, Resolved, State
 from ..products.resolve import Problem, ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
 from ..twig import TwigError
 from .i18n import LABEL_MESSAGES, Labels, box_locale
+from .logos import LogoSize, logo_url
 from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
@@ -188,7 +191,7 @@ class Renderer:
             "product": product,
             "state": item.state,
             "link_text": request.link_text,
-            **placeholders(product),
+            **placeholders(product, self.config.placeholders),
         }
         return self._render(request.template, request, context, item.key_country)
 
@@ -357,31 +360,41 @@ def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
     return (request.template, options, request.link_text, request.associate_set, products)
 
 
-def placeholders(product: Product) -> dict[str, Any]:
-    """ASA2's placeholder names for what the model holds, so ASA2 templates port with few edits."""
-    price = product.price if not product.violates_map else None
+def placeholders(product: Product, options: PlaceholdersConfig | None = None) -> dict[str, Any]:
+    """ASA2's placeholder names for what the model holds, so ASA2 templates port with few edits.
+
+    ``options`` are the global ``[placeholders]`` settings (AutoPrice, ``IsAvailable``, logos). A
+    price that must not be shown (``violatesMAP``) leaves every price placeholder empty. README.md's
+    "Placeholders" table lists each name with its type, an example and the sources that fill it.
+    """
+    options = options or PlaceholdersConfig()
     images = product.images
     features = list(product.features)
-    return {
+    shown = not product.violates_map
+    automatic = auto_price(product, options)
+    values: dict[str, Any] = {
         "ASIN": product.asin,
+        "ParentASIN": product.parent_asin or "",
         "Country": product.country,
         "Title": product.title,
         "DetailPageURL": _href(product.url),
         "Brand": product.brand or "",
+        "Merchant": product.merchant or "",
         "SmallImageUrl": images.small.url if images.small else "",
         "MediumImageUrl": images.medium.url if images.medium else "",
         "LargeImageUrl": images.best.url if images.best else "",
-        "OffersAutoPriceAmount": str(price.amount) if price else "",
-        "OffersAutoPriceInteger": price.minor_units if price else "",
-        "OffersAutoPriceCurrencyCode": price.currency if price else "",
-        "OffersAutoPriceFormattedPrice": price.display if price else "",
-        "ListPriceAmount": str(product.list_price.amount) if product.list_price else "",
-        "ListPriceFormattedPrice": product.list_price.display if product.list_price else "",
-        "AmountSavedFormattedPrice": product.savings.money.display
-        if product.savings and product.savings.money
-        else "",
-        "PercentageSaved": product.savings.percentage if product.savings else "",
-        "IsAvailable": product.is_available,
+        "AmazonLogoSmallUrl": _logo("small", product.country, options),
+        "AmazonLogoLargeUrl": _logo("large", product.country, options),
+        **_money_placeholders("OffersAutoPrice", automatic.money if automatic else None),
+        "OffersAutoPriceSource": automatic.source if automatic else "",
+        **_money_placeholders("OfferSalePrice", product.sale_price if shown else None),
+        **_money_placeholders("OffersMainPrice", main_price(product) if shown else None),
+        **_offer_placeholders(product, shown),
+        **_money_placeholders("ListPrice", product.list_price if shown else None),
+        **_money_placeholders("AmountSaved", _saved(product) if shown else None),
+        "PercentageSaved": product.savings.percentage if shown and product.savings else "",
+        **_variation_placeholders(product, shown),
+        "IsAvailable": is_available(product, options),
         "AvailabilityType": product.availability.type,
         "AvailabilityMessage": product.availability.message or "",
         "AvailabilityMinOrderQuantity": product.availability.min_order_quantity or "",
@@ -393,10 +406,72 @@ def placeholders(product: Product) -> dict[str, Any]:
         )
         if features
         else "",
-        "CustomerReviewsAverageRating": product.rating if product.rating is not None else "",
-        "CustomerReviewsTotalReviews": product.review_count if product.review_count is not None else "",
+        **_rating_placeholders(product),
         "FetchedAt": product.fetched_at,
     }
+    return values
+
+
+# Offer conditions with their own placeholder group: OffersLowest<Kind>Price*, OffersTotal<Kind>.
+_OFFER_KINDS: tuple[OfferCondition, ...] = ("New", "Used", "Collectible", "Refurbished")
+
+
+def _money_placeholders(prefix: str, money: Money | None) -> dict[str, Any]:
+    """ASA2's four spellings of one price: ``…Amount`` 47.67, ``…Integer`` 4767 (minor units),
+    ``…CurrencyCode`` EUR, ``…FormattedPrice`` 47,67 € (Amazon's own text, else the store's Babel format).
+    """
+    if money is None:
+        return dict.fromkeys(
+            (f"{prefix}Amount", f"{prefix}Integer", f"{prefix}CurrencyCode", f"{prefix}FormattedPrice"), ""
+        )
+    return {
+        f"{prefix}Amount": str(quantize(money.amount, money.currency)),
+        f"{prefix}Integer": money.minor_units,
+        f"{prefix}CurrencyCode": money.currency,
+        f"{prefix}FormattedPrice": money.display,
+    }
+
+
+def _offer_placeholders(product: Product, shown: bool) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for kind in _OFFER_KINDS:
+        summary = product.offer_summary(kind)
+        lowest = summary.lowest if summary and shown else None
+        values.update(_money_placeholders(f"OffersLowest{kind}Price", lowest))
+        count = summary.offer_count if summary else None
+        values[f"OffersTotal{kind}"] = count if count is not None else ""
+    return values
+
+
+def _variation_placeholders(product: Product, shown: bool) -> dict[str, Any]:
+    variations = product.variations
+    return {
+        **_money_placeholders("VariationsLowestPrice", variations.lowest if variations and shown else None),
+        **_money_placeholders("VariationsHighestPrice", variations.highest if variations and shown else None),
+        "VariationsCount": variations.count if variations and variations.count is not None else "",
+        "VariationsDimensions": list(variations.dimensions) if variations else [],
+    }
+
+
+def _rating_placeholders(product: Product) -> dict[str, Any]:
+    rating = round(product.rating, 1) if product.rating is not None else None
+    count = product.review_count
+    return {
+        "Rating": rating if rating is not None else "",
+        "RatingPercent": round(rating * 20) if rating is not None else "",
+        "RatingCount": count if count is not None else "",
+        "TotalReviews": count if count is not None else "",
+        "CustomerReviewsAverageRating": rating if rating is not None else "",
+        "CustomerReviewsTotalReviews": count if count is not None else "",
+    }
+
+
+def _saved(product: Product) -> Money | None:
+    return product.savings.money if product.savings else None
+
+
+def _logo(size: LogoSize, country: str, options: PlaceholdersConfig) -> str:
+    return logo_url(size, country, localized=options.localized_shop_logos, base_url=options.logo_base_url)
 
 
 def _href(url: object) -> str:
