@@ -11,6 +11,7 @@ line of HTML so it can sit inside Markdown without ending an HTML block or start
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -29,7 +30,6 @@ from ..products.autoprice import auto_price, is_available, main_price
 from ..products.models import Money, OfferCondition, Product, ProductKey, Resolved, State
 from ..products.resolve import Problem, ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
-from ..twig import TwigError
 from .i18n import LABEL_MESSAGES, Labels, box_locale
 from .logos import LogoSize, logo_url
 from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
@@ -164,10 +164,13 @@ class Renderer:
     def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
             return self._render_any(request, items)
-        except (WordPressBridgeError, TwigError) as exc:
+        except TemplateError as exc:
+            bridge = isinstance(exc, WordPressBridgeError)
+            if not bridge and not _is_twig_error(exc):
+                raise
             # A pasted template that cannot work here must not break the page: lenient runs get the
             # compliant fallback box and a located problem; strict mode fails on the problem.
-            code = "template-wordpress" if isinstance(exc, WordPressBridgeError) else "template-twig"
+            code = "template-wordpress" if bridge else "template-twig"
             message = f"template {request.template!r}: {exc}"
             self.problems.append(Problem(request.location, code, message, "error"))
             return self._fallback(request, items[0] if items else None)
@@ -336,6 +339,16 @@ def _bytecode_cache() -> jinja2.BytecodeCache:
     from .. import __version__
 
     return jinja2.FileSystemBytecodeCache(pattern=f"__asa2render-{__version__}-%s.cache")
+
+
+def _is_twig_error(error: BaseException) -> bool:
+    """Whether ``error`` is a Twig template's failure, without importing the Twig front end.
+
+    It is imported only when a templates folder exists (``UserTemplates``); until then no Twig error can
+    have been raised, and a one-file render does not pay for the import.
+    """
+    errors = sys.modules.get("asa2render.twig.errors")
+    return errors is not None and isinstance(error, errors.TwigError)
 
 
 def _asins(context: Mapping[str, Any]) -> str:
