@@ -7,8 +7,8 @@ Modules: ``router`` (groups and batches), ``creators`` / ``paapi`` (the two clie
 
 from __future__ import annotations
 
-from .fetcher import Fetcher, FetchReport
+from .fetcher import Fetcher, FetchReport, SearchReport
 from .ratelimit import Clock, SystemClock
 from .tokens import TokenStore
 
-__all__ = ["Clock", "FetchReport", "Fetcher", "SystemClock", "TokenStore"]
+__all__ = ["Clock", "FetchReport", "Fetcher", "SearchReport", "SystemClock", "TokenStore"]

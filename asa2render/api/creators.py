@@ -10,7 +10,7 @@ import httpx
 from ..marketplaces import Store
 from .ratelimit import TokenBucket
 from .responses import Context
-from .results import ItemResults, all_items_not_found, results_from_body
+from .results import ItemResults, SearchPage, all_items_not_found, results_from_body, search_page_from_body
 from .session import ApiSession
 from .tokens import CreatorsAuth
 
@@ -35,10 +35,18 @@ class CreatorsClient:
     """GetItems on the Creators API for one credential."""
 
     def __init__(
-        self, session: ApiSession, *, url: str, auth: CreatorsAuth, bucket: TokenBucket, version: str
+        self,
+        session: ApiSession,
+        *,
+        url: str,
+        auth: CreatorsAuth,
+        bucket: TokenBucket,
+        version: str,
+        search_url: str | None = None,
     ) -> None:
         self._session = session
         self._url = url
+        self._search_url = search_url or url.replace("/getItems", "/searchItems")
         self._auth = auth
         self._bucket = bucket
         self.label = f"Creators API {version}"
@@ -66,6 +74,44 @@ class CreatorsClient:
             if response.status_code == 404:
                 return all_items_not_found(context, "no items found for the requested item IDs (HTTP 404)")
             return results_from_body(
+                body, context=context, store=store, partner_tag=partner_tag, source="creators"
+            )
+
+        return self._session.post(
+            build,
+            auth=self._auth,
+            bucket=self._bucket,
+            context=context,
+            parse=parse,
+            passthrough=frozenset({404}),
+        )
+
+    def search_items(self, store: Store, keywords: str, count: int, partner_tag: str) -> SearchPage:
+        """SearchItems: up to ``count`` (1–10) products for some keywords; 404 means none were found.
+
+        Raises:
+            ApiError: the whole request failed after the retries allowed.
+        """
+        context = Context(api=self.label, marketplace=store.country)
+        payload = {
+            "partnerTag": partner_tag,
+            "keywords": keywords,
+            "itemCount": max(1, min(count, MAX_ITEM_IDS)),
+            "resources": list(CREATORS_RESOURCES),
+        }
+        headers = {
+            "x-marketplace": store.domain,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", self._search_url, headers=headers, json=payload)
+
+        def parse(response: httpx.Response, body: Any) -> SearchPage:
+            if response.status_code == 404:
+                return SearchPage()
+            return search_page_from_body(
                 body, context=context, store=store, partner_tag=partner_tag, source="creators"
             )
 

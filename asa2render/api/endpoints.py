@@ -8,7 +8,9 @@ from ..marketplaces import CREATORS_HOST, TOKEN_ENDPOINTS, Store
 
 SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 CREATORS_GET_ITEMS = "/catalog/v1/getItems"
+CREATORS_SEARCH_ITEMS = "/catalog/v1/searchItems"
 PAAPI_GET_ITEMS = "/paapi5/getitems"
+PAAPI_SEARCH_ITEMS = "/paapi5/searchitems"
 COGNITO_TOKEN_PATH = "/oauth2/token"
 LWA_TOKEN_PATH = "/auth/o2/token"
 
@@ -32,6 +34,15 @@ class Endpoints:
     def creators_get_items(self) -> str:
         return (self.base or CREATORS_HOST) + CREATORS_GET_ITEMS
 
+    def creators_search_items(self) -> str:
+        return (self.base or CREATORS_HOST) + CREATORS_SEARCH_ITEMS
+
+    def paapi_search_items(self, store: Store) -> str | None:
+        """The PA-API SearchItems URL of a store; None where PA-API has no host."""
+        if store.paapi_host is None:
+            return None
+        return (self.base or f"https://{store.paapi_host}") + PAAPI_SEARCH_ITEMS
+
     def paapi_get_items(self, store: Store) -> str | None:
         """The PA-API GetItems URL of a store; None where PA-API has no host (Ireland)."""
         if store.paapi_host is None:
@@ -42,8 +53,10 @@ class Endpoints:
 __all__ = [
     "COGNITO_TOKEN_PATH",
     "CREATORS_GET_ITEMS",
+    "CREATORS_SEARCH_ITEMS",
     "LWA_TOKEN_PATH",
     "PAAPI_GET_ITEMS",
+    "PAAPI_SEARCH_ITEMS",
     "SANDBOX_ENV",
     "Endpoints",
 ]

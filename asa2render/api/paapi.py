@@ -18,12 +18,13 @@ from .creators import MAX_ITEM_IDS
 from .normalize import camel_keys
 from .ratelimit import TokenBucket
 from .responses import PERMANENT_ITEM_CODES, Context, error_from_response
-from .results import ItemResults, item_errors, results_from_body
+from .results import ItemResults, SearchPage, item_errors, results_from_body, search_page_from_body
 from .session import ApiSession
 from .sigv4 import SigV4Auth
 
 PAAPI_LABEL = "PA-API 5.0"
 GET_ITEMS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.GetItems"
+SEARCH_ITEMS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.SearchItems"
 PAAPI_RESOURCES = (
     "ItemInfo.Title",
     "ItemInfo.Features",
@@ -100,6 +101,54 @@ class PaapiClient:
             passthrough=frozenset({400, 404}),
         )
 
+    def search_items(self, store: Store, url: str, keywords: str, count: int, partner_tag: str) -> SearchPage:
+        """SearchItems: up to ``count`` (1–10) products; ``NoResults`` (404) means none were found.
+
+        Raises:
+            ApiError: the whole request failed after the retries allowed.
+        """
+        context = Context(api=self.label, marketplace=store.country)
+        content = json.dumps(
+            {
+                "Keywords": keywords,
+                "ItemCount": max(1, min(count, MAX_ITEM_IDS)),
+                "PartnerTag": partner_tag,
+                "PartnerType": "Associates",
+                "Marketplace": store.domain,
+                "Resources": list(PAAPI_RESOURCES),
+            }
+        ).encode()
+        headers = {
+            "content-encoding": "amz-1.0",
+            "content-type": "application/json; charset=utf-8",
+            "x-amz-target": SEARCH_ITEMS_TARGET,
+        }
+        auth = SigV4Auth(self._access_key, self._secret_key.get_secret_value(), store.paapi_region)
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", url, headers=headers, content=content)
+
+        def parse(response: httpx.Response, body: Any) -> SearchPage:
+            camel = camel_keys(body)
+            if response.status_code == 404:
+                if _no_results(camel):
+                    return SearchPage()
+                raise error_from_response(response, context, self._session.clock.time())
+            return search_page_from_body(
+                camel, context=context, store=store, partner_tag=partner_tag, source="paapi"
+            )
+
+        return self._session.post(
+            build, auth=auth, bucket=self._bucket, context=context, parse=parse, passthrough=frozenset({404})
+        )
+
+
+def _no_results(body: Any) -> bool:
+    errors = body.get("errors") if isinstance(body, Mapping) else None
+    return isinstance(errors, list) and any(
+        isinstance(e, Mapping) and e.get("code") == "NoResults" for e in errors
+    )
+
 
 def _all_items_bad(response: httpx.Response, body: Any, context: Context, now: float) -> ItemResults:
     """PA-API may answer 400/404 when every ItemId is bad; anything else is a request-level error."""
@@ -110,4 +159,4 @@ def _all_items_bad(response: httpx.Response, body: Any, context: Context, now: f
     raise error_from_response(response, context, now)
 
 
-__all__ = ["GET_ITEMS_TARGET", "PAAPI_LABEL", "PAAPI_RESOURCES", "PaapiClient"]
+__all__ = ["GET_ITEMS_TARGET", "PAAPI_LABEL", "PAAPI_RESOURCES", "SEARCH_ITEMS_TARGET", "PaapiClient"]

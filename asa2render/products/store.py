@@ -87,6 +87,10 @@ class ProductStore:
             resolved[key] = _resolved(key, product, "fresh")
         missing = [k for k in wanted if k not in resolved]
         cached = self.cache.get_products(missing)
+        for key, snapshot in self.local.snapshots(missing).items():
+            # A product stored by ``products add`` counts as one more cached copy, under the same 24 h cap.
+            if key not in cached or snapshot.fetched_at > cached[key].fetched_at:
+                cached[key] = snapshot
         fresh_limit = min(self.config.site.cache_ttl, MAX_CACHE_AGE)
         for key, product in cached.items():
             if _age(product, now) < fresh_limit:
@@ -97,6 +101,9 @@ class ProductStore:
         missing = [k for k in missing if k not in resolved]
         if missing:
             resolved.update(self._fetch(missing, cached, now))
+        for key, item in resolved.items():
+            if item.product is not None and item.product.source != "local":
+                resolved[key] = item.model_copy(update={"product": self.local.annotate(key, item.product)})
         self._count(resolved.values())
         return resolved
 
