@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -61,6 +61,10 @@ class SiteConfig(_Section):
     timezone: str = "UTC"
     associate_set: str = "default"
     disclaimer_url: str | None = None
+    # What to show for a product Amazon reports as gone, unavailable or out of stock (see
+    # asa2render.products.unavailable): keep the box, hide it, replace it, or link to a search.
+    unavailable: Literal["keep", "hide", "replace", "search-link"] = "keep"
+    out_of_stock_after: int = Field(default=0, ge=0)  # seconds out of stock before it counts
 
 
 class ApiConfig(_Section):

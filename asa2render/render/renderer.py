@@ -10,7 +10,7 @@ can sit inside Markdown without ending an HTML block or starting a code block.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -39,6 +39,8 @@ LABELS = {
     "fallback_label": "View on Amazon",
     "unavailable_label": "Product unavailable",
     "map_label": "See price on Amazon",
+    "search_label": "Search on Amazon",
+    "replacement_label": "Replacement for an unavailable product",
     "disclaimer": (
         "Price and availability are accurate as of the date/time indicated and are subject to change. "
         "Any price and availability information displayed on Amazon at the time of purchase will apply "
@@ -55,11 +57,18 @@ def stylesheet() -> str:
 class Renderer:
     """Renders resolved products with compiled, reused templates."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, trusted_links: Iterable[str] = ()) -> None:
+        """``trusted_links``: non-Amazon URLs the user's own shop products may link to."""
         self.config = config
         self._zone = _zone(config.site.timezone)
+        self._trusted = frozenset(trusted_links)
         self.env = self._environment()
         self._memo: dict[Hashable, str] = {}
+
+    def href(self, url: object) -> str:
+        """Only https Amazon URLs (and the user's own shop links) become links; others become ``#``."""
+        text = str(url or "")
+        return text if text in self._trusted else _safe_href(text)
 
     def _environment(self) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = []
@@ -74,7 +83,7 @@ class Renderer:
             auto_reload=False,
             cache_size=64,
         )
-        env.filters["asa2_href"] = _href
+        env.filters["asa2_href"] = self.href
         env.filters["asa2_safe_image"] = is_safe_image_url
         env.filters["asa2_datetime"] = self.format_time
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
@@ -109,17 +118,39 @@ class Renderer:
 
     def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
-            if len(items) == 1 and request.template != "list":
+            if (
+                request.search is None
+                and request.smart is None
+                and len(items) == 1
+                and request.template != "list"
+            ):
                 return self._single(request, items[0])
-            if not items:
-                return self._fallback(request, None)
-            return self._list(request, items)
+            shown = [i for i in items if i.action != "hide"]
+            if not shown:
+                return self._empty(request, items)
+            return self._list(request, shown)
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"{request.location}: template {exc.name!r} not found") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{request.location}: template {request.template!r} failed: {exc}") from None
 
+    def _empty(self, request: ProductRequest, items: list[Resolved]) -> str:
+        """Nothing to list: a search link for a search, a comment for a collection or hidden products."""
+        if request.search is not None and request.fallback_url:
+            label = LABELS["search_label"]
+            return self._link(request, request.fallback_url, f"{label}: {request.search.keywords}", "")
+        if items:  # every product hidden by [site] unavailable
+            return _comment(", ".join(f"{i.key} hidden: {i.unavailable}" for i in items))
+        if request.smart is not None:
+            return _comment("smart collection: no product matches")
+        return self._fallback(request, None)
+
     def _single(self, request: ProductRequest, item: Resolved) -> str:
+        if item.action == "hide":
+            return _comment(f"{item.key} hidden: {item.unavailable}")
+        if item.action == "search-link" and item.search_url:
+            text = request.link_text or LABELS["search_label"]
+            return self._link(request, item.search_url, text, item.key_asin)
         if item.product is None or item.state == "fallback":
             return self._fallback(request, item)
         product = self._tagged(item.product, request)
@@ -127,23 +158,35 @@ class Renderer:
             "product": product,
             "state": item.state,
             "link_text": request.link_text,
-            **placeholders(product),
+            **placeholders(product, href=self.href),
         }
-        return self._render(request.template, request, context)
+        html = self._render(request.template, request, context)
+        return _mark_replacement(html, item) if item.replaced_by else html
 
     def _list(self, request: ProductRequest, items: Sequence[Resolved]) -> str:
-        rows = [
-            {
-                "product": self._tagged(i.product, request) if i.product and i.state != "fallback" else None,
-                "state": i.state,
-                "asin": i.key_asin,
-                "fallback_url": self.fallback_url(i.key, request),
-            }
-            for i in items
-        ]
-        state = max((i.state for i in items), key=_STATE_RANK.__getitem__)
+        rows = [self._row(request, i) for i in items]
+        states = [i.state for i in items]
+        if request.list_state is not None:
+            states.append(request.list_state)
+        state = max(states, key=_STATE_RANK.__getitem__)
         context = {"items": rows, "asins": [i.key_asin for i in items], "state": state}
         return self._render(request.template, request, context)
+
+    def _row(self, request: ProductRequest, item: Resolved) -> dict[str, Any]:
+        linked = item.action == "search-link" and item.search_url
+        shown = item.product is not None and item.state != "fallback" and not linked
+        return {
+            "product": self._tagged(item.product, request) if shown and item.product else None,
+            "state": item.state if not linked else "fallback",
+            "asin": item.key_asin,
+            "fallback_url": item.search_url if linked else self.fallback_url(item.key, request),
+            "replaces": item.key_asin if item.replaced_by else None,
+            "review_html": review_html(item.product.review) if shown and item.product else "",
+        }
+
+    def _link(self, request: ProductRequest, url: str, text: str, asin: str) -> str:
+        context = {"asin": asin, "fallback_url": url, "link_text": text, "state": "fallback"}
+        return self._render("fallback", request, context)
 
     def _fallback(self, request: ProductRequest, item: Resolved | None) -> str:
         context = {
@@ -179,14 +222,52 @@ class Renderer:
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
     products = tuple(
-        (i.key_country, i.key_asin, i.state, i.product.fetched_at if i.product else None) for i in items
+        (
+            i.key_country,
+            i.key_asin,
+            i.state,
+            i.product.fetched_at if i.product else None,
+            i.action,
+            i.replaced_by,
+        )
+        for i in items
     )
     options = tuple(sorted(request.options.items()))
-    return (request.template, options, request.link_text, request.associate_set, products)
+    lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
+    return (request.template, options, request.link_text, request.associate_set, products, lists)
 
 
-def placeholders(product: Product) -> dict[str, Any]:
+def _comment(text: str) -> str:
+    """An HTML comment that cannot be closed early by the text inside it."""
+    return f"<!-- asa2: {text.replace('--', '- -')} -->"
+
+
+_FIRST_TAG = re.compile(r"^<([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _mark_replacement(html: str, item: Resolved) -> str:
+    """A replacement says so: a comment, and ``data-asa2-replaces`` on the box's root element."""
+    marked = _FIRST_TAG.sub(lambda m: f'{m.group(0)} data-asa2-replaces="{item.key_asin}"', html, count=1)
+    return _comment(f"{item.key} {item.unavailable}; replaced by {item.replaced_by}") + marked
+
+
+def review_html(text: str | None) -> Markup:
+    """The user's review (Markdown) as HTML; raw HTML in it is escaped, not passed through."""
+    if not text:
+        return Markup("")
+    return Markup(_review_markdown().render(text).strip())
+
+
+@lru_cache(maxsize=1)
+def _review_markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def placeholders(product: Product, href: Callable[[object], str] | None = None) -> dict[str, Any]:
     """ASA2's placeholder names for what the model holds, so ASA2 templates port with few edits."""
+    href = href or _href
     price = product.price if not product.violates_map else None
     images = product.images
     features = list(product.features)
@@ -194,7 +275,7 @@ def placeholders(product: Product) -> dict[str, Any]:
         "ASIN": product.asin,
         "Country": product.country,
         "Title": product.title,
-        "DetailPageURL": _href(product.url),
+        "DetailPageURL": href(product.url),
         "Brand": product.brand or "",
         "SmallImageUrl": images.small.url if images.small else "",
         "MediumImageUrl": images.medium.url if images.medium else "",
@@ -224,6 +305,12 @@ def placeholders(product: Product) -> dict[str, Any]:
         "CustomerReviewsAverageRating": product.rating if product.rating is not None else "",
         "CustomerReviewsTotalReviews": product.review_count if product.review_count is not None else "",
         "FetchedAt": product.fetched_at,
+        "Categories": list(product.categories),
+        "Tags": list(product.tags),
+        "Review": product.review or "",
+        "ReviewHTML": review_html(product.review),
+        "Shop": product.shop or "",
+        "IsAmazon": product.is_amazon,
     }
 
 
@@ -244,4 +331,4 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError(f"unknown time zone {name!r}", key="site.timezone") from None
 
 
-__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "stylesheet"]
+__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "review_html", "stylesheet"]
