@@ -64,16 +64,17 @@ class SmartQuery:
     limit: int | None = None
 
     def matches_static(self, product: Product) -> bool:
-        """Category, tag, country and brand: the user's own data, known before anything is fetched."""
+        """Category, tag and country: the user's own data, known before anything is fetched."""
         return (
             _any_of(self.categories, product.categories)
             and _any_of(self.tags, product.tags)
             and (not self.countries or product.country in self.countries)
-            and _any_of(self.brands, (product.brand,) if product.brand else ())
         )
 
     def matches_dynamic(self, product: Product) -> bool:
-        """Price, availability and rating: the current data of a resolved product."""
+        """Brand, price, availability and rating: the current data of a resolved product."""
+        if not _any_of(self.brands, (product.brand,) if product.brand else ()):
+            return False
         amount = product.price.amount if product.price and not product.violates_map else None
         if (self.min_price is not None or self.max_price is not None) and amount is None:
             return False
