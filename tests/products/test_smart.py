@@ -66,7 +66,7 @@ def _render(config: Config, sandbox: Sandbox, text: str) -> tuple[str, Engine]:
 
 
 @pytest.mark.parametrize(
-    "attrs, expected",
+    ("attrs", "expected"),
     [
         ('category="kitchen" tag="grinder"', ["B0LOCAL001", "B0LOCAL002", "B0LOCAL003", "B0ACME0003"]),
         ('category="kitchen" max_price="100" available="yes" sort="price"', ["B0LOCAL001", "B0ACME0003"]),
@@ -128,7 +128,7 @@ def test_nothing_matching_is_a_comment_and_a_warning(
 
 
 @pytest.mark.parametrize(
-    "attrs, code",
+    ("attrs", "code"),
     [
         ({"sort": "colour"}, "invalid-filter"),
         ({"limit": "-1"}, "invalid-filter"),

@@ -80,7 +80,7 @@ def test_a_gone_product_is_hidden_not_reported_as_an_error(
     assert not [p for p in engine.problems if p.severity == "error"]
 
 
-@pytest.mark.parametrize("wait, hidden", [(0, True), (7 * 24 * 3600, False)])
+@pytest.mark.parametrize(("wait", "hidden"), [(0, True), (7 * 24 * 3600, False)])
 def test_out_of_stock_counts_only_after_the_configured_time(
     site: Callable[..., Config], catalog_sandbox: Sandbox, wait: int, hidden: bool
 ) -> None:
