@@ -182,6 +182,25 @@ class ProductStore:
         self.cache.put_search(query, result, now)
         return result
 
+    def fetch_fresh(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Product | Failure]:
+        """Ask the API now, bypassing local products and the cache (which is updated)."""
+        wanted = list(dict.fromkeys(keys))
+        fetcher = self._get_fetcher()
+        if fetcher is None:
+            return {key: Failure(kind="offline", message="no API was asked") for key in wanted}
+        report = fetcher.fetch(wanted)
+        self.report.api_requests += report.requests
+        self.report.token_requests += report.tokens
+        self.report.add_notices(report.notices)
+        now = self._clock()
+        results: dict[ProductKey, Product | Failure] = {}
+        for key in wanted:
+            outcome = report.results.get(key) or Failure(kind="server", message="no result was produced")
+            if isinstance(outcome, Product):
+                self.cache.put_product(outcome, now)
+            results[key] = outcome
+        return results
+
     def _fetch(
         self, keys: list[ProductKey], cached: dict[ProductKey, Product], now: datetime
     ) -> dict[ProductKey, Resolved]:
