@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Literal
-
-import yaml
+from typing import Any
 
 from .config.model import Config
 from .errors import Location, StrictModeError
@@ -31,10 +27,9 @@ from .products.store import ProductFetcher, ProductStore, StoreReport
 from .products.unavailable import UnavailablePolicy
 from .render.renderer import Renderer
 from .shortcodes import Shortcode, scan
+from .sources import Mode, read_front_matter
 
-Mode = Literal["text", "markdown", "html"]
 log = logging.getLogger("asa2render")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 _RESOLVE_MEMO_SIZE = 8192
 
@@ -54,28 +49,6 @@ class Document:
     @property
     def keys(self) -> list[ProductKey]:
         return [key for request in self.requests for key in request.keys]
-
-
-def mode_for(path: str | Path) -> Mode:
-    """Markdown for ``.md``/``.markdown``, HTML for ``.html``/``.htm``, plain text otherwise."""
-    suffix = Path(path).suffix.lower()
-    if suffix in {".md", ".markdown", ".mdown", ".mkd"}:
-        return "markdown"
-    if suffix in {".html", ".htm"}:
-        return "html"
-    return "text"
-
-
-def read_front_matter(text: str) -> tuple[dict[str, Any], int]:
-    """YAML front matter at the start of a Markdown page, and where the body starts."""
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return {}, 0
-    try:
-        data = yaml.safe_load(match.group(1) or "") or {}
-    except yaml.YAMLError:
-        return {}, 0
-    return (data if isinstance(data, dict) else {}), match.end()
 
 
 class Engine:
@@ -380,4 +353,4 @@ def _text_or_none(value: object) -> str | None:
     return str(value) if isinstance(value, str | int) and str(value) else None
 
 
-__all__ = ["SANDBOX_ENV", "Document", "Engine", "Mode", "mode_for", "read_front_matter"]
+__all__ = ["SANDBOX_ENV", "Document", "Engine"]

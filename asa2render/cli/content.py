@@ -13,20 +13,19 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from ..config.model import Config, load_config
-from ..engine import Engine, Mode, mode_for
+from ..engine import Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
+from ..files import atomic_write
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
-from .app import EXIT_FAILURES, EXIT_USAGE
-
-SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-
+from ..sources import Mode, is_page, mode_for
+from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -55,24 +54,26 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load(config_path: Path | None) -> Config:
-    """Load the configuration or exit 2 with the message."""
+    """Load the configuration, or fail with exit code 2 and the loader's message."""
     try:
         return load_config(config_path)
     except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"asa2render: error: {message}", err=True)
-    sys.exit(code)
+        raise CliError(str(exc), EXIT_USAGE) from None
 
 
 @contextmanager
-def open_engine(config: Config, strict: bool | None, sandbox: str | None, offline: bool) -> Iterator[Engine]:
+def open_engine(
+    config_path: Path | None, *, strict: bool | None, sandbox: str | None, offline: bool
+) -> Iterator[Engine]:
+    """Load the configuration and open an engine on it, closed when the block ends.
+
+    A configuration the engine cannot start with (cache folder, templates) fails with exit code 2.
+    """
+    config = load(config_path)
     try:
         engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline)
     except Asa2Error as exc:
-        fail(str(exc), EXIT_USAGE)
+        raise CliError(str(exc), EXIT_USAGE) from None
     with engine:
         yield engine
 
@@ -111,14 +112,12 @@ def discover(inputs: Iterable[Path]) -> list[Source]:
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in sorted(
-                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-            ):
+            for found in sorted(p for p in item.rglob("*") if p.is_file() and is_page(p)):
                 sources.append(Source(found, found.relative_to(item)))
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
         else:
-            fail(f"{item}: no such file or directory", EXIT_USAGE)
+            raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
 
 
@@ -126,14 +125,6 @@ def read_text(path: Path) -> str:
     # newline="" keeps \r\n intact so output differs from input only where shortcodes were replaced.
     with path.open(encoding="utf-8", newline="") as handle:
         return handle.read()
-
-
-def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.asa2tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    temporary.replace(path)
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
@@ -207,15 +198,14 @@ def render(
     One file with -o FILE writes that file; several files or directories with -o DIR write a
     mirrored tree; '-' reads stdin and writes stdout.
     """
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         if inputs == (Path("-"),):
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
         sources = discover(inputs)
         single = len(inputs) == 1 and inputs[0].is_file()
         if not single and output is None:
-            fail("several inputs or a directory need -o DIR", EXIT_USAGE)
+            raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
         keys, count = collect_keys(engine, sources)
         engine.problems.clear()
         engine.fetch(keys)
@@ -232,10 +222,10 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         result = engine.process(text, mode=mode, path="<stdin>")
     except StrictModeError as exc:
         print_problems(engine.problems)
-        fail(str(exc).splitlines()[0], EXIT_FAILURES)
+        raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
     print_problems(engine.problems)
     if output:
-        write_text(output, result)
+        atomic_write(output, result, create_parents=True)
     else:
         sys.stdout.write(result)
 
@@ -252,10 +242,10 @@ def _render_sources(engine: Engine, sources: list[Source], output: Path | None, 
         if single and (output is None):
             sys.stdout.write(result)
         elif single and output is not None and not output.is_dir():
-            write_text(output, result)
+            atomic_write(output, result, create_parents=True)
         else:
             assert output is not None
-            write_text(output / source.relative, result)
+            atomic_write(output / source.relative, result, create_parents=True)
     return failed
 
 
@@ -277,13 +267,13 @@ def build(
     """Build a folder of Markdown pages into standalone HTML pages with product boxes."""
     from ..render.site import build_site
 
-    config = load(config_path or _site_config(source))
-    with open_engine(config, strict, sandbox, offline) as engine:
+    config_path = config_path or _site_config(source)
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:
             print_problems(engine.problems)
-            fail("strict mode: the build failed (see the problems above)", EXIT_FAILURES)
+            raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None
         print_problems(engine.problems)
         print_summary(engine, count)
     index = output / "index.html"
@@ -312,9 +302,8 @@ def check(
     offline: bool,
 ) -> None:
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
-    config = load(config_path)
     rows: list[dict[str, Any]] = []
-    with open_engine(config, False, sandbox, offline) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
         docs = [
             engine.prepare(read_text(s.path), mode=mode_for(s.path), path=str(s.path))
             for s in discover(inputs)
@@ -418,8 +407,7 @@ def refresh(
     """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
     from ..products.refresh import refresh_products
 
-    config = load(config_path)
-    with open_engine(config, False, sandbox, False) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
         else:
@@ -451,14 +439,13 @@ def export_data(
     offline: bool,
 ) -> None:
     """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         keys, _ = collect_keys(engine, discover(inputs))
         engine.fetch(keys)
         data = export_payload(engine, keys)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)
     if output:
-        write_text(output, text)
+        atomic_write(output, text, create_parents=True)
         click.echo(f"wrote {len(keys)} product(s) to {output}", err=True)
     else:
         sys.stdout.write(text)
