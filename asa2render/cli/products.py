@@ -19,14 +19,16 @@ import click
 from pydantic import ValidationError
 
 from ..config.model import Config
+from ..errors import Asa2Error
+from ..files import atomic_write
 from ..marketplaces import normalize_country
 from ..products.asins import normalize_asin
-from ..products.edit import ProductsDocument, atomic_write_text
+from ..products.edit import ProductsDocument
 from ..products.local import LocalProduct, read_products
 from ..products.models import Product, ProductKey
 from ..products.transfer import ROW_FIELDS, csv_text, export_json, export_rows, read_file
-from .app import EXIT_FAILURES, EXIT_USAGE
-from .content import config_option, fail, load, open_engine
+from .content import config_option, load, open_engine
+from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
 # The fields ``products add`` takes from the API; the user's own (categories, tags, review, rating) stay.
 API_FIELDS = (
@@ -51,7 +53,9 @@ def products() -> None:
 def _store_path(config: Config) -> Path:
     path = config.resolve_path(config.site.products)
     if path is None:
-        fail('no product store: add products = "products.toml" to [site] in asa2render.toml', EXIT_USAGE)
+        raise CliError(
+            'no product store: add products = "products.toml" to [site] in asa2render.toml', EXIT_USAGE
+        )
     return path
 
 
@@ -71,15 +75,15 @@ def import_(file: Path, strict: bool, config_path: Path | None) -> None:
     for error in plan.errors:
         click.echo(f"{error}", err=True)
     if strict and plan.errors:
-        fail(f"{len(plan.errors)} bad row(s); nothing imported (--strict)", EXIT_FAILURES)
+        raise CliError(f"{len(plan.errors)} bad row(s); nothing imported (--strict)", EXIT_FAILURES)
     try:
         document = ProductsDocument.open(path, config.default_country)
         added = sum(document.upsert(entry, replace=plan.columns) for _, entry in plan.entries)
         _validate_store(document, config)
         if plan.entries:
             document.save()
-    except Exception as exc:
-        fail(f"{path}: {exc}", EXIT_FAILURES if not isinstance(exc, OSError) else EXIT_USAGE)
+    except (Asa2Error, ValueError, OSError) as exc:  # products.toml is left as it was
+        raise CliError(f"{path}: {exc}", EXIT_USAGE if isinstance(exc, OSError) else EXIT_FAILURES) from None
     updated = len(plan.entries) - added
     click.echo(
         f"imported {len(plan.entries)} product(s) into {path} ({added} new, {updated} updated); "
@@ -117,8 +121,8 @@ def export(fmt: str, output: Path | None, config_path: Path | None) -> None:
             if path.exists()
             else []
         )
-    except Exception as exc:
-        fail(str(exc), EXIT_USAGE)
+    except Asa2Error as exc:  # a ConfigError naming the file and key
+        raise CliError(str(exc), EXIT_USAGE) from None
     if fmt == "csv":
         header, rows = export_rows(pairs)
         text = csv_text(header, rows)
@@ -127,7 +131,7 @@ def export(fmt: str, output: Path | None, config_path: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        atomic_write_text(output, text)
+        atomic_write(output, text, create_parents=True)
         click.echo(f"wrote {len(pairs)} product(s) to {output}", err=True)
 
 
@@ -148,10 +152,10 @@ def add(asin: str, country: str | None, refresh: bool, sandbox: str | None, conf
     if document.find(key) is not None and not refresh:
         click.echo(f"{key} is already in {path}; use --refresh to update it")
         return
-    with open_engine(config, False, sandbox, False) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         outcome = engine.store.fetch_fresh([key])[key]
     if not isinstance(outcome, Product):
-        fail(f"{key}: {outcome.message}", EXIT_FAILURES)
+        raise CliError(f"{key}: {outcome.message}", EXIT_FAILURES)
     new = document.upsert(api_entry(outcome), replace=API_FIELDS)
     document.save()
     click.echo(f'{"added" if new else "updated"} {key} "{outcome.title}" in {path}')
@@ -160,13 +164,11 @@ def add(asin: str, country: str | None, refresh: bool, sandbox: str | None, conf
 def _key(raw: str, country: str | None, config: Config) -> ProductKey:
     asin = normalize_asin(raw)
     if asin is None:
-        fail(f"invalid ASIN {raw!r}: 10 letters or digits expected", EXIT_USAGE)
+        raise CliError(f"invalid ASIN {raw!r}: 10 letters or digits expected", EXIT_USAGE)
     canonical = normalize_country(country) if country else config.default_country
     if canonical is None:
-        fail(
-            f"unknown country {country!r}" if country else "no --country and no default marketplace",
-            EXIT_USAGE,
-        )
+        message = f"unknown country {country!r}" if country else "no --country and no default marketplace"
+        raise CliError(message, EXIT_USAGE)
     return ProductKey(canonical, asin)
 
 

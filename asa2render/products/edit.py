@@ -9,8 +9,6 @@ interrupted command leaves either the old file or the new one, never half of it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +20,7 @@ from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
 from ..errors import ConfigError
+from ..files import atomic_write
 from ..marketplaces import normalize_country
 from .asins import normalize_asin
 
@@ -90,7 +89,7 @@ class ProductsDocument:
         return False
 
     def save(self) -> None:
-        atomic_write_text(self.path, tomlkit.dumps(self.document))
+        atomic_write(self.path, tomlkit.dumps(self.document), create_parents=True)
 
 
 def toml_value(value: Any) -> Any:
@@ -110,19 +109,4 @@ def toml_value(value: Any) -> Any:
     return value
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-__all__ = ["ProductsDocument", "atomic_write_text", "toml_value"]
+__all__ = ["ProductsDocument", "toml_value"]
