@@ -167,6 +167,10 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     for source in progress(sources, "scanning"):
         doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
         keys.update(dict.fromkeys(doc.keys))
+        for request in doc.requests:
+            if request.search is not None or request.smart is not None:
+                # Searches run now (cached), so their products join the one batched fetch.
+                keys.update(dict.fromkeys(engine.request_keys(request)))
         count += len(doc.requests)
     return list(keys), count
 
@@ -400,20 +404,40 @@ def cache(action: str, config_path: Path | None) -> None:
 @click.option(
     "--sandbox", metavar="URL", envvar="ASA2RENDER_SANDBOX", help="Sandbox base URL ('auto' starts one)."
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the product report (as `asa2render report`) to this file: .json, .md or text.",
+)
 @config_option
 def refresh(
-    inputs: tuple[Path, ...], max_age: int, limit: int | None, sandbox: str | None, config_path: Path | None
+    inputs: tuple[Path, ...],
+    max_age: int,
+    limit: int | None,
+    sandbox: str | None,
+    report_path: Path | None,
+    config_path: Path | None,
 ) -> None:
-    """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
+    """Refresh cached and stored API products (those used in INPUTS, or all), oldest first."""
     from ..products.refresh import refresh_products
 
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
         else:
-            keys = engine.cache.cached_keys()
+            stored = [ProductKey(p.country, p.asin) for p in engine.store.local.all() if p.source != "local"]
+            keys = list(dict.fromkeys([*engine.cache.cached_keys(), *stored]))
         with progress_bar("refreshing") as advance:
             changes = refresh_products(engine, keys, max_age=max_age, limit=limit, progress=advance)
+        if report_path is not None:
+            from .report import write_report
+
+            written = write_report(engine, inputs, report_path)
+            click.echo(
+                f"asa2render: report: {len(written.findings)} product(s) matched a rule, see {report_path}",
+                err=True,
+            )
     for line in changes.lines():
         click.echo(line)
     click.echo(changes.summary(), err=True)

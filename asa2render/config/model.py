@@ -28,6 +28,7 @@ from pydantic import (
 from ..errors import ConfigError
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
 from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
+from .rules import parse_condition
 
 CONFIG_FILENAME = "asa2render.toml"
 SECRETS_FILENAME = "asa2render.secrets.toml"
@@ -65,6 +66,36 @@ class SiteConfig(_Section):
     # asa2render.products.unavailable): keep the box, hide it, replace it, or link to a search.
     unavailable: Literal["keep", "hide", "replace", "search-link"] = "keep"
     out_of_stock_after: int = Field(default=0, ge=0)  # seconds out of stock before it counts
+
+
+class ReportRule(_Section):
+    """One ``[[report.rules]]`` entry: a named condition, optionally limited to some pages."""
+
+    name: str = Field(min_length=1)
+    condition: str
+    pages: tuple[str, ...] = ()  # glob patterns ("content/kitchen/*.md"); empty: every page
+
+    @field_validator("condition")
+    @classmethod
+    def _valid_condition(cls, value: str) -> str:
+        parse_condition(value)
+        return value
+
+
+class ReportConfig(_Section):
+    """``[report]``: the rules of ``asa2render report`` and where it remembers the last prices."""
+
+    rules: tuple[ReportRule, ...] = ()
+    state: str | None = None  # default: report-state.json in the cache folder
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_names(cls, rules: tuple[ReportRule, ...]) -> tuple[ReportRule, ...]:
+        names = [rule.name for rule in rules]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"rule names must be unique: {', '.join(duplicates)}")
+        return rules
 
 
 class ApiConfig(_Section):
@@ -158,6 +189,7 @@ class Config(BaseModel):
     api: ApiConfig = Field(default_factory=ApiConfig)
     marketplaces: tuple[MarketplaceConfig, ...] = ()
     paapi: PaapiConfig = Field(default_factory=PaapiConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
     associate_id_sets: dict[str, dict[str, str]] = Field(default_factory=dict)
     collections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     path: Path | None = None
@@ -355,6 +387,8 @@ __all__ = [
     "Config",
     "MarketplaceConfig",
     "PaapiConfig",
+    "ReportConfig",
+    "ReportRule",
     "SiteConfig",
     "config_from_dict",
     "env_reference",

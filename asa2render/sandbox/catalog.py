@@ -19,7 +19,8 @@ Catalog file format (UTF-8 JSON)::
           "merchant": "Amazon.de",         # optional; defaults to the store's Amazon retail merchant
           "parent_asin": "B0DEMO0000",     # optional
           "deal_badge": "Blitzangebot",    # optional; makes the listing a LIGHTNING_DEAL
-          "category": "Küche"              # optional; the browse node's name
+          "category": "Küche",             # optional; the browse node's name
+          "violates_map": false            # optional; the price breaks the Minimum Advertised Price
         }
       ]
     }
@@ -68,6 +69,7 @@ class CatalogProduct(BaseModel):
     parent_asin: str | None = None
     deal_badge: str | None = None
     category: str | None = None
+    violates_map: bool = False
 
 
 class _CatalogFile(BaseModel):
