@@ -267,6 +267,7 @@ class Engine:
         """
         problems: list[Problem] = []
         for request in requests:
+            request = self.expand(request)  # a search or smart collection: the products it shows
             problems.extend(self._search_problems(request))
             for key in request.keys:
                 item = self.resolved.get(key)

@@ -178,7 +178,7 @@ class _Collector:
             token.meta["request"] = request
             requests.append(request)
             problems.extend(found)
-        self.engine.fetch(key for request in requests for key in request.keys)
+        self.engine.fetch(key for request in requests for key in self.engine.request_keys(request))
         problems.extend(self.engine.unavailable(requests))
         self.engine.problems.extend(problems)
         env.setdefault("asa2_requests", []).extend(requests)
