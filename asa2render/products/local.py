@@ -154,9 +154,11 @@ class LocalProducts:
         self,
         products: dict[ProductKey, Product] | None = None,
         snapshots: dict[ProductKey, Product] | None = None,
+        dated: set[ProductKey] | None = None,
     ) -> None:
         self._products = products or {}
         self._snapshots = snapshots or {}
+        self._dated: set[ProductKey] = set(dated if dated is not None else self._snapshots)
 
     def __len__(self) -> int:
         return len(self._products) + len(self._snapshots)
@@ -166,8 +168,8 @@ class LocalProducts:
         return {key: self._products[key] for key in keys if key in self._products}
 
     def snapshots(self, keys: list[ProductKey]) -> dict[ProductKey, Product]:
-        """Stored API copies of ``origin = "api"`` entries."""
-        return {key: self._snapshots[key] for key in keys if key in self._snapshots}
+        """Stored API copies of ``origin = "api"`` entries that say when they were fetched (``updated``)."""
+        return {key: self._snapshots[key] for key in keys if key in self._snapshots and key in self._dated}
 
     def annotate(self, key: ProductKey, product: Product) -> Product:
         """An API product with the user's own fields of its store entry added (manual rating wins)."""
@@ -193,10 +195,16 @@ class LocalProducts:
             return cls()
         manual: dict[ProductKey, Product] = {}
         snapshots: dict[ProductKey, Product] = {}
+        dated: set[ProductKey] = set()
         for item, product in read_products(path, config):
-            target = snapshots if item.origin == "api" else manual
-            target[ProductKey(product.country, product.asin)] = product
-        return cls(manual, snapshots)
+            key = ProductKey(product.country, product.asin)
+            if item.origin == "manual":
+                manual[key] = product
+                continue
+            snapshots[key] = product
+            if item.updated is not None:  # without it, the entry only annotates what the API returns
+                dated.add(key)
+        return cls(manual, snapshots, dated)
 
 
 def read_products(path: Path, config: Config) -> list[tuple[LocalProduct, Product]]:
