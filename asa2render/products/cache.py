@@ -243,6 +243,8 @@ class ProductCache:
         payload = {"v": FORMAT_VERSION, "product": product.model_dump(mode="json")}
         self._backend.set(_product_id(key), json.dumps(payload, separators=(",", ":")), remaining)
         self._backend.delete(_negative_id(key))
+        if product.availability.type != "OUT_OF_STOCK":
+            self._backend.delete(_out_of_stock_id(key))  # back in stock: a later sell-out starts over
 
     def put_failure(self, key: ProductKey, failure: Failure, ttl: float) -> None:
         if ttl <= 0:
@@ -272,20 +274,21 @@ class ProductCache:
             payload = {"v": FORMAT_VERSION, "search": result.model_dump(mode="json")}
             self._backend.set(_search_id(query), json.dumps(payload, separators=(",", ":")), remaining)
 
-    def out_of_stock_since(self, key: ProductKey, out_of_stock: bool, now: datetime) -> datetime | None:
-        """Since when a product has been out of stock (remembered across runs), or None when it is not."""
+    def out_of_stock_since(self, key: ProductKey, seen: datetime) -> datetime:
+        """Since when an out-of-stock product has been out of stock, remembered across runs.
+
+        The first call for a product records ``seen`` (when the out-of-stock data was fetched); storing
+        the product in stock again (:meth:`put_product`) forgets it.
+        """
         id_ = _out_of_stock_id(key)
-        if not out_of_stock:
-            self._backend.delete(id_)
-            return None
         text = self._backend.get_many([id_]).get(id_)
         if text is not None:
             try:
                 return datetime.fromisoformat(text)
             except ValueError:
                 self._drop_corrupt(id_)
-        self._backend.set(id_, now.isoformat(), OUT_OF_STOCK_MEMORY)
-        return now
+        self._backend.set(id_, seen.isoformat(), OUT_OF_STOCK_MEMORY)
+        return seen
 
     def delete(self, key: ProductKey) -> None:
         self._backend.delete(_product_id(key))

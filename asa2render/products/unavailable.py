@@ -76,10 +76,12 @@ class UnavailablePolicy:
         if product.shop is not None:
             return None
         kind = product.availability.type
-        since = self.cache.out_of_stock_since(key, kind == "OUT_OF_STOCK", product.fetched_at)
         if kind == "UNAVAILABLE":
             return "unavailable"
-        if since is not None and (now - since).total_seconds() >= self.config.site.out_of_stock_after:
+        if kind != "OUT_OF_STOCK":
+            return None
+        since = self.cache.out_of_stock_since(key, product.fetched_at)
+        if (now - since).total_seconds() >= self.config.site.out_of_stock_after:
             return f"out of stock since {since.strftime('%Y-%m-%d %H:%M')} UTC"
         return None
 
