@@ -76,7 +76,9 @@ class Engine:
         self.policy = UnavailablePolicy(
             config, self.cache, self._search_many, self.store.get_many, clock=clock
         )
-        self.renderer = Renderer(config, trusted_links=[p.url for p in local.all() if p.shop is not None])
+        shops = [p for p in local.all() if p.shop is not None]
+        self._shop_ids = frozenset(p.asin for p in shops)
+        self.renderer = Renderer(config, trusted_links=[p.url for p in shops])
         self.resolved: dict[ProductKey, Resolved] = {}
         self.searched: dict[SearchQuery, SearchResolved] = {}
         self.problems: list[Problem] = []
@@ -144,7 +146,7 @@ class Engine:
         )
         known = self._resolved_shortcodes.get(memo_key)
         if known is None:
-            known = resolve(shortcode, self.config, page_country=page_country)
+            known = resolve(shortcode, self.config, page_country=page_country, shop_ids=self._shop_ids)
             if len(self._resolved_shortcodes) >= _RESOLVE_MEMO_SIZE:
                 self._resolved_shortcodes.clear()
             self._resolved_shortcodes[memo_key] = known

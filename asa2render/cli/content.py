@@ -336,7 +336,7 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
     by_location: dict[str, list[Problem]] = {}
     for problem in doc.problems:
         by_location.setdefault(str(problem.location), []).append(problem)
-    for request in doc.requests:
+    for request in map(engine.expand, doc.requests):
         location = str(request.location)
         problems = by_location.pop(location, [])
         states = [engine.resolved[k].state for k in request.keys if k in engine.resolved]

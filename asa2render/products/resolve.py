@@ -88,9 +88,14 @@ def resolve(
     *,
     path: str | None = None,
     page_country: str | None = None,
+    shop_ids: frozenset[str] = frozenset(),
 ) -> tuple[ProductRequest, list[Problem]]:
-    """Resolve one shortcode; problems are returned, never raised (strict mode is the caller's)."""
+    """Resolve one shortcode; problems are returned, never raised (strict mode is the caller's).
+
+    ``shop_ids`` are the ids of the user's non-Amazon products, valid where an ASIN is expected.
+    """
     resolver = _Resolver(shortcode, config, Location(path, shortcode.line, shortcode.column), page_country)
+    resolver.shop_ids = shop_ids
     return resolver.run(), resolver.problems
 
 
@@ -101,6 +106,7 @@ class _Resolver:
         self.location = location
         self.page_country = page_country
         self.problems: list[Problem] = []
+        self.shop_ids: frozenset[str] = frozenset()
 
     def report(self, code: str, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(self.location, code, message, severity))
@@ -208,6 +214,8 @@ class _Resolver:
         return list(members)
 
     def _asin(self, raw: str) -> str | None:
+        if raw.strip() in self.shop_ids:
+            return raw.strip()
         asin = normalize_asin(raw) if "/" not in raw else None
         if asin is None and "/" in raw:
             ref = parse_asin_ref(raw)

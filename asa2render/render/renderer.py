@@ -28,6 +28,7 @@ from ..products.resolve import ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
+SINGLE_TEMPLATES = frozenset({"box", "compact", "image", "textlink"})  # built-ins that show one product
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
 _BLANKS = re.compile(r"\n\s*")
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
@@ -118,16 +119,15 @@ class Renderer:
 
     def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
-            if (
-                request.search is None
-                and request.smart is None
-                and len(items) == 1
-                and request.template != "list"
-            ):
+            lists = request.search is not None or request.smart is not None
+            if not lists and len(items) == 1 and request.template != "list":
                 return self._single(request, items[0])
             shown = [i for i in items if i.action != "hide"]
             if not shown:
                 return self._empty(request, items)
+            if lists and request.template in SINGLE_TEMPLATES:
+                # tpl="box" on a search or collection: one box per product, side by side.
+                return "".join(self._single(request, item) for item in shown)
             return self._list(request, shown)
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"{request.location}: template {exc.name!r} not found") from None

@@ -134,3 +134,13 @@ def test_refresh_writes_the_same_report(site: Path, catalog_sandbox: Sandbox) ->
     written = json.loads((site / "out" / "report.json").read_text())
     assert {p["key"] for p in written["products"]} == {"de:B0ACME0001", "de:B0MAPP0001"}
     assert "2 product(s) matched a rule" in result.stderr
+
+
+def test_check_lists_the_products_of_a_search(site: Path, catalog_sandbox: Sandbox) -> None:
+    (site / "content" / "search.md").write_text('[asa2_search keywords="acme grinder" limit="2"]\n')
+    result = CliRunner().invoke(
+        cli, ["check", "content/search.md", "--format", "json", "--sandbox", catalog_sandbox.url]
+    )
+    row = json.loads(result.stdout)[0]
+    assert row["tag"] == "asa2_search" and row["asins"] == ["B0ACME0001", "B0ACME0002"]
+    assert row["state"] == "fresh" and row["status"] == "ok"

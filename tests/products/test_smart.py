@@ -144,3 +144,20 @@ def test_invalid_values_are_reported(attrs: dict[str, str], code: str) -> None:
     seen: list[str] = []
     parse_smart(attrs, lambda c, m: seen.append(c))
     assert seen == [code]
+
+
+def test_shop_ids_work_in_product_shortcodes(site: Callable[..., Config], catalog_sandbox: Sandbox) -> None:
+    html, engine = _render(site(products=PRODUCTS), catalog_sandbox, "[asa2]beans-1kg[/asa2]")
+    assert 'href="https://roastery.example/beans"' in html and not engine.problems
+
+
+def test_a_single_product_template_gives_one_box_per_product(
+    site: Callable[..., Config], catalog_sandbox: Sandbox
+) -> None:
+    html, _ = _render(
+        site(products=PRODUCTS),
+        catalog_sandbox,
+        '[asa2_smart_collection tag="grinder" limit="2" tpl="compact"]',
+    )
+    assert "asa2-list" not in html
+    assert re.findall(r'data-asa2-asin="(\w+)"', html) == ["B0LOCAL001", "B0LOCAL002"]
