@@ -89,9 +89,11 @@ def print_problems(problems: Iterable[Problem]) -> None:
 
 def print_summary(engine: Engine, shortcodes: int) -> None:
     report = engine.report
+    searches = f", {report.searches} search(es)" if report.searches else ""
     click.echo(
         f"asa2render: {shortcodes} shortcode(s); products: {report.fresh} fresh, {report.stale} stale, "
-        f"{report.fallback} fallback; {report.api_requests} API request(s), {report.token_requests} token(s)",
+        f"{report.fallback} fallback{searches}; {report.api_requests} API request(s), "
+        f"{report.token_requests} token(s)",
         err=True,
     )
     for notice in report.notices:
