@@ -83,7 +83,10 @@ def import_(file: Path, strict: bool, config_path: Path | None) -> None:
         if plan.entries:
             document.save()
     except (Asa2Error, ValueError, OSError) as exc:  # products.toml is left as it was
-        raise CliError(f"{path}: {exc}", EXIT_USAGE if isinstance(exc, OSError) else EXIT_FAILURES) from None
+        code = (
+            EXIT_FAILURES if isinstance(exc, ValueError) else EXIT_USAGE
+        )  # ValueError: the merge is invalid
+        raise CliError(f"{path}: {exc}" if isinstance(exc, ValueError) else str(exc), code) from None
     updated = len(plan.entries) - added
     click.echo(
         f"imported {len(plan.entries)} product(s) into {path} ({added} new, {updated} updated); "
