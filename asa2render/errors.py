@@ -1,8 +1,9 @@
 """The one error tree of asa2render.
 
 Every error the library raises derives from :class:`Asa2Error`; httpx, diskcache and pydantic errors
-are translated at one boundary each (``api/``, ``cache.py``, ``config.py``). Messages say what happened,
-where, and what to do. They never contain a credential secret.
+are translated at one boundary each (``api/``, ``products/cache.py``, ``config/model.py``). Messages
+say what happened, where, and what to do. They never contain a credential secret. The command line
+wraps them in :class:`asa2render.cli.errors.CliError`, which carries the exit code.
 
 ::
 

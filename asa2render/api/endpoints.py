@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from ..marketplaces import CREATORS_HOST, TOKEN_ENDPOINTS, Store
 
-SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 CREATORS_GET_ITEMS = "/catalog/v1/getItems"
 CREATORS_SEARCH_ITEMS = "/catalog/v1/searchItems"
 PAAPI_GET_ITEMS = "/paapi5/getitems"
@@ -57,6 +56,5 @@ __all__ = [
     "LWA_TOKEN_PATH",
     "PAAPI_GET_ITEMS",
     "PAAPI_SEARCH_ITEMS",
-    "SANDBOX_ENV",
     "Endpoints",
 ]

@@ -16,7 +16,7 @@ from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key
 from ..sandbox.server import Sandbox
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
-_T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _HELP = """Run a local emulator of Amazon's Creators API and PA-API 5.0.
 
@@ -41,16 +41,18 @@ valid ASIN gets a deterministic synthetic product; B0BADâ€¦ is invalid, B0NOACCâ
 """
 
 
-def _parsed(
-    parse: Callable[[str], _T],
-) -> Callable[[click.Context, click.Parameter, Sequence[str]], tuple[_T, ...]]:
-    def callback(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[_T, ...]:
+def _repeated(
+    flag: str, name: str, metavar: str, parse: Callable[[str], object], help_text: str
+) -> Callable[[_F], _F]:
+    """A repeatable option whose values are parsed at once, a ValueError becoming a usage error."""
+
+    def callback(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[object, ...]:
         try:
             return tuple(parse(value) for value in values)
         except ValueError as error:
             raise click.BadParameter(str(error)) from None
 
-    return callback
+    return click.option(flag, name, multiple=True, metavar=metavar, callback=callback, help=help_text)
 
 
 @click.command("sandbox", help=_HELP)
@@ -66,21 +68,19 @@ def _parsed(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON catalog of products (format: see asa2render.sandbox.catalog); default: the bundled demo.",
 )
-@click.option(
+@_repeated(
     "--credential",
     "credentials",
-    multiple=True,
-    metavar="ID:SECRET:VERSION",
-    callback=_parsed(parse_credential),
-    help="Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA).",
+    "ID:SECRET:VERSION",
+    parse_credential,
+    "Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA).",
 )
-@click.option(
+@_repeated(
     "--paapi-key",
     "paapi_keys",
-    multiple=True,
-    metavar="ACCESS:SECRET",
-    callback=_parsed(parse_paapi_key),
-    help="Accept this PA-API 5.0 access key / secret key pair.",
+    "ACCESS:SECRET",
+    parse_paapi_key,
+    "Accept this PA-API 5.0 access key / secret key pair.",
 )
 @click.option(
     "--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of API calls answered with a fault."

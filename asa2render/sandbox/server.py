@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..errors import ConfigError
 from . import creators, paapi
 from .catalog import Catalog
 from .options import SandboxOptions, active_credentials, active_paapi_keys, ineligible_countries
@@ -160,13 +161,12 @@ class Sandbox:
         """Bind and serve in a daemon thread; returns self."""
         if self._server is not None:
             return self
+        tls = self._tls_context() if self.options.tls else None  # before binding: it may fail
         server_class = _Server6 if ":" in self.options.host else _Server
         server = server_class((self.options.host, self.options.port), _Handler)
         server.services = self._services
-        if self.options.tls:
-            server.socket = self._tls_context().wrap_socket(
-                server.socket, server_side=True, do_handshake_on_connect=False
-            )
+        if tls is not None:
+            server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, args=(0.05,), name="asa2render-sandbox", daemon=True
@@ -214,7 +214,10 @@ class Sandbox:
         self._services.stats.reset()
 
     def _tls_context(self) -> ssl.SSLContext:
-        import trustme  # only TLS sandboxes need it
+        try:
+            import trustme  # an optional extra: only TLS sandboxes need it
+        except ImportError:
+            raise ConfigError("--tls needs trustme installed: pip install 'asa2render[tls]'") from None
 
         ca = trustme.CA(organization_name="asa2render sandbox")
         names = ["127.0.0.1", "localhost", "::1"]
