@@ -238,7 +238,7 @@ def _cell(name: str, value: Any) -> Any:
         return None
     if name in LIST_FIELDS:
         return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()] or None
-    if name in {"price", "list_price"}:
+    if name in {"price", "list_price", "rating"}:
         match = _DECIMAL_COMMA.match(text)
         return f"{match.group(1)}.{match.group(2)}" if match else text
     return text

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..config.model import Config
 from ..errors import ConfigError, TemplateError
@@ -147,7 +147,9 @@ class Renderer:
 
     def _single(self, request: ProductRequest, item: Resolved) -> str:
         if item.action == "hide":
-            return _comment(f"{item.key} hidden: {item.unavailable}")
+            # A hidden text link keeps its words, unlinked: the sentence around it must still read.
+            text = str(escape(request.link_text)) if request.link_text else ""
+            return _comment(f"{item.key} hidden: {item.unavailable}") + text
         if item.action == "search-link" and item.search_url:
             text = request.link_text or LABELS["search_label"]
             return self._link(request, item.search_url, text, item.key_asin)

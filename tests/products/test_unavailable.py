@@ -88,3 +88,12 @@ def test_out_of_stock_counts_only_after_the_configured_time(
     config = config.model_copy(update={"site": config.site.model_copy(update={"out_of_stock_after": wait})})
     html, _ = _render(config, catalog_sandbox, "[asa2]B0ACME0002[/asa2]")
     assert html.startswith("<!-- asa2:") is hidden
+
+
+def test_a_hidden_text_link_keeps_its_words(site: Callable[..., Config], catalog_sandbox: Sandbox) -> None:
+    html, _ = _render(
+        site("hide"),
+        catalog_sandbox,
+        'We use [asa2_textlink asin="B0ACME0001"]this <grinder>[/asa2_textlink].',
+    )
+    assert html.endswith("-->this &lt;grinder&gt;.") and "<a " not in html
