@@ -14,6 +14,7 @@ wraps them in :class:`asa2render.cli.errors.CliError`, which carries the exit co
     ├── CacheError                  the disk cache cannot be opened at all (entries never raise)
     ├── TemplateError               a product template is missing or fails to render
     ├── IntegrationMissingError     a host package (mkdocs, pelican, markdown) is not installed
+    ├── WordPressExportError        a WordPress export (WXR) file cannot be read
     └── ApiError                    an Amazon API call failed (marketplace, ASINs, retryable, retry_after)
         ├── AuthError               401 or token endpoint refused the credentials
         ├── ForbiddenError          403: AssociateNotEligible, InvalidAssociate, deprecated PA-API …
@@ -89,6 +90,10 @@ class IntegrationMissingError(Asa2Error):
         self.host = host
         self.extra = extra
         super().__init__(f"the {host} integration needs {host} installed: pip install 'asa2render[{extra}]'")
+
+
+class WordPressExportError(Asa2Error):
+    """A WordPress export (WXR) file cannot be read: not XML, not WXR, or unsafe XML."""
 
 
 class ApiError(Asa2Error):
@@ -187,4 +192,5 @@ __all__ = [
     "StrictModeError",
     "TemplateError",
     "ThrottledError",
+    "WordPressExportError",
 ]

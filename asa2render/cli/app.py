@@ -28,6 +28,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "products": "asa2render.cli.products:products",
     "report": "asa2render.cli.report:report",
     "sandbox": "asa2render.cli.sandbox:sandbox",
+    "import-wordpress": "asa2render.cli.wordpress:import_wordpress",
 }
 
 _DEBUG = "asa2render.debug"  # ctx.meta key: -vv shows tracebacks of library errors
