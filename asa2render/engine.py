@@ -4,6 +4,10 @@ Every integration is a thin adapter over this class. The order is strict: docume
 (scanned and resolved, no I/O), then every product key of every prepared document is resolved in one
 call to the store (one batched fetch per marketplace), then documents are rendered. Rendering never
 fetches, except as a last resort for a key nobody prepared (still one batch per document).
+
+Searches (``[asa2_search]``) run before that fetch, so their products join it; smart collections
+(``[asa2_smart_collection]``) add the stored products their static filters select, and choose among
+them once resolved. ``[site] unavailable`` is applied to everything the fetch resolves.
 """
 
 from __future__ import annotations
