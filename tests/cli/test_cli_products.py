@@ -180,3 +180,11 @@ def test_add_of_another_store_and_of_a_bad_asin(site: Path, sandbox: Sandbox) ->
     typo = _run("products", "add", "nope")
     assert typo.exit_code == 2 and "invalid ASIN" in typo.stderr
     assert "B0BAD00001" not in (site / "products.toml").read_text(encoding="utf-8")
+
+
+def test_refresh_without_paths_includes_stored_api_products(site: Path, sandbox: Sandbox) -> None:
+    assert _run("products", "add", "B0DEMO0005", "--sandbox", sandbox.url).exit_code == 0
+    assert _run("cache", "clear").exit_code == 0  # only the stored entry knows the product now
+    result = _run("refresh", "--sandbox", sandbox.url)
+    assert result.exit_code == 0, result.output
+    assert "de:B0DEMO0005: new in cache" in result.stdout
