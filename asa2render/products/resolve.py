@@ -28,7 +28,7 @@ from ..marketplaces import country_codes, normalize_country
 from ..shortcodes import Severity, Shortcode
 from .asins import normalize_asin, parse_asin_ref
 from .models import ProductKey, SearchQuery, State
-from .smart import SmartQuery, parse_smart
+from .smart import FILTERS, ORDERING, SmartQuery, parse_smart
 
 BOX_TAG = "asa2"
 TEXTLINK_TAG = "asa2_textlink"
@@ -39,6 +39,7 @@ TAGS = (BOX_TAG, TEXTLINK_TAG, COLLECTION_TAG, SMART_TAG, SEARCH_TAG)
 SEARCH_ATTRIBUTES = frozenset({"keywords", "country", "limit", "tpl", "set"})
 DEFAULT_SEARCH_LIMIT = 5
 MAX_SEARCH_LIMIT = 10  # one SearchItems page
+LIST_ATTRIBUTES = FILTERS | ORDERING | SEARCH_ATTRIBUTES
 
 # Attributes with a meaning of their own; every other attribute is passed to the template as an option.
 CONTROL_ATTRIBUTES = frozenset({"asin", "country", "tpl", "set"})
@@ -174,7 +175,8 @@ class _Resolver:
             keys=(),
             template=self.shortcode.attrs.get("tpl") or "list",
             country=country,
-            options=self._options(),
+            # Filters and search terms are not template options (price="10-100" is not price="no").
+            options={k: v for k, v in self._options().items() if k not in LIST_ATTRIBUTES},
             associate_set=self.shortcode.attrs.get("set"),
             label=label,
             search=search,

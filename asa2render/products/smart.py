@@ -217,4 +217,4 @@ def _sorted(
     return sorted(known, key=lambda item: value(item[1]), reverse=descending) + unknown
 
 
-__all__ = ["FILTERS", "SORT_KEYS", "SmartQuery", "candidates", "parse_smart", "select"]
+__all__ = ["FILTERS", "ORDERING", "SORT_KEYS", "SmartQuery", "candidates", "parse_smart", "select"]
