@@ -5,7 +5,8 @@ The CSV has a header row and these fixed columns, in any order, each optional or
     asin, country, title, url, image, price, currency, list_price, availability, brand, features,
     categories, tags, rating, reviews, review, updated
 
-List fields (``features``, ``categories``, ``tags``) are separated by ``|``. Two more columns are
+List fields (``features``, ``categories``, ``tags``) are separated by ``|``; cells by ``,`` (or ``;`` or
+a tab, when the header row uses those). Two more columns are
 written only when a product needs them and read when present: ``shop`` and ``origin``. Columns of
 ASA2's own product export are accepted where their meaning is known (``ASIN``, ``Title``,
 ``DetailPageURL``, ``LargeImageUrl``, ``OffersAutoPriceAmount``, ``post_content`` …); every other
@@ -123,7 +124,7 @@ def read_csv(path: Path, default_country: str | None) -> ImportPlan:
     plan = ImportPlan()
     # utf-8-sig: spreadsheet programs start their CSV files with a byte-order mark.
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=_delimiter(handle))
         header = next(reader, None)
         if header is None:
             plan.errors.append(RowError(str(path), 1, None, "empty file: a header row is expected"))
@@ -145,6 +146,15 @@ def read_csv(path: Path, default_country: str | None) -> ImportPlan:
             values = {name: cells[index] for index, name in fields.items() if index < len(cells)}
             _add(plan, str(path), line, values, default_country)
     return plan
+
+
+def _delimiter(handle: Any) -> str:
+    """``,`` unless the header row has more ``;`` or tabs (spreadsheets in many locales write those)."""
+    header = handle.readline()
+    handle.seek(0)
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
 
 
 def _rows(reader: Any) -> Iterator[tuple[int, list[str]]]:

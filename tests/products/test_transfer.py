@@ -97,3 +97,10 @@ def test_export_rows_use_the_fixed_columns() -> None:
     header, rows = export_rows([(item, "de")])
     assert header == list(COLUMNS)
     assert csv_text(header, rows).splitlines()[1] == "B0CSV00001,de,A,,,,,,IN_STOCK,,,,x|y,4.0,,,"
+
+
+def test_semicolon_separated_files_from_spreadsheets(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text('asin;title;price\nB0CSV00001;"Grinder; black";49,99\n', encoding="utf-8")
+    plan = read_csv(path, "de")
+    assert plan.entries[0][1]["title"] == "Grinder; black" and plan.entries[0][1]["price"] == Decimal("49.99")
