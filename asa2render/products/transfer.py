@@ -114,9 +114,25 @@ class ImportPlan:
 
 def read_file(path: Path, default_country: str | None) -> ImportPlan:
     """Read ``.json`` (as written by ``products export --format json``) or CSV (anything else)."""
-    if path.suffix.lower() == ".json":
-        return read_json(path, default_country)
-    return read_csv(path, default_country)
+    try:
+        if path.suffix.lower() == ".json":
+            return read_json(path, default_country)
+        return read_csv(path, default_country)
+    except UnicodeDecodeError:
+        message = "not UTF-8 text; save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)"
+        return ImportPlan(errors=[RowError(str(path), _first_bad_line(path), None, message)])
+    except (OSError, csv.Error) as exc:
+        return ImportPlan(errors=[RowError(str(path), 1, None, str(exc))])
+
+
+def _first_bad_line(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (the decoder's own position is per chunk)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return 1
 
 
 def read_csv(path: Path, default_country: str | None) -> ImportPlan:

@@ -104,3 +104,12 @@ def test_semicolon_separated_files_from_spreadsheets(tmp_path: Path) -> None:
     path.write_text('asin;title;price\nB0CSV00001;"Grinder; black";49,99\n', encoding="utf-8")
     plan = read_csv(path, "de")
     assert plan.entries[0][1]["title"] == "Grinder; black" and plan.entries[0][1]["price"] == Decimal("49.99")
+
+
+def test_a_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    from asa2render.products.transfer import read_file
+
+    path = tmp_path / "in.csv"
+    path.write_bytes("asin,title\nB0CSV00001,Kaffeemühle\n".encode("latin-1"))
+    plan = read_file(path, "de")
+    assert not plan.entries and plan.errors[0].line == 2 and "not UTF-8" in plan.errors[0].message
