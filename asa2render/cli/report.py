@@ -95,7 +95,10 @@ def make_report(engine: Engine, paths: tuple[Path, ...] | list[Path]) -> Product
     path = state_path(engine.config)
     now = utc_now()
     result = build_report(engine.config, resolved, usage, load_prices(path), now)
-    save_prices(path, resolved, now)
+    try:
+        save_prices(path, resolved, now)
+    except OSError as exc:  # the report itself is still right; only the next comparison suffers
+        click.echo(f"asa2render: cannot remember prices in {path}: {exc.strerror}", err=True)
     return result
 
 
