@@ -134,7 +134,10 @@ def export(fmt: str, output: Path | None, config_path: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        atomic_write(output, text, create_parents=True)
+        try:
+            atomic_write(output, text, create_parents=True)
+        except OSError as exc:
+            raise CliError(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) from None
         click.echo(f"wrote {len(pairs)} product(s) to {output}", err=True)
 
 

@@ -53,7 +53,10 @@ def report(
     if output is None:
         sys.stdout.write(text)
     else:
-        atomic_write(output, text, create_parents=True)
+        try:
+            atomic_write(output, text, create_parents=True)
+        except OSError as exc:
+            raise CliError(f"{output}: cannot write the report: {exc.strerror}", EXIT_USAGE) from None
         click.echo(f"wrote the report to {output}", err=True)
     failing = [(rule, len(result.matches(rule))) for rule in wanted if result.matches(rule)]
     if failing:
@@ -106,7 +109,10 @@ def write_report(engine: Engine, paths: tuple[Path, ...], output: Path) -> Produ
     """``refresh --report FILE``: the report in the format the file's suffix names (.json, .md, else text)."""
     fmt = {".json": "json", ".md": "markdown", ".markdown": "markdown"}.get(output.suffix.lower(), "text")
     result = make_report(engine, paths)
-    atomic_write(output, result.render(fmt), create_parents=True)
+    try:
+        atomic_write(output, result.render(fmt), create_parents=True)
+    except OSError as exc:
+        raise CliError(f"{output}: cannot write the report: {exc.strerror}", EXIT_USAGE) from None
     return result
 
 
