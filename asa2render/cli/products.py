@@ -30,6 +30,7 @@ from ..products.transfer import ROW_FIELDS, csv_text, export_json, export_rows, 
 from .content import config_option, load, open_engine
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
+DEFAULT_STORE = "products.toml"
 # The fields ``products add`` takes from the API; the user's own (categories, tags, review, rating) stay.
 API_FIELDS = (
     "title",
@@ -51,12 +52,17 @@ def products() -> None:
 
 
 def _store_path(config: Config) -> Path:
+    """``[site] products``, else ``products.toml`` beside the configuration (with a hint to configure it)."""
     path = config.resolve_path(config.site.products)
-    if path is None:
-        raise CliError(
-            'no product store: add products = "products.toml" to [site] in asa2render.toml', EXIT_USAGE
-        )
-    return path
+    if path is not None:
+        return path
+    fallback = config.root / DEFAULT_STORE
+    click.echo(
+        f"asa2render: [site] products is not set; using {fallback} "
+        f'(add products = "{DEFAULT_STORE}" to [site] so that builds use it)',
+        err=True,
+    )
+    return fallback
 
 
 @products.command("import")

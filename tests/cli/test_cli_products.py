@@ -139,15 +139,17 @@ def test_export_then_import_round_trips(site: Path, fmt: str) -> None:
         ]
 
 
-def test_without_a_product_store_the_commands_say_how_to_configure_one(
+def test_without_a_configured_store_products_toml_is_used_with_a_hint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "asa2render.toml").write_text(
         CONFIG.replace('products = "products.toml"\n', ""), encoding="utf-8"
     )
+    (tmp_path / "in.csv").write_text(f"{HEADER}\nB0CSV00001,de,A,,,,,,,,,,,,,,\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = _run("products", "export")
-    assert result.exit_code == 2 and 'products = "products.toml"' in result.stderr
+    result = _run("products", "import", "in.csv")
+    assert result.exit_code == 0 and 'add products = "products.toml" to [site]' in result.stderr
+    assert 'asin = "B0CSV00001"' in (tmp_path / "products.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
