@@ -28,6 +28,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "products": "asa2render.cli.products:products",
     "report": "asa2render.cli.report:report",
     "sandbox": "asa2render.cli.sandbox:sandbox",
+    "serve": "asa2render.cli.serve:serve",
+    "gallery": "asa2render.cli.serve:gallery",
     "import-wordpress": "asa2render.cli.wordpress:import_wordpress",
 }
 

@@ -1,10 +1,11 @@
 """Product boxes: a Jinja2 environment we own, built-in templates and ASA2-style placeholders.
 
 User templates (``[site] templates``) come first in the loader, so a user template named ``box``
-replaces the built-in one. Autoescape is on: product data is untrusted, and only ``https`` Amazon
-links become ``href``s. Everything a shortcode renders carries ``data-asa2-asin`` and
-``data-asa2-state`` (fresh, stale or fallback) on its root element, and is one line of HTML so it
-can sit inside Markdown without ending an HTML block or starting a code block.
+replaces the built-in one. Labels, dates and numbers follow each box's store (one environment per
+locale, see :mod:`.i18n`), or ``[site] language`` when set. Autoescape is on: product data is
+untrusted, and only ``https`` Amazon links become ``href``s. Everything a shortcode renders carries
+``data-asa2-asin`` and ``data-asa2-state`` (fresh, stale or fallback) on its root element, and is one
+line of HTML so it can sit inside Markdown without ending an HTML block or starting a code block.
 """
 
 from __future__ import annotations
@@ -26,28 +27,21 @@ from ..marketplaces import get_store
 from ..products.models import Product, ProductKey, Resolved, State
 from ..products.resolve import ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
+from .i18n import LABEL_MESSAGES, Labels, box_locale
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 SINGLE_TEMPLATES = frozenset({"box", "compact", "image", "textlink"})  # built-ins that show one product
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
+# (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
+ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 
-LABELS = {
-    "as_of_label": "as of",
-    "details_label": "Details",
-    "button_label": "View on Amazon",
-    "fallback_label": "View on Amazon",
-    "unavailable_label": "Product unavailable",
-    "map_label": "See price on Amazon",
-    "search_label": "Search on Amazon",
-    "replacement_label": "Replacement for an unavailable product",
-    "disclaimer": (
-        "Price and availability are accurate as of the date/time indicated and are subject to change. "
-        "Any price and availability information displayed on Amazon at the time of purchase will apply "
-        "to the purchase of this product."
-    ),
-}
+# Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
+# CSS keeps the real aspect ratio once the image has loaded.
+DEFAULT_IMAGE_SIZES = {"small": 75, "medium": 160, "large": 500}
+# The English labels, as ASA2-style template globals (each environment holds its locale's translation).
+LABELS = dict(LABEL_MESSAGES)
 
 
 def stylesheet() -> str:
@@ -58,12 +52,18 @@ def stylesheet() -> str:
 class Renderer:
     """Renders resolved products with compiled, reused templates."""
 
-    def __init__(self, config: Config, *, trusted_links: Iterable[str] = ()) -> None:
-        """``trusted_links``: non-Amazon URLs the user's own shop products may link to."""
+    def __init__(
+        self, config: Config, *, image_source: ImageSource | None = None, trusted_links: Iterable[str] = ()
+    ) -> None:
+        """``image_source`` decides which picture a box shows (the gallery maps to local files);
+        ``trusted_links`` are the non-Amazon URLs of the user's own shop products, allowed as links."""
         self.config = config
+        self._image_source = image_source or product_image
         self._zone = _zone(config.site.timezone)
         self._trusted = frozenset(trusted_links)
-        self.env = self._environment()
+        self._envs: dict[str, jinja2.Environment] = {}
+        self.locale = box_locale(config.default_country, config.site.language)
+        self.env = self.environment(self.locale)
         self._memo: dict[Hashable, str] = {}
 
     def href(self, url: object) -> str:
@@ -71,7 +71,22 @@ class Renderer:
         text = str(url or "")
         return text if text in self._trusted else _safe_href(text)
 
-    def _environment(self) -> jinja2.Environment:
+    def locale_for(self, country: str | None) -> str:
+        """The locale of a box for a product of this store (``[site] language`` wins)."""
+        return box_locale(country, self.config.site.language)
+
+    def labels(self, locale: str | None = None) -> Labels:
+        """The translated labels and formatters of a locale (the site's default locale when None)."""
+        return Labels(locale or self.locale, self._zone, self.config.site.paid_label)
+
+    def environment(self, locale: str) -> jinja2.Environment:
+        """The Jinja environment of one locale, built on first use."""
+        env = self._envs.get(locale)
+        if env is None:
+            env = self._envs[locale] = self._environment(locale)
+        return env
+
+    def _environment(self, locale: str) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = []
         user_dir = self.config.resolve_path(self.config.site.templates)
         if user_dir is not None and user_dir.is_dir():
@@ -83,15 +98,22 @@ class Renderer:
             undefined=jinja2.ChainableUndefined,
             auto_reload=False,
             cache_size=64,
+            extensions=["jinja2.ext.i18n"],
         )
+        labels = self.labels(locale)
+        env.install_gettext_translations(labels.catalogue, newstyle=True)  # type: ignore[attr-defined]
         env.filters["asa2_href"] = self.href
         env.filters["asa2_safe_image"] = is_safe_image_url
-        env.filters["asa2_datetime"] = self.format_time
+        env.filters.update(labels.filters())
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
         # caches a module imported that way instead of re-running it on every box.
         site = self.config.site
         env.globals.update(
-            LABELS, link_rel=site.rel, link_target=site.target, disclaimer_url=site.disclaimer_url
+            labels.globals(),
+            link_rel=site.rel,
+            link_target=site.target,
+            disclaimer_url=site.disclaimer_url,
+            asa2_image=self._image_source,
         )
         return env
 
@@ -137,8 +159,9 @@ class Renderer:
     def _empty(self, request: ProductRequest, items: list[Resolved]) -> str:
         """Nothing to list: a search link for a search, a comment for a collection or hidden products."""
         if request.search is not None and request.fallback_url:
-            label = LABELS["search_label"]
-            return self._link(request, request.fallback_url, f"{label}: {request.search.keywords}", "")
+            label = self._search_label(request.search.country)
+            text = f"{label}: {request.search.keywords}"
+            return self._link(request, request.fallback_url, text, "", request.search.country)
         if items:  # every product hidden by [site] unavailable
             return _comment(", ".join(f"{i.key} hidden: {i.unavailable}" for i in items))
         if request.smart is not None:
@@ -151,8 +174,8 @@ class Renderer:
             text = str(escape(request.link_text)) if request.link_text else ""
             return _comment(f"{item.key} hidden: {item.unavailable}") + text
         if item.action == "search-link" and item.search_url:
-            text = request.link_text or LABELS["search_label"]
-            return self._link(request, item.search_url, text, item.key_asin)
+            text = request.link_text or self._search_label(item.key_country)
+            return self._link(request, item.search_url, text, item.key_asin, item.key_country)
         if item.product is None or item.state == "fallback":
             return self._fallback(request, item)
         product = self._tagged(item.product, request)
@@ -162,7 +185,7 @@ class Renderer:
             "link_text": request.link_text,
             **placeholders(product, href=self.href),
         }
-        html = self._render(request.template, request, context)
+        html = self._render(request.template, request, context, item.key_country)
         return _mark_replacement(html, item) if item.replaced_by else html
 
     def _list(self, request: ProductRequest, items: Sequence[Resolved]) -> str:
@@ -172,7 +195,7 @@ class Renderer:
             states.append(request.list_state)
         state = max(states, key=_STATE_RANK.__getitem__)
         context = {"items": rows, "asins": [i.key_asin for i in items], "state": state}
-        return self._render(request.template, request, context)
+        return self._render(request.template, request, context, items[0].key_country)
 
     def _row(self, request: ProductRequest, item: Resolved) -> dict[str, Any]:
         linked = item.action == "search-link" and item.search_url
@@ -186,9 +209,12 @@ class Renderer:
             "review_html": review_html(item.product.review) if shown and item.product else "",
         }
 
-    def _link(self, request: ProductRequest, url: str, text: str, asin: str) -> str:
+    def _link(self, request: ProductRequest, url: str, text: str, asin: str, country: str) -> str:
         context = {"asin": asin, "fallback_url": url, "link_text": text, "state": "fallback"}
-        return self._render("fallback", request, context)
+        return self._render("fallback", request, context, country)
+
+    def _search_label(self, country: str) -> str:
+        return self.labels(self.locale_for(country)).gettext(LABEL_MESSAGES["search_label"])
 
     def _fallback(self, request: ProductRequest, item: Resolved | None) -> str:
         context = {
@@ -197,10 +223,12 @@ class Renderer:
             "link_text": request.link_text,
             "state": "fallback",
         }
-        return self._render("fallback", request, context)
+        return self._render("fallback", request, context, item.key_country if item else None)
 
-    def _render(self, name: str, request: ProductRequest, context: dict[str, Any]) -> str:
-        template = self.env.get_template(f"{name}.html")
+    def _render(
+        self, name: str, request: ProductRequest, context: dict[str, Any], country: str | None
+    ) -> str:
+        template = self.environment(self.locale_for(country)).get_template(f"{name}.html")
         html = template.render({"options": dict(request.options), **context})
         return _BLANKS.sub("", html.strip())
 
@@ -220,6 +248,19 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+
+def product_image(product: Product, size: str = "large") -> dict[str, Any] | None:
+    """The image of a size (else the best one) with width and height always set, or None.
+
+    Only ``https`` images (and loopback ones, for the sandbox's placeholders) become ``src``.
+    """
+    images = product.images
+    image = getattr(images, size, None) or images.best
+    if image is None or not is_safe_image_url(image.url):
+        return None
+    fallback = DEFAULT_IMAGE_SIZES.get(size, DEFAULT_IMAGE_SIZES["large"])
+    return {"url": image.url, "width": image.width or fallback, "height": image.height or fallback}
 
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
@@ -333,4 +374,12 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError(f"unknown time zone {name!r}", key="site.timezone") from None
 
 
-__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "review_html", "stylesheet"]
+__all__ = [
+    "BUILTIN_TEMPLATES",
+    "LABELS",
+    "Renderer",
+    "placeholders",
+    "product_image",
+    "review_html",
+    "stylesheet",
+]
