@@ -100,7 +100,12 @@ class Engine:
         local = LocalProducts.load(config)
         self.store = ProductStore(config, self.cache, local, factory, clock=clock)
         self.policy = UnavailablePolicy(
-            config, self.cache, self._search_many, self.store.get_many, clock=clock
+            config,
+            self.cache,
+            self._search_many,
+            # Replacement candidates are looked up, not shown as themselves: not counted in the summary.
+            lambda keys: self.store.get_many(keys, count=False),
+            clock=clock,
         )
         shops = [p for p in local.all() if p.shop is not None]
         self._shop_ids = frozenset(p.asin for p in shops)
