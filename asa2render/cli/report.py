@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from ..engine import Engine
+from ..engine import Document, Engine
 from ..files import atomic_write
 from ..products.models import ProductKey, utc_now
 from ..products.report import ProductReport, build_report, load_prices, report_rules, save_prices, state_path
 from ..sources import mode_for
-from .content import discover, engine_options, open_engine, read_text
+from .content import discover, engine_options, open_engine
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
 FORMATS = ("text", "json", "markdown")
@@ -80,10 +80,12 @@ def make_report(engine: Engine, paths: tuple[Path, ...] | list[Path]) -> Product
     """Resolve what PATHS use (or the whole store and cache), evaluate the rules, remember the prices."""
     usage: dict[ProductKey, list[str]] = {}
     if paths:
-        documents = [
-            engine.prepare(read_text(source.path), path=str(source.path), mode=mode_for(source.path))
-            for source in discover(paths)
-        ]
+        documents: list[Document] = []
+        for source in discover(paths):
+            text = engine.read_page(source.path)
+            if text is None:
+                continue  # an undecodable page: recorded on the engine, the others go on
+            documents.extend(engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path)))
         engine.fetch_documents(documents)
         for document in documents:
             for request in document.requests:
