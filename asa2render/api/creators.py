@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import httpx
 
@@ -34,6 +34,8 @@ CREATORS_RESOURCES = (
     "customerReviews.count",
     "parentASIN",
 )
+
+T = TypeVar("T")
 
 
 class CreatorsClient:
@@ -68,14 +70,6 @@ class CreatorsClient:
             raise ValueError(f"at most {MAX_ITEM_IDS} ASINs per request, got {len(asins)}")
         context = Context(api=self.label, marketplace=store.country, asins=tuple(asins))
         payload = {"partnerTag": partner_tag, "itemIds": list(asins), "resources": list(CREATORS_RESOURCES)}
-        headers = {
-            "x-marketplace": store.domain,
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        }
-
-        def build() -> httpx.Request:
-            return httpx.Request("POST", self._url, headers=headers, json=payload)
 
         def parse(response: httpx.Response, body: Any) -> ItemResults:
             if response.status_code == 404:
@@ -84,14 +78,7 @@ class CreatorsClient:
                 body, context=context, store=store, partner_tag=partner_tag, source="creators"
             )
 
-        return self._session.post(
-            build,
-            auth=self._auth,
-            bucket=self._bucket,
-            context=context,
-            parse=parse,
-            passthrough=frozenset({404}),
-        )
+        return self._post(store, self._url, payload, context, parse)
 
     def search_items(self, store: Store, keywords: str, count: int, partner_tag: str) -> SearchPage:
         """SearchItems: up to ``count`` (1–10) products for some keywords; 404 means none were found.
@@ -106,14 +93,6 @@ class CreatorsClient:
             "itemCount": max(1, min(count, MAX_ITEM_IDS)),
             "resources": list(CREATORS_RESOURCES),
         }
-        headers = {
-            "x-marketplace": store.domain,
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        }
-
-        def build() -> httpx.Request:
-            return httpx.Request("POST", self._search_url, headers=headers, json=payload)
 
         def parse(response: httpx.Response, body: Any) -> SearchPage:
             if response.status_code == 404:
@@ -122,14 +101,7 @@ class CreatorsClient:
                 body, context=context, store=store, partner_tag=partner_tag, source="creators"
             )
 
-        return self._session.post(
-            build,
-            auth=self._auth,
-            bucket=self._bucket,
-            context=context,
-            parse=parse,
-            passthrough=frozenset({404}),
-        )
+        return self._post(store, self._search_url, payload, context, parse)
 
     def get_variation_summary(self, store: Store, asin: str, partner_tag: str) -> VariationSummary | None:
         """A parent ASIN's variation summary (GetVariations); None when Amazon has none.
@@ -147,6 +119,23 @@ class CreatorsClient:
             "variationCount": 1,
             "resources": list(VARIATION_RESOURCES),
         }
+
+        def parse(response: httpx.Response, body: Any) -> VariationSummary | None:
+            # 404: not a parent (or no variations): nothing to add, not an error
+            return None if response.status_code == 404 else summary_from_body(body, country=store.country)
+
+        return self._post(store, url, payload, context, parse)
+
+    def _post(
+        self,
+        store: Store,
+        url: str,
+        payload: Mapping[str, Any],
+        context: Context,
+        parse: Callable[[httpx.Response, Any], T],
+    ) -> T:
+        """One Creators API operation: JSON in and out, the store in ``x-marketplace``; a 404 is the
+        operation's own "nothing found" answer, so ``parse`` sees it instead of an error."""
         headers = {
             "x-marketplace": store.domain,
             "Content-Type": "application/json",
@@ -155,10 +144,6 @@ class CreatorsClient:
 
         def build() -> httpx.Request:
             return httpx.Request("POST", url, headers=headers, json=payload)
-
-        def parse(response: httpx.Response, body: Any) -> VariationSummary | None:
-            # 404: not a parent (or no variations): nothing to add, not an error
-            return None if response.status_code == 404 else summary_from_body(body, country=store.country)
 
         return self._session.post(
             build,
