@@ -4,6 +4,10 @@ Every integration is a thin adapter over this class. The order is strict: docume
 (scanned and resolved, no I/O), then every product key of every prepared document is resolved in one
 call to the store (one batched fetch per marketplace), then documents are rendered. Rendering never
 fetches, except as a last resort for a key nobody prepared (still one batch per document).
+
+Searches (``[asa2_search]``) run before that fetch, so their products join it; smart collections
+(``[asa2_smart_collection]``) add the stored products their static filters select, and choose among
+them once resolved. ``[site] unavailable`` is applied to everything the fetch resolves.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from typing import Any, Protocol
 
 from .config.model import Config
 from .errors import ConfigError, EncodingError, Location, StrictModeError, TemplateError
+from .marketplaces import get_store
 from .products.cache import ProductCache
 from .products.local import LocalProducts
-from .products.models import ProductKey, Resolved, utc_now
+from .products.models import ProductKey, Resolved, SearchQuery, SearchResolved, utc_now
 from .products.resolve import TAGS, Problem, ProductRequest, resolve
+from .products.smart import candidates, select
 from .products.store import ProductFetcher, ProductStore, StoreReport
+from .products.unavailable import UnavailablePolicy
 from .render.renderer import Renderer
 from .segments import pieces
 from .shortcodes import Severity, Shortcode, scan
@@ -95,12 +102,24 @@ class Engine:
         self._sandbox: str | SandboxEndpoint | None = sandbox or None
         self.cache = cache or self._open_cache()
         factory = None if offline else (fetcher_factory or self._default_fetcher)
-        self.store = ProductStore(config, self.cache, LocalProducts.load(config), factory, clock=clock)
-        self.renderer = Renderer(config)
+        local = LocalProducts.load(config)
+        self.store = ProductStore(config, self.cache, local, factory, clock=clock)
+        self.policy = UnavailablePolicy(
+            config,
+            self.cache,
+            self._search_many,
+            # Replacement candidates are looked up, not shown as themselves: not counted in the summary.
+            lambda keys: self.store.get_many(keys, count=False),
+            clock=clock,
+        )
+        shops = [p for p in local.all() if p.shop is not None]
+        self._shop_ids = frozenset(p.asin for p in shops)
+        self.renderer = Renderer(config, trusted_links=[p.url for p in shops])
         default_problem = self.renderer.template_problem(config.site.template)
         if default_problem is not None:  # every box would fail: a configuration error, not a page's
             raise ConfigError(default_problem, key="site.template")
         self.resolved: dict[ProductKey, Resolved] = {}
+        self.searched: dict[SearchQuery, SearchResolved] = {}
         self.problems: list[Problem] = []
         self.max_problems_per_file: int | None = MAX_PROBLEMS_PER_FILE  # None: keep every problem
         self._shown: dict[str | None, int] = {}
@@ -274,7 +293,9 @@ class Engine:
         )
         known = self._resolved_shortcodes.get(memo_key)
         if known is None:
-            known = self._with_template_check(resolve(shortcode, self.config, page_country=page_country))
+            known = self._with_template_check(
+                resolve(shortcode, self.config, page_country=page_country, shop_ids=self._shop_ids)
+            )
             if len(self._resolved_shortcodes) >= _RESOLVE_MEMO_SIZE:
                 self._resolved_shortcodes.clear()
             self._resolved_shortcodes[memo_key] = known
@@ -284,13 +305,51 @@ class Engine:
         return request, [replace(problem, location=location) for problem in problems] if problems else []
 
     def fetch(self, keys: Iterable[ProductKey]) -> None:
-        """Resolve every key not resolved yet, in one batch."""
+        """Resolve every key not resolved yet, in one batch, and apply ``[site] unavailable``."""
         missing = [key for key in dict.fromkeys(keys) if key not in self.resolved]
         if missing:
-            self.resolved.update(self.store.get_many(missing))
+            self.resolved.update(self.policy.apply(self.store.get_many(missing)))
+
+    def search(self, queries: Iterable[SearchQuery]) -> None:
+        """Run every search not run yet (cached like products)."""
+        self._search_many(list(queries))
+
+    def _search_many(self, queries: list[SearchQuery]) -> dict[SearchQuery, SearchResolved]:
+        missing = [query for query in dict.fromkeys(queries) if query not in self.searched]
+        if missing:
+            self.searched.update(self.store.search_many(missing))
+        return {query: self.searched[query] for query in queries}
 
     def fetch_documents(self, documents: Iterable[Document]) -> None:
-        self.fetch(key for doc in documents for key in doc.keys)
+        """Every search, then every product of every document, in one batch."""
+        docs = list(documents)
+        self.search(r.search for doc in docs for r in doc.requests if r.search is not None)
+        self.fetch(key for doc in docs for request in doc.requests for key in self.request_keys(request))
+
+    def request_keys(self, request: ProductRequest) -> list[ProductKey]:
+        """The keys a request may show: its own, a search's results, or a smart collection's candidates."""
+        if request.search is not None:
+            found = self._search_many([request.search])[request.search]
+            asins = found.result.asins if found.result is not None else ()
+            return [ProductKey(request.search.country, asin) for asin in asins]
+        if request.smart is not None:
+            return candidates(request.smart, self.store.local.all())
+        return list(request.keys)
+
+    def expand(self, request: ProductRequest) -> ProductRequest:
+        """A search or smart collection with its products chosen (fetching what nobody fetched)."""
+        if request.search is None and request.smart is None:
+            return request
+        keys = self.request_keys(request)
+        self.fetch(keys)
+        if request.smart is not None:
+            return replace(request, keys=tuple(select(request.smart, keys, self.resolved)))
+        assert request.search is not None
+        found = self.searched[request.search]
+        store = get_store(request.search.country)
+        tag, _ = self.config.partner_tag(request.search.country, request.associate_set)
+        fallback = store.search_url(request.search.keywords, tag) if store else None
+        return replace(request, keys=tuple(keys), fallback_url=fallback, list_state=found.state)
 
     def render(
         self,
@@ -307,11 +366,12 @@ class Engine:
             literal: applied to the literal text of an escaped ``[[asa2 …]]`` (e.g. HTML-escaping).
         """
         self.fetch(doc.keys)
-        self.check(doc)
+        requests = [self.expand(request) for request in doc.requests]
+        self.check(doc, requests)
         pieces: list[str] = []
         position = 0
         failures: list[Problem] = []
-        for start, end, replacement in self._replacements(doc, wrap, literal, failures):
+        for start, end, replacement in self._replacements(doc, requests, wrap, literal, failures):
             pieces.append(doc.text[position:start])
             pieces.append(replacement)
             position = end
@@ -332,6 +392,7 @@ class Engine:
 
     def render_request(self, request: ProductRequest) -> str:
         """The HTML for one resolved request (fetching its keys first if nobody did)."""
+        request = self.expand(request)
         self.fetch(request.keys)
         problems: list[Problem] = []
         markup = self._box(request, problems)
@@ -344,11 +405,12 @@ class Engine:
     def _replacements(
         self,
         doc: Document,
+        requests: list[ProductRequest],
         wrap: Callable[[str], str] | None,
         literal: Callable[[str], str] | None,
         failures: list[Problem],
     ) -> Iterator[tuple[int, int, str]]:
-        edits = [(r.shortcode, self._box(r, failures)) for r in doc.requests]
+        edits = [(r.shortcode, self._box(r, failures)) for r in requests]
         for escaped in doc.escapes:
             text = doc.text[escaped.start + 1 : escaped.end - 1]
             edits.append((escaped, literal(text) if literal else text))
@@ -385,21 +447,58 @@ class Engine:
             return self.renderer.fallback(request, self.resolved)
 
     def unavailable(self, requests: Iterable[ProductRequest]) -> list[Problem]:
-        """A problem for every requested product that resolved to a fallback."""
+        """A problem for every requested product that resolved to a fallback or met ``[site] unavailable``.
+
+        A fallback is an error; hiding, replacing or linking to a search is the site's policy, so it
+        is a warning.
+        """
         problems: list[Problem] = []
         for request in requests:
+            request = self.expand(request)  # a search or smart collection: the products it shows
+            problems.extend(self._search_problems(request))
             for key in request.keys:
                 item = self.resolved.get(key)
-                if item is not None and item.state == "fallback":
+                if item is None:
+                    continue
+                if item.action is not None and item.action != "keep":
+                    what = (
+                        f"replaced by {item.replaced_by}" if item.replaced_by else _ACTION_TEXT[item.action]
+                    )
+                    message = f"{key}: {item.unavailable}; {what}"
+                    problems.append(Problem(request.location, f"product-{item.action}", message, "warning"))
+                elif item.state == "fallback":
                     reason = item.failure.message if item.failure else "unavailable"
                     problems.append(
                         Problem(request.location, "product-unavailable", f"{key}: {reason}", "error")
                     )
         return problems
 
-    def check(self, doc: Document) -> list[Problem]:
+    def _search_problems(self, request: ProductRequest) -> list[Problem]:
+        if request.search is not None:
+            found = self.searched.get(request.search)
+            if found is not None and found.result is None:
+                reason = found.failure.message if found.failure else "no answer"
+                message = f"search {request.search}: {reason}; showing a search link"
+                return [Problem(request.location, "search-unavailable", message, "error")]
+            if found is not None and found.result is not None and not found.result.asins:
+                message = f"search {request.search} found nothing; showing a search link"
+                return [Problem(request.location, "search-empty", message, "warning")]
+        if request.smart is not None and not request.keys:
+            return [
+                Problem(
+                    request.location,
+                    "collection-empty",
+                    "the smart collection matched no products",
+                    "warning",
+                )
+            ]
+        return []
+
+    def check(self, doc: Document, requests: list[ProductRequest] | None = None) -> list[Problem]:
         """Record products that could not be shown; in strict mode, fail before output is written."""
-        problems = self._admit(self.unavailable(doc.requests))
+        if requests is None:
+            requests = [self.expand(request) for request in doc.requests]
+        problems = self._admit(self.unavailable(requests))
         doc.problems.extend(problems)
         self.problems.extend(problems)
         self.enforce_strict([*doc.problems, *self.hidden_problems(doc.path)])
@@ -430,6 +529,9 @@ class Engine:
         if self._sandbox is None or isinstance(self._sandbox, str):
             return self._sandbox
         return self._sandbox.url()
+
+
+_ACTION_TEXT = {"hide": "hidden", "search-link": "shown as a search link", "replace": "replaced"}
 
 
 def _text_or_none(value: object) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlencode
 
 RegionGroup = Literal["NA", "EU", "FE"]
 CredentialType = Literal["cognito", "lwa"]
@@ -55,6 +56,11 @@ class Store:
         """The plain detail-page link for an ASIN, tagged when a tracking ID is known."""
         url = f"{self.base_url}/dp/{asin}"
         return f"{url}?tag={partner_tag}" if partner_tag else url
+
+    def search_url(self, keywords: str, partner_tag: str | None) -> str:
+        """The store's search page for some keywords, tagged when a tracking ID is known."""
+        query = {"k": keywords, **({"tag": partner_tag} if partner_tag else {})}
+        return f"{self.base_url}/s?{urlencode(query)}"
 
 
 def _store(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from asa2render.config.model import Config, load_config
+from asa2render.sandbox import Sandbox, SandboxOptions
 
 BASE_TOML = """
 [site]
@@ -56,3 +58,29 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     """
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
     monkeypatch.delenv("ASA2RENDER_SANDBOX", raising=False)
+
+
+# The catalog sandbox's products. Titles share words on purpose: a search by one product's title finds its neighbours.
+CATALOG = [
+    {"asin": "B0ACME0001", "country": "de", "title": "Acme Burr Grinder Classic", "brand": "Acme",
+     "availability": "OUT_OF_STOCK", "category": "Küche"},
+    {"asin": "B0ACME0002", "country": "de", "title": "Acme Burr Grinder Compact", "brand": "Acme",
+     "availability": "OUT_OF_STOCK", "category": "Küche"},
+    {"asin": "B0ACME0003", "country": "de", "title": "Acme Burr Grinder Deluxe", "brand": "Acme",
+     "price": 59.99, "availability": "IN_STOCK", "rating": 4.7, "reviews": 210, "category": "Küche"},
+    {"asin": "B0SOLO0001", "country": "de", "title": "Solo Porcelain Teapot", "brand": "Solo",
+     "availability": "OUT_OF_STOCK", "category": "Küche"},
+    {"asin": "B0KETL0001", "country": "de", "title": "Steamy Kettle 1.7 l", "brand": "Steamy",
+     "price": 39.9, "availability": "IN_STOCK", "rating": 4.2, "reviews": 80, "category": "Küche"},
+    {"asin": "B0MAPP0001", "country": "de", "title": "Mapped Espresso Machine", "brand": "Mapped",
+     "price": 499.0, "availability": "IN_STOCK", "category": "Küche", "violates_map": True},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def catalog_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """A sandbox serving CATALOG (one per test module)."""
+    path = tmp_path_factory.mktemp("catalog") / "catalog.json"
+    path.write_text(json.dumps({"products": CATALOG}), encoding="utf-8")
+    with Sandbox(SandboxOptions(catalog=path)) as running:
+        yield running

@@ -8,8 +8,8 @@ limits, retries), ``responses`` (error translation), ``casing`` (the two APIs' k
 
 from __future__ import annotations
 
-from .fetcher import Fetcher, FetchReport
+from .fetcher import Fetcher, FetchReport, SearchReport
 from .ratelimit import Clock, SystemClock
 from .tokens import TokenStore
 
-__all__ = ["Clock", "FetchReport", "Fetcher", "SystemClock", "TokenStore"]
+__all__ = ["Clock", "FetchReport", "Fetcher", "SearchReport", "SystemClock", "TokenStore"]

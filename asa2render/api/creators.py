@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import httpx
 
@@ -11,7 +11,7 @@ from ..marketplaces import Store
 from ..products.models import VariationSummary
 from .ratelimit import TokenBucket
 from .responses import Context
-from .results import ItemResults, all_items_not_found, results_from_body
+from .results import ItemResults, SearchPage, all_items_not_found, results_from_body, search_page_from_body
 from .session import ApiSession
 from .tokens import CreatorsAuth
 from .variations import VARIATION_RESOURCES, summary_from_body
@@ -35,6 +35,8 @@ CREATORS_RESOURCES = (
     "parentASIN",
 )
 
+T = TypeVar("T")
+
 
 class CreatorsClient:
     """GetItems on the Creators API for one credential."""
@@ -47,10 +49,12 @@ class CreatorsClient:
         auth: CreatorsAuth,
         bucket: TokenBucket,
         version: str,
+        search_url: str | None = None,
         variations_url: str | None = None,
     ) -> None:
         self._session = session
         self._url = url
+        self._search_url = search_url or url.replace("/getItems", "/searchItems")
         self._variations_url = variations_url
         self._auth = auth
         self._bucket = bucket
@@ -66,14 +70,6 @@ class CreatorsClient:
             raise ValueError(f"at most {MAX_ITEM_IDS} ASINs per request, got {len(asins)}")
         context = Context(api=self.label, marketplace=store.country, asins=tuple(asins))
         payload = {"partnerTag": partner_tag, "itemIds": list(asins), "resources": list(CREATORS_RESOURCES)}
-        headers = {
-            "x-marketplace": store.domain,
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        }
-
-        def build() -> httpx.Request:
-            return httpx.Request("POST", self._url, headers=headers, json=payload)
 
         def parse(response: httpx.Response, body: Any) -> ItemResults:
             if response.status_code == 404:
@@ -82,14 +78,30 @@ class CreatorsClient:
                 body, context=context, store=store, partner_tag=partner_tag, source="creators"
             )
 
-        return self._session.post(
-            build,
-            auth=self._auth,
-            bucket=self._bucket,
-            context=context,
-            parse=parse,
-            passthrough=frozenset({404}),
-        )
+        return self._post(store, self._url, payload, context, parse)
+
+    def search_items(self, store: Store, keywords: str, count: int, partner_tag: str) -> SearchPage:
+        """SearchItems: up to ``count`` (1–10) products for some keywords; 404 means none were found.
+
+        Raises:
+            ApiError: the whole request failed after the retries allowed.
+        """
+        context = Context(api=self.label, marketplace=store.country)
+        payload = {
+            "partnerTag": partner_tag,
+            "keywords": keywords,
+            "itemCount": max(1, min(count, MAX_ITEM_IDS)),
+            "resources": list(CREATORS_RESOURCES),
+        }
+
+        def parse(response: httpx.Response, body: Any) -> SearchPage:
+            if response.status_code == 404:
+                return SearchPage()
+            return search_page_from_body(
+                body, context=context, store=store, partner_tag=partner_tag, source="creators"
+            )
+
+        return self._post(store, self._search_url, payload, context, parse)
 
     def get_variation_summary(self, store: Store, asin: str, partner_tag: str) -> VariationSummary | None:
         """A parent ASIN's variation summary (GetVariations); None when Amazon has none.
@@ -107,6 +119,23 @@ class CreatorsClient:
             "variationCount": 1,
             "resources": list(VARIATION_RESOURCES),
         }
+
+        def parse(response: httpx.Response, body: Any) -> VariationSummary | None:
+            # 404: not a parent (or no variations): nothing to add, not an error
+            return None if response.status_code == 404 else summary_from_body(body, country=store.country)
+
+        return self._post(store, url, payload, context, parse)
+
+    def _post(
+        self,
+        store: Store,
+        url: str,
+        payload: Mapping[str, Any],
+        context: Context,
+        parse: Callable[[httpx.Response, Any], T],
+    ) -> T:
+        """One Creators API operation: JSON in and out, the store in ``x-marketplace``; a 404 is the
+        operation's own "nothing found" answer, so ``parse`` sees it instead of an error."""
         headers = {
             "x-marketplace": store.domain,
             "Content-Type": "application/json",
@@ -115,10 +144,6 @@ class CreatorsClient:
 
         def build() -> httpx.Request:
             return httpx.Request("POST", url, headers=headers, json=payload)
-
-        def parse(response: httpx.Response, body: Any) -> VariationSummary | None:
-            # 404: not a parent (or no variations): nothing to add, not an error
-            return None if response.status_code == 404 else summary_from_body(body, country=store.country)
 
         return self._session.post(
             build,

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from ..marketplaces import CREATORS_HOST, TOKEN_ENDPOINTS, Store
 
 CREATORS_GET_ITEMS = "/catalog/v1/getItems"
+CREATORS_SEARCH_ITEMS = "/catalog/v1/searchItems"
 CREATORS_GET_VARIATIONS = "/catalog/v1/getVariations"
 PAAPI_GET_ITEMS = "/paapi5/getitems"
+PAAPI_SEARCH_ITEMS = "/paapi5/searchitems"
 PAAPI_GET_VARIATIONS = "/paapi5/getvariations"
 COGNITO_TOKEN_PATH = "/oauth2/token"
 LWA_TOKEN_PATH = "/auth/o2/token"
@@ -33,6 +35,15 @@ class Endpoints:
     def creators_get_items(self) -> str:
         return (self.base or CREATORS_HOST) + CREATORS_GET_ITEMS
 
+    def creators_search_items(self) -> str:
+        return (self.base or CREATORS_HOST) + CREATORS_SEARCH_ITEMS
+
+    def paapi_search_items(self, store: Store) -> str | None:
+        """The PA-API SearchItems URL of a store; None where PA-API has no host."""
+        if store.paapi_host is None:
+            return None
+        return (self.base or f"https://{store.paapi_host}") + PAAPI_SEARCH_ITEMS
+
     def creators_get_variations(self) -> str:
         return (self.base or CREATORS_HOST) + CREATORS_GET_VARIATIONS
 
@@ -52,8 +63,10 @@ __all__ = [
     "COGNITO_TOKEN_PATH",
     "CREATORS_GET_ITEMS",
     "CREATORS_GET_VARIATIONS",
+    "CREATORS_SEARCH_ITEMS",
     "LWA_TOKEN_PATH",
     "PAAPI_GET_ITEMS",
     "PAAPI_GET_VARIATIONS",
+    "PAAPI_SEARCH_ITEMS",
     "Endpoints",
 ]

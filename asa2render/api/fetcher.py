@@ -20,23 +20,26 @@ from typing import Self
 import httpx
 
 from ..config.model import Config
-from ..config.routing import Route
+from ..config.routing import Route, decide_route
 from ..errors import ApiError, AuthError, ForbiddenError, InvalidRequestError, NetworkError
-from ..products.models import Failure, Product, ProductKey
-from .batching import Group, batches, plan
+from ..marketplaces import get_store
+from ..products.models import Failure, Product, ProductKey, SearchQuery
+from .batching import Group, batches, credential_name, plan
 from .creators import CreatorsClient
 from .endpoints import (
     COGNITO_TOKEN_PATH,
     CREATORS_GET_ITEMS,
     CREATORS_GET_VARIATIONS,
+    CREATORS_SEARCH_ITEMS,
     LWA_TOKEN_PATH,
     PAAPI_GET_ITEMS,
     PAAPI_GET_VARIATIONS,
+    PAAPI_SEARCH_ITEMS,
     Endpoints,
 )
 from .paapi import PAAPI_LABEL, PaapiClient
 from .ratelimit import Clock, SystemClock, TokenBucket
-from .results import ItemResults
+from .results import ItemResults, SearchPage
 from .retry import RetryPolicy
 from .session import ApiSession
 from .tokens import CreatorsAuth, Credential, TokenStore
@@ -67,6 +70,17 @@ class FetchReport:
     tokens: int = 0
 
 
+@dataclass
+class SearchReport:
+    """What a search produced: a page of results or the failure, notices, and its cost."""
+
+    page: SearchPage | None = None
+    failure: Failure | None = None
+    notices: list[str] = field(default_factory=list)
+    requests: int = 0
+    tokens: int = 0
+
+
 class _Counter:
     """Counts GetItems and token requests as they leave (the hook also sees auth-flow requests)."""
 
@@ -78,8 +92,17 @@ class _Counter:
     def on_request(self, request: httpx.Request) -> None:
         path = request.url.path
         with self._lock:
+            # Searches and variation look-ups share the rate limit and the daily budget with GetItems:
+            # count them alike.
             if path.endswith(
-                (CREATORS_GET_ITEMS, PAAPI_GET_ITEMS, CREATORS_GET_VARIATIONS, PAAPI_GET_VARIATIONS)
+                (
+                    CREATORS_GET_ITEMS,
+                    PAAPI_GET_ITEMS,
+                    CREATORS_SEARCH_ITEMS,
+                    PAAPI_SEARCH_ITEMS,
+                    CREATORS_GET_VARIATIONS,
+                    PAAPI_GET_VARIATIONS,
+                )
             ):
                 self.requests += 1
             elif path.endswith((COGNITO_TOKEN_PATH, LWA_TOKEN_PATH)):
@@ -220,6 +243,48 @@ class Fetcher:
             requests=self._counter.requests - requests_before,
             tokens=self._counter.tokens - tokens_before,
         )
+
+    def search(self, query: SearchQuery) -> SearchReport:
+        """SearchItems in one store, on the route GetItems would take; never raises for API failures."""
+        requests_before, tokens_before = self._counter.requests, self._counter.tokens
+        report = SearchReport()
+        try:
+            report.page = self._search(query)
+        except ApiError as error:
+            self._logger.warning("search %s: %s", query, error)
+            report.failure = _failure(error)
+            report.notices.append(f"{query.country}: search {_condition(error)}")
+        except _NoRouteError as no_route:
+            report.failure = Failure(kind="no_route", message=str(no_route))
+            report.notices.append(f"{query.country}: no API route (search links only)")
+        report.requests = self._counter.requests - requests_before
+        report.tokens = self._counter.tokens - tokens_before
+        return report
+
+    def _search(self, query: SearchQuery) -> SearchPage:
+        store = get_store(query.country)
+        route = decide_route(self._config, store.country) if store else None
+        if store is None or route is None or route.api == "none":
+            raise _NoRouteError(
+                f"{query.country}: no API route ({route.reason if route else 'unknown store'})"
+            )
+        group = Group(store, route, credential_name(self._config, route), ())
+        tag = route.partner_tag
+        if not tag:
+            raise _no_tag(group)
+        if route.api == "creators":
+            try:
+                return self._creators_client(group).search_items(store, query.keywords, query.limit, tag)
+            except ApiError as error:
+                if not self._can_fall_back(group, error):
+                    raise
+                self._logger.warning("%s; searching with %s instead", error, PAAPI_LABEL)
+        url = self._endpoints.paapi_search_items(store)
+        if url is None:
+            raise _no_paapi_host(group)
+        if self._paapi_deprecated is not None:
+            raise self._paapi_deprecated
+        return self._paapi_client().search_items(store, url, query.keywords, query.limit, tag)
 
     def _fetch_groups(self, groups: Iterable[Group], outcome: _Outcome) -> None:
         by_credential: dict[str, list[Group]] = {}
@@ -395,6 +460,7 @@ class Fetcher:
         client = CreatorsClient(
             self._session,
             url=self._endpoints.creators_get_items(),
+            search_url=self._endpoints.creators_search_items(),
             auth=auth,
             bucket=self._bucket(group.credential),
             version=version,
@@ -414,6 +480,10 @@ class Fetcher:
                     self._session, access_key=paapi.access_key, secret_key=paapi.secret_key, bucket=bucket
                 )
             return self._paapi
+
+
+class _NoRouteError(Exception):
+    """No API serves this store (internal: becomes a Failure)."""
 
 
 def _failure(error: ApiError) -> Failure:
@@ -459,4 +529,4 @@ def _is_loopback(url: str | None) -> bool:
     return host in {"127.0.0.1", "localhost", "::1"}
 
 
-__all__ = ["BatchListener", "FetchReport", "Fetcher"]
+__all__ = ["BatchListener", "FetchReport", "Fetcher", "SearchReport"]

@@ -7,8 +7,8 @@ permanent :class:`~asa2render.errors.ForbiddenError`, which the fetcher treats a
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -19,13 +19,15 @@ from .casing import camel_keys
 from .creators import MAX_ITEM_IDS
 from .ratelimit import TokenBucket
 from .responses import PERMANENT_ITEM_CODES, Context, error_from_response
-from .results import ItemResults, item_errors, results_from_body
+from .results import ItemResults, SearchPage, item_errors, results_from_body, search_page_from_body
 from .session import ApiSession
 from .sigv4 import SigV4Auth
 from .variations import PAAPI_VARIATION_RESOURCES, summary_from_body
 
+T = TypeVar("T")
 PAAPI_LABEL = "PA-API 5.0"
 GET_ITEMS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.GetItems"
+SEARCH_ITEMS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.SearchItems"
 GET_VARIATIONS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.GetVariations"
 # The v1 Offers.Summaries (lowest/highest price and offer count per condition) feed ASA2's AutoPrice;
 # PA-API still serves them next to OffersV2.
@@ -74,24 +76,13 @@ class PaapiClient:
         if len(asins) > MAX_ITEM_IDS:
             raise ValueError(f"at most {MAX_ITEM_IDS} ASINs per request, got {len(asins)}")
         context = Context(api=self.label, marketplace=store.country, asins=tuple(asins))
-        content = json.dumps(
-            {
-                "ItemIds": list(asins),
-                "PartnerTag": partner_tag,
-                "PartnerType": "Associates",
-                "Marketplace": store.domain,
-                "Resources": list(PAAPI_RESOURCES),
-            }
-        ).encode()
-        headers = {
-            "content-encoding": "amz-1.0",
-            "content-type": "application/json; charset=utf-8",
-            "x-amz-target": GET_ITEMS_TARGET,
+        payload = {
+            "ItemIds": list(asins),
+            "PartnerTag": partner_tag,
+            "PartnerType": "Associates",
+            "Marketplace": store.domain,
+            "Resources": list(PAAPI_RESOURCES),
         }
-        auth = SigV4Auth(self._access_key, self._secret_key.get_secret_value(), store.paapi_region)
-
-        def build() -> httpx.Request:
-            return httpx.Request("POST", url, headers=headers, content=content)
 
         def parse(response: httpx.Response, body: Any) -> ItemResults:
             camel = camel_keys(body)
@@ -101,14 +92,7 @@ class PaapiClient:
                 camel, context=context, store=store, partner_tag=partner_tag, source="paapi"
             )
 
-        return self._session.post(
-            build,
-            auth=auth,
-            bucket=self._bucket,
-            context=context,
-            parse=parse,
-            passthrough=frozenset({400, 404}),
-        )
+        return self._call(store, url, GET_ITEMS_TARGET, payload, context, parse, frozenset({400, 404}))
 
     def get_variation_summary(
         self, store: Store, url: str, asin: str, partner_tag: str
@@ -119,39 +103,82 @@ class PaapiClient:
             ApiError: the request failed after the retries allowed.
         """
         context = Context(api=self.label, marketplace=store.country, asins=(asin,))
-        content = json.dumps(
-            {
-                "ASIN": asin,
-                "PartnerTag": partner_tag,
-                "PartnerType": "Associates",
-                "Marketplace": store.domain,
-                "VariationCount": 1,
-                "Resources": list(PAAPI_VARIATION_RESOURCES),
-            }
-        ).encode()
-        headers = {
-            "content-encoding": "amz-1.0",
-            "content-type": "application/json; charset=utf-8",
-            "x-amz-target": GET_VARIATIONS_TARGET,
+        payload = {
+            "ASIN": asin,
+            "PartnerTag": partner_tag,
+            "PartnerType": "Associates",
+            "Marketplace": store.domain,
+            "VariationCount": 1,
+            "Resources": list(PAAPI_VARIATION_RESOURCES),
         }
-        auth = SigV4Auth(self._access_key, self._secret_key.get_secret_value(), store.paapi_region)
-
-        def build() -> httpx.Request:
-            return httpx.Request("POST", url, headers=headers, content=content)
 
         def parse(response: httpx.Response, body: Any) -> VariationSummary | None:
             if not response.is_success:
                 return None  # 400/404: not a parent, or an ASIN without variations
             return summary_from_body(camel_keys(body), country=store.country)
 
+        return self._call(store, url, GET_VARIATIONS_TARGET, payload, context, parse, frozenset({400, 404}))
+
+    def search_items(self, store: Store, url: str, keywords: str, count: int, partner_tag: str) -> SearchPage:
+        """SearchItems: up to ``count`` (1–10) products; ``NoResults`` (404) means none were found.
+
+        Raises:
+            ApiError: the whole request failed after the retries allowed.
+        """
+        context = Context(api=self.label, marketplace=store.country)
+        payload = {
+            "Keywords": keywords,
+            "ItemCount": max(1, min(count, MAX_ITEM_IDS)),
+            "PartnerTag": partner_tag,
+            "PartnerType": "Associates",
+            "Marketplace": store.domain,
+            "Resources": list(PAAPI_RESOURCES),
+        }
+
+        def parse(response: httpx.Response, body: Any) -> SearchPage:
+            camel = camel_keys(body)
+            if response.status_code == 404:
+                if _no_results(camel):
+                    return SearchPage()
+                raise error_from_response(response, context, self._session.clock.time())
+            return search_page_from_body(
+                camel, context=context, store=store, partner_tag=partner_tag, source="paapi"
+            )
+
+        return self._call(store, url, SEARCH_ITEMS_TARGET, payload, context, parse, frozenset({404}))
+
+    def _call(
+        self,
+        store: Store,
+        url: str,
+        target: str,
+        payload: Mapping[str, Any],
+        context: Context,
+        parse: Callable[[httpx.Response, Any], T],
+        passthrough: frozenset[int],
+    ) -> T:
+        """One SigV4-signed PA-API operation: the JSON body, Amazon's headers, the shared session."""
+        content = json.dumps(payload).encode()
+        headers = {
+            "content-encoding": "amz-1.0",
+            "content-type": "application/json; charset=utf-8",
+            "x-amz-target": target,
+        }
+        auth = SigV4Auth(self._access_key, self._secret_key.get_secret_value(), store.paapi_region)
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", url, headers=headers, content=content)
+
         return self._session.post(
-            build,
-            auth=auth,
-            bucket=self._bucket,
-            context=context,
-            parse=parse,
-            passthrough=frozenset({400, 404}),
+            build, auth=auth, bucket=self._bucket, context=context, parse=parse, passthrough=passthrough
         )
+
+
+def _no_results(body: Any) -> bool:
+    errors = body.get("errors") if isinstance(body, Mapping) else None
+    return isinstance(errors, list) and any(
+        isinstance(e, Mapping) and e.get("code") == "NoResults" for e in errors
+    )
 
 
 def _all_items_bad(response: httpx.Response, body: Any, context: Context, now: float) -> ItemResults:
@@ -163,4 +190,11 @@ def _all_items_bad(response: httpx.Response, body: Any, context: Context, now: f
     raise error_from_response(response, context, now)
 
 
-__all__ = ["GET_ITEMS_TARGET", "GET_VARIATIONS_TARGET", "PAAPI_LABEL", "PAAPI_RESOURCES", "PaapiClient"]
+__all__ = [
+    "GET_ITEMS_TARGET",
+    "GET_VARIATIONS_TARGET",
+    "PAAPI_LABEL",
+    "PAAPI_RESOURCES",
+    "SEARCH_ITEMS_TARGET",
+    "PaapiClient",
+]

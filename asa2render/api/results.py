@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ApiError, NotFoundError, ServerError
@@ -12,6 +13,47 @@ from .normalize import item_asin, product_from_item
 from .responses import Context, asins_in_message, item_error
 
 ItemResults = dict[str, Product | ApiError]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of SearchItems results, in Amazon's order; empty when Amazon found nothing."""
+
+    products: tuple[Product, ...] = ()
+    search_url: str | None = None
+    total: int | None = None
+
+
+def search_page_from_body(
+    body: Any, *, context: Context, store: Store, partner_tag: str | None, source: Source
+) -> SearchPage:
+    """Products of a SearchItems answer (camelCase); a body without ``searchResult`` found nothing.
+
+    Raises:
+        ServerError: the body is not a SearchItems answer at all (retryable).
+    """
+    if not isinstance(body, Mapping):
+        raise _malformed(context, "the response is not a JSON object")
+    container = body.get("searchResult")
+    if container is None:
+        return SearchPage()
+    items = container.get("items") if isinstance(container, Mapping) else None
+    if not isinstance(items, list):
+        raise _malformed(context, "searchResult.items is not a list")
+    products = []
+    for item in items:
+        asin = item_asin(item) if isinstance(item, Mapping) else None
+        if asin is None:
+            continue
+        fallback = store.product_url(asin, partner_tag)
+        products.append(product_from_item(item, country=store.country, source=source, fallback_url=fallback))
+    url = container.get("searchURL")
+    total = container.get("totalResultCount")
+    return SearchPage(
+        tuple(products),
+        url if isinstance(url, str) and url.startswith("https://") else None,
+        total if isinstance(total, int) else None,
+    )
 
 
 def results_from_body(
@@ -77,7 +119,7 @@ def _missing(context: Context, asin: str) -> ApiError:
 
 def _malformed(context: Context, what: str) -> ServerError:
     return ServerError(
-        f"unexpected GetItems answer: {what}",
+        f"unexpected answer: {what}",
         marketplace=context.marketplace,
         asins=context.asins,
         api=context.api,
@@ -99,4 +141,11 @@ def all_items_not_found(context: Context, message: str) -> ItemResults:
     }
 
 
-__all__ = ["ItemResults", "all_items_not_found", "item_errors", "results_from_body"]
+__all__ = [
+    "ItemResults",
+    "SearchPage",
+    "all_items_not_found",
+    "item_errors",
+    "results_from_body",
+    "search_page_from_body",
+]

@@ -25,6 +25,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "refresh": "asa2render.cli.content:refresh",
     "export-data": "asa2render.cli.content:export_data",
     "marketplaces": "asa2render.cli.marketplaces:marketplaces",
+    "products": "asa2render.cli.products:products",
+    "report": "asa2render.cli.report:report",
     "sandbox": "asa2render.cli.sandbox:sandbox",
     "serve": "asa2render.cli.serve:serve",
     "gallery": "asa2render.cli.serve:gallery",

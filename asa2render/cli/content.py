@@ -138,9 +138,11 @@ def report_problems(engine: Engine) -> None:
 
 def print_summary(engine: Engine, shortcodes: int) -> None:
     report = engine.report
+    searches = f", {report.searches} search(es)" if report.searches else ""
     click.echo(
         f"asa2render: {shortcodes} shortcode(s); products: {report.fresh} fresh, {report.stale} stale, "
-        f"{report.fallback} fallback; {report.api_requests} API request(s), {report.token_requests} token(s)",
+        f"{report.fallback} fallback{searches}; {report.api_requests} API request(s), "
+        f"{report.token_requests} token(s)",
         err=True,
     )
     for notice in report.notices:
@@ -216,6 +218,10 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
             continue  # reported; the other files go on
         for doc in engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path)):
             keys.update(dict.fromkeys(doc.keys))
+            for request in doc.requests:
+                if request.search is not None or request.smart is not None:
+                    # Searches run now (cached), so their products join the one batched fetch.
+                    keys.update(dict.fromkeys(engine.request_keys(request)))
             count += len(doc.requests)
     return list(keys), count
 
@@ -529,7 +535,7 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
     by_location: dict[str, list[Problem]] = {}
     for problem in doc.problems:
         by_location.setdefault(str(problem.location), []).append(problem)
-    for request in doc.requests:
+    for request in map(engine.expand, doc.requests):
         location = str(request.location)
         problems = by_location.pop(location, [])
         # Geo-targeting notes are a report, not a fault of the page: listed apart, never failing --strict.
@@ -601,19 +607,39 @@ def cache(action: str, config_path: Path | None) -> None:
 @click.option(
     "--sandbox", metavar="URL", envvar=edges.SANDBOX_ENV, help="Sandbox base URL ('auto' starts one)."
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the product report (as `asa2render report`) to this file: .json, .md or text.",
+)
 @config_option
 def refresh(
-    inputs: tuple[Path, ...], max_age: int, limit: int | None, sandbox: str | None, config_path: Path | None
+    inputs: tuple[Path, ...],
+    max_age: int,
+    limit: int | None,
+    sandbox: str | None,
+    report_path: Path | None,
+    config_path: Path | None,
 ) -> None:
-    """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
+    """Refresh cached and stored API products (those used in INPUTS, or all), oldest first."""
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
             print_problems(p for p in engine.problems if p.code == "unreadable-page")
         else:
-            keys = engine.cache.cached_keys()
+            stored = [ProductKey(p.country, p.asin) for p in engine.store.local.all() if p.source != "local"]
+            keys = list(dict.fromkeys([*engine.cache.cached_keys(), *stored]))
         with progress_bar("refreshing") as advance:
             changes = engine.store.refresh(keys, max_age=max_age, limit=limit, progress=advance)
+        if report_path is not None:
+            from .report import write_report
+
+            written = write_report(engine, inputs, report_path)
+            click.echo(
+                f"asa2render: report: {len(written.findings)} product(s) matched a rule, see {report_path}",
+                err=True,
+            )
     for line in changes.lines():
         click.echo(line)
     click.echo(changes.summary(), err=True)

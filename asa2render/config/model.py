@@ -31,6 +31,7 @@ from ..geo.defaults import DEFAULT_FALLBACKS
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
 from ..textio import read_text
 from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
+from .rules import parse_condition
 
 CONFIG_FILENAME = "asa2render.toml"
 SECRETS_FILENAME = "asa2render.secrets.toml"
@@ -64,6 +65,11 @@ class SiteConfig(_Section):
     timezone: str = "UTC"
     associate_set: str = "default"
     disclaimer_url: str | None = None
+    # What to show for a product Amazon reports as gone, unavailable or out of stock (see
+    # asa2render.products.unavailable): keep the box, hide it, replace it, or link to a search.
+    unavailable: Literal["keep", "hide", "replace", "search-link"] = "keep"
+    out_of_stock_after: int = Field(default=0, ge=0)  # seconds out of stock before it counts
+
     # Labels, dates and numbers of boxes follow each product's store unless this names one locale
     # for the whole site ("de", "en_GB", "ja-JP").
     language: str | None = None
@@ -84,6 +90,36 @@ class SiteConfig(_Section):
                 f"unknown language {value!r}; expected a locale such as 'de' or 'en_GB'"
             ) from None
         return value
+
+
+class ReportRule(_Section):
+    """One ``[[report.rules]]`` entry: a named condition, optionally limited to some pages."""
+
+    name: str = Field(min_length=1)
+    condition: str
+    pages: tuple[str, ...] = ()  # glob patterns ("content/kitchen/*.md"); empty: every page
+
+    @field_validator("condition")
+    @classmethod
+    def _valid_condition(cls, value: str) -> str:
+        parse_condition(value)
+        return value
+
+
+class ReportConfig(_Section):
+    """``[report]``: the rules of ``asa2render report`` and where it remembers the last prices."""
+
+    rules: tuple[ReportRule, ...] = ()
+    state: str | None = None  # default: report-state.json in the cache folder
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_names(cls, rules: tuple[ReportRule, ...]) -> tuple[ReportRule, ...]:
+        names = [rule.name for rule in rules]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"rule names must be unique: {', '.join(duplicates)}")
+        return rules
 
 
 class ApiConfig(_Section):
@@ -285,6 +321,7 @@ class Config(BaseModel):
     api: ApiConfig = Field(default_factory=ApiConfig)
     marketplaces: tuple[MarketplaceConfig, ...] = ()
     paapi: PaapiConfig = Field(default_factory=PaapiConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
     placeholders: PlaceholdersConfig = Field(default_factory=PlaceholdersConfig)
     associate_id_sets: dict[str, dict[str, str]] = Field(default_factory=dict)
     geo: GeoConfig = Field(default_factory=GeoConfig)
@@ -499,6 +536,8 @@ __all__ = [
     "MarketplaceConfig",
     "PaapiConfig",
     "PlaceholdersConfig",
+    "ReportConfig",
+    "ReportRule",
     "SiteConfig",
     "config_from_dict",
     "env_reference",

@@ -107,7 +107,7 @@ class _Collector:
                     page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
             elif kind == "html_block" and commonmark.html_block_expands(token.content):
                 page.html_block(token)
-        self.engine.fetch(key for request in page.requests for key in request.keys)
+        self.engine.fetch(key for request in page.requests for key in self.engine.request_keys(request))
         page.problems.extend(self.engine.unavailable(page.requests))
         self.engine.problems.extend(page.problems)
         env.setdefault("asa2_requests", []).extend(page.requests)

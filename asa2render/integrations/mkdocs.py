@@ -132,7 +132,7 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         self.sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
         self.prepared = {uri: self._prepare(text, uri) for uri, text in self.sources.items()}
         documents = [doc for doc, _ in self.prepared.values()]
-        keys = [key for doc in documents for key in doc.keys]
+        keys = [key for doc in documents for r in doc.requests for key in engine.request_keys(r)]
         keys += theme_keys(config.theme.get_env(), engine)  # literal uses of the asa2 filter
         before = engine.report.api_requests
         engine.fetch(keys)  # one batch (per marketplace) for the whole site

@@ -125,7 +125,9 @@ def prefetch_site(engine: Engine, settings: dict[str, Any], country: str | None 
         engine.prepare(text, mode="markdown", path=_relative(path, content), page_country=page_country)
         for path, text, page_country in _sources(settings, country)
     ]
-    keys: list[ProductKey] = [key for doc in documents for key in doc.keys]
+    keys: list[ProductKey] = [
+        key for doc in documents for r in doc.requests for key in engine.request_keys(r)
+    ]
     keys += _template_keys(engine, settings)
     engine.fetch(keys)
     problems = [p for doc in documents for p in doc.problems]

@@ -9,6 +9,7 @@ never a crash. Nothing older than Amazon's 24 h cap is ever kept: entries expire
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import sqlite3
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 
 from ..config.model import MAX_CACHE_AGE
 from ..errors import CacheError
-from .models import Failure, Product, ProductKey
+from .models import Failure, Product, ProductKey, SearchQuery, SearchResult
 
 log = logging.getLogger("asa2render.products.cache")
 FORMAT_VERSION = 1
@@ -36,6 +37,20 @@ def _product_id(key: ProductKey) -> str:
 
 def _negative_id(key: ProductKey) -> str:
     return f"n:{key.country}:{key.asin}"
+
+
+def _search_id(query: SearchQuery) -> str:
+    # Keywords are free text: a digest keeps the id short and free of separators.
+    words = " ".join(query.keywords.casefold().split())
+    return f"s:{query.country}:{query.limit}:{hashlib.sha256(words.encode()).hexdigest()[:32]}"
+
+
+def _out_of_stock_id(key: ProductKey) -> str:
+    return f"o:{key.country}:{key.asin}"
+
+
+# How long "out of stock since" is remembered: a product restocked and sold out again starts over.
+OUT_OF_STOCK_MEMORY = 30 * 24 * 3600
 
 
 class Backend(Protocol):
@@ -370,12 +385,52 @@ class ProductCache:
         payload = {"v": FORMAT_VERSION, "product": product.model_dump(mode="json")}
         self._backend.set(_product_id(key), json.dumps(payload, separators=(",", ":")), remaining)
         self._backend.delete(_negative_id(key))
+        if product.availability.type != "OUT_OF_STOCK":
+            self._backend.delete(_out_of_stock_id(key))  # back in stock: a later sell-out starts over
 
     def put_failure(self, key: ProductKey, failure: Failure, ttl: float) -> None:
         if ttl <= 0:
             return
         payload = {"v": FORMAT_VERSION, "failure": failure.model_dump(mode="json")}
         self._backend.set(_negative_id(key), json.dumps(payload, separators=(",", ":")), ttl)
+
+    def get_search(self, query: SearchQuery) -> SearchResult | None:
+        """A cached search result (any age below the 24 h cap)."""
+        id_ = _search_id(query)
+        text = self._backend.get_many([id_]).get(id_)
+        if text is None:
+            return None
+        try:
+            payload = json.loads(text)
+            if payload.get("v") != FORMAT_VERSION:
+                raise ValueError("unknown format version")
+            return SearchResult.model_validate(payload["search"])
+        except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+            self._drop_corrupt(id_)
+            return None
+
+    def put_search(self, query: SearchQuery, result: SearchResult, now: datetime) -> None:
+        """Store a search result until 24 h after it was fetched (its products are stored one by one)."""
+        remaining = MAX_CACHE_AGE - (now - result.fetched_at).total_seconds()
+        if remaining > 0:
+            payload = {"v": FORMAT_VERSION, "search": result.model_dump(mode="json")}
+            self._backend.set(_search_id(query), json.dumps(payload, separators=(",", ":")), remaining)
+
+    def out_of_stock_since(self, key: ProductKey, seen: datetime) -> datetime:
+        """Since when an out-of-stock product has been out of stock, remembered across runs.
+
+        The first call for a product records ``seen`` (when the out-of-stock data was fetched); storing
+        the product in stock again (:meth:`put_product`) forgets it.
+        """
+        id_ = _out_of_stock_id(key)
+        text = self._backend.get_many([id_]).get(id_)
+        if text is not None:
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                self._drop_corrupt(id_)
+        self._backend.set(id_, seen.isoformat(), OUT_OF_STOCK_MEMORY)
+        return seen
 
     def delete(self, key: ProductKey) -> None:
         self._backend.delete(_product_id(key))

@@ -16,18 +16,40 @@
     features = ["…", "…"]
     brand = "…"
     updated = 2026-11-20T10:00:00Z                               # shown as the "as of" time
+    categories = ["kitchen", "coffee"]                           # for smart collections
+    tags = ["grinder"]
+    review = "My **own** verdict."                               # Markdown: ReviewHTML in templates
+    rating = 4.5                                                 # manual rating (0–5) …
+    reviews = 120                                                # … and review count
+
+Two more kinds of entry:
+
+- ``shop = "Roastery Shop"`` marks a product of another shop: ``url`` is required and may be any
+  ``https`` host, ``asin`` is any id (letters, digits, ``-``, ``_``). Amazon's caching rules do not
+  apply to it; its links still carry ``rel="sponsored …"``.
+- ``origin = "api"`` (written by ``asa2render products add``) marks an Amazon product whose data came
+  from the API: it is resolved like any Amazon product (cache, then API), the stored copy serves only
+  while it is younger than 24 h, and the entry's own categories, tags, review and rating are added.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..config.model import Config
 from ..errors import ConfigError, EncodingError
@@ -38,11 +60,8 @@ from .asins import normalize_asin
 from .models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, ProductKey, Savings
 from .urls import is_amazon_url, is_safe_image_url
 
-# field → (the check a link must pass, what the message says it must be)
-_LINK_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
-    "url": (is_amazon_url, "an https:// Amazon link"),
-    "image": (is_safe_image_url, "an https:// URL"),
-}
+SHOP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+Origin = Literal["manual", "api"]
 
 
 class LocalProduct(BaseModel):
@@ -50,6 +69,8 @@ class LocalProduct(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # ``shop`` comes first: the checks of ``asin`` and ``url`` depend on it.
+    shop: str | None = None
     asin: str
     country: str | None = None
     title: str
@@ -63,14 +84,42 @@ class LocalProduct(BaseModel):
     features: tuple[str, ...] = ()
     brand: str | None = None
     updated: datetime | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    review: str | None = None
+    rating: float | None = Field(default=None, ge=0, le=5)
+    reviews: int | None = Field(default=None, ge=0)
+    origin: Origin = "manual"
 
     @field_validator("asin")
     @classmethod
-    def _valid_asin(cls, value: str) -> str:
+    def _valid_asin(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("shop") is not None:
+            if not SHOP_ID.match(value):
+                raise ValueError(f"invalid product id {value!r}: letters, digits, '-' or '_' expected")
+            return value
         asin = normalize_asin(value)
         if asin is None:
             raise ValueError(f"invalid ASIN {value!r}: 10 letters or digits expected")
         return asin
+
+    @field_validator("url")
+    @classmethod
+    def _https_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("shop") is not None:
+            if value is None or not is_safe_image_url(value):
+                raise ValueError(f"a shop product's url must be an https:// link, got {value!r}")
+        elif value is not None and not is_amazon_url(value):
+            raise ValueError(f"url must be an https:// Amazon link, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _shop_needs_url(self) -> LocalProduct:
+        if self.shop is not None and self.url is None:
+            raise ValueError("a shop product needs an https:// url")
+        if self.shop is not None and self.origin == "api":
+            raise ValueError('origin = "api" is for Amazon products, not shop products')
+        return self
 
     @field_validator("country")
     @classmethod
@@ -82,12 +131,11 @@ class LocalProduct(BaseModel):
             raise ValueError(f"unknown country {value!r}")
         return canonical
 
-    @field_validator("url", "image")
+    @field_validator("image")
     @classmethod
-    def _safe_link(cls, value: str | None, info: ValidationInfo) -> str | None:
-        allowed, wanted = _LINK_RULES[info.field_name or ""]
-        if value is not None and not allowed(value):
-            raise ValueError(f"{info.field_name} must be {wanted}, got {value!r}")
+    def _https_image(cls, value: str | None) -> str | None:
+        if value is not None and not is_safe_image_url(value):
+            raise ValueError(f"image must be an https:// URL, got {value!r}")
         return value
 
     @field_validator("availability")
@@ -100,16 +148,49 @@ class LocalProduct(BaseModel):
 
 
 class LocalProducts:
-    """The user's products, indexed by (country, ASIN)."""
+    """The user's products, indexed by (country, ASIN).
 
-    def __init__(self, products: dict[ProductKey, Product] | None = None) -> None:
+    ``manual`` products are the user's own data and always win; ``snapshots`` are Amazon products
+    stored by ``products add`` (served only while younger than 24 h); ``annotations`` hold the
+    user's own fields (categories, tags, review, rating) added to whatever the API returns.
+    """
+
+    def __init__(
+        self,
+        products: dict[ProductKey, Product] | None = None,
+        snapshots: dict[ProductKey, Product] | None = None,
+        dated: set[ProductKey] | None = None,
+    ) -> None:
         self._products = products or {}
+        self._snapshots = snapshots or {}
+        self._dated: set[ProductKey] = set(dated if dated is not None else self._snapshots)
 
     def __len__(self) -> int:
-        return len(self._products)
+        return len(self._products) + len(self._snapshots)
 
     def get_many(self, keys: list[ProductKey]) -> dict[ProductKey, Product]:
+        """Manual products (never stale: the user owns their data)."""
         return {key: self._products[key] for key in keys if key in self._products}
+
+    def snapshots(self, keys: list[ProductKey]) -> dict[ProductKey, Product]:
+        """Stored API copies of ``origin = "api"`` entries that say when they were fetched (``updated``)."""
+        return {key: self._snapshots[key] for key in keys if key in self._snapshots and key in self._dated}
+
+    def annotate(self, key: ProductKey, product: Product) -> Product:
+        """An API product with the user's own fields of its store entry added (manual rating wins)."""
+        entry = self._snapshots.get(key)
+        if entry is None:
+            return product
+        update: dict[str, Any] = {"categories": entry.categories, "tags": entry.tags, "review": entry.review}
+        if entry.rating is not None:
+            update["rating"] = entry.rating
+        if entry.review_count is not None:
+            update["review_count"] = entry.review_count
+        return product.model_copy(update=update)
+
+    def all(self) -> list[Product]:
+        """Every stored product, in file order within each kind (smart collections query these)."""
+        return [*self._products.values(), *self._snapshots.values()]
 
     @classmethod
     def load(cls, config: Config) -> LocalProducts:
@@ -117,10 +198,22 @@ class LocalProducts:
         path = config.resolve_path(config.site.products)
         if path is None:
             return cls()
-        return cls(_read_products(path, config))
+        manual: dict[ProductKey, Product] = {}
+        snapshots: dict[ProductKey, Product] = {}
+        dated: set[ProductKey] = set()
+        for item, product in read_products(path, config):
+            key = ProductKey(product.country, product.asin)
+            if item.origin == "manual":
+                manual[key] = product
+                continue
+            snapshots[key] = product
+            if item.updated is not None:  # without it, the entry only annotates what the API returns
+                dated.add(key)
+        return cls(manual, snapshots, dated)
 
 
-def _read_products(path: Path, config: Config) -> dict[ProductKey, Product]:
+def read_products(path: Path, config: Config) -> list[tuple[LocalProduct, Product]]:
+    """Every ``[[products]]`` entry of a file, validated, with its normalised product."""
     try:
         data = tomllib.loads(read_text(path))
     except OSError as exc:
@@ -130,11 +223,11 @@ def _read_products(path: Path, config: Config) -> dict[ProductKey, Product]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    products: dict[ProductKey, Product] = {}
+    found = []
     for index, entry in enumerate(data.get("products", [])):
-        product = _to_product(_validate(entry, path, index), config, modified, path, index)
-        products[ProductKey(product.country, product.asin)] = product
-    return products
+        item = _validate(entry, path, index)
+        found.append((item, _to_product(item, config, modified, path, index)))
+    return found
 
 
 def _validate(entry: Any, path: Path, index: int) -> LocalProduct:
@@ -153,6 +246,11 @@ def _to_product(item: LocalProduct, config: Config, modified: datetime, path: Pa
         raise ConfigError(
             "no country and no default marketplace to assume", path=str(path), key=f"products[{index}]"
         )
+    return to_product(item, country, config, item.updated or modified)
+
+
+def to_product(item: LocalProduct, country: str, config: Config, updated: datetime) -> Product:
+    """The normalised product of a validated entry, in a known store."""
     store = store_for(country)
     tag, _ = config.partner_tag(country)
     currency = (item.currency or store.currency).upper()
@@ -170,8 +268,14 @@ def _to_product(item: LocalProduct, config: Config, modified: datetime, path: Pa
         availability=Availability(type=item.availability, message=item.availability_message),
         brand=item.brand,
         features=item.features,
-        fetched_at=_aware(item.updated) if item.updated else modified,
-        source="local",
+        fetched_at=_aware(updated),
+        source="local" if item.origin == "manual" else "creators",
+        categories=item.categories,
+        tags=item.tags,
+        review=item.review,
+        rating=item.rating,
+        review_count=item.reviews,
+        shop=item.shop,
     )
 
 
@@ -195,4 +299,4 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-__all__ = ["LocalProduct", "LocalProducts"]
+__all__ = ["SHOP_ID", "LocalProduct", "LocalProducts", "Origin", "read_products", "to_product"]

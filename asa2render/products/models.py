@@ -16,6 +16,8 @@ from ..money import minor_units
 
 Source = Literal["local", "creators", "paapi"]
 State = Literal["fresh", "stale", "fallback"]
+# What ``[site] unavailable`` did with a product the API reports as gone or out of stock.
+Action = Literal["keep", "hide", "replace", "search-link"]
 
 # Amazon's availability types (OffersV2); anything else is mapped to UNKNOWN.
 AVAILABILITY_TYPES = frozenset(
@@ -137,6 +139,15 @@ class Product(_Model):
     variations: VariationSummary | None = None
     fetched_at: datetime = Field(default_factory=utc_now)
     source: Source = "local"
+    # The user's own data from the product store (ASA2's "Products" section), never from Amazon.
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    review: str | None = None  # Markdown
+    shop: str | None = None  # a non-Amazon shop: its url may be any https host
+
+    @property
+    def is_amazon(self) -> bool:
+        return self.shop is None
 
     @property
     def is_available(self) -> bool:
@@ -171,6 +182,37 @@ class Failure(_Model):
     permanent: bool = False
 
 
+class SearchQuery(NamedTuple):
+    """One ``[asa2_search]``: keywords in one store, at most ``limit`` results."""
+
+    country: str
+    keywords: str
+    limit: int
+
+    def __str__(self) -> str:
+        return f'{self.country}:"{self.keywords}"'
+
+
+class SearchResult(_Model):
+    """The answer to a search: the ASINs in Amazon's order (their products are cached on their own)."""
+
+    country: str
+    keywords: str
+    asins: tuple[str, ...] = ()
+    search_url: str | None = None
+    total: int | None = None
+    fetched_at: datetime = Field(default_factory=utc_now)
+
+
+class SearchResolved(_Model):
+    """What an ``[asa2_search]`` shows: its result list (if any) and its freshness state."""
+
+    query: SearchQuery
+    result: SearchResult | None = None
+    state: State = "fallback"
+    failure: Failure | None = None
+
+
 class Resolved(_Model):
     """What a shortcode shows for one product: the product (if any) and its freshness state."""
 
@@ -179,6 +221,11 @@ class Resolved(_Model):
     product: Product | None = None
     state: State = "fallback"
     failure: Failure | None = None
+    # Set when ``[site] unavailable`` applied: why the product counts as unavailable, and what was done.
+    unavailable: str | None = None
+    action: Action | None = None
+    replaced_by: str | None = None  # the ASIN shown instead (``product`` is then the replacement)
+    search_url: str | None = None  # the tagged store search shown for ``search-link``
 
     @property
     def key(self) -> ProductKey:
@@ -189,6 +236,7 @@ __all__ = [
     "AVAILABILITY_TYPES",
     "AVAILABLE_TYPES",
     "OFFER_CONDITIONS",
+    "Action",
     "Availability",
     "Failure",
     "Image",
@@ -200,6 +248,9 @@ __all__ = [
     "ProductKey",
     "Resolved",
     "Savings",
+    "SearchQuery",
+    "SearchResolved",
+    "SearchResult",
     "Source",
     "State",
     "VariationSummary",

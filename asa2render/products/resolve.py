@@ -5,7 +5,11 @@ This is where ASA2's shortcodes get their meaning:
 - ``[asa2]ASIN[/asa2]`` and ``[asa2 asin="ASIN"]`` (``asin`` may be an Amazon product URL, whose store
   sets the country unless ``country`` is given; ``asin="A,B,C"`` renders one list box);
 - ``[asa2_textlink asin="…"]link text[/asa2_textlink]``;
-- ``[asa2_collection]name[/asa2_collection]`` — a named ASIN list from ``[collections]``.
+- ``[asa2_collection]name[/asa2_collection]`` — a named ASIN list from ``[collections]``;
+- ``[asa2_smart_collection category="…" …]`` — stored products chosen by their properties
+  (:mod:`.smart`); its keys are only known once the products are resolved;
+- ``[asa2_search keywords="…" limit="5"]`` — a list from the API's SearchItems; its keys are only
+  known once the search has run.
 
 Country resolution: the shortcode's ``country``, else the URL's store, else the page's front matter
 ``asa2_country``, else the default marketplace. A product whose country cannot be determined (an
@@ -23,12 +27,19 @@ from ..errors import Location
 from ..marketplaces import country_codes, normalize_country
 from ..shortcodes import Severity, Shortcode
 from .asins import normalize_asin, parse_asin_ref
-from .models import ProductKey
+from .models import ProductKey, SearchQuery, State
+from .smart import FILTERS, ORDERING, SmartQuery, parse_smart
 
 BOX_TAG = "asa2"
 TEXTLINK_TAG = "asa2_textlink"
 COLLECTION_TAG = "asa2_collection"
-TAGS = (BOX_TAG, TEXTLINK_TAG, COLLECTION_TAG)
+SMART_TAG = "asa2_smart_collection"
+SEARCH_TAG = "asa2_search"
+TAGS = (BOX_TAG, TEXTLINK_TAG, COLLECTION_TAG, SMART_TAG, SEARCH_TAG)
+SEARCH_ATTRIBUTES = frozenset({"keywords", "country", "limit", "tpl", "set"})
+DEFAULT_SEARCH_LIMIT = 5
+MAX_SEARCH_LIMIT = 10  # one SearchItems page
+LIST_ATTRIBUTES = FILTERS | ORDERING | SEARCH_ATTRIBUTES
 
 # Attributes with a meaning of their own; every other attribute is passed to the template as an option.
 CONTROL_ATTRIBUTES = frozenset({"asin", "country", "tpl", "set"})
@@ -66,6 +77,10 @@ class ProductRequest:
     link_text: str | None = None
     associate_set: str | None = None
     label: str = ""  # what the user typed, for fallbacks that have no product (e.g. an invalid ASIN)
+    search: SearchQuery | None = None  # [asa2_search]: keys come from the search result
+    smart: SmartQuery | None = None  # [asa2_smart_collection]: keys come from the product store
+    fallback_url: str | None = None  # shown when a search has no result (a tagged store search)
+    list_state: State | None = None  # a search list's own state (a stale result list makes it stale)
 
 
 def resolve(
@@ -74,9 +89,14 @@ def resolve(
     *,
     path: str | None = None,
     page_country: str | None = None,
+    shop_ids: frozenset[str] = frozenset(),
 ) -> tuple[ProductRequest, list[Problem]]:
-    """Resolve one shortcode; problems are returned, never raised (strict mode is the caller's)."""
+    """Resolve one shortcode; problems are returned, never raised (strict mode is the caller's).
+
+    ``shop_ids`` are the ids of the user's non-Amazon products, valid where an ASIN is expected.
+    """
     resolver = _Resolver(shortcode, config, Location(path, shortcode.line, shortcode.column), page_country)
+    resolver.shop_ids = shop_ids
     return resolver.run(), resolver.problems
 
 
@@ -87,11 +107,16 @@ class _Resolver:
         self.location = location
         self.page_country = page_country
         self.problems: list[Problem] = []
+        self.shop_ids: frozenset[str] = frozenset()
 
     def report(self, code: str, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(self.location, code, message, severity))
 
     def run(self) -> ProductRequest:
+        if self.shortcode.tag == SEARCH_TAG:
+            return self._search()
+        if self.shortcode.tag == SMART_TAG:
+            return self._smart()
         self._check_attributes()
         raw_ids, url_country = self._asins()
         country = self._country(url_country)
@@ -107,6 +132,55 @@ class _Resolver:
             link_text=self._link_text(),
             associate_set=self.shortcode.attrs.get("set"),
             label=", ".join(raw_ids),
+        )
+
+    def _search(self) -> ProductRequest:
+        sc = self.shortcode
+        for name in sc.attrs:
+            if name not in SEARCH_ATTRIBUTES and name not in TEMPLATE_OPTIONS:
+                self.report("unknown-attribute", f'unknown attribute "{name}" in [{SEARCH_TAG}]')
+        keywords = " ".join((sc.attrs.get("keywords") or sc.content or " ".join(sc.args)).split())
+        if not keywords:
+            self.report("missing-keywords", f'[{SEARCH_TAG}] needs keywords: write keywords="burr grinder"')
+        country = self._country(None)
+        limit = self._limit(sc.attrs.get("limit"))
+        query = SearchQuery(country, keywords, limit) if country and keywords else None
+        return self._list_request(country, search=query, label=keywords)
+
+    def _limit(self, raw: str | None) -> int:
+        if raw is None:
+            return DEFAULT_SEARCH_LIMIT
+        if raw.strip().isdigit() and 1 <= int(raw) <= MAX_SEARCH_LIMIT:
+            return int(raw)
+        self.report(
+            "invalid-limit", f'limit="{raw}" must be 1 to {MAX_SEARCH_LIMIT}; using {MAX_SEARCH_LIMIT}'
+        )
+        return MAX_SEARCH_LIMIT
+
+    def _smart(self) -> ProductRequest:
+        query = parse_smart(self.shortcode.attrs, self.report, TEMPLATE_OPTIONS | {"set"})
+        return self._list_request(query.countries[0] if len(query.countries) == 1 else None, smart=query)
+
+    def _list_request(
+        self,
+        country: str | None,
+        *,
+        search: SearchQuery | None = None,
+        smart: SmartQuery | None = None,
+        label: str = "",
+    ) -> ProductRequest:
+        return ProductRequest(
+            shortcode=self.shortcode,
+            location=self.location,
+            keys=(),
+            template=self.shortcode.attrs.get("tpl") or "list",
+            country=country,
+            # Filters and search terms are not template options (price="10-100" is not price="no").
+            options={k: v for k, v in self._options().items() if k not in LIST_ATTRIBUTES},
+            associate_set=self.shortcode.attrs.get("set"),
+            label=label,
+            search=search,
+            smart=smart,
         )
 
     def _asins(self) -> tuple[list[str], str | None]:
@@ -142,6 +216,8 @@ class _Resolver:
         return list(members)
 
     def _asin(self, raw: str) -> str | None:
+        if raw.strip() in self.shop_ids:
+            return raw.strip()
         asin = normalize_asin(raw) if "/" not in raw else None
         if asin is None and "/" in raw:
             ref = parse_asin_ref(raw)
@@ -220,6 +296,8 @@ __all__ = [
     "BOX_TAG",
     "COLLECTION_TAG",
     "CONTROL_ATTRIBUTES",
+    "SEARCH_TAG",
+    "SMART_TAG",
     "TAGS",
     "TEMPLATE_OPTIONS",
     "TEXTLINK_TAG",

@@ -24,7 +24,16 @@ from typing import Protocol
 from ..config.model import MAX_CACHE_AGE, Config
 from .cache import ProductCache
 from .local import LocalProducts
-from .models import Failure, Product, ProductKey, Resolved, utc_now
+from .models import (
+    Failure,
+    Product,
+    ProductKey,
+    Resolved,
+    SearchQuery,
+    SearchResolved,
+    SearchResult,
+    utc_now,
+)
 from .refresh import CHUNK, RefreshReport, differences, refresh_order
 
 log = logging.getLogger("asa2render.products.store")
@@ -32,6 +41,20 @@ log = logging.getLogger("asa2render.products.store")
 
 class FetchResult(Protocol):
     results: dict[ProductKey, Product | Failure]
+    notices: list[str]
+    requests: int
+    tokens: int
+
+
+class SearchPageResult(Protocol):
+    products: tuple[Product, ...]
+    search_url: str | None
+    total: int | None
+
+
+class SearchOutcome(Protocol):
+    page: SearchPageResult | None
+    failure: Failure | None
     notices: list[str]
     requests: int
     tokens: int
@@ -51,6 +74,12 @@ class ProductFetcher(Protocol):
     ) -> FetchResult: ...
 
 
+class ProductSearcher(Protocol):
+    """What searches need of the API layer (``asa2render.api.Fetcher.search``)."""
+
+    def search(self, query: SearchQuery) -> SearchOutcome: ...
+
+
 @dataclass
 class StoreReport:
     """What one or more lookups did, for the build summary."""
@@ -58,6 +87,7 @@ class StoreReport:
     fresh: int = 0
     stale: int = 0
     fallback: int = 0
+    searches: int = 0
     api_requests: int = 0
     token_requests: int = 0
     notices: list[str] = field(default_factory=list)
@@ -106,6 +136,10 @@ class ProductStore:
             resolved[key] = _resolved(key, product, "fresh")
         missing = [k for k in wanted if k not in resolved]
         cached = self.cache.get_products(missing)
+        for key, snapshot in self.local.snapshots(missing).items():
+            # A product stored by ``products add`` counts as one more cached copy, under the same 24 h cap.
+            if key not in cached or snapshot.fetched_at > cached[key].fetched_at:
+                cached[key] = snapshot
         fresh_limit = min(self.config.site.cache_ttl, MAX_CACHE_AGE)
         for key, product in cached.items():
             if _age(product, now) < fresh_limit:
@@ -116,9 +150,76 @@ class ProductStore:
         missing = [k for k in missing if k not in resolved]
         if missing:
             resolved.update(self._fetch(missing, cached, now))
+        for key, item in resolved.items():
+            if item.product is not None and item.product.source != "local":
+                resolved[key] = item.model_copy(update={"product": self.local.annotate(key, item.product)})
         if count:
             self._count(resolved.values())
         return resolved
+
+    def search_many(self, queries: Iterable[SearchQuery]) -> dict[SearchQuery, SearchResolved]:
+        """Resolve searches like products: fresh cache, API (its products cached too), stale, fallback."""
+        now = self._clock()
+        fresh_limit = min(self.config.site.cache_ttl, MAX_CACHE_AGE)
+        answers: dict[SearchQuery, SearchResolved] = {}
+        for query in dict.fromkeys(queries):
+            cached = self.cache.get_search(query)
+            if cached is not None and _age(cached, now) < fresh_limit:
+                answers[query] = SearchResolved(query=query, result=cached, state="fresh")
+            else:
+                answers[query] = self._search(query, cached, now)
+        self.report.searches += len(answers)
+        return answers
+
+    def _search(self, query: SearchQuery, cached: SearchResult | None, now: datetime) -> SearchResolved:
+        fetcher = self._get_fetcher()
+        search = getattr(fetcher, "search", None)
+        failure = Failure(kind="offline", message="no API was asked")
+        if callable(search):
+            outcome: SearchOutcome = search(query)
+            self.report.api_requests += outcome.requests
+            self.report.token_requests += outcome.tokens
+            self.report.add_notices(outcome.notices)
+            if outcome.page is not None:
+                result = self._store_search(query, outcome.page, now)
+                return SearchResolved(query=query, result=result, state="fresh")
+            failure = outcome.failure or failure
+        if cached is not None and _age(cached, now) < MAX_CACHE_AGE:
+            return SearchResolved(query=query, result=cached, state="stale", failure=failure)
+        return SearchResolved(query=query, failure=failure)
+
+    def _store_search(self, query: SearchQuery, page: SearchPageResult, now: datetime) -> SearchResult:
+        for product in page.products:
+            self.cache.put_product(product, now)
+        result = SearchResult(
+            country=query.country,
+            keywords=query.keywords,
+            asins=tuple(dict.fromkeys(p.asin for p in page.products)),
+            search_url=page.search_url,
+            total=page.total,
+            fetched_at=now,
+        )
+        self.cache.put_search(query, result, now)
+        return result
+
+    def fetch_fresh(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Product | Failure]:
+        """Ask the API now, bypassing local products and the cache (which is updated)."""
+        wanted = list(dict.fromkeys(keys))
+        fetcher = self._get_fetcher()
+        if fetcher is None:
+            return {key: Failure(kind="offline", message="no API was asked") for key in wanted}
+        report = fetcher.fetch(wanted)
+        self.report.api_requests += report.requests
+        self.report.token_requests += report.tokens
+        self.report.add_notices(report.notices)
+        now = self._clock()
+        results: dict[ProductKey, Product | Failure] = {}
+        for key in wanted:
+            outcome = report.results.get(key) or Failure(kind="server", message="no result was produced")
+            if isinstance(outcome, Product):
+                self.cache.put_product(outcome, now)
+            results[key] = outcome
+        return results
 
     def _fetch(
         self, keys: list[ProductKey], cached: dict[ProductKey, Product], now: datetime
@@ -250,8 +351,8 @@ class ProductStore:
         self._fetcher = None
 
 
-def _age(product: Product, now: datetime) -> float:
-    return (now - product.fetched_at).total_seconds()
+def _age(item: Product | SearchResult, now: datetime) -> float:
+    return (now - item.fetched_at).total_seconds()
 
 
 def _resolved(key: ProductKey, product: Product, state: str, failure: Failure | None = None) -> Resolved:
@@ -266,4 +367,4 @@ def _resolved(key: ProductKey, product: Product, state: str, failure: Failure | 
     )
 
 
-__all__ = ["ProductFetcher", "ProductStore", "StoreReport"]
+__all__ = ["ProductFetcher", "ProductSearcher", "ProductStore", "StoreReport"]

@@ -56,6 +56,7 @@ LABEL_MESSAGES: dict[str, str] = {
     "fallback_label": N_("View on Amazon"),
     "unavailable_label": N_("Product unavailable"),
     "map_label": N_("See price on Amazon"),
+    "search_label": N_("Search on Amazon"),
     "paid_label": N_("(paid link)"),
     "list_price_label": N_("List price"),
     "disclosure": N_("As an Amazon Associate I earn from qualifying purchases."),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..config.model import Config, PlaceholdersConfig
 from ..errors import ConfigError, TemplateError
@@ -35,6 +35,7 @@ from .logos import LogoSize, logo_url
 from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
+SINGLE_TEMPLATES = frozenset({"box", "compact", "image", "textlink"})  # built-ins that show one product
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
 # (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
 ImageSource = Callable[[Product, str], dict[str, Any] | None]
@@ -60,11 +61,15 @@ def stylesheet() -> str:
 class Renderer:
     """Renders resolved products with compiled, reused templates."""
 
-    def __init__(self, config: Config, *, image_source: ImageSource | None = None) -> None:
-        """``image_source`` decides which picture a box shows (the gallery maps to local files)."""
+    def __init__(
+        self, config: Config, *, image_source: ImageSource | None = None, trusted_links: Iterable[str] = ()
+    ) -> None:
+        """``image_source`` decides which picture a box shows (the gallery maps to local files);
+        ``trusted_links`` are the non-Amazon URLs of the user's own shop products, allowed as links."""
         self.config = config
         self._image_source = image_source or product_image
         self._zone = _zone(config.site.timezone)
+        self._trusted = frozenset(trusted_links)
         self._envs: dict[str, jinja2.Environment] = {}
         self._twig_globals: dict[str, dict[str, Any]] = {}  # site globals per locale, for Twig contexts
         self.locale = box_locale(config.default_country, config.site.language)
@@ -76,6 +81,11 @@ class Renderer:
         self._memo: dict[Hashable, str] = {}
         self._names: list[str] | None = None
         self._problems: dict[str, str | None] = {}
+
+    def href(self, url: object) -> str:
+        """Only https Amazon URLs (and the user's own shop links) become links; others become ``#``."""
+        text = str(url or "")
+        return text if text in self._trusted else _safe_href(text)
 
     def locale_for(self, country: str | None) -> str:
         """The locale of a box for a product of this store (``[site] language`` wins)."""
@@ -109,7 +119,7 @@ class Renderer:
         )
         labels = self.labels(locale)
         env.install_gettext_translations(labels.catalogue, newstyle=True)  # type: ignore[attr-defined]
-        env.filters["asa2_href"] = _href
+        env.filters["asa2_href"] = self.href
         env.filters["asa2_safe_image"] = is_safe_image_url
         env.filters.update(labels.filters())
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
@@ -177,36 +187,75 @@ class Renderer:
 
     def _render_any(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
-            if len(items) == 1 and request.template != "list":
+            lists = request.search is not None or request.smart is not None
+            if not lists and len(items) == 1 and request.template != "list":
                 return self._single(request, items[0])
-            if not items:
-                return self._fallback(request, None)
-            return self._list(request, items)
+            shown = [i for i in items if i.action != "hide"]
+            if not shown:
+                return self._empty(request, items)
+            if lists and request.template in SINGLE_TEMPLATES:
+                # tpl="box" on a search or collection: one box per product, side by side.
+                return "".join(self._single(request, item) for item in shown)
+            return self._list(request, shown)
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"{request.location}: template {exc.name!r} not found") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{request.location}: template {request.template!r} failed: {exc}") from None
 
+    def _empty(self, request: ProductRequest, items: list[Resolved]) -> str:
+        """Nothing to list: a search link for a search, a comment for a collection or hidden products."""
+        if request.search is not None and request.fallback_url:
+            label = self._search_label(request.search.country)
+            text = f"{label}: {request.search.keywords}"
+            return self._link(request, request.fallback_url, text, "", request.search.country)
+        if items:  # every product hidden by [site] unavailable
+            return _comment(", ".join(f"{i.key} hidden: {i.unavailable}" for i in items))
+        if request.smart is not None:
+            return _comment("smart collection: no product matches")
+        return self._fallback(request, None)
+
     def _single(self, request: ProductRequest, item: Resolved) -> str:
+        if item.action == "hide":
+            # A hidden text link keeps its words, unlinked: the sentence around it must still read.
+            text = str(escape(request.link_text)) if request.link_text else ""
+            return _comment(f"{item.key} hidden: {item.unavailable}") + text
+        if item.action == "search-link" and item.search_url:
+            text = request.link_text or self._search_label(item.key_country)
+            return self._link(request, item.search_url, text, item.key_asin, item.key_country)
         if item.product is None or item.state == "fallback":
             return self._fallback(request, item)
         product = self._tagged(item.product, request)
         context = {"product": product, "state": item.state, "link_text": request.link_text}
-        return self._render(request.template, request, context, item.key_country, product)
+        html = self._render(request.template, request, context, item.key_country, product)
+        return _mark_replacement(html, item) if item.replaced_by else html
 
     def _list(self, request: ProductRequest, items: Sequence[Resolved]) -> str:
-        rows = [
-            {
-                "product": self._tagged(i.product, request) if i.product and i.state != "fallback" else None,
-                "state": i.state,
-                "asin": i.key_asin,
-                "fallback_url": self.fallback_url(i.key, request),
-            }
-            for i in items
-        ]
-        state = max((i.state for i in items), key=_STATE_RANK.__getitem__)
+        rows = [self._row(request, i) for i in items]
+        states = [i.state for i in items]
+        if request.list_state is not None:
+            states.append(request.list_state)
+        state = max(states, key=_STATE_RANK.__getitem__)
         context = {"items": rows, "asins": [i.key_asin for i in items], "state": state}
         return self._render(request.template, request, context, items[0].key_country)
+
+    def _row(self, request: ProductRequest, item: Resolved) -> dict[str, Any]:
+        linked = item.action == "search-link" and item.search_url
+        shown = item.product is not None and item.state != "fallback" and not linked
+        return {
+            "product": self._tagged(item.product, request) if shown and item.product else None,
+            "state": item.state if not linked else "fallback",
+            "asin": item.key_asin,
+            "fallback_url": item.search_url if linked else self.fallback_url(item.key, request),
+            "replaces": item.key_asin if item.replaced_by else None,
+            "review_html": review_html(item.product.review) if shown and item.product else "",
+        }
+
+    def _link(self, request: ProductRequest, url: str, text: str, asin: str, country: str) -> str:
+        context = {"asin": asin, "fallback_url": url, "link_text": text, "state": "fallback"}
+        return self._render("fallback", request, context, country)
+
+    def _search_label(self, country: str) -> str:
+        return self.labels(self.locale_for(country)).gettext(LABEL_MESSAGES["search_label"])
 
     def _fallback(self, request: ProductRequest, item: Resolved | None) -> str:
         context = {
@@ -238,7 +287,7 @@ class Renderer:
             html = _BLANKS.sub("", env.get_template(filename).render(full).strip())
             return _with_set(html, request.associate_set)
         if product is not None:
-            full.update(placeholders(product, self.config.placeholders))
+            full.update(placeholders(product, self.config.placeholders, href=self.href))
         # A pasted user template (Twig or Jinja) does not carry the data-asa2-* attributes: add them.
         self.user_templates.check(kind, filename)
         if kind == "twig":
@@ -390,13 +439,54 @@ def product_image(product: Product, size: str = "large") -> dict[str, Any] | Non
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
     products = tuple(
-        (i.key_country, i.key_asin, i.state, i.product.fetched_at if i.product else None) for i in items
+        (
+            i.key_country,
+            i.key_asin,
+            i.state,
+            i.product.fetched_at if i.product else None,
+            i.action,
+            i.replaced_by,
+        )
+        for i in items
     )
     options = tuple(sorted(request.options.items()))
-    return (request.template, options, request.link_text, request.associate_set, products)
+    lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
+    return (request.template, options, request.link_text, request.associate_set, products, lists)
 
 
-def placeholders(product: Product, options: PlaceholdersConfig | None = None) -> dict[str, Any]:
+def _comment(text: str) -> str:
+    """An HTML comment that cannot be closed early by the text inside it."""
+    return f"<!-- asa2: {text.replace('--', '- -')} -->"
+
+
+_FIRST_TAG = re.compile(r"^<([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _mark_replacement(html: str, item: Resolved) -> str:
+    """A replacement says so: a comment, and ``data-asa2-replaces`` on the box's root element."""
+    marked = _FIRST_TAG.sub(lambda m: f'{m.group(0)} data-asa2-replaces="{item.key_asin}"', html, count=1)
+    return _comment(f"{item.key} {item.unavailable}; replaced by {item.replaced_by}") + marked
+
+
+def review_html(text: str | None) -> Markup:
+    """The user's review (Markdown) as HTML; raw HTML in it is escaped, not passed through."""
+    if not text:
+        return Markup("")
+    return Markup(_review_markdown().render(text).strip())
+
+
+@lru_cache(maxsize=1)
+def _review_markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def placeholders(
+    product: Product,
+    options: PlaceholdersConfig | None = None,
+    href: Callable[[object], str] | None = None,
+) -> dict[str, Any]:
     """ASA2's placeholder names for what the model holds, so ASA2 templates port with few edits.
 
     ``options`` are the global ``[placeholders]`` settings (AutoPrice, ``IsAvailable``, logos). A
@@ -404,6 +494,7 @@ def placeholders(product: Product, options: PlaceholdersConfig | None = None) ->
     "Placeholders" table lists each name with its type, an example and the sources that fill it.
     """
     options = options or PlaceholdersConfig()
+    href = href or _href
     images = product.images
     features = list(product.features)
     shown = not product.violates_map
@@ -413,7 +504,7 @@ def placeholders(product: Product, options: PlaceholdersConfig | None = None) ->
         "ParentASIN": product.parent_asin or "",
         "Country": product.country,
         "Title": product.title,
-        "DetailPageURL": _href(product.url),
+        "DetailPageURL": href(product.url),
         "Brand": product.brand or "",
         "Merchant": product.merchant or "",
         "SmallImageUrl": images.small.url if images.small else "",
@@ -444,6 +535,12 @@ def placeholders(product: Product, options: PlaceholdersConfig | None = None) ->
         else "",
         **_rating_placeholders(product),
         "FetchedAt": product.fetched_at,
+        "Categories": list(product.categories),
+        "Tags": list(product.tags),
+        "Review": product.review or "",
+        "ReviewHTML": review_html(product.review),
+        "Shop": product.shop or "",
+        "IsAmazon": product.is_amazon,
     }
     return values
 
@@ -527,4 +624,12 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError(f"unknown time zone {name!r}", key="site.timezone") from None
 
 
-__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "product_image", "stylesheet"]
+__all__ = [
+    "BUILTIN_TEMPLATES",
+    "LABELS",
+    "Renderer",
+    "placeholders",
+    "product_image",
+    "review_html",
+    "stylesheet",
+]

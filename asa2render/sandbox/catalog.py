@@ -21,6 +21,7 @@ Catalog file format (UTF-8 JSON)::
           "parent_asin": "B0DEMO0000",     # optional
           "deal_badge": "Blitzangebot",    # optional; makes the listing a LIGHTNING_DEAL
           "category": "Küche",             # optional; the browse node's name
+          "violates_map": false,           # optional; the price breaks the Minimum Advertised Price
           "parent": false,                 # optional; true: a parent ASIN — GetItems shows no offer,
                                            # GetVariations prices its variations from "price"
           "other_offers": [                # optional; offers besides the buy box, by condition
@@ -92,6 +93,7 @@ class CatalogProduct(BaseModel):
     parent_asin: str | None = None
     deal_badge: str | None = None
     category: str | None = None
+    violates_map: bool = False
     other_offers: tuple[OtherOffer, ...] = ()
     parent: bool = False
 

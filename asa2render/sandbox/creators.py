@@ -84,6 +84,9 @@ def _answer(request: Incoming, services: Services, log: CallLog) -> Reply:
     if outcome.invalid_field:
         name, message = outcome.invalid_field
         raise _invalid("FieldValidationFailed", message, name)
+    if outcome.no_results:
+        message = "No results found for the search request."
+        return error(404, "ResourceNotFoundException", message, reason="NoResults")
     if outcome.not_found:
         resource_type, resource_id = outcome.not_found
         message = f"No {resource_type.lower()}s found for the requested ids."

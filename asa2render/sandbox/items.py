@@ -247,7 +247,7 @@ def _listing(product: CatalogProduct, store: Store) -> JsonObject:
         "condition": {"value": "New", "subCondition": "Unknown"},
         "isBuyBoxWinner": True,
         "merchantInfo": _merchant(product, store),
-        "violatesMAP": False,
+        "violatesMAP": product.violates_map,
     }
     price = _price(product, store)
     if price is not None:
@@ -351,7 +351,7 @@ def legacy_offers(product: CatalogProduct, store: Store) -> JsonObject:
         "deliveryInfo": {"isAmazonFulfilled": True, "isFreeShippingEligible": True, "isPrimeEligible": True},
         "merchantInfo": _merchant(product, store),
         "programEligibility": {"isPrimeExclusive": False, "isPrimePantry": False},
-        "violatesMAP": False,
+        "violatesMAP": product.violates_map,
     }
     price = _price(product, store)
     if price is not None:
@@ -372,9 +372,20 @@ def select(item: JsonObject, resources: Iterable[str]) -> JsonObject:
     for resource in sorted(requested):
         keys = tuple(_RESPONSE_KEYS.get(key, key) for key in resource.split("."))
         _copy_path(item, out, keys, (), requested)
+    if "offersV2.listings.price" in requested:
+        _copy_violates_map(item, out)
     _add_summary_conditions(item, out)
     pruned: JsonObject = _prune(out)
     return pruned
+
+
+def _copy_violates_map(item: JsonObject, out: JsonObject) -> None:
+    """Amazon sends a listing's ``violatesMAP`` with its price: a client must know to hide that price."""
+    sources = item.get("offersV2", {}).get("listings", [])
+    targets = out.get("offersV2", {}).get("listings", [])
+    for source, target in zip(sources, targets, strict=False):
+        if "violatesMAP" in source:
+            target["violatesMAP"] = source["violatesMAP"]
 
 
 def _add_summary_conditions(item: JsonObject, out: JsonObject) -> None:

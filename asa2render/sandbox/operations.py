@@ -19,6 +19,7 @@ from .wire import JsonObject
 MAX_IDS = 10
 INVALID_PREFIX = "B0BAD"
 NOT_ACCESSIBLE_PREFIX = "B0NOACC"
+NO_RESULTS_PREFIX = "noresults"
 _COLOURS = ("Black", "White", "Blue", "Red", "Green", "Grey", "Navy", "Sand", "Olive", "Rose")
 _NODE_NAMES = (
     "Kitchen & Dining",
@@ -52,6 +53,7 @@ class Outcome:
     errors: list[tuple[str, str]] = field(default_factory=list)
     invalid_field: tuple[str, str] | None = None  # (field name, message) → 400
     not_found: tuple[str, str] | None = None  # (resource type, resource id) → 404
+    no_results: bool = False  # a search found nothing → 404 NoResults
 
 
 class _Items:
@@ -134,13 +136,27 @@ def _search_asin(words: str, store: Store, index: int) -> str:
     return "B0" + digest[:8]
 
 
-def _matches(product: CatalogProduct, words: list[str]) -> bool:
-    text = " ".join((product.title, product.brand or "", *product.features)).lower()
-    return all(word in text for word in words)
+def _score(product: CatalogProduct, words: list[str]) -> int:
+    """How many of the query's words a product's title, brand, features or category contain."""
+    text = " ".join((product.title, product.brand or "", product.category or "", *product.features)).lower()
+    return sum(1 for word in words if word in text)
+
+
+def _ranked(products: list[CatalogProduct], words: list[str]) -> list[CatalogProduct]:
+    """Products matching at least half of the words, best first; ties keep catalog order."""
+    needed = max(1, -(-len(words) // 2))
+    scored = [(score, index, p) for index, p in enumerate(products) if (score := _score(p, words)) >= needed]
+    return [p for _, _, p in sorted(scored, key=lambda entry: (-entry[0], entry[1]))]
 
 
 def search_items(catalog: Catalog, request: Request) -> Outcome:
-    """SearchItems: catalog products matching every keyword, else synthetic hits for the keywords."""
+    """SearchItems, deterministic: catalog products ranked by matching words, else synthetic hits.
+
+    Synthetic hits are seeded by the keywords and the store, so the same search gives the same
+    results on every run. A keyword starting with ``noresults`` finds nothing (Amazon's
+    ``NoResults``), so clients can test the empty case. Out-of-stock products are included unless
+    the request asks for ``availability: "Available"``.
+    """
     body, store = request.body, request.store
     query = " ".join(str(body[name]) for name in _SEARCH_FIELDS if body.get(name))
     if not query:
@@ -148,8 +164,13 @@ def search_items(catalog: Catalog, request: Request) -> Outcome:
     count, page = _bounded_int(body, "itemCount", 10, 10), _bounded_int(body, "itemPage", 1, 10)
     if count is None or page is None:
         return Outcome(invalid_field=("itemCount" if count is None else "itemPage", "Out of range."))
+    words = re.findall(r"\w+", query.lower())
+    if any(word.startswith(NO_RESULTS_PREFIX) for word in words):
+        return Outcome(no_results=True)
     builder = _Items(catalog, request)
-    hits = [p for p in catalog.in_store(store) if _matches(p, query.lower().split())]
+    hits = _ranked(catalog.in_store(store), words)
+    if body.get("availability") == "Available":
+        hits = [p for p in hits if p.price is not None and p.availability != "OUT_OF_STOCK"]
     total = len(hits)
     if not hits:
         total = 50
@@ -160,6 +181,8 @@ def search_items(catalog: Catalog, request: Request) -> Outcome:
         ]
     else:
         hits = hits[(page - 1) * count : page * count]
+    if not hits:
+        return Outcome(no_results=True)
     result: JsonObject = {
         "totalResultCount": total,
         "searchURL": f"https://{store.domain}/s?k={quote_plus(query)}&tag={request.partner_tag}&linkCode=osi",
@@ -289,6 +312,7 @@ def requested_asins(operation: str, body: JsonObject) -> list[str]:
 
 __all__ = [
     "MAX_IDS",
+    "NO_RESULTS_PREFIX",
     "OPERATIONS",
     "Operation",
     "Outcome",

@@ -121,6 +121,15 @@ def _reply(outcome: Outcome) -> Reply:
         name, message = outcome.invalid_field
         text = f"The value provided in the request for {name[:1].upper() + name[1:]} is invalid. {message}"
         raise _rejected(400, "ValidationException", "InvalidParameterValue", text)
+    if outcome.no_results:
+        message = "We did not find any matches for your request."
+        return json_reply(
+            404,
+            {
+                "__type": "com.amazon.paapi5#ResourceNotFoundException",
+                "Errors": [{"Code": "NoResults", "Message": message}],
+            },
+        )
     if outcome.not_found:
         # Every id was bad: PA-API answers with only the errors, as a client error.
         return json_reply(

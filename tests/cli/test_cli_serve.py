@@ -96,8 +96,11 @@ def test_a_change_rebuilds_and_bumps_the_version(watcher: tuple[Path, Builds]) -
     site, builds = watcher
     time.sleep(0.5)  # let the watcher start before the edit, or the edit may go unseen
     (site / "products.toml").write_text(PRODUCTS.format(title="Oak scoop"), encoding="utf-8")
-    _wait_until(lambda: "Oak scoop" in (builds.output / "index.html").read_text(), "the rebuild")
-    assert builds.version >= 2
+    # The page is written before the version moves on: wait for both, not just the file.
+    _wait_until(
+        lambda: "Oak scoop" in (builds.output / "index.html").read_text() and builds.version >= 2,
+        "the rebuild",
+    )
     settled = builds.version
     time.sleep(1.0)  # the rebuild's own output must not start another one
     assert builds.version == settled

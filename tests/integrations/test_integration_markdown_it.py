@@ -92,6 +92,32 @@ def test_strict_mode_raises_before_rendering(site_config: Path, sandbox: Sandbox
         engine_of(md).close()
 
 
+def test_searches_and_smart_collections_are_fetched_with_the_page(
+    site_config: Path, sandbox: Sandbox
+) -> None:
+    products = site_config.with_name("products.toml")
+    products.write_text(
+        products.read_text(encoding="utf-8")
+        + 'categories = ["kitchen"]\n\n[[products]]\nasin = "B0DEMO0003"\norigin = "api"\ntitle = "Pan"\n'
+        'categories = ["kitchen"]\n',
+        encoding="utf-8",
+    )
+    parser = MarkdownIt("commonmark").use(asa2_plugin, config=str(site_config), sandbox=sandbox.url)
+    try:
+        html = parser.render(
+            '[asa2_smart_collection category="kitchen" sort="-price"]\n\n[asa2_search keywords="Kaffeemühle"]\n'
+        )
+        engine = engine_of(parser)
+    finally:
+        engine_of(parser).close()
+    assert re.findall(r'<li class="asa2-list-item[^"]*" data-asa2-asin="(\w+)"', html) == [
+        "B0DEMO0003",
+        "B0LOCAL001",
+        "B0DEMO0001",
+    ]
+    assert engine.report.api_requests == 2  # one search, one GetItems for the stored API product
+
+
 # -- CommonMark spec properties and the cases of issue 9 --------------------------------------------
 
 

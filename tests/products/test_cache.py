@@ -99,3 +99,29 @@ def test_pickle_module_is_not_what_we_write() -> None:
     ((value, _),) = backend._data.values()
     with pytest.raises(pickle.UnpicklingError):
         pickle.loads(value.encode())
+
+
+def test_search_results_round_trip_and_respect_the_24_hour_cap() -> None:
+    from asa2render.products.models import SearchQuery, SearchResult
+
+    cache = ProductCache.in_memory()
+    query = SearchQuery("de", "Burr  Grinder", 5)
+    result = SearchResult(country="de", keywords="Burr Grinder", asins=("B0TEST0001",), search_url=None)
+    cache.put_search(query, result, result.fetched_at)
+    assert cache.get_search(SearchQuery("de", "burr grinder", 5)) == result  # case and spacing do not matter
+    assert cache.get_search(SearchQuery("de", "burr grinder", 3)) is None
+    old = result.model_copy(update={"fetched_at": result.fetched_at - timedelta(hours=25)})
+    cache.put_search(SearchQuery("us", "x", 5), old, result.fetched_at)
+    assert cache.get_search(SearchQuery("us", "x", 5)) is None
+
+
+def test_out_of_stock_since_is_remembered_until_back_in_stock() -> None:
+    from asa2render.products.models import Availability
+
+    cache = ProductCache.in_memory()
+    first = make_product(availability=Availability(type="OUT_OF_STOCK"))
+    later = first.fetched_at + timedelta(hours=5)
+    assert cache.out_of_stock_since(KEY, first.fetched_at) == first.fetched_at
+    assert cache.out_of_stock_since(KEY, later) == first.fetched_at
+    cache.put_product(make_product(), first.fetched_at)  # in stock again
+    assert cache.out_of_stock_since(KEY, later) == later

@@ -41,6 +41,44 @@ def test_invalid_asin_in_products(tmp_path: Path) -> None:
         _write(tmp_path, '[[products]]\nasin = "nope"\ntitle = "x"\n')
 
 
+def test_shop_products_and_api_entries(tmp_path: Path) -> None:
+    local = _write(
+        tmp_path,
+        '[[products]]\nshop = "Mine"\nasin = "beans-1"\ntitle = "Beans"\nurl = "https://shop.example/b"\n'
+        'categories = ["coffee"]\n'
+        '[[products]]\nasin = "B0API00001"\norigin = "api"\ntitle = "Copy"\nprice = "5"\ntags = ["t"]\n'
+        "rating = 4.5\n"
+        '[[products]]\nasin = "B0API00002"\norigin = "api"\ntitle = "Dated"\nupdated = 2026-11-20T10:00:00Z\n',
+    )
+    shop = local.get_many([ProductKey("de", "beans-1")])[ProductKey("de", "beans-1")]
+    assert shop.shop == "Mine" and not shop.is_amazon and shop.categories == ("coffee",)
+    api, dated = ProductKey("de", "B0API00001"), ProductKey("de", "B0API00002")
+    assert local.get_many([api]) == {} and local.snapshots([api, dated]).keys() == {dated}
+    annotated = local.annotate(api, local.all()[1].model_copy(update={"rating": 3.0, "tags": ()}))
+    assert annotated.tags == ("t",) and annotated.rating == 4.5  # the user's own rating wins
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('shop = "Mine"\nasin = "beans 1"\ntitle = "x"\nurl = "https://s.example"', "invalid product id"),
+        ('shop = "Mine"\nasin = "beans-1"\ntitle = "x"', "needs an https:// url"),
+        (
+            'shop = "Mine"\nasin = "beans-1"\ntitle = "x"\nurl = "http://s.example"',
+            "must be an https:// link",
+        ),
+        (
+            'shop = "Mine"\nasin = "b1"\ntitle = "x"\nurl = "https://s.example"\norigin = "api"',
+            "not shop products",
+        ),
+        ('asin = "B0LOCAL001"\ntitle = "x"\nrating = 6', "less than or equal to 5"),
+    ],
+)
+def test_shop_and_rating_validation(tmp_path: Path, entry: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        _write(tmp_path, f"[[products]]\n{entry}\n")
+
+
 @pytest.mark.parametrize(
     ("country", "price", "list_price", "shown", "saved"),
     [

@@ -125,3 +125,22 @@ def test_memoised_boxes_follow_product_changes(config: Config) -> None:
     refetched = make_product(title="New title", fetched_at=make_product().fetched_at.replace(hour=13))
     assert "New title" in box(refetched)
     assert 'data-asa2-state="stale"' in box(make_product(), "stale")
+
+
+def test_review_markdown_becomes_html_and_raw_html_is_escaped(config: Config) -> None:
+    product = make_product(review="**Great** <script>x</script>", categories=("kitchen",), tags=("a",))
+    values = placeholders(product)
+    assert str(values["ReviewHTML"]) == "<p><strong>Great</strong> &lt;script&gt;x&lt;/script&gt;</p>"
+    assert values["Categories"] == ["kitchen"] and values["Tags"] == ["a"] and values["IsAmazon"] is True
+
+
+def test_shop_links_are_trusted_only_for_the_users_own_shop_products(config: Config) -> None:
+    shop = make_product(url="https://shop.example/beans", shop="Mine")
+    item = Resolved.model_validate(
+        {"key_country": "de", "key_asin": "B0TEST0001", "product": shop, "state": "fresh"}
+    )
+    request = _request(config)
+    trusted = Renderer(config, trusted_links=["https://shop.example/beans"]).render(request, {KEY: item})
+    untrusted = Renderer(config).render(request, {KEY: item})
+    assert 'href="https://shop.example/beans"' in trusted and 'rel="sponsored nofollow noopener"' in trusted
+    assert 'href="https://shop.example/beans"' not in untrusted and 'href="#"' in untrusted

@@ -114,3 +114,24 @@ def test_invalid_catalog_is_a_config_error(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"bad\.json"):
         Sandbox(SandboxOptions(catalog=path))
+
+
+def test_search_ranks_catalog_matches_and_seeds_synthetic_hits_by_keywords() -> None:
+    from asa2render.marketplaces import store_for
+    from asa2render.sandbox.operations import Request, search_items
+
+    catalog = Catalog.load()
+
+    def search(keywords: str, **body: object) -> list[str]:
+        request = Request(
+            store_for("us"), "mytag-20", {"keywords": keywords, **body}, ("itemInfo.title",), "x"
+        )
+        outcome = search_items(catalog, request)
+        return [item["asin"] for item in outcome.payload["searchResult"]["items"]] if outcome.payload else []
+
+    assert search("burr coffee grinder stainless") == ["B0DEMO0001"]
+    assert search("pre-seasoned cast iron skillet") == ["B0DEMO0003"]
+    synthetic = search("garden gnome", itemCount=3)
+    assert len(synthetic) == 3 and synthetic == search("garden gnome", itemCount=3)  # the same every run
+    assert synthetic != search("garden hose", itemCount=3)
+    assert search("noresults please") == []
