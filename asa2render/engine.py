@@ -10,28 +10,26 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
-from .config.model import Config
+from .config.model import Config, Host
 from .errors import Location, StrictModeError
+from .front_matter import read_front_matter
 from .products.cache import ProductCache
 from .products.local import LocalProducts
 from .products.models import ProductKey, Resolved, utc_now
 from .products.resolve import TAGS, Problem, ProductRequest, resolve
 from .products.store import ProductFetcher, ProductStore, StoreReport
+from .render.hosts import adapt, placement
 from .render.renderer import Renderer
 from .shortcodes import Shortcode, scan
 
 Mode = Literal["text", "markdown", "html"]
 log = logging.getLogger("asa2render")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 _RESOLVE_MEMO_SIZE = 8192
 
@@ -63,18 +61,6 @@ def mode_for(path: str | Path) -> Mode:
     return "text"
 
 
-def read_front_matter(text: str) -> tuple[dict[str, Any], int]:
-    """YAML front matter at the start of a Markdown page, and where the body starts."""
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return {}, 0
-    try:
-        data = yaml.safe_load(match.group(1) or "") or {}
-    except yaml.YAMLError:
-        return {}, 0
-    return (data if isinstance(data, dict) else {}), match.end()
-
-
 class Engine:
     """Turns shortcodes into product boxes. Use as a context manager, or call :meth:`close`."""
 
@@ -85,12 +71,14 @@ class Engine:
         strict: bool | None = None,
         sandbox: str | None = None,
         offline: bool = False,
+        host: Host | None = None,
         cache: ProductCache | None = None,
         fetcher_factory: Callable[[], ProductFetcher] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.config = config
         self.strict = config.site.strict if strict is None else strict
+        self.host: Host = host or config.site.host
         self._sandbox_url = sandbox if sandbox is not None else os.environ.get(SANDBOX_ENV) or None
         self._sandbox: Any = None
         self.cache = cache or self._open_cache()
@@ -126,7 +114,7 @@ class Engine:
         self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
     ) -> Document:
         """Scan and resolve a document (no I/O). Problems are recorded on the document and engine."""
-        front, body_start = read_front_matter(text) if mode == "markdown" else ({}, 0)
+        front, body_start = read_front_matter(text) if mode != "text" else ({}, 0)
         country = page_country or _text_or_none(front.get("asa2_country"))
         result = scan(text, TAGS, mode=mode, path=path)
         doc = Document(text=text, mode=mode, path=path, front_matter=front)
@@ -222,7 +210,7 @@ class Engine:
     def _replacements(
         self, doc: Document, wrap: Callable[[str], str] | None, literal: Callable[[str], str] | None
     ) -> Iterator[tuple[int, int, str]]:
-        edits = [(r.shortcode, self.renderer.render(r, self.resolved)) for r in doc.requests]
+        edits = [(r.shortcode, self._markup(doc, r, spacing=wrap is None)) for r in doc.requests]
         for escaped in doc.escapes:
             text = doc.text[escaped.start + 1 : escaped.end - 1]
             edits.append((escaped, literal(text) if literal else text))
@@ -233,6 +221,19 @@ class Engine:
             if shortcode.outer_start >= 0 and not shortcode.escaped:
                 start, end = shortcode.outer_start, shortcode.outer_end
             yield start, end, replacement
+
+    def _markup(self, doc: Document, request: ProductRequest, *, spacing: bool) -> str:
+        """One request's box, adapted to where it sits in the page and to the host generator."""
+        shortcode = request.shortcode
+        where = placement(
+            doc.text,
+            shortcode.outer_start,
+            shortcode.outer_end,
+            markdown=doc.mode == "markdown",
+            unwrapped=shortcode.outer_start != shortcode.start,
+        )
+        markup = self.renderer.render(request, self.resolved)
+        return adapt(markup, host=self.host, mode=doc.mode, where=where, spacing=spacing)
 
     def unavailable(self, requests: Iterable[ProductRequest]) -> list[Problem]:
         """A problem for every requested product that resolved to a fallback."""

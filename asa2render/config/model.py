@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -32,6 +32,8 @@ CONFIG_FILENAME = "asa2render.toml"
 SECRETS_FILENAME = "asa2render.secrets.toml"
 DEFAULT_CACHE_TTL = 3600
 MAX_CACHE_AGE = 24 * 3600  # Amazon's hard cap: older data is never shown as current
+HOSTS = ("plain", "hugo", "eleventy", "jekyll", "mkdocs", "pelican")
+Host = Literal["plain", "hugo", "eleventy", "jekyll", "mkdocs", "pelican"]
 PARTNER_TAG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-\d{2}$")
 _ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
@@ -61,6 +63,7 @@ class SiteConfig(_Section):
     timezone: str = "UTC"
     associate_set: str = "default"
     disclaimer_url: str | None = None
+    host: Host = "plain"              # the generator that reads asa2render's output (render/hosts.py)
 
 
 class ApiConfig(_Section):

@@ -70,7 +70,8 @@ def test_render_directory_mirrors_tree(site: Path) -> None:
 
 def test_render_stdin_to_stdout(site: Path) -> None:
     code, out, _ = _run("render", "-", "--offline", input="x [asa2]B0LOCAL001[/asa2] y")
-    assert code == 0 and out.startswith("x <div") and out.endswith("</div> y")
+    # inline in a paragraph: the box is span-based (README "Inline boxes")
+    assert code == 0 and out.startswith("x <span data-asa2-block=\"div\"") and out.endswith("</span> y")
 
 
 def test_directory_needs_output(site: Path) -> None:
