@@ -8,6 +8,7 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,12 +18,14 @@ from typing import Any, NoReturn
 
 import click
 
-from ..config.model import Config, load_config
+from ..config.model import HOSTS, Config, Host, load_config
 from ..engine import Engine, Mode, mode_for
 from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
+from ..render.renderer import stylesheet as css_text
+from ..render.site import STYLESHEET_NAME
 from .app import EXIT_FAILURES, EXIT_USAGE
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
@@ -54,6 +57,15 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return config_option(func)
 
 
+def host_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--host",
+        type=click.Choice(HOSTS),
+        default=None,
+        help="The generator that reads the output (default: [site] host, else plain).",
+    )(func)
+
+
 def load(config_path: Path | None) -> Config:
     """Load the configuration or exit 2 with the message."""
     try:
@@ -68,9 +80,11 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def open_engine(config: Config, strict: bool | None, sandbox: str | None, offline: bool) -> Iterator[Engine]:
+def open_engine(
+    config: Config, strict: bool | None, sandbox: str | None, offline: bool, host: Host | None = None
+) -> Iterator[Engine]:
     try:
-        engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline)
+        engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline, host=host)
     except Asa2Error as exc:
         fail(str(exc), EXIT_USAGE)
     with engine:
@@ -100,26 +114,41 @@ def print_summary(engine: Engine, shortcodes: int) -> None:
 # -- inputs ----------------------------------------------------------------------------------------
 
 
+# Version-control folders are never part of a site; everything else in a directory is mirrored.
+SKIPPED_DIRECTORIES = {".git", ".hg", ".svn"}
+
+
 @dataclass(frozen=True)
 class Source:
     path: Path
     relative: Path
 
+    @property
+    def is_page(self) -> bool:
+        """Markdown and HTML pages have their shortcodes expanded; other files are copied unchanged."""
+        return self.path.suffix.lower() in SOURCE_SUFFIXES
 
-def discover(inputs: Iterable[Path]) -> list[Source]:
-    """Files named directly, plus Markdown/HTML files found recursively in directories."""
+
+def walk(inputs: Iterable[Path]) -> list[Source]:
+    """Files named directly, plus every file found recursively in directories (sorted)."""
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in sorted(
-                p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-            ):
-                sources.append(Source(found, found.relative_to(item)))
+            for found in sorted(item.rglob("*")):
+                relative = found.relative_to(item)
+                if found.is_file() and not SKIPPED_DIRECTORIES.intersection(relative.parts):
+                    sources.append(Source(found, relative))
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
         else:
             fail(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
+
+
+def discover(inputs: Iterable[Path]) -> list[Source]:
+    """The Markdown/HTML pages among :func:`walk`'s files (files named directly always count)."""
+    named = {item for item in inputs if item.is_file()}
+    return [s for s in walk(inputs) if s.is_page or s.path in named]
 
 
 def read_text(path: Path) -> str:
@@ -192,11 +221,22 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     default=None,
     help="How to read stdin (default markdown); files use their suffix.",
 )
+@click.option(
+    "--stylesheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where a directory run writes the product stylesheet (default OUT/asa2render.css).",
+)
+@click.option("--no-stylesheet", is_flag=True, help="Do not write the product stylesheet.")
+@host_option
 @engine_options
 def render(
     inputs: tuple[Path, ...],
     output: Path | None,
     mode: str | None,
+    stylesheet: Path | None,
+    no_stylesheet: bool,
+    host: Host | None,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -205,21 +245,27 @@ def render(
     """Replace shortcodes in Markdown/HTML files with product boxes (everything else unchanged).
 
     One file with -o FILE writes that file; several files or directories with -o DIR write a
-    mirrored tree; '-' reads stdin and writes stdout.
+    mirrored tree (every other file copied unchanged, plus the product stylesheet); '-' reads stdin
+    and writes stdout.
     """
     config = load(config_path)
-    with open_engine(config, strict, sandbox, offline) as engine:
+    with open_engine(config, strict, sandbox, offline, host) as engine:
         if inputs == (Path("-"),):
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
-        sources = discover(inputs)
         single = len(inputs) == 1 and inputs[0].is_file()
         if not single and output is None:
             fail("several inputs or a directory need -o DIR", EXIT_USAGE)
+        files = walk(inputs)
+        sources = [s for s in files if s.is_page or single]
         keys, count = collect_keys(engine, sources)
         engine.problems.clear()
         engine.fetch(keys)
         failed = _render_sources(engine, sources, output, single)
+        if not single and output is not None:
+            _copy_files([s for s in files if not s.is_page], output)
+            if not no_stylesheet:
+                _write_stylesheet(stylesheet or output / STYLESHEET_NAME, files, output)
         print_problems(engine.problems)
         print_summary(engine, count)
         if failed:
@@ -259,16 +305,36 @@ def _render_sources(engine: Engine, sources: list[Source], output: Path | None, 
     return failed
 
 
+def _copy_files(files: list[Source], output: Path) -> None:
+    """Mirror every file that is not a page (images of page bundles, templates, data) byte for byte."""
+    for source in files:
+        target = output / source.relative
+        if target.exists() and target.samefile(source.path):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source.path, target)
+
+
+def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
+    """The product stylesheet, once per run; a stylesheet the site already has is its own and wins."""
+    if any(output / s.relative == target for s in files):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(css_text(), encoding="utf-8")
+
+
 # -- build -----------------------------------------------------------------------------------------
 
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path))
+@host_option
 @engine_options
 def build(
     source: Path,
     output: Path,
+    host: Host | None,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -278,7 +344,7 @@ def build(
     from ..render.site import build_site
 
     config = load(config_path or _site_config(source))
-    with open_engine(config, strict, sandbox, offline) as engine:
+    with open_engine(config, strict, sandbox, offline, host) as engine:
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:

@@ -63,7 +63,7 @@ class SiteConfig(_Section):
     timezone: str = "UTC"
     associate_set: str = "default"
     disclaimer_url: str | None = None
-    host: Host = "plain"              # the generator that reads asa2render's output (render/hosts.py)
+    host: Host = "plain"  # the generator that reads asa2render's output (render/hosts.py)
 
 
 class ApiConfig(_Section):

@@ -55,7 +55,9 @@ class Placement:
     indent: str = ""
 
 
-def placement(text: str, start: int, end: int, *, markdown: bool = True, unwrapped: bool = False) -> Placement:
+def placement(
+    text: str, start: int, end: int, *, markdown: bool = True, unwrapped: bool = False
+) -> Placement:
     """Whether ``text[start:end]`` shares its line with other text, and whether blank lines surround it.
 
     In Markdown, list markers and ``>`` before the shortcode are containers, not text: a box may be
@@ -133,7 +135,9 @@ def adapt(markup: str, *, host: Host, mode: PageMode, where: Placement, spacing:
     if block:
         # The blank line goes before the line's own indentation, which is repeated, so a box in a
         # list item stays in that list item.
-        markup = ("" if where.blank_before else "\n" + where.indent) + markup + ("" if where.blank_after else "\n")
+        markup = (
+            ("" if where.blank_before else "\n" + where.indent) + markup + ("" if where.blank_after else "\n")
+        )
     return markup
 
 
