@@ -24,7 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "check": "asa2render.cli.content:check",
     "cache": "asa2render.cli.content:cache",
     "refresh": "asa2render.cli.content:refresh",
-    "export-data": "asa2render.cli.content:export_data",
+    "export-data": "asa2render.cli.export:export_data",
     "marketplaces": "asa2render.cli.marketplaces:marketplaces",
     "sandbox": "asa2render.cli.sandbox:sandbox",
 }

@@ -22,7 +22,7 @@ from ..config.model import HOSTS, Config, Host, load_config
 from ..engine import Engine, Mode, mode_for
 from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..products.cache import ProductCache
-from ..products.models import ProductKey, utc_now
+from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.renderer import stylesheet as css_text
 from ..render.site import STYLESHEET_NAME
@@ -497,56 +497,15 @@ def refresh(
     click.echo(changes.summary(), err=True)
 
 
-# -- export-data -----------------------------------------------------------------------------------
-
-
-@click.command("export-data")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Data file (default stdout)."
-)
-@engine_options
-def export_data(
-    inputs: tuple[Path, ...],
-    fmt: str,
-    output: Path | None,
-    config_path: Path | None,
-    strict: bool | None,
-    sandbox: str | None,
-    offline: bool,
-) -> None:
-    """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline) as engine:
-        keys, _ = collect_keys(engine, discover(inputs))
-        engine.fetch(keys)
-        data = export_payload(engine, keys)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)
-    if output:
-        write_text(output, text)
-        click.echo(f"wrote {len(keys)} product(s) to {output}", err=True)
-    else:
-        sys.stdout.write(text)
-
-
-def export_payload(engine: Engine, keys: list[ProductKey]) -> dict[str, Any]:
-    """``{"generated_at": …, "products": {"de": {"B0…": {…, "state": …, "as_of": …}}}}``."""
-    products: dict[str, dict[str, Any]] = {}
-    for key in keys:
-        item = engine.resolved[key]
-        entry: dict[str, Any] = {"state": item.state, "fallback_url": engine.renderer.fallback_url(key)}
-        if item.product is not None and item.state != "fallback":
-            entry |= item.product.model_dump(mode="json")
-            entry["as_of"] = engine.renderer.format_time(item.product.fetched_at)
-        products.setdefault(key.country, {})[key.asin] = entry
-    return {"generated_at": utc_now().isoformat(), "products": products}
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    import yaml
-
-    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-
-__all__ = ["build", "cache", "check", "export_data", "export_payload", "refresh", "render"]
+__all__ = [
+    "SOURCE_SUFFIXES",
+    "build",
+    "cache",
+    "check",
+    "discover",
+    "engine_options",
+    "host_option",
+    "refresh",
+    "render",
+    "walk",
+]
