@@ -76,10 +76,12 @@ class Engine:
         fetcher_factory: Callable[[], ProductFetcher] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self._sandbox_url = sandbox if sandbox is not None else os.environ.get(SANDBOX_ENV) or None
+        if self._sandbox_url == "auto" and not offline:
+            config = _with_demo_store(config)
         self.config = config
         self.strict = config.site.strict if strict is None else strict
         self.host: Host = host or config.site.host
-        self._sandbox_url = sandbox if sandbox is not None else os.environ.get(SANDBOX_ENV) or None
         self._sandbox: Any = None
         self.cache = cache or self._open_cache()
         factory = None if offline else (fetcher_factory or self._default_fetcher)
@@ -284,6 +286,17 @@ class Engine:
             self._sandbox.start()
         url: str = self._sandbox.url
         return url
+
+
+def _with_demo_store(config: Config) -> Config:
+    """With ``--sandbox auto`` and nothing configured, the sandbox's demo store (sandbox/demo.py)."""
+    from .sandbox.demo import DEMO_MARKETPLACES, demo_config, needs_demo_store
+
+    if not needs_demo_store(config):
+        return config
+    stores = ", ".join(country for country, *_ in DEMO_MARKETPLACES)
+    log.warning("sandbox auto: no marketplaces configured, using the sandbox's demo store (%s)", stores)
+    return demo_config(config)
 
 
 def _text_or_none(value: object) -> str | None:
