@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "cache": "asa2render.cli.content:cache",
     "refresh": "asa2render.cli.content:refresh",
     "export-data": "asa2render.cli.export:export_data",
+    "init": "asa2render.cli.init:init",
     "marketplaces": "asa2render.cli.marketplaces:marketplaces",
     "sandbox": "asa2render.cli.sandbox:sandbox",
 }

@@ -6,7 +6,8 @@ file ``export-data`` writes; ``export-data`` must therefore find the products th
 - Hugo: ``{{< asa2 asin="B0…" country="de" tpl="compact" >}}``, ``{{% asa2 … %}}`` and the positional
   ``{{< asa2 "B0…" "de" >}}``; ``{{</* asa2 … */>}}`` is Hugo's escape and is skipped;
 - Eleventy (Nunjucks or Liquid) and Jekyll with the plugin: ``{% asa2 "B0…" %}``,
-  ``{% asa2 "B0…", "de", "compact" %}``, keyword arguments ``country="de"``;
+  ``{% asa2 "B0…", "de", "compact" %}``, keyword arguments ``country="de"``; Eleventy's
+  ``{% asa2Collection "name" %}``;
 - Jekyll's include: ``{% include asa2.html asin="B0…" country="de" %}``.
 
 Positional values mean ``asin``, ``country``, ``tpl`` in that order; ``collection="name"`` asks for a
@@ -25,10 +26,11 @@ from .attributes import parse_attributes
 from .model import Shortcode
 
 _POSITIONAL_NAMES = ("asin", "country", "tpl")
+_COLLECTION_NAMES = ("collection", "tpl")  # Eleventy's {% asa2Collection "name" %}
 _PATTERN = re.compile(
     r"\{\{<(?!\s*/\*)\s*asa2\s+(?P<angle_args>.*?)\s*/?>\}\}"
     r"|\{\{%(?!\s*/\*)\s*asa2\s+(?P<percent_args>.*?)\s*/?%\}\}"
-    r"|\{%-?\s*(?:asa2|include\s+asa2\.html)\s+(?P<liquid_args>.*?)\s*-?%\}",
+    r"|\{%-?\s*(?P<liquid_tag>asa2Collection|asa2|include\s+asa2\.html)\s+(?P<liquid_args>.*?)\s*-?%\}",
     re.DOTALL,
 )
 _LITERAL = re.compile(r"""^(?:"[^"]*"|'[^']*'|[\w-]+=\s*(?:"[^"]*"|'[^']*'))$""")
@@ -70,7 +72,8 @@ def find_generator_shortcodes(
             reason = f"{not_literal[0]!r} is not a literal value (a variable cannot be exported)"
             skipped.append(Skipped(location, match.group(0), reason))
             continue
-        shortcode = _shortcode(" ".join(tokens), match.start(), match.end(), line, column)
+        names = _COLLECTION_NAMES if match.group("liquid_tag") == "asa2Collection" else _POSITIONAL_NAMES
+        shortcode = _shortcode(" ".join(tokens), names, match.start(), match.end(), line, column)
         if shortcode is None:
             skipped.append(Skipped(location, match.group(0), "no ASIN or collection"))
             continue
@@ -78,11 +81,13 @@ def find_generator_shortcodes(
     return found, skipped
 
 
-def _shortcode(arguments: str, start: int, end: int, line: int, column: int) -> Shortcode | None:
+def _shortcode(
+    arguments: str, names: tuple[str, ...], start: int, end: int, line: int, column: int
+) -> Shortcode | None:
     parsed = parse_attributes(arguments)
     attrs = parsed.attrs()
     args = list(parsed.positional)
-    for name in _POSITIONAL_NAMES:
+    for name in names:
         if args and name not in attrs:
             attrs[name] = args.pop(0)
     collection = attrs.pop("collection", None)
