@@ -63,7 +63,11 @@ module.exports = function asa2render(eleventyConfig, options = {}) {
   };
 
   const pageOf = (self) => (self && self.page && self.page.inputPath) || "";
-  const countryOf = (self) => (self && self.ctx && self.ctx.asa2_country) || "";
+  // The page's front matter: a plain object in Nunjucks, a liquidjs Context (its `environments`) in Liquid.
+  const countryOf = (self) => {
+    const ctx = (self && self.ctx) || {};
+    return (ctx.environments && ctx.environments.asa2_country) || ctx.asa2_country || "";
+  };
 
   eleventyConfig.addShortcode("asa2", function (...args) {
     let keywords = {};
