@@ -13,12 +13,10 @@ import os
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .config.model import Config, Host
 from .errors import Location, StrictModeError
-from .front_matter import read_front_matter
 from .products.cache import ProductCache
 from .products.local import LocalProducts
 from .products.models import ProductKey, Resolved, utc_now
@@ -27,8 +25,8 @@ from .products.store import ProductFetcher, ProductStore, StoreReport
 from .render.hosts import adapt, placement
 from .render.renderer import Renderer
 from .shortcodes import Shortcode, scan
+from .sources import Mode, read_front_matter
 
-Mode = Literal["text", "markdown", "html"]
 log = logging.getLogger("asa2render")
 SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 _RESOLVE_MEMO_SIZE = 8192
@@ -49,16 +47,6 @@ class Document:
     @property
     def keys(self) -> list[ProductKey]:
         return [key for request in self.requests for key in request.keys]
-
-
-def mode_for(path: str | Path) -> Mode:
-    """Markdown for ``.md``/``.markdown``, HTML for ``.html``/``.htm``, plain text otherwise."""
-    suffix = Path(path).suffix.lower()
-    if suffix in {".md", ".markdown", ".mdown", ".mkd"}:
-        return "markdown"
-    if suffix in {".html", ".htm"}:
-        return "html"
-    return "text"
 
 
 class Engine:
@@ -303,4 +291,4 @@ def _text_or_none(value: object) -> str | None:
     return str(value) if isinstance(value, str | int) and str(value) else None
 
 
-__all__ = ["SANDBOX_ENV", "Document", "Engine", "Mode", "mode_for", "read_front_matter"]
+__all__ = ["SANDBOX_ENV", "Document", "Engine"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _TAG_SUFFIX = re.compile(r"(-\d{2})$")
 
@@ -26,4 +27,27 @@ def mask_credential_id(credential_id: str | None) -> str:
     return "****" + tail
 
 
-__all__ = ["mask_credential_id", "mask_partner_tag"]
+class Redactor:
+    """Replaces every known secret, credential id and partner tag in a message by its masked form.
+
+    Args:
+        values: each sensitive value mapped to its kind: ``"secret"`` (replaced by stars),
+            ``"credential_id"`` or ``"partner_tag"`` (masked as above).
+    """
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        # Longest first, so a value containing another is replaced whole.
+        self._values = sorted(values.items(), key=lambda item: -len(item[0]))
+
+    def __call__(self, text: str) -> str:
+        for value, kind in self._values:
+            if kind == "secret":
+                text = text.replace(value, "********")
+            elif kind == "credential_id":
+                text = text.replace(value, mask_credential_id(value))
+            else:
+                text = text.replace(value, mask_partner_tag(value))
+        return text
+
+
+__all__ = ["Redactor", "mask_credential_id", "mask_partner_tag"]

@@ -6,10 +6,11 @@ import pytest
 from asa2_fakes import FakeFetcher, make_product
 
 from asa2render.config.model import Config
-from asa2render.engine import Engine, read_front_matter
+from asa2render.engine import Engine
 from asa2render.errors import StrictModeError
 from asa2render.products.cache import ProductCache
 from asa2render.products.models import ProductKey
+from asa2render.sources import read_front_matter
 
 KEY = ProductKey("de", "B0TEST0001")
 

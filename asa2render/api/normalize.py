@@ -24,32 +24,6 @@ from ..products.models import (
     utc_now,
 )
 
-# PascalCase keys whose camelCase twin is not just "first letter lower-cased".
-_ACRONYM_KEYS = {
-    "ASIN": "asin",
-    "URL": "url",
-    "DetailPageURL": "detailPageURL",
-    "ParentASIN": "parentASIN",
-    "ViolatesMAP": "violatesMAP",
-}
-
-
-def camel_keys(node: Any) -> Any:
-    """A PA-API (PascalCase) tree with every key renamed to its Creators (camelCase) twin."""
-    if isinstance(node, Mapping):
-        return {_camel(str(key)): camel_keys(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [camel_keys(value) for value in node]
-    return node
-
-
-def _camel(key: str) -> str:
-    if key in _ACRONYM_KEYS:
-        return _ACRONYM_KEYS[key]
-    if key.startswith("_") or not key[:1].isupper():
-        return key
-    return key[0].lower() + key[1:]
-
 
 def item_asin(item: Any) -> str | None:
     """The ASIN of a camelCase item, upper-cased; None when missing."""
@@ -58,7 +32,7 @@ def item_asin(item: Any) -> str | None:
 
 
 def product_from_item(item: Mapping[str, Any], *, country: str, source: Source, fallback_url: str) -> Product:
-    """Normalise one camelCase item (Creators, or PA-API after :func:`camel_keys`)."""
+    """Normalise one camelCase item (Creators, or PA-API after :func:`~asa2render.api.casing.camel_keys`)."""
     listing = _pick_listing(item)
     price = _dig(listing, "price")
     asin = item_asin(item) or ""
@@ -187,4 +161,4 @@ def _image(node: Any) -> Image | None:
     return Image(url=url, width=_integer(_dig(node, "width")), height=_integer(_dig(node, "height")))
 
 
-__all__ = ["camel_keys", "item_asin", "product_from_item"]
+__all__ = ["item_asin", "product_from_item"]

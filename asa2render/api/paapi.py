@@ -14,8 +14,8 @@ import httpx
 from pydantic import SecretStr
 
 from ..marketplaces import Store
+from .casing import camel_keys
 from .creators import MAX_ITEM_IDS
-from .normalize import camel_keys
 from .ratelimit import TokenBucket
 from .responses import PERMANENT_ITEM_CODES, Context, error_from_response
 from .results import ItemResults, item_errors, results_from_body

@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ import platformdirs
 from pydantic import SecretStr
 
 from ..errors import ApiError, AuthError
+from ..files import PRIVATE_FILE_MODE, atomic_write
 from .ratelimit import Clock
 from .responses import Context, decode_json, error_from_response
 
@@ -115,11 +114,7 @@ class TokenStore:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tokens-")  # created 0600
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(entries, out)
-            os.chmod(temp, 0o600)
-            os.replace(temp, self.path)
+            atomic_write(self.path, json.dumps(entries), mode=PRIVATE_FILE_MODE)
         except OSError as exc:
             logger.warning("cannot save Creators API tokens to %s: %s", self.path, exc.strerror)
 

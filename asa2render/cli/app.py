@@ -2,8 +2,7 @@
 
 Commands live in the modules of the concept they serve and are imported only when invoked, so
 ``asa2render --version`` stays fast (no rich tables, sandbox or host packages loaded).
-Exit codes: 0 success (warnings may have been printed), 1 strict-mode or check failures,
-2 usage or configuration errors.
+Exit codes and the one error path: :mod:`asa2render.cli.errors`.
 """
 
 from __future__ import annotations
@@ -16,6 +15,8 @@ from typing import Any
 import click
 
 from .. import __version__
+from ..errors import Asa2Error
+from .errors import cli_error
 
 # command name → "module:attribute" of a click.Command, loaded on first use.
 LAZY_COMMANDS: dict[str, str] = {
@@ -30,9 +31,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "sandbox": "asa2render.cli.sandbox:sandbox",
 }
 
-EXIT_OK = 0
-EXIT_FAILURES = 1
-EXIT_USAGE = 2
+_DEBUG = "asa2render.debug"  # ctx.meta key: -vv shows tracebacks of library errors
 
 
 class LazyGroup(click.Group):
@@ -50,13 +49,24 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a library error nobody handled becomes a :class:`CliError` (no traceback)."""
+        try:
+            return super().invoke(ctx)
+        except Asa2Error as error:
+            if ctx.meta.get(_DEBUG):
+                raise
+            raise cli_error(error) from None
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="asa2render")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Errors only.")
-def cli(verbose: int, quiet: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Render Amazon product boxes from [asa2 …] shortcodes in Markdown and HTML."""
+    ctx.meta[_DEBUG] = verbose >= 2
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     _configure_logging(level)
 
@@ -79,4 +89,4 @@ def main(argv: list[str] | None = None) -> Any:
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="asa2render")
 
 
-__all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_USAGE", "LAZY_COMMANDS", "cli", "main"]
+__all__ = ["LAZY_COMMANDS", "cli", "main"]

@@ -14,22 +14,21 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from ..config.model import HOSTS, Config, Host, load_config
-from ..engine import Engine, Mode, mode_for
+from ..engine import Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
+from ..files import atomic_write
 from ..products.cache import ProductCache
 from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.renderer import stylesheet as css_text
 from ..render.site import STYLESHEET_NAME
-from .app import EXIT_FAILURES, EXIT_USAGE
-
-SOURCE_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-
+from ..sources import Mode, is_page, mode_for
+from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -67,26 +66,31 @@ def host_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load(config_path: Path | None) -> Config:
-    """Load the configuration or exit 2 with the message."""
+    """Load the configuration, or fail with exit code 2 and the loader's message."""
     try:
         return load_config(config_path)
     except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"asa2render: error: {message}", err=True)
-    sys.exit(code)
+        raise CliError(str(exc), EXIT_USAGE) from None
 
 
 @contextmanager
 def open_engine(
-    config: Config, strict: bool | None, sandbox: str | None, offline: bool, host: Host | None = None
+    config_path: Path | None,
+    *,
+    strict: bool | None,
+    sandbox: str | None,
+    offline: bool,
+    host: Host | None = None,
 ) -> Iterator[Engine]:
+    """Load the configuration and open an engine on it, closed when the block ends.
+
+    A configuration the engine cannot start with (cache folder, templates) fails with exit code 2.
+    """
+    config = load(config_path)
     try:
         engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline, host=host)
     except Asa2Error as exc:
-        fail(str(exc), EXIT_USAGE)
+        raise CliError(str(exc), EXIT_USAGE) from None
     with engine:
         yield engine
 
@@ -126,7 +130,7 @@ class Source:
     @property
     def is_page(self) -> bool:
         """Markdown and HTML pages have their shortcodes expanded; other files are copied unchanged."""
-        return self.path.suffix.lower() in SOURCE_SUFFIXES
+        return is_page(self.path)
 
 
 def walk(inputs: Iterable[Path]) -> list[Source]:
@@ -141,7 +145,7 @@ def walk(inputs: Iterable[Path]) -> list[Source]:
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
         else:
-            fail(f"{item}: no such file or directory", EXIT_USAGE)
+            raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
 
 
@@ -155,14 +159,6 @@ def read_text(path: Path) -> str:
     # newline="" keeps \r\n intact so output differs from input only where shortcodes were replaced.
     with path.open(encoding="utf-8", newline="") as handle:
         return handle.read()
-
-
-def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.asa2tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    temporary.replace(path)
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
@@ -248,15 +244,14 @@ def render(
     mirrored tree (every other file copied unchanged, plus the product stylesheet); '-' reads stdin
     and writes stdout.
     """
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline, host) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         if inputs == (Path("-"),):
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
+        files = walk(inputs)
         single = len(inputs) == 1 and inputs[0].is_file()
         if not single and output is None:
-            fail("several inputs or a directory need -o DIR", EXIT_USAGE)
-        files = walk(inputs)
+            raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
         sources = [s for s in files if s.is_page or single]
         keys, count = collect_keys(engine, sources)
         engine.problems.clear()
@@ -278,10 +273,10 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         result = engine.process(text, mode=mode, path="<stdin>")
     except StrictModeError as exc:
         print_problems(engine.problems)
-        fail(str(exc).splitlines()[0], EXIT_FAILURES)
+        raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
     print_problems(engine.problems)
     if output:
-        write_text(output, result)
+        atomic_write(output, result, create_parents=True)
     else:
         sys.stdout.write(result)
 
@@ -298,10 +293,10 @@ def _render_sources(engine: Engine, sources: list[Source], output: Path | None, 
         if single and (output is None):
             sys.stdout.write(result)
         elif single and output is not None and not output.is_dir():
-            write_text(output, result)
+            atomic_write(output, result, create_parents=True)
         else:
             assert output is not None
-            write_text(output / source.relative, result)
+            atomic_write(output / source.relative, result, create_parents=True)
     return failed
 
 
@@ -319,8 +314,7 @@ def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
     """The product stylesheet, once per run; a stylesheet the site already has is its own and wins."""
     if any(output / s.relative == target for s in files):
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(css_text(), encoding="utf-8")
+    atomic_write(target, css_text(), create_parents=True)
 
 
 # -- build -----------------------------------------------------------------------------------------
@@ -343,13 +337,13 @@ def build(
     """Build a folder of Markdown pages into standalone HTML pages with product boxes."""
     from ..render.site import build_site
 
-    config = load(config_path or _site_config(source))
-    with open_engine(config, strict, sandbox, offline, host) as engine:
+    config_path = config_path or _site_config(source)
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:
             print_problems(engine.problems)
-            fail("strict mode: the build failed (see the problems above)", EXIT_FAILURES)
+            raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None
         print_problems(engine.problems)
         print_summary(engine, count)
     index = output / "index.html"
@@ -378,9 +372,8 @@ def check(
     offline: bool,
 ) -> None:
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
-    config = load(config_path)
     rows: list[dict[str, Any]] = []
-    with open_engine(config, False, sandbox, offline) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
         docs = [
             engine.prepare(read_text(s.path), mode=mode_for(s.path), path=str(s.path))
             for s in discover(inputs)
@@ -484,8 +477,7 @@ def refresh(
     """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
     from ..products.refresh import refresh_products
 
-    config = load(config_path)
-    with open_engine(config, False, sandbox, False) as engine:
+    with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
         else:
@@ -498,7 +490,6 @@ def refresh(
 
 
 __all__ = [
-    "SOURCE_SUFFIXES",
     "build",
     "cache",
     "check",

@@ -19,29 +19,27 @@ from typing import Any
 import click
 
 from ..config.model import Host
-from ..engine import Document, Engine, Mode, mode_for
-from ..front_matter import read_front_matter
+from ..engine import Document, Engine
+from ..files import atomic_write
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import COLLECTION_TAG, ProductRequest
 from ..render.hosts import escape_template_syntax
 from ..render.site import DISCLOSURE
 from ..shortcodes.generators import Skipped, find_generator_shortcodes
-from .app import EXIT_FAILURES
+from ..sources import PAGE_SUFFIXES, Mode, mode_for, read_front_matter
 from .content import (
-    SOURCE_SUFFIXES,
     engine_options,
     host_option,
-    load,
     open_engine,
     print_problems,
     print_summary,
     read_text,
     walk,
-    write_text,
 )
+from .errors import EXIT_FAILURES, CliError
 
 # Templates of Eleventy and Jekyll hold generator shortcodes too.
-EXPORT_SUFFIXES = SOURCE_SUFFIXES | {".njk", ".liquid"}
+EXPORT_SUFFIXES = {*PAGE_SUFFIXES, ".njk", ".liquid"}
 DATA_VERSION = 2
 
 
@@ -83,8 +81,7 @@ def export_data(
     Finds [asa2] shortcodes and the generators' own {{< asa2 … >}}, {% asa2 … %} and
     {% include asa2.html … %} in INPUTS (files, directories, or '-' for stdin).
     """
-    config = load(config_path)
-    with open_engine(config, strict, sandbox, offline, host) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         found = scan_inputs(engine, inputs, (mode or "markdown"))  # type: ignore[arg-type]
         engine.fetch_documents(found.documents)
         for doc in found.documents:
@@ -99,14 +96,11 @@ def export_data(
         if found.skipped:
             click.echo(f"asa2render: skipped {len(found.skipped)} generator shortcode(s)", err=True)
         if engine.strict and any(p.severity == "error" for p in engine.problems):
-            click.echo(
-                "asa2render: error: strict mode: no data file written (see the problems above)", err=True
-            )
-            sys.exit(EXIT_FAILURES)
+            raise CliError("strict mode: no data file written (see the problems above)", EXIT_FAILURES)
         data = export_payload(engine, requests)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)
     if output:
-        write_text(output, text)
+        atomic_write(output, text, create_parents=True)
         count = sum(len(products) for products in data["products"].values())
         click.echo(f"wrote {count} product(s) to {output}", err=True)
     else:

@@ -14,6 +14,7 @@ import click
 from ..errors import ConfigError
 from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key
 from ..sandbox.server import Sandbox
+from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
 _T = TypeVar("_T")
 
@@ -100,11 +101,14 @@ def _parsed(
     "--paapi-deprecated", is_flag=True, help="Answer every PA-API call with the deprecation AccessDenied."
 )
 def sandbox(**values: Any) -> None:
-    options = SandboxOptions(**values)
     try:
+        options = SandboxOptions(**values)
         running = Sandbox(options).start()
-    except (ConfigError, ValueError, OSError) as error:
-        raise click.ClickException(str(error)) from None
+    except (ConfigError, ValueError) as error:
+        raise CliError(str(error), EXIT_USAGE) from None
+    except OSError as error:  # the address is taken or not ours: the options were fine, serving failed
+        where = f"{values['host']}:{values['port']}"
+        raise CliError(f"cannot serve on {where}: {error.strerror or error}", EXIT_FAILURES) from None
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -21,10 +21,7 @@ Typical use::
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
-import os
-import secrets as token_source
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -36,11 +33,11 @@ from tomlkit.items import AoT, Array, InlineTable, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
 from ..errors import ConfigError
+from ..files import PRIVATE_FILE_MODE, atomic_write
 from ..marketplaces import normalize_country
 from .model import SECRETS_FILENAME, Config, _merge_secrets, config_from_dict, env_reference
 
-SECRETS_FILE_MODE = 0o600
-_NEW_FILE_MODE = 0o666  # narrowed by the user's umask, like any file an editor creates
+SECRETS_FILE_MODE = PRIVATE_FILE_MODE
 
 Entry = Table | InlineTable
 
@@ -267,42 +264,6 @@ class ConfigDocument:
         return report
 
 
-def atomic_write(path: Path, text: str, *, mode: int | None = None) -> None:
-    """Replace ``path`` with ``text`` so readers see the old file or the new one, never a mix.
-
-    The temporary file is created in the target's directory (a rename is atomic only within one
-    file system), flushed and fsynced, renamed over the target, and the directory is fsynced so
-    the rename itself survives a crash. On any failure the temporary file is removed.
-
-    Args:
-        path: the file to replace (a symlink is followed: its target is replaced).
-        text: the complete new content.
-        mode: permission bits for the file; default: keep the existing file's, or 0666 less the
-            umask for a new file. The temporary file is created with the final mode (or 0600) from
-            the start (0600 whenever a mode is given), so a secret is never readable by others.
-    """
-    target = Path(os.path.realpath(path))
-    if mode is None and target.exists():
-        mode = target.stat().st_mode & 0o777
-    temporary = target.with_name(f".{target.name}.{token_source.token_hex(4)}.tmp")
-    # Private from the first byte when the final mode is known; a new file follows the umask.
-    create_mode = _NEW_FILE_MODE if mode is None else SECRETS_FILE_MODE
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, create_mode)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _fsync_directory(target.parent)
-
-
 def gitignore_lists(gitignore: Path, name: str) -> bool:
     """Whether a ``.gitignore`` has a plain pattern matching ``name`` (negations not considered)."""
     try:
@@ -311,16 +272,6 @@ def gitignore_lists(gitignore: Path, name: str) -> bool:
         return False
     patterns = (line.strip().lstrip("/") for line in lines)
     return any(p and not p.startswith(("#", "!")) and fnmatch.fnmatch(name, p) for p in patterns)
-
-
-def _fsync_directory(folder: Path) -> None:
-    # Not every platform lets a directory be opened for fsync; the rename has happened regardless.
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 def _parse_file(path: Path) -> TOMLDocument:

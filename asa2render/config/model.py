@@ -27,6 +27,7 @@ from pydantic import (
 
 from ..errors import ConfigError
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
+from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
 
 CONFIG_FILENAME = "asa2render.toml"
 SECRETS_FILENAME = "asa2render.secrets.toml"
@@ -34,7 +35,6 @@ DEFAULT_CACHE_TTL = 3600
 MAX_CACHE_AGE = 24 * 3600  # Amazon's hard cap: older data is never shown as current
 HOSTS = ("plain", "hugo", "eleventy", "jekyll", "mkdocs", "pelican")
 Host = Literal["plain", "hugo", "eleventy", "jekyll", "mkdocs", "pelican"]
-PARTNER_TAG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-\d{2}$")
 _ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
@@ -96,12 +96,12 @@ class MarketplaceConfig(_Section):
             raise ValueError(f"unknown country {value!r}; allowed: {allowed}")
         return canonical
 
-    @field_validator("partner_tag")
-    @classmethod
-    def _tag_shape(cls, value: str | None) -> str | None:
-        if value is not None and not PARTNER_TAG_PATTERN.match(value):
-            raise ValueError(f"malformed partner tag {value!r}; expected a tracking ID such as 'mytag-21'")
-        return value
+    @model_validator(mode="after")
+    def _tag_shape(self) -> MarketplaceConfig:
+        problem = partner_tag_problem(self.store, self.partner_tag) if self.partner_tag is not None else None
+        if problem:
+            raise ValueError(f"{self.country}: {problem}")
+        return self
 
     @model_validator(mode="after")
     def _credentials_complete(self) -> MarketplaceConfig:
@@ -109,6 +109,10 @@ class MarketplaceConfig(_Section):
             raise ValueError(f"{self.country}: credential_type needs credential_id")
         if self.credential_id and not self.credential_type:
             raise ValueError(f"{self.country}: credential_id needs credential_type (cognito|lwa)")
+        if self.credential_type and self.credential_id:
+            problem = credential_problem(self.store, self.credential_type, self.credential_id)
+            if problem:
+                raise ValueError(f"{self.country}: {problem}")
         return self
 
     @property
@@ -168,8 +172,9 @@ class Config(BaseModel):
                 canonical = normalize_country(country)
                 if canonical is None:
                     raise ValueError(f"associate set {name!r}: unknown country {country!r}")
-                if not PARTNER_TAG_PATTERN.match(tag):
-                    raise ValueError(f"associate set {name!r}: malformed partner tag {tag!r}")
+                problem = partner_tag_problem(store_for(canonical), tag)
+                if problem:
+                    raise ValueError(f"associate set {name!r}: {problem}")
                 cleaned[name][canonical] = tag
         return cleaned
 

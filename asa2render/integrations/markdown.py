@@ -23,6 +23,7 @@ consecutive ``markdown.markdown`` calls reuse fetched products; pass ``engine=``
 from __future__ import annotations
 
 import atexit
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,21 +68,38 @@ class Asa2Extension(Extension):
         md.preprocessors.register(ShortcodePreprocessor(md, self), "asa2render", PRIORITY)
 
 
-class ShortcodePreprocessor(Preprocessor):
+class StashPreprocessor(Preprocessor):
+    """Puts HTML into ``md.htmlStash`` before Markdown reads the page, so it is neither wrapped nor escaped.
+
+    Subclasses say which text marks a page worth looking at (:attr:`marker`) and how to replace it,
+    given the stash's ``store(html) -> placeholder``.
+    """
+
+    marker = "["
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if self.marker not in text:
+            return lines
+        return self.replace(text, self.md.htmlStash.store).split("\n")
+
+    def replace(self, text: str, store: Callable[[str], str]) -> str:
+        """The page's text with the HTML to protect swapped for ``store(html)`` placeholders."""
+        raise NotImplementedError
+
+
+class ShortcodePreprocessor(StashPreprocessor):
     """Replaces each shortcode with an ``htmlStash`` placeholder holding its box."""
 
     def __init__(self, md: Markdown, extension: Asa2Extension) -> None:
         super().__init__(md)
         self.extension = extension
 
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        if "[" not in text:
-            return lines
+    def replace(self, text: str, store: Callable[[str], str]) -> str:
         engine = self.extension.engine
         path = self.extension.getConfig("path") or None
         doc = engine.prepare(text, mode="markdown", path=path, page_country=self._page_country())
-        return splice(engine, doc, self.md.htmlStash.store).split("\n")
+        return splice(engine, doc, store)
 
     def _page_country(self) -> str | None:
         meta: dict[str, list[str]] = getattr(self.md, "Meta", {}) or {}
@@ -118,6 +136,7 @@ __all__ = [
     "PRIORITY",
     "Asa2Extension",
     "ShortcodePreprocessor",
+    "StashPreprocessor",
     "close_shared_engines",
     "makeExtension",
     "shared_engine",

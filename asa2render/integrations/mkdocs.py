@@ -27,20 +27,22 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from ..engine import Document, Engine, read_front_matter
+from ..engine import Document, Engine
 from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
 from ..render.renderer import stylesheet
+from ..sources import read_front_matter
 from .hosts import open_engine, splice
 from .jinja import install, theme_keys
+from .markdown import StashPreprocessor
 
 try:
     import jinja2
     from markdown import Markdown
     from markdown.extensions import Extension
-    from markdown.preprocessors import Preprocessor
     from mkdocs.config import base
     from mkdocs.config import config_options as c
     from mkdocs.config.defaults import MkDocsConfig
@@ -198,18 +200,15 @@ class BoxStashExtension(Extension):
         md.preprocessors.register(_BoxStash(md, self.boxes), "asa2render_boxes", 29)
 
 
-class _BoxStash(Preprocessor):
+class _BoxStash(StashPreprocessor):
+    marker = "asa2box"
+
     def __init__(self, md: Markdown, boxes: BoxMarkers) -> None:
         super().__init__(md)
         self.boxes = boxes
 
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        if "asa2box" not in text:
-            return lines
-        stash = self.md.htmlStash
-        replaced = self.boxes.pattern.sub(lambda m: stash.store(self.boxes.markup[int(m.group(1))]), text)
-        return replaced.split("\n")
+    def replace(self, text: str, store: Callable[[str], str]) -> str:
+        return self.boxes.pattern.sub(lambda m: store(self.boxes.markup[int(m.group(1))]), text)
 
 
 def _front_matter_lines(source: str, markdown: str) -> int:

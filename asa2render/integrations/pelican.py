@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..engine import Document, Engine, read_front_matter
+from ..engine import Document, Engine
 from ..errors import IntegrationMissingError
 from ..products.models import ProductKey
 from ..render.renderer import stylesheet
+from ..sources import MARKDOWN_SUFFIXES, read_front_matter
 from .hosts import open_engine
 from .jinja import filters, product_global, theme_keys
 from .markdown import Asa2Extension
@@ -45,7 +46,6 @@ try:
 except ImportError:
     raise IntegrationMissingError("pelican", "pelican") from None
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 STYLESHEET = "css/asa2render.css"
 
 

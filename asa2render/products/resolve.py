@@ -17,12 +17,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from ..config.model import Config
 from ..errors import Location
 from ..marketplaces import country_codes, normalize_country
-from ..shortcodes import Shortcode
+from ..shortcodes import Severity, Shortcode
 from .asins import normalize_asin, parse_asin_ref
 from .models import ProductKey
 
@@ -39,8 +38,6 @@ TEMPLATE_OPTIONS = frozenset(
     {"title", "button", "class", "features", "image", "price", "rating", "align", "width", "rel", "target"}
 )
 _KNOWN = sorted(CONTROL_ATTRIBUTES | TEMPLATE_OPTIONS)
-
-Severity = Literal["warning", "error"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from ..engine import Engine, read_front_matter
+from ..engine import Engine
+from ..sources import read_front_matter
 from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"

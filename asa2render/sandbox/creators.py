@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 
 from ..marketplaces import Store, store_for_host
 from .items import CREATORS_RESOURCES, DEFAULT_RESOURCES
 from .operations import OPERATIONS, Request, requested_asins
 from .options import Credential
-from .state import Services
+from .state import CallLog, Services, serve_call
 from .wire import Incoming, JsonObject, Rejected, Reply, json_reply, parse_json_object
 
 OPERATION_PATHS = {
@@ -27,14 +26,6 @@ OPERATION_PATHS = {
 PARTNER_TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,60}-\d{2}$")
 _BEARER = re.compile(r"^Bearer\s+(?P<token>[^\s,]+)\s*(?:,\s*Version\s+(?P<version>\S+))?\s*$", re.IGNORECASE)
 API_LABEL = "Creators API"
-
-
-@dataclass(slots=True)
-class _Log:
-    operation: str
-    marketplace: str | None = None
-    version: str | None = None
-    asins: list[str] = field(default_factory=list)
 
 
 def error(status: int, kind: str, message: str, **extra: object) -> Reply:
@@ -60,21 +51,18 @@ def _invalid(reason: str, message: str, field_name: str | None = None) -> Reject
 
 def handle(request: Incoming, operation: str, services: Services) -> Reply:
     """Answer one Creators API call, log it, and maybe replace the answer with an injected fault."""
-    log = _Log(operation, request.headers.get("x-marketplace") or None)
-    try:
-        reply = _answer(request, operation, services, log)
-    except Rejected as rejected:
-        reply = rejected.reply
-    fault = services.faults.draw()
-    if fault is not None:
-        reply = services.faults.apply(fault, reply, _fault_body)
-    services.stats.request_served(
-        "creators", operation, log.marketplace, log.version, log.asins, reply.status
+    return serve_call(
+        "creators",
+        request,
+        CallLog(operation, request.headers.get("x-marketplace") or None),
+        services,
+        _answer,
+        _fault_body,
     )
-    return reply
 
 
-def _answer(request: Incoming, operation: str, services: Services, log: _Log) -> Reply:
+def _answer(request: Incoming, services: Services, log: CallLog) -> Reply:
+    operation = log.operation
     credential = _authenticate(request, services)
     log.version = credential.version
     if not services.throttle.allow(credential.credential_id):

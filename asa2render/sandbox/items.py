@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ..api.casing import pascal_keys
 from ..marketplaces import Store
 from .catalog import CatalogProduct, display_amount, round_amount
 from .wire import JsonObject
@@ -73,6 +74,7 @@ _SUB_RESOURCE_KEYS: dict[tuple[str, ...], frozenset[str]] = {
     ("browseNodeInfo", "browseNodes"): frozenset({"ancestor", "salesRank"}),
 }
 _RESPONSE_KEYS = {"highRes": "hiRes"}
+_NOT_IN_PAAPI = frozenset({"hiRes"})
 
 _MERCHANT_IDS = {
     "us": "ATVPDKIKX0DER",
@@ -350,41 +352,14 @@ def _prune(value: Any) -> Any:
     return value
 
 
-_PASCAL_EXCEPTIONS = {
-    "asin": "ASIN",
-    "parentASIN": "ParentASIN",
-    "detailPageURL": "DetailPageURL",
-    "url": "URL",
-    "violatesMAP": "ViolatesMAP",
-    "searchURL": "SearchURL",
-    "id": "Id",
-}
-
-
 def to_pascal(value: Any) -> Any:
     """A camelCase response tree with PA-API's PascalCase keys (``hiRes`` dropped: PA-API has none)."""
-    if isinstance(value, dict):
-        return {
-            _PASCAL_EXCEPTIONS.get(key, key[:1].upper() + key[1:]): to_pascal(child)
-            for key, child in value.items()
-            if key != "hiRes"
-        }
-    if isinstance(value, list):
-        return [to_pascal(child) for child in value]
-    return value
-
-
-def camel_resource(pascal: str) -> str:
-    """``OffersV2.Listings.Price`` → ``offersV2.listings.price``; ``ParentASIN`` → ``parentASIN``."""
-    return ".".join(
-        "parentASIN" if part == "ParentASIN" else part[:1].lower() + part[1:] for part in pascal.split(".")
-    )
+    return pascal_keys(value, drop=_NOT_IN_PAAPI)
 
 
 __all__ = [
     "CREATORS_RESOURCES",
     "DEFAULT_RESOURCES",
-    "camel_resource",
     "full_item",
     "legacy_offers",
     "select",

@@ -8,15 +8,15 @@ own address instead, the body's ``Marketplace`` names it and is then required. R
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..api import sigv4
+from ..api.casing import camel_keys, camel_path
 from ..marketplaces import Store, store_for_host, store_for_paapi_host
 from .creators import PARTNER_TAG
-from .items import CREATORS_RESOURCES, camel_resource, to_pascal
+from .items import CREATORS_RESOURCES, to_pascal
 from .operations import OPERATIONS, Outcome, Request, requested_asins
-from .state import Services
+from .state import CallLog, Services, serve_call
 from .wire import Incoming, JsonObject, Rejected, Reply, json_reply, parse_json_object
 
 OPERATION_PATHS = {
@@ -44,13 +44,6 @@ _SIGNATURE_FAILURES = {
         "The request signature we calculated does not match the signature you provided.",
     ),
 }
-
-
-@dataclass(slots=True)
-class _Log:
-    operation: str
-    marketplace: str | None = None
-    asins: list[str] = field(default_factory=list)
 
 
 def error(status: int, name: str, code: str, message: str) -> Reply:
@@ -84,21 +77,13 @@ def _fault_body(status: int) -> JsonObject:
 
 def handle(request: Incoming, operation: str, services: Services) -> Reply:
     """Answer one PA-API call, log it, and maybe replace the answer with an injected fault."""
-    log = _Log(operation)
-    try:
-        reply = _answer(request, operation, services, log)
-    except Rejected as rejected:
-        reply = rejected.reply
-    fault = services.faults.draw()
-    if fault is not None:
-        reply = services.faults.apply(fault, reply, _fault_body)
-    services.stats.request_served("paapi", operation, log.marketplace, None, log.asins, reply.status)
-    return reply
+    return serve_call("paapi", request, CallLog(operation), services, _answer, _fault_body)
 
 
-def _answer(request: Incoming, operation: str, services: Services, log: _Log) -> Reply:
+def _answer(request: Incoming, services: Services, log: CallLog) -> Reply:
+    operation = log.operation
     body = parse_json_object(request.body)
-    log.asins = requested_asins(operation, _camel_keys(body or {}))
+    log.asins = requested_asins(operation, camel_keys(body or {}))
     if services.paapi_deprecated:
         payload = {
             "__type": "com.amazon.paapi5#AccessDeniedException",
@@ -118,7 +103,7 @@ def _answer(request: Incoming, operation: str, services: Services, log: _Log) ->
         raise _rejected(
             400, "ValidationException", "InvalidParameterValue", "The request body is not valid JSON."
         )
-    fields = _camel_keys(body)
+    fields = camel_keys(body)
     partner_tag = _partner_tag(fields)
     resources = _resources(fields, operation)
     call = Request(store, partner_tag, fields, resources, API_LABEL, legacy_offers=True)
@@ -211,10 +196,6 @@ def _store(request: Incoming, body: JsonObject | None) -> Store:
     return store
 
 
-def _camel_keys(body: JsonObject) -> JsonObject:
-    return {("asin" if key == "ASIN" else key[:1].lower() + key[1:]): value for key, value in body.items()}
-
-
 def _partner_tag(fields: JsonObject) -> str:
     tag = fields.get("partnerTag")
     if not tag:
@@ -243,7 +224,7 @@ def _valid_resource(camel: str, operation: str) -> bool:
 def _resources(fields: JsonObject, operation: str) -> tuple[str, ...]:
     value = fields.get("resources", [])
     if not isinstance(value, list) or not all(
-        isinstance(r, str) and _valid_resource(camel_resource(r), operation) for r in value
+        isinstance(r, str) and _valid_resource(camel_path(r), operation) for r in value
     ):
         raise _rejected(
             400,
@@ -251,7 +232,7 @@ def _resources(fields: JsonObject, operation: str) -> tuple[str, ...]:
             "InvalidParameterValue",
             "The value provided in the request for Resources is invalid.",
         )
-    return tuple(camel_resource(r) for r in value)
+    return tuple(camel_path(r) for r in value)
 
 
 __all__ = ["API_LABEL", "DEPRECATION_MESSAGE", "OPERATION_PATHS", "TARGET_PREFIX", "error", "handle"]

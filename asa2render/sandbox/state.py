@@ -10,12 +10,12 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .catalog import Catalog
 from .options import Credential
-from .wire import JsonObject, Reply, json_reply
+from .wire import Incoming, JsonObject, Rejected, Reply, json_reply
 
 FaultKind = Literal["throttle", "internal", "unavailable", "stall", "malformed"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("throttle", "internal", "unavailable", "stall", "malformed")
@@ -168,8 +168,48 @@ class Services:
     paapi_deprecated: bool
 
 
+@dataclass
+class CallLog:
+    """What the request log records of one API call; the handler fills it in as it learns more."""
+
+    operation: str
+    marketplace: str | None = None
+    version: str | None = None
+    asins: list[str] = field(default_factory=list)
+
+
+def serve_call(
+    api: str,
+    request: Incoming,
+    log: CallLog,
+    services: Services,
+    answer: Callable[[Incoming, Services, CallLog], Reply],
+    fault_body: Callable[[int], JsonObject],
+) -> Reply:
+    """Answer one API call, maybe replace the answer with an injected fault, and log it.
+
+    Args:
+        api: ``"creators"`` or ``"paapi"``, as the request log names it.
+        request: the call as received.
+        log: the log entry, with whatever is known before ``answer`` runs.
+        services: the sandbox's shared state.
+        answer: the API's handler; it may raise :class:`Rejected` to answer at once.
+        fault_body: the API's own body for an injected 429/5xx.
+    """
+    try:
+        reply = answer(request, services, log)
+    except Rejected as rejected:
+        reply = rejected.reply
+    fault = services.faults.draw()
+    if fault is not None:
+        reply = services.faults.apply(fault, reply, fault_body)
+    services.stats.request_served(api, log.operation, log.marketplace, log.version, log.asins, reply.status)
+    return reply
+
+
 __all__ = [
     "FAULT_KINDS",
+    "CallLog",
     "FaultInjector",
     "FaultKind",
     "IssuedToken",
@@ -177,4 +217,5 @@ __all__ = [
     "Stats",
     "Throttle",
     "TokenStore",
+    "serve_call",
 ]

@@ -6,7 +6,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from asa2render.api.normalize import camel_keys, product_from_item
+from asa2render.api.casing import camel_keys
+from asa2render.api.normalize import product_from_item
 
 FALLBACK = "https://www.amazon.de/dp/B0TEST0001?tag=mytag-21"
 

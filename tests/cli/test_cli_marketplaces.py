@@ -17,7 +17,8 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 from asa2render.cli.app import cli
-from asa2render.cli.marketplaces import TEST_ASIN, check_marketplace, marketplace_rows, rich_table
+from asa2render.cli.probe import TEST_ASIN, check_marketplace
+from asa2render.cli.table import marketplace_rows, rich_table
 from asa2render.config.model import SECRETS_FILENAME, config_from_dict, load_config
 from asa2render.config.routing import decide_route
 from asa2render.marketplaces import STORES

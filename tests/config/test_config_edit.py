@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asa2render.config.edit import ConfigDocument, atomic_write, gitignore_lists
+from asa2render.config.edit import ConfigDocument, gitignore_lists
 from asa2render.config.model import SECRETS_FILENAME, load_config
 from asa2render.errors import ConfigError
 
@@ -145,31 +145,6 @@ def test_interrupted_write_leaves_the_original_and_no_temporary_file(
         document.save()
     assert config_path.read_text(encoding="utf-8") == HAND_WRITTEN
     assert sorted(p.name for p in config_path.parent.iterdir()) == ["asa2render.toml"]
-
-
-def test_failure_while_writing_the_temporary_file_cleans_up(config_path: Path) -> None:
-    # A non-string makes the write itself fail, after the temporary file was created.
-    with pytest.raises(TypeError):
-        atomic_write(config_path, 42)  # type: ignore[arg-type]
-    assert config_path.read_text(encoding="utf-8") == HAND_WRITTEN
-    assert sorted(p.name for p in config_path.parent.iterdir()) == ["asa2render.toml"]
-
-
-def test_atomic_write_keeps_the_existing_mode(config_path: Path) -> None:
-    config_path.chmod(0o640)
-    atomic_write(config_path, "# replaced\n")
-    assert stat.S_IMODE(config_path.stat().st_mode) == 0o640
-    assert config_path.read_text(encoding="utf-8") == "# replaced\n"
-
-
-def test_atomic_write_follows_a_symlink(tmp_path: Path) -> None:
-    real = tmp_path / "real.toml"
-    real.write_text("old\n", encoding="utf-8")
-    link = tmp_path / "asa2render.toml"
-    link.symlink_to(real)
-    atomic_write(link, "new\n")
-    assert link.is_symlink()
-    assert real.read_text(encoding="utf-8") == "new\n"
 
 
 def test_inline_array_style_is_kept(tmp_path: Path) -> None:
