@@ -22,8 +22,8 @@ from ..config.model import Host
 from ..engine import Document, Engine
 from ..files import atomic_write
 from ..products.models import ProductKey, utc_now
-from ..products.resolve import COLLECTION_TAG, ProductRequest
-from ..render.hosts import escape_template_syntax
+from ..products.resolve import COLLECTION_TAG, Problem, ProductRequest
+from ..render.hosts import escape_template_syntax, placement
 from ..render.site import DISCLOSURE
 from ..shortcodes.generators import Skipped, find_generator_shortcodes
 from ..sources import PAGE_SUFFIXES, Mode, mode_for, read_front_matter
@@ -41,6 +41,7 @@ from .errors import EXIT_FAILURES, CliError
 # Templates of Eleventy and Jekyll hold generator shortcodes too.
 EXPORT_SUFFIXES = {*PAGE_SUFFIXES, ".njk", ".liquid"}
 DATA_VERSION = 2
+INLINE_TEMPLATES = {"textlink"}  # built-in templates whose markup may sit inside a paragraph
 
 
 @dataclass
@@ -128,11 +129,25 @@ def found_in(engine: Engine, text: str, mode: Mode, path: str, found: Exported) 
     shortcodes, skipped = find_generator_shortcodes(text, path, start=body_start)
     for shortcode in shortcodes:
         request, problems = engine.resolve(shortcode, path=path, page_country=country)
+        if mode == "markdown" and request.template not in INLINE_TEMPLATES:
+            problems = [*problems, *_inline_warning(text, request)]
         doc.requests.append(request)
         doc.problems.extend(problems)
         engine.problems.extend(problems)
     found.documents.append(doc)
     found.skipped.extend(skipped)
+
+
+def _inline_warning(text: str, request: ProductRequest) -> list[Problem]:
+    """A generator's shortcode prints a block box; inside a paragraph that is invalid HTML."""
+    shortcode = request.shortcode
+    if not placement(text, shortcode.start, shortcode.end).inline:
+        return []
+    message = (
+        "a box inside a paragraph is invalid HTML: put the shortcode on a line of its own, "
+        'or use tpl="textlink" for a link in the text'
+    )
+    return [Problem(request.location, "inline-box", message, "warning")]
 
 
 def export_payload(engine: Engine, requests: list[ProductRequest]) -> dict[str, Any]:

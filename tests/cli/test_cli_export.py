@@ -84,9 +84,10 @@ def test_generator_shortcodes_collections_and_skips(site: Path) -> None:
 
 
 def test_stdin_and_strict_mode(site: Path) -> None:
-    code, out, err = _run("-", "--offline", input='{% asa2 "B0LOCAL002" %}\n')
-    assert code == 0, err
-    assert list(json.loads(out)["products"]["de"]) == ["B0LOCAL002"]
+    code, out, err = _run("-", "--offline", "--strict", input='Text {% asa2 "B0LOCAL001" %}\n')
+    assert code == 0, err  # a warning, not an error: strict mode still writes
+    assert list(json.loads(out)["products"]["de"]) == ["B0LOCAL001"]
+    assert "<stdin>:1:6: a box inside a paragraph is invalid HTML" in err and "(warning)" in err
 
     code, out, err = _run("-", "--offline", "--strict", input='[asa2 asin="not-an-asin"]\n')
     assert code == 1 and out == ""
