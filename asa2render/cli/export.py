@@ -123,6 +123,7 @@ def scan_inputs(engine: Engine, inputs: tuple[Path, ...], stdin_mode: Mode) -> E
 
 
 def found_in(engine: Engine, text: str, mode: Mode, path: str, found: Exported) -> None:
+    """Prepare one page or template, adding its generator shortcodes' requests to the document."""
     doc = engine.prepare(text, mode=mode, path=path)
     front, body_start = read_front_matter(text) if mode != "text" else ({}, 0)
     country = front.get("asa2_country") if isinstance(front.get("asa2_country"), str) else None
