@@ -25,6 +25,7 @@ from ..files import atomic_write
 from ..products.cache import ProductCache
 from ..products.models import ProductKey
 from ..products.resolve import Problem
+from ..render.hosts import hugo_unsafe_warning
 from ..render.renderer import stylesheet as css_text
 from ..render.site import STYLESHEET_NAME
 from ..sources import Mode, is_page, mode_for
@@ -261,6 +262,10 @@ def render(
             _copy_files([s for s in files if not s.is_page], output)
             if not no_stylesheet:
                 _write_stylesheet(stylesheet or output / STYLESHEET_NAME, files, output)
+        if engine.host == "hugo" and output is not None:
+            warning = hugo_unsafe_warning(output if output.is_dir() else output.parent)
+            if warning:
+                click.echo(f"asa2render: warning: {warning}", err=True)
         print_problems(engine.problems)
         print_summary(engine, count)
         if failed:

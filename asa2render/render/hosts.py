@@ -24,9 +24,14 @@ the replaced shortcodes.
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
 
 from ..config.model import Host
 
@@ -141,11 +146,58 @@ def adapt(markup: str, *, host: Host, mode: PageMode, where: Placement, spacing:
     return markup
 
 
+HUGO_CONFIG_NAMES = tuple(
+    f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
+)
+
+
+def hugo_unsafe_warning(start: Path) -> str | None:
+    """Why Hugo would drop the boxes of pages written under ``start``, or None.
+
+    Goldmark replaces raw HTML with ``<!-- raw HTML omitted -->`` unless
+    ``markup.goldmark.renderer.unsafe`` is true, and Hugo builds anyway: the boxes vanish silently.
+    The site's configuration is looked for in ``start`` and its parents; none found means nothing to say.
+    """
+    for directory in [start, *start.resolve().parents]:
+        for name in HUGO_CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                unsafe = _dig(_load_site_config(candidate), "markup", "goldmark", "renderer", "unsafe")
+                if unsafe is True:
+                    return None
+                return (
+                    f"{candidate}: Hugo drops raw HTML, so every box would become <!-- raw HTML omitted -->; "
+                    "set [markup.goldmark.renderer] unsafe = true"
+                )
+    return None
+
+
+def _load_site_config(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        if path.suffix == ".toml":
+            return tomllib.loads(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError):
+        return None
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
 __all__ = [
     "Placement",
     "adapt",
     "escape_markdown_text",
     "escape_template_syntax",
+    "hugo_unsafe_warning",
     "inline_markup",
     "is_block_markup",
     "placement",

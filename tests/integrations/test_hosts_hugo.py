@@ -60,7 +60,7 @@ def test_hugo_through_render(tmp_path: Path) -> None:
     (source / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     site = _site(tmp_path)
 
-    asa2render(
+    rendered = asa2render(
         "render",
         "src",
         "-o",
@@ -74,6 +74,7 @@ def test_hugo_through_render(tmp_path: Path) -> None:
     )
     run([hugo(), "--source", str(site), "--destination", str(tmp_path / "public"), "--quiet"], cwd=tmp_path)
 
+    assert "unsafe" not in rendered.stderr  # hugo.toml allows raw HTML: no warning
     html = (tmp_path / "public" / "posts" / "trip" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "public" / "posts" / "trip" / "photo.png").exists()  # the bundle's image
     assert "<p>Text right after the box.</p>" in html and "raw HTML omitted" not in html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from asa2_fakes import FakeFetcher, make_product
 
@@ -12,6 +14,7 @@ from asa2render.products.models import ProductKey
 from asa2render.render.hosts import (
     adapt,
     escape_markdown_text,
+    hugo_unsafe_warning,
     inline_markup,
     is_block_markup,
     placement,
@@ -66,3 +69,17 @@ def test_hostile_titles_never_reach_a_template_engine(config: Config, host: str)
         assert "&#123;&#123; 7 | times: 6 &#125;&#125;" in out or "&#123;&#123; 7 &#124; times" in out
     assert block.startswith("Intro\n\n<div") and block.endswith("</div>\n\nNext\n")
     assert inline.startswith("A list: <span") and "&#42;em&#42;" in inline
+
+
+def test_hugo_unsafe_warning(tmp_path: Path) -> None:
+    content = tmp_path / "site" / "content"
+    content.mkdir(parents=True)
+    assert hugo_unsafe_warning(content) is None  # no Hugo site found: nothing to say
+    (tmp_path / "site" / "hugo.toml").write_text('title = "x"\n')
+    warning = hugo_unsafe_warning(content)
+    assert warning and "hugo.toml" in warning and "unsafe = true" in warning
+    (tmp_path / "site" / "hugo.toml").write_text("[markup.goldmark.renderer]\nunsafe = true\n")
+    assert hugo_unsafe_warning(content) is None
+    (tmp_path / "site" / "hugo.toml").unlink()
+    (tmp_path / "site" / "hugo.yaml").write_text("markup:\n  goldmark:\n    renderer:\n      unsafe: true\n")
+    assert hugo_unsafe_warning(content) is None
