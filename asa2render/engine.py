@@ -8,12 +8,12 @@ fetches, except as a last resort for a key nobody prepared (still one batch per 
 
 from __future__ import annotations
 
+import importlib
 import logging
-import os
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from .config.model import Config, Host
 from .errors import Location, StrictModeError
@@ -28,8 +28,19 @@ from .shortcodes import Shortcode, scan
 from .sources import Mode, read_front_matter
 
 log = logging.getLogger("asa2render")
-SANDBOX_ENV = "ASA2RENDER_SANDBOX"
+# ``Engine(config, sandbox="auto")`` resolves "auto" through this hook ("module:factory" of a
+# SandboxEndpoint), imported only then: the engine itself knows no emulator. The edges (CLI,
+# integrations) start the sandbox themselves and hand the engine an endpoint (asa2render.edges).
+AUTO_SANDBOX_HOOK = "asa2render.sandbox.launch:SandboxLauncher"
 _RESOLVE_MEMO_SIZE = 8192
+
+
+class SandboxEndpoint(Protocol):
+    """A sandbox the engine talks to: its base URL (started on demand), and how to release it."""
+
+    def url(self) -> str | None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -50,27 +61,39 @@ class Document:
 
 
 class Engine:
-    """Turns shortcodes into product boxes. Use as a context manager, or call :meth:`close`."""
+    """Turns shortcodes into product boxes. Use as a context manager, or call :meth:`close`.
+
+    Args:
+        config: the validated configuration.
+        strict: override ``[site] strict``.
+        sandbox: where all API traffic goes instead of Amazon: a base URL, ``"auto"`` (an in-process
+            sandbox, started on the first fetch), or a :class:`SandboxEndpoint` the engine then owns.
+            None talks to Amazon; the environment is not consulted here (the edges do that).
+        offline: local products and the cache only, no API.
+        host: override ``[site] host`` (the generator that reads the output; render/hosts.py).
+        cache: the product cache (default: on disk at ``[site] cache_dir``).
+        fetcher_factory: builds the API fetcher on first need (tests inject fakes).
+        clock: "now", injectable for tests.
+    """
 
     def __init__(
         self,
         config: Config,
         *,
         strict: bool | None = None,
-        sandbox: str | None = None,
+        sandbox: str | SandboxEndpoint | None = None,
         offline: bool = False,
         host: Host | None = None,
         cache: ProductCache | None = None,
         fetcher_factory: Callable[[], ProductFetcher] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._sandbox_url = sandbox if sandbox is not None else os.environ.get(SANDBOX_ENV) or None
-        if self._sandbox_url == "auto" and not offline:
-            config = _with_demo_store(config)
+        if not offline and (sandbox == "auto" or (sandbox is not None and not isinstance(sandbox, str))):
+            config = _with_demo_store(config)  # an in-process sandbox: its demo store when nothing is set
         self.config = config
         self.strict = config.site.strict if strict is None else strict
         self.host: Host = host or config.site.host
-        self._sandbox: Any = None
+        self._sandbox: str | SandboxEndpoint | None = sandbox or None
         self.cache = cache or self._open_cache()
         factory = None if offline else (fetcher_factory or self._default_fetcher)
         self.store = ProductStore(config, self.cache, LocalProducts.load(config), factory, clock=clock)
@@ -90,9 +113,9 @@ class Engine:
     def close(self) -> None:
         self.store.close()
         self.cache.close()
-        if self._sandbox is not None:
-            self._sandbox.stop()
-            self._sandbox = None
+        if self._sandbox is not None and not isinstance(self._sandbox, str):
+            self._sandbox.close()  # the engine owns the endpoint it was given
+        self._sandbox = None
 
     @property
     def report(self) -> StoreReport:
@@ -127,7 +150,7 @@ class Engine:
     def resolve(
         self, shortcode: Shortcode, *, path: str | None = None, page_country: str | None = None
     ) -> tuple[ProductRequest, list[Problem]]:
-        """:func:`requests.resolve`, memoised: sites repeat the same shortcodes on many pages.
+        """:func:`~asa2render.products.resolve.resolve`, memoised: sites repeat the same shortcodes.
 
         The memo holds the meaning of a shortcode's text; location and the shortcode itself are the
         caller's and are put back on every answer.
@@ -265,15 +288,12 @@ class Engine:
         return Fetcher(self.config, sandbox=self._sandbox_base_url())
 
     def _sandbox_base_url(self) -> str | None:
-        if self._sandbox_url != "auto":
-            return self._sandbox_url
-        if self._sandbox is None:
-            from .sandbox import Sandbox, SandboxOptions
-
-            self._sandbox = Sandbox(SandboxOptions())
-            self._sandbox.start()
-        url: str = self._sandbox.url
-        return url
+        if self._sandbox == "auto":
+            module, _, factory = AUTO_SANDBOX_HOOK.partition(":")
+            self._sandbox = getattr(importlib.import_module(module), factory)()
+        if self._sandbox is None or isinstance(self._sandbox, str):
+            return self._sandbox
+        return self._sandbox.url()
 
 
 def _with_demo_store(config: Config) -> Config:
@@ -291,4 +311,4 @@ def _text_or_none(value: object) -> str | None:
     return str(value) if isinstance(value, str | int) and str(value) else None
 
 
-__all__ = ["SANDBOX_ENV", "Document", "Engine"]
+__all__ = ["AUTO_SANDBOX_HOOK", "Document", "Engine", "SandboxEndpoint"]

@@ -1,8 +1,9 @@
 """The one error tree of asa2render.
 
 Every error the library raises derives from :class:`Asa2Error`; httpx, diskcache and pydantic errors
-are translated at one boundary each (``api/``, ``cache.py``, ``config.py``). Messages say what happened,
-where, and what to do. They never contain a credential secret.
+are translated at one boundary each (``api/``, ``products/cache.py``, ``config/model.py``). Messages
+say what happened, where, and what to do. They never contain a credential secret. The command line
+wraps them in :class:`asa2render.cli.errors.CliError`, which carries the exit code.
 
 ::
 
@@ -13,6 +14,7 @@ where, and what to do. They never contain a credential secret.
     ├── CacheError                  the disk cache cannot be opened at all (entries never raise)
     ├── TemplateError               a product template is missing or fails to render
     ├── IntegrationMissingError     a host package (mkdocs, pelican, markdown) is not installed
+    ├── WordPressExportError        a WordPress export (WXR) file cannot be read
     └── ApiError                    an Amazon API call failed (marketplace, ASINs, retryable, retry_after)
         ├── AuthError               401 or token endpoint refused the credentials
         ├── ForbiddenError          403: AssociateNotEligible, InvalidAssociate, deprecated PA-API …
@@ -88,6 +90,10 @@ class IntegrationMissingError(Asa2Error):
         self.host = host
         self.extra = extra
         super().__init__(f"the {host} integration needs {host} installed: pip install 'asa2render[{extra}]'")
+
+
+class WordPressExportError(Asa2Error):
+    """A WordPress export (WXR) file cannot be read: not XML, not WXR, or unsafe XML."""
 
 
 class ApiError(Asa2Error):
@@ -186,4 +192,5 @@ __all__ = [
     "StrictModeError",
     "TemplateError",
     "ThrottledError",
+    "WordPressExportError",
 ]

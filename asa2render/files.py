@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
@@ -33,7 +32,7 @@ def atomic_write(path: Path, text: str, *, mode: int | None = None, create_paren
         target.parent.mkdir(parents=True, exist_ok=True)
     if mode is None and target.exists():
         mode = target.stat().st_mode & 0o777
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")  # O_EXCL guards clashes
     create_mode = _NEW_FILE_MODE if mode is None else PRIVATE_FILE_MODE
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, create_mode)
     try:

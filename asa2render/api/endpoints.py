@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from ..marketplaces import CREATORS_HOST, TOKEN_ENDPOINTS, Store
 
-SANDBOX_ENV = "ASA2RENDER_SANDBOX"
 CREATORS_GET_ITEMS = "/catalog/v1/getItems"
 PAAPI_GET_ITEMS = "/paapi5/getitems"
 COGNITO_TOKEN_PATH = "/oauth2/token"
@@ -44,6 +43,5 @@ __all__ = [
     "CREATORS_GET_ITEMS",
     "LWA_TOKEN_PATH",
     "PAAPI_GET_ITEMS",
-    "SANDBOX_ENV",
     "Endpoints",
 ]

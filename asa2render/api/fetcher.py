@@ -1,6 +1,6 @@
 """The API layer's front door: fetch many products across stores and APIs, and report what degraded.
 
-:class:`Fetcher` plans the run (:mod:`.router`), fetches the groups of different credentials
+:class:`Fetcher` plans the run (:mod:`.batching`), fetches the groups of different credentials
 concurrently (one thread per credential, the requests of one credential in order behind its token
 bucket), falls back from the Creators API to PA-API 5.0 on transport failures, timeouts and 5xx, and
 returns one result for every key it was given. Failures never raise: each becomes a
@@ -10,7 +10,6 @@ returns one result for every key it was given. Failures never raise: each become
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,20 +23,19 @@ from ..config.model import Config
 from ..config.routing import Route
 from ..errors import ApiError, AuthError, ForbiddenError, InvalidRequestError, NetworkError
 from ..products.models import Failure, Product, ProductKey
+from .batching import Group, batches, plan
 from .creators import CreatorsClient
 from .endpoints import (
     COGNITO_TOKEN_PATH,
     CREATORS_GET_ITEMS,
     LWA_TOKEN_PATH,
     PAAPI_GET_ITEMS,
-    SANDBOX_ENV,
     Endpoints,
 )
 from .paapi import PAAPI_LABEL, PaapiClient
 from .ratelimit import Clock, SystemClock, TokenBucket
 from .results import ItemResults
 from .retry import RetryPolicy
-from .router import Group, batches, plan
 from .session import ApiSession
 from .tokens import CreatorsAuth, Credential, TokenStore
 
@@ -121,7 +119,7 @@ class Fetcher:
 
     Args:
         config: the validated configuration (marketplaces, PA-API keys, associate sets, ``[api]``).
-        sandbox: a base URL that receives all token and API traffic (default: ``$ASA2RENDER_SANDBOX``).
+        sandbox: a base URL that receives all token and API traffic (default: none, Amazon itself).
         transport: an httpx transport, e.g. ``httpx.MockTransport`` in tests.
         token_store: where Creators tokens are kept between runs (default: the per-user state dir).
         logger: where retries and failures are logged (default: ``asa2render.api``).
@@ -139,7 +137,7 @@ class Fetcher:
         clock: Clock | None = None,
     ) -> None:
         self._config = config
-        self._sandbox = sandbox if sandbox is not None else (os.environ.get(SANDBOX_ENV) or None)
+        self._sandbox = sandbox or None
         self._endpoints = Endpoints(self._sandbox)
         self._clock: Clock = clock or SystemClock()
         self._logger = logger or logging.getLogger("asa2render.api")

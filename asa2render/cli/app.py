@@ -15,8 +15,6 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..errors import Asa2Error
-from .errors import cli_error
 
 # command name → "module:attribute" of a click.Command, loaded on first use.
 LAZY_COMMANDS: dict[str, str] = {
@@ -29,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "init": "asa2render.cli.init:init",
     "marketplaces": "asa2render.cli.marketplaces:marketplaces",
     "sandbox": "asa2render.cli.sandbox:sandbox",
+    "import-wordpress": "asa2render.cli.wordpress:import_wordpress",
 }
 
 _DEBUG = "asa2render.debug"  # ctx.meta key: -vv shows tracebacks of library errors
@@ -51,6 +50,10 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a library error nobody handled becomes a :class:`CliError` (no traceback)."""
+        # Imported here, not at the top: ``asa2render --version`` never gets this far.
+        from ..errors import Asa2Error
+        from .errors import cli_error
+
         try:
             return super().invoke(ctx)
         except Asa2Error as error:

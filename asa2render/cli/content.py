@@ -18,7 +18,8 @@ from typing import Any
 
 import click
 
-from ..config.model import HOSTS, Config, Host, load_config
+from .. import edges
+from ..config.model import HOSTS, Config, Host
 from ..engine import Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..files import atomic_write
@@ -50,7 +51,7 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--sandbox",
         metavar="URL",
-        envvar="ASA2RENDER_SANDBOX",
+        envvar=edges.SANDBOX_ENV,
         help="Send all API traffic to this sandbox base URL; 'auto' starts one in-process.",
     )(func)
     func = click.option("--offline", is_flag=True, help="Use local products and the cache only.")(func)
@@ -69,7 +70,7 @@ def host_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def load(config_path: Path | None) -> Config:
     """Load the configuration, or fail with exit code 2 and the loader's message."""
     try:
-        return load_config(config_path)
+        return edges.load(config_path)
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
 
@@ -86,10 +87,11 @@ def open_engine(
     """Load the configuration and open an engine on it, closed when the block ends.
 
     A configuration the engine cannot start with (cache folder, templates) fails with exit code 2.
+    ``sandbox`` comes from ``--sandbox`` or ``ASA2RENDER_SANDBOX`` (click reads the variable).
     """
     config = load(config_path)
     try:
-        engine = Engine(config, strict=strict, sandbox=sandbox, offline=offline, host=host)
+        engine = edges.open_engine(config, strict=strict, sandbox=sandbox, offline=offline, host=host)
     except Asa2Error as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     with engine:
@@ -473,22 +475,20 @@ def cache(action: str, config_path: Path | None) -> None:
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many products.")
 @click.option(
-    "--sandbox", metavar="URL", envvar="ASA2RENDER_SANDBOX", help="Sandbox base URL ('auto' starts one)."
+    "--sandbox", metavar="URL", envvar=edges.SANDBOX_ENV, help="Sandbox base URL ('auto' starts one)."
 )
 @config_option
 def refresh(
     inputs: tuple[Path, ...], max_age: int, limit: int | None, sandbox: str | None, config_path: Path | None
 ) -> None:
     """Refresh cached products (those used in INPUTS, or all cached), oldest first."""
-    from ..products.refresh import refresh_products
-
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
         else:
             keys = engine.cache.cached_keys()
         with progress_bar("refreshing") as advance:
-            changes = refresh_products(engine, keys, max_age=max_age, limit=limit, progress=advance)
+            changes = engine.store.refresh(keys, max_age=max_age, limit=limit, progress=advance)
     for line in changes.lines():
         click.echo(line)
     click.echo(changes.summary(), err=True)

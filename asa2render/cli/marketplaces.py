@@ -27,6 +27,7 @@ from ..config.credentials import credential_problem, partner_tag_mismatch, partn
 from ..config.edit import ConfigDocument, gitignore_lists
 from ..config.model import CONFIG_FILENAME, SECRETS_FILENAME, Config, find_config, load_config
 from ..config.routing import decide_route
+from ..edges import SANDBOX_ENV
 from ..errors import ConfigError
 from ..marketplaces import CREDENTIAL_TYPE_LABELS, CredentialType, Store, country_codes, get_store
 from ..masking import Redactor, mask_credential_id, mask_partner_tag
@@ -438,7 +439,12 @@ def route(country: str) -> None:
 
 @marketplaces.command("test")
 @click.argument("countries", nargs=-1)
-@click.option("--sandbox", metavar="URL", help="Send every request to an `asa2render sandbox` at URL.")
+@click.option(
+    "--sandbox",
+    metavar="URL",
+    envvar=SANDBOX_ENV,
+    help="Send every request to an `asa2render sandbox` at URL.",
+)
 @click.option("--asin", default=TEST_ASIN, show_default=True, help="The item to fetch from each store.")
 @_config_option
 def test_command(countries: tuple[str, ...], sandbox: str | None, asin: str) -> None:

@@ -12,11 +12,11 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import ConfigError
-from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key
+from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key, read_secret_file
 from ..sandbox.server import Sandbox
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
-_T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _HELP = """Run a local emulator of Amazon's Creators API and PA-API 5.0.
 
@@ -30,7 +30,12 @@ Paths: POST /oauth2/token (Cognito, 2.x), POST /auth/o2/token (LWA, 3.x),
        GET /_sandbox/stats, POST /_sandbox/reset.
 
 \b
-Demo credentials (used when no --credential is given; secret "demo-secret"):
+Credentials: --credential (shown in the process list), --credential-file FILE (one
+ID:SECRET:VERSION per line) or ASA2RENDER_SANDBOX_CREDENTIALS (whitespace-separated);
+PA-API keys likewise with --paapi-key, --paapi-key-file, ASA2RENDER_SANDBOX_PAAPI_KEYS.
+
+\b
+Demo credentials (used when none are given; secret "demo-secret"):
   demo-cognito-na 2.1   demo-cognito-eu 2.2   demo-cognito-fe 2.3
   demo-lwa-na     3.1   demo-lwa-eu     3.2   demo-lwa-fe     3.3
 Demo PA-API key (used when no --paapi-key is given): DEMOACCESSKEY / demo-paapi-secret
@@ -41,16 +46,39 @@ valid ASIN gets a deterministic synthetic product; B0BADâ€¦ is invalid, B0NOACCâ
 """
 
 
-def _parsed(
-    parse: Callable[[str], _T],
-) -> Callable[[click.Context, click.Parameter, Sequence[str]], tuple[_T, ...]]:
-    def callback(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[_T, ...]:
+def _repeated(
+    flag: str, name: str, metavar: str, parse: Callable[[str], object], help_text: str, envvar: str
+) -> Callable[[_F], _F]:
+    """A repeatable option whose values are parsed at once, a ValueError becoming a usage error.
+
+    Without the option, ``envvar`` supplies the values (whitespace-separated), which keeps secrets
+    out of the process list.
+    """
+
+    def callback(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> tuple[object, ...]:
         try:
             return tuple(parse(value) for value in values)
         except ValueError as error:
             raise click.BadParameter(str(error)) from None
 
-    return callback
+    return click.option(
+        flag, name, multiple=True, metavar=metavar, envvar=envvar, callback=callback, help=help_text
+    )
+
+
+def _from_files(flag: str, name: str, parse: Callable[[str], object], help_text: str) -> Callable[[_F], _F]:
+    """A repeatable FILE option: one entry per line, parsed like the matching inline option."""
+
+    def callback(ctx: click.Context, param: click.Parameter, paths: Sequence[Path]) -> tuple[object, ...]:
+        try:
+            return tuple(entry for path in paths for entry in read_secret_file(path, parse))
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+
+    path_type = click.Path(dir_okay=False, path_type=Path)
+    return click.option(
+        flag, name, multiple=True, metavar="FILE", type=path_type, callback=callback, help=help_text
+    )
 
 
 @click.command("sandbox", help=_HELP)
@@ -66,21 +94,35 @@ def _parsed(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON catalog of products (format: see asa2render.sandbox.catalog); default: the bundled demo.",
 )
-@click.option(
+@_repeated(
     "--credential",
     "credentials",
-    multiple=True,
-    metavar="ID:SECRET:VERSION",
-    callback=_parsed(parse_credential),
-    help="Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA).",
+    "ID:SECRET:VERSION",
+    parse_credential,
+    "Accept this Creators API credential, bound to its version (2.1-2.3 Cognito, 3.1-3.3 LWA). "
+    "Visible in the process list: prefer --credential-file or ASA2RENDER_SANDBOX_CREDENTIALS "
+    "(whitespace-separated entries).",
+    envvar="ASA2RENDER_SANDBOX_CREDENTIALS",
 )
-@click.option(
+@_from_files(
+    "--credential-file",
+    "credential_files",
+    parse_credential,
+    "Read credentials from FILE, one ID:SECRET:VERSION per line (# comments allowed).",
+)
+@_repeated(
     "--paapi-key",
     "paapi_keys",
-    multiple=True,
-    metavar="ACCESS:SECRET",
-    callback=_parsed(parse_paapi_key),
-    help="Accept this PA-API 5.0 access key / secret key pair.",
+    "ACCESS:SECRET",
+    parse_paapi_key,
+    "Accept this PA-API 5.0 access key / secret key pair (or ASA2RENDER_SANDBOX_PAAPI_KEYS).",
+    envvar="ASA2RENDER_SANDBOX_PAAPI_KEYS",
+)
+@_from_files(
+    "--paapi-key-file",
+    "paapi_key_files",
+    parse_paapi_key,
+    "Read PA-API keys from FILE, one ACCESS:SECRET per line.",
 )
 @click.option(
     "--fault-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of API calls answered with a fault."
@@ -100,9 +142,31 @@ def _parsed(
 @click.option(
     "--paapi-deprecated", is_flag=True, help="Answer every PA-API call with the deprecation AccessDenied."
 )
-def sandbox(**values: Any) -> None:
+@click.option(
+    "--read-timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a client may take to send its request (408 after that).",
+)
+@click.option(
+    "--max-body-bytes",
+    default=1024 * 1024,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest request body accepted (413 above it).",
+)
+def sandbox(
+    credentials: tuple[tuple[str, str, str], ...],
+    credential_files: tuple[tuple[str, str, str], ...],
+    paapi_keys: tuple[tuple[str, str], ...],
+    paapi_key_files: tuple[tuple[str, str], ...],
+    **values: Any,
+) -> None:
     try:
-        options = SandboxOptions(**values)
+        options = SandboxOptions(
+            credentials=credentials + credential_files, paapi_keys=paapi_keys + paapi_key_files, **values
+        )
         running = Sandbox(options).start()
     except (ConfigError, ValueError) as error:
         raise CliError(str(error), EXIT_USAGE) from None

@@ -35,7 +35,7 @@ from tomlkit.toml_document import TOMLDocument
 from ..errors import ConfigError
 from ..files import PRIVATE_FILE_MODE, atomic_write
 from ..marketplaces import normalize_country
-from .model import SECRETS_FILENAME, Config, _merge_secrets, config_from_dict, env_reference
+from .model import SECRETS_FILENAME, Config, config_from_dict, env_reference
 
 SECRETS_FILE_MODE = PRIVATE_FILE_MODE
 
@@ -229,9 +229,7 @@ class ConfigDocument:
         """
         data = _parse_text(self.document.as_string(), self.path)
         secrets = _parse_text(self.secrets.as_string(), self.secrets_path)
-        if secrets:
-            _merge_secrets(data, secrets, self.secrets_path)
-        return config_from_dict(data, path=self.path, environ=environ)
+        return config_from_dict(data, path=self.path, environ=environ, secrets=secrets)
 
     def save(self) -> SaveReport:
         """Write whichever of the two files changed, each atomically.

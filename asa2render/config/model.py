@@ -8,6 +8,7 @@ Every validation error names the file, the key and what is allowed.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import tomllib
@@ -259,9 +260,8 @@ def load_config(
         return Config()
     data = _read_toml(resolved)
     secrets_path = resolved.with_name(SECRETS_FILENAME)
-    if secrets_path.is_file():
-        _merge_secrets(data, _read_toml(secrets_path), secrets_path)
-    return config_from_dict(data, path=resolved, environ=environ)
+    secrets = _read_toml(secrets_path) if secrets_path.is_file() else None
+    return config_from_dict(data, path=resolved, environ=environ, secrets=secrets)
 
 
 def config_from_dict(
@@ -269,10 +269,23 @@ def config_from_dict(
     *,
     path: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
 ) -> Config:
-    """Validate an already-parsed configuration mapping (used by integrations and tests)."""
+    """Validate an already-parsed configuration mapping (used by the loader, edits, integrations, tests).
+
+    Args:
+        data: the parsed ``asa2render.toml``.
+        path: where it came from (relative paths resolve against its folder; errors name it).
+        environ: where ``${NAME}`` references are looked up (default: ``os.environ``).
+        secrets: the parsed secrets file beside it, merged the way :func:`load_config` merges it.
+    """
     env = os.environ if environ is None else environ
-    expanded, unresolved = _expand_env(dict(data), env)
+    merged = dict(data)
+    if secrets:
+        merged = copy.deepcopy(merged)  # merging writes into the entries; the caller's stay as given
+        secrets_path = path.with_name(SECRETS_FILENAME) if path else Path(SECRETS_FILENAME)
+        _merge_secrets(merged, dict(secrets), secrets_path)
+    expanded, unresolved = _expand_env(merged, env)
     expanded["path"] = path
     expanded["unresolved_secrets"] = tuple(unresolved)
     try:

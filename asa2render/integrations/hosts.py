@@ -1,43 +1,20 @@
-"""What every integration shares: importing its host lazily, opening an engine, checking requests.
+"""What every integration shares: opening its engine, and splicing boxes into a host's page.
 
-Each integration module imports its host package (mkdocs, pelican, markdown) through
-:func:`require`, so a missing host becomes :class:`~asa2render.errors.IntegrationMissingError`
-naming the ``pip install`` line, and ``import asa2render`` never imports a host.
+Hosts that are optional extras (mkdocs, pelican, Python-Markdown) are imported by their integration
+module inside ``try``/``except ImportError``, which raises
+:class:`~asa2render.errors.IntegrationMissingError` naming the ``pip install`` line; markdown-it-py and
+Jinja are dependencies of asa2render itself. ``import asa2render`` imports no integration.
 """
 
 from __future__ import annotations
 
 import html
-import importlib
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
-from ..config.model import Config, load_config
+from .. import edges
+from ..edges import ConfigSource
 from ..engine import Document, Engine
-from ..errors import IntegrationMissingError
-
-ConfigSource = Config | str | Path | None
-
-
-def require(module: str, *, host: str, extra: str) -> ModuleType:
-    """Import a host package, or explain which extra installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise IntegrationMissingError(host, extra) from None
-
-
-def load(config: ConfigSource, *, base: Path | None = None) -> Config:
-    """A configuration object from an object, a path (relative to ``base``) or None (searched)."""
-    if isinstance(config, Config):
-        return config
-    if config is None:
-        return load_config(None)
-    path = Path(config).expanduser()
-    if not path.is_absolute() and base is not None:
-        path = base / path
-    return load_config(path)
 
 
 def open_engine(
@@ -47,8 +24,15 @@ def open_engine(
     sandbox: str | None = None,
     base: Path | None = None,
 ) -> Engine:
-    """An engine for an integration; ``sandbox`` is a URL, ``"auto"`` or None (``ASA2RENDER_SANDBOX``)."""
-    return Engine(load(config, base=base), strict=strict, sandbox=sandbox or None)
+    """An engine for an integration; ``sandbox`` is a URL, ``"auto"`` or None (``ASA2RENDER_SANDBOX``).
+
+    Args:
+        config: a configuration, a path to ``asa2render.toml`` (relative to ``base``), or None (searched).
+        strict: override ``[site] strict``.
+        sandbox: the integration's own setting; without one the environment variable decides.
+        base: the folder a relative ``config`` path is resolved against.
+    """
+    return edges.open_engine(config, strict=strict, sandbox=edges.sandbox_setting(sandbox), base=base)
 
 
 def splice(engine: Engine, doc: Document, store: Callable[[str], str]) -> str:
@@ -60,4 +44,4 @@ def splice(engine: Engine, doc: Document, store: Callable[[str], str]) -> str:
     return engine.render(doc, wrap=store, literal=lambda text: html.escape(text, quote=False))
 
 
-__all__ = ["ConfigSource", "load", "open_engine", "require", "splice"]
+__all__ = ["ConfigSource", "open_engine", "splice"]

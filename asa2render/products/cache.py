@@ -49,7 +49,7 @@ class Backend(Protocol):
 
 
 class MemoryBackend:
-    """An in-memory store with the same semantics, for tests and ``--no-cache`` runs."""
+    """An in-memory store with the same semantics, for tests and embedders that want no files."""
 
     def __init__(self, clock: Any = None) -> None:
         import time

@@ -19,12 +19,13 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from ..config.model import Config
 from ..errors import ConfigError
@@ -32,6 +33,12 @@ from ..marketplaces import normalize_country, store_for
 from .asins import normalize_asin
 from .models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, ProductKey
 from .urls import is_amazon_url, is_safe_image_url
+
+# field → (the check a link must pass, what the message says it must be)
+_LINK_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
+    "url": (is_amazon_url, "an https:// Amazon link"),
+    "image": (is_safe_image_url, "an https:// URL"),
+}
 
 
 class LocalProduct(BaseModel):
@@ -70,18 +77,12 @@ class LocalProduct(BaseModel):
             raise ValueError(f"unknown country {value!r}")
         return canonical
 
-    @field_validator("url")
+    @field_validator("url", "image")
     @classmethod
-    def _amazon_https_url(cls, value: str | None) -> str | None:
-        if value is not None and not is_amazon_url(value):
-            raise ValueError(f"url must be an https:// Amazon link, got {value!r}")
-        return value
-
-    @field_validator("image")
-    @classmethod
-    def _https_image(cls, value: str | None) -> str | None:
-        if value is not None and not is_safe_image_url(value):
-            raise ValueError(f"image must be an https:// URL, got {value!r}")
+    def _safe_link(cls, value: str | None, info: ValidationInfo) -> str | None:
+        allowed, wanted = _LINK_RULES[info.field_name or ""]
+        if value is not None and not allowed(value):
+            raise ValueError(f"{info.field_name} must be {wanted}, got {value!r}")
         return value
 
     @field_validator("availability")

@@ -1,17 +1,17 @@
 """``asa2render refresh``: the cron analogue of ASA2's product update job.
 
-Cached products are re-fetched oldest first, within the API layer's rate limits, and the changes that
-matter to a reader are reported: price, availability, and products that are gone.
+:meth:`ProductStore.refresh <asa2render.products.store.ProductStore.refresh>` re-fetches cached
+products oldest first, within the API layer's rate limits; this module decides the order and says
+which changes matter to a reader: price, availability, and products that are gone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Container
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from ..engine import Engine
-from .models import Failure, Product, ProductKey, utc_now
-from .store import ProductFetcher
+from .models import Product, ProductKey
 
 
 @dataclass
@@ -33,66 +33,29 @@ class RefreshReport:
 CHUNK = 100  # products per fetch call: ten full GetItems batches, and a visible step of the progress bar
 
 
-def refresh_products(
-    engine: Engine,
-    keys: Iterable[ProductKey],
+def refresh_order(
+    wanted: list[ProductKey],
+    cached: dict[ProductKey, Product],
+    local: Container[ProductKey],
+    now: datetime,
     *,
     max_age: int = 0,
     limit: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> RefreshReport:
-    """Re-fetch the given products (oldest cached first) and store the new data.
+) -> list[ProductKey]:
+    """The products worth re-fetching, oldest cached first: never local ones, none younger than ``max_age``.
 
-    ``progress(done, total)`` is called after each chunk of :data:`CHUNK` products.
+    Products not in the cache at all come first (they are the oldest there is).
     """
-    now = utc_now()
-    wanted = list(dict.fromkeys(keys))
-    cached = engine.cache.get_products(wanted)
-    local = engine.store.local.get_many(wanted)
     candidates = [k for k in wanted if k not in local]
     candidates = [
         k for k in candidates if k not in cached or (now - cached[k].fetched_at).total_seconds() >= max_age
     ]
     candidates.sort(key=lambda k: cached[k].fetched_at if k in cached else now.replace(year=1970))
-    if limit is not None:
-        candidates = candidates[:limit]
-    report = RefreshReport()
-    fetcher = engine.store._get_fetcher()
-    if fetcher is None or not candidates:
-        return report
-    for start in range(0, len(candidates), CHUNK):
-        chunk = candidates[start : start + CHUNK]
-        _refresh_chunk(engine, fetcher, chunk, cached, report)
-        if progress is not None:
-            progress(start + len(chunk), len(candidates))
-    return report
+    return candidates if limit is None else candidates[:limit]
 
 
-def _refresh_chunk(
-    engine: Engine,
-    fetcher: ProductFetcher,
-    chunk: list[ProductKey],
-    cached: dict[ProductKey, Product],
-    report: RefreshReport,
-) -> None:
-    result = fetcher.fetch(chunk)
-    engine.report.api_requests += result.requests
-    engine.report.token_requests += result.tokens
-    for key in chunk:
-        outcome = result.results.get(key)
-        if isinstance(outcome, Product):
-            report.refreshed += 1
-            engine.cache.put_product(outcome, utc_now())
-            report.changes.extend(_differences(key, cached.get(key), outcome))
-        else:
-            report.failed += 1
-            if isinstance(outcome, Failure) and outcome.permanent:
-                engine.cache.delete(key)
-                report.changes.append(f"{key}: gone ({outcome.message})")
-    report.changes.extend(n for n in result.notices if n not in report.changes)
-
-
-def _differences(key: ProductKey, old: Product | None, new: Product) -> list[str]:
+def differences(key: ProductKey, old: Product | None, new: Product) -> list[str]:
+    """What a reader would notice between the cached product and the fresh one: price, availability."""
     if old is None:
         return [f"{key}: new in cache"]
     changes = []
@@ -105,4 +68,4 @@ def _differences(key: ProductKey, old: Product | None, new: Product) -> list[str
     return changes
 
 
-__all__ = ["RefreshReport", "refresh_products"]
+__all__ = ["CHUNK", "RefreshReport", "differences", "refresh_order"]

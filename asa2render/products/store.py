@@ -24,6 +24,7 @@ from ..config.model import MAX_CACHE_AGE, Config
 from .cache import ProductCache
 from .local import LocalProducts
 from .models import Failure, Product, ProductKey, Resolved, utc_now
+from .refresh import CHUNK, RefreshReport, differences, refresh_order
 
 log = logging.getLogger("asa2render.products.store")
 
@@ -127,6 +128,62 @@ class ProductStore:
         if cached is not None and not failure.permanent and _age(cached, now) < MAX_CACHE_AGE:
             return _resolved(key, cached, "stale", failure)
         return Resolved(key_country=key.country, key_asin=key.asin, failure=failure)
+
+    def refresh(
+        self,
+        keys: Iterable[ProductKey],
+        *,
+        max_age: int = 0,
+        limit: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RefreshReport:
+        """Re-fetch the given products (oldest cached first), cache the new data, report what changed.
+
+        Args:
+            keys: the products to consider; local products are never fetched.
+            max_age: skip products cached less than this many seconds ago.
+            limit: re-fetch at most this many.
+            progress: ``progress(done, total)`` after each chunk of
+                :data:`~asa2render.products.refresh.CHUNK` products.
+        """
+        now = self._clock()
+        wanted = list(dict.fromkeys(keys))
+        cached = self.cache.get_products(wanted)
+        local = self.local.get_many(wanted)
+        candidates = refresh_order(wanted, cached, local, now, max_age=max_age, limit=limit)
+        report = RefreshReport()
+        fetcher = self._get_fetcher()
+        if fetcher is None or not candidates:
+            return report
+        for start in range(0, len(candidates), CHUNK):
+            chunk = candidates[start : start + CHUNK]
+            self._refresh_chunk(fetcher, chunk, cached, report)
+            if progress is not None:
+                progress(start + len(chunk), len(candidates))
+        return report
+
+    def _refresh_chunk(
+        self,
+        fetcher: ProductFetcher,
+        chunk: list[ProductKey],
+        cached: dict[ProductKey, Product],
+        report: RefreshReport,
+    ) -> None:
+        result = fetcher.fetch(chunk)
+        self.report.api_requests += result.requests
+        self.report.token_requests += result.tokens
+        for key in chunk:
+            outcome = result.results.get(key)
+            if isinstance(outcome, Product):
+                report.refreshed += 1
+                self.cache.put_product(outcome, self._clock())
+                report.changes.extend(differences(key, cached.get(key), outcome))
+            else:
+                report.failed += 1
+                if isinstance(outcome, Failure) and outcome.permanent:
+                    self.cache.delete(key)
+                    report.changes.append(f"{key}: gone ({outcome.message})")
+        report.changes.extend(n for n in result.notices if n not in report.changes)
 
     def _get_fetcher(self) -> ProductFetcher | None:
         if self._fetcher is None and self._fetcher_factory is not None:

@@ -7,12 +7,12 @@ stylesheet is written beside the pages.
 
 from __future__ import annotations
 
-import html
 import os
 import shutil
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from ..engine import Engine
 from ..sources import read_front_matter
@@ -20,25 +20,9 @@ from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"
 DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."
-PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<link rel="stylesheet" href="{css}">
-<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;
-padding:0 1rem;line-height:1.5}}
-pre{{background:#f6f8fa;padding:.8rem;overflow:auto}}</style>
-</head>
-<body>
-<main>
-{body}
-</main>
-<footer><p class="asa2-disclosure">{disclosure}</p></footer>
-</body>
-</html>
-"""
+# The page layout is a template of the renderer's environment, so a user template of this name in
+# ``[site] templates`` replaces it like any box template.
+PAGE_TEMPLATE = "_page.html"
 
 
 def markdown_renderer() -> MarkdownIt:
@@ -51,6 +35,7 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
     documents = [engine.prepare(p.read_text(encoding="utf-8"), mode="markdown", path=str(p)) for p in pages]
     engine.fetch_documents(documents)  # one batched fetch for the whole site
     md = markdown_renderer()
+    layout = engine.renderer.env.get_template(PAGE_TEMPLATE)
     output.mkdir(parents=True, exist_ok=True)
     for page, doc in zip(pages, documents, strict=True):
         expanded = engine.render(doc)
@@ -60,9 +45,8 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         title = str(front.get("title") or page.stem.replace("-", " ").title())
         body = md.render(expanded[body_start:])
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            PAGE.format(title=html.escape(title), css=css, body=body, disclosure=DISCLOSURE), encoding="utf-8"
-        )
+        page_html = layout.render(title=title, css=css, body=Markup(body), disclosure=DISCLOSURE)
+        target.write_text(page_html + "\n", encoding="utf-8")
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
     config = engine.config
     skip = [
@@ -99,4 +83,4 @@ def _copy_assets(source: Path, output: Path, skip: list[Path]) -> None:
         shutil.copy2(item, target)
 
 
-__all__ = ["DISCLOSURE", "STYLESHEET_NAME", "build_site", "markdown_renderer"]
+__all__ = ["DISCLOSURE", "PAGE_TEMPLATE", "STYLESHEET_NAME", "build_site", "markdown_renderer"]

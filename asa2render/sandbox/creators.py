@@ -167,7 +167,11 @@ def _resources(body: JsonObject, operation: str) -> tuple[str, ...]:
         or len(value) > 100
         or not all(isinstance(r, str) and r in valid for r in value)
     ):
-        unknown = [r for r in value if r not in valid] if isinstance(value, list) else value
+        unknown = (
+            [r for r in value if not isinstance(r, str) or r not in valid]
+            if isinstance(value, list)
+            else value
+        )
         raise _invalid("FieldValidationFailed", f"Unknown or invalid resources: {unknown}.", "resources")
     return tuple(value)
 

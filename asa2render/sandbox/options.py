@@ -19,13 +19,15 @@ PA-API 5.0: access key ``DEMOACCESSKEY``, secret key ``demo-paapi-secret``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ..marketplaces import RegionGroup, normalize_country
 
 Family = Literal["cognito", "lwa"]
+_T = TypeVar("_T")
 
 DEMO_CREDENTIALS: tuple[tuple[str, str, str], ...] = (
     ("demo-cognito-na", "demo-secret", "2.1"),
@@ -63,6 +65,10 @@ class SandboxOptions:
     paapi_deprecated: bool = False
     # How long an injected "stalled response" fault sleeps before answering; clients time out first.
     stall_seconds: float = 3.0
+    # Seconds a socket read may wait (slow or stalled clients get 408 and are disconnected).
+    read_timeout: float = 5.0
+    # Largest request body accepted (413 above it); Amazon's request bodies are a few kilobytes.
+    max_body_bytes: int = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,32 @@ def parse_paapi_key(text: str) -> tuple[str, str]:
     return access, secret
 
 
+def read_secret_file(path: Path, parse: Callable[[str], _T]) -> tuple[_T, ...]:
+    """Parse one entry per line of ``path`` with ``parse``; blank lines and ``#`` comments are skipped.
+
+    Secrets kept in a file (or the environment) stay out of the process list, where a command-line
+    argument would show them to every user of the machine.
+
+    Raises:
+        ValueError: the file cannot be read or a line is malformed (``path:line: …``; the line itself
+            is never quoted, because it holds a secret).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            entries.append(parse(line))
+        except ValueError as error:
+            raise ValueError(f"{path}:{number}: {error}") from None
+    return tuple(entries)
+
+
 def active_credentials(options: SandboxOptions) -> dict[str, Credential]:
     """The accepted Creators credentials by id: the configured ones, else the demo set."""
     triples = options.credentials or DEMO_CREDENTIALS
@@ -141,4 +173,5 @@ __all__ = [
     "ineligible_countries",
     "parse_credential",
     "parse_paapi_key",
+    "read_secret_file",
 ]

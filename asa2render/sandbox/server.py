@@ -18,20 +18,26 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..errors import ConfigError
 from . import creators, paapi
 from .catalog import Catalog
+from .edge import EdgeError, edge_reply, read_body
 from .options import SandboxOptions, active_credentials, active_paapi_keys, ineligible_countries
 from .state import FaultInjector, Services, Stats, Throttle, TokenStore
 from .tokens import issue_token
 from .wire import Incoming, JsonObject, Reply, json_reply
 
 logger = logging.getLogger("asa2render.sandbox")
+_LINGER_SECONDS = 2.0
+_LINGER_READ_TIMEOUT = 0.5
 
 
 def build_services(options: SandboxOptions) -> Services:
     """The shared state of one sandbox, built from its options (ValueError/ConfigError when invalid)."""
     if not 0.0 <= options.fault_rate <= 1.0:
         raise ValueError("--fault-rate must be between 0 and 1")
+    if options.read_timeout <= 0 or options.max_body_bytes <= 0:
+        raise ValueError("--read-timeout and --max-body-bytes must be positive")
     return Services(
         credentials=active_credentials(options),
         paapi_keys=active_paapi_keys(options),
@@ -54,9 +60,7 @@ def route(request: Incoming, services: Services) -> Reply:
         services.stats.reset()
         return json_reply(200, {"reset": True})
     if method != "POST":
-        return json_reply(
-            405, {"type": "ValidationException", "reason": "UnknownOperation", "message": "Use POST."}
-        )
+        return edge_reply(path, 405, f"{method} is not supported here; use POST.")
     if path == "/oauth2/token":
         return issue_token(request, "cognito", services.credentials, services.tokens, services.stats)
     if path == "/auth/o2/token":
@@ -77,52 +81,104 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "asa2render-sandbox"
     server: _Server
 
+    def setup(self) -> None:
+        # A read timeout on every socket read: a client that stops sending (a short body, a slow
+        # handshake, an idle keep-alive connection) costs one thread for at most this long.
+        super().setup()
+        self.connection.settimeout(self.server.read_timeout)
+
     def do_GET(self) -> None:
         self._serve()
 
     def do_POST(self) -> None:
         self._serve()
 
+    # Other methods get the API's 405 in its error shape, not http.server's HTML 501 page.
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def do_HEAD(self) -> None:
+        self._serve()
+
+    def parse_request(self) -> bool:
+        try:
+            parsed = super().parse_request()
+        except TimeoutError:
+            self.send_error(408, "The request headers were not received in time.")
+            return False
+        if parsed and self.request_version == "HTTP/0.9":
+            self.send_error(400, "HTTP/0.9 requests are not supported.")
+            return False
+        return parsed
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a request http.server cannot parse in the API's JSON error shape, then close."""
+        path = (getattr(self, "path", None) or "").partition("?")[0]
+        if getattr(self, "request_version", "") == "HTTP/0.9":
+            # http.server's default before it has read a version: it would send a bare body.
+            self.request_version = "HTTP/1.0"
+        status = code if 400 <= code < 500 else 400
+        self._send(edge_reply(path, status, message or "The request could not be parsed."), close=True)
+        self._linger()
+
     def _serve(self) -> None:
         path, _, query = self.path.partition("?")
         headers = {name.lower(): value for name, value in self.headers.items()}
-        request = Incoming(self.command, path, query, headers, self._read_body())
+        try:
+            body = read_body(headers, self.rfile, self.server.max_body_bytes)
+        except EdgeError as error:
+            self._send(edge_reply(path, error.status, error.message), close=True)
+            self._linger()
+            return
+        request = Incoming(self.command, path, query, headers, body)
         try:
             reply = route(request, self.server.services)
         except Exception:
             logger.exception("sandbox handler failed for %s %s", self.command, path)
-            reply = json_reply(500, {"type": "InternalServerException", "message": "Sandbox error."})
+            reply = edge_reply(path, 500, "Sandbox error.")
         if reply.stall_seconds:
             time.sleep(reply.stall_seconds)
         self._send(reply)
 
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _read_chunked(self) -> bytes:
-        chunks: list[bytes] = []
-        while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                return b"".join(chunks)
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
-
-    def _send(self, reply: Reply) -> None:
+    def _send(self, reply: Reply, close: bool = False) -> None:
+        if close:
+            # The rest of the stream cannot be trusted to start a new request: answer, then hang up.
+            self.close_connection = True
+            reply.headers["Connection"] = "close"
         try:
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
-            self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
+            if self.command != "HEAD":
+                self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True  # the client gave up (e.g. timed out on a stalled reply)
+
+    def _linger(self) -> None:
+        """Drop what the client is still sending for a moment before the connection closes.
+
+        Closing a socket with unread data makes the kernel reset the connection, and a reset can
+        discard the error reply before the client reads it (a client still uploading a body larger
+        than the limit would see "connection reset" instead of 413). So, like a web server's
+        lingering close: stop writing, then read and discard until the client stops, for at most
+        ``_LINGER_SECONDS``; memory stays constant whatever the client sends.
+        """
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_LINGER_READ_TIMEOUT)
+            deadline = time.monotonic() + _LINGER_SECONDS
+            while time.monotonic() < deadline and self.connection.recv(65536):
+                pass
+        except OSError:
+            pass  # the client is gone or went quiet: nothing left to protect
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s " + format, self.address_string(), *args)
@@ -131,6 +187,8 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     services: Services
+    read_timeout: float
+    max_body_bytes: int
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # TLS handshakes refused by a client and dropped connections are normal here; keep stderr clean.
@@ -160,13 +218,14 @@ class Sandbox:
         """Bind and serve in a daemon thread; returns self."""
         if self._server is not None:
             return self
+        tls = self._tls_context() if self.options.tls else None  # before binding: it may fail
         server_class = _Server6 if ":" in self.options.host else _Server
         server = server_class((self.options.host, self.options.port), _Handler)
         server.services = self._services
-        if self.options.tls:
-            server.socket = self._tls_context().wrap_socket(
-                server.socket, server_side=True, do_handshake_on_connect=False
-            )
+        server.read_timeout = self.options.read_timeout
+        server.max_body_bytes = self.options.max_body_bytes
+        if tls is not None:
+            server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, args=(0.05,), name="asa2render-sandbox", daemon=True
@@ -214,7 +273,10 @@ class Sandbox:
         self._services.stats.reset()
 
     def _tls_context(self) -> ssl.SSLContext:
-        import trustme  # only TLS sandboxes need it
+        try:
+            import trustme  # an optional extra: only TLS sandboxes need it
+        except ImportError:
+            raise ConfigError("--tls needs trustme installed: pip install 'asa2render[tls]'") from None
 
         ca = trustme.CA(organization_name="asa2render sandbox")
         names = ["127.0.0.1", "localhost", "::1"]

@@ -17,6 +17,9 @@ from .state import Stats, TokenStore
 from .wire import Incoming, JsonObject, Reply, json_reply, parse_json_object
 
 _SCOPES: dict[Family, str] = {"cognito": "creatorsapi/default", "lwa": "creatorsapi::default"}
+# The body's media type each endpoint accepts (parameters such as charset are ignored); like
+# Amazon's endpoints, any other Content-Type is refused before the body is read.
+_MEDIA_TYPES: dict[Family, str] = {"cognito": "application/x-www-form-urlencoded", "lwa": "application/json"}
 
 
 def _error(status: int, error: str, description: str) -> Reply:
@@ -51,6 +54,9 @@ def issue_token(
     request: Incoming, family: Family, credentials: dict[str, Credential], tokens: TokenStore, stats: Stats
 ) -> Reply:
     """Answer one token request on the endpoint of ``family``."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != _MEDIA_TYPES[family]:
+        return _error(400, "invalid_request", f"Content-Type must be {_MEDIA_TYPES[family]}.")
     fields = _cognito_fields(request) if family == "cognito" else parse_json_object(request.body)
     if fields is None:
         return _error(400, "invalid_request", "The request body could not be parsed.")

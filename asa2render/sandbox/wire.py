@@ -7,6 +7,7 @@ Handlers are plain functions from :class:`Incoming` to :class:`Reply`, so the HT
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,19 +49,59 @@ class Rejected(Exception):  # noqa: N818 - a control-flow signal carrying the re
 
 def json_reply(status: int, payload: JsonObject, headers: dict[str, str] | None = None) -> Reply:
     """A JSON reply with a fresh ``x-amzn-RequestId``, numbers kept as JSON numbers."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        # A lone surrogate echoed from a request (``"\\ud800"``) has no UTF-8 form: escape it instead.
+        body = json.dumps(payload, separators=(",", ":")).encode()
     all_headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
     all_headers.update(headers or {})
     return Reply(status, body, all_headers)
 
 
+# Amazon's request bodies nest four levels deep at most; deeper ones are refused before parsing, so
+# a hostile body cannot drive the decoder into a RecursionError.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the arrays and objects in ``text`` nest deeper than ``limit`` (strings ignored)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
 def parse_json_object(body: bytes) -> JsonObject | None:
-    """The body as a JSON object, or None when it is not one."""
+    """The body as a JSON object, or None when it is not one (or nests deeper than Amazon's bodies)."""
     try:
-        value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        text = body.decode("utf-8")
+        if json_depth_exceeds(text):
+            return None
+        # NaN/Infinity are not JSON; a number of more than 4300 digits raises ValueError.
+        value = json.loads(text, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
 
-__all__ = ["Incoming", "JsonObject", "Rejected", "Reply", "json_reply", "parse_json_object"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "Incoming",
+    "JsonObject",
+    "Rejected",
+    "Reply",
+    "json_depth_exceeds",
+    "json_reply",
+    "parse_json_object",
+]

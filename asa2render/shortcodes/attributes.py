@@ -11,6 +11,11 @@ Beyond WordPress:
 * typographic quotes (“…”, „…“, ‘…’, ‚…‘, «…», »…«, ‹…›) and their HTML entities
   (``&quot;``, ``&#8220;``, ``&ldquo;`` …) delimit values, because smart-quote filters and HTML
   renderers rewrite ``"`` before shortcodes are expanded;
+* WordPress's ``wptexturize`` turns a quote after a digit into a prime, so ``asin="B0…1"`` arrives
+  as ``asin=&#8221;B0…1&#8243;``: the double prime ″ (U+2033) closes a double quote and the prime
+  ′ (U+2032) a single one, written literally or as numeric entities;
+* ``&nbsp;`` (and ``&#160;``, ``&#xa0;``) between attributes is whitespace, as NBSP itself is,
+  because the visual editor writes it between attributes;
 * values are kept verbatim (WordPress runs ``stripcslashes`` on them);
 * an opening quote without a closing one yields an ``unbalanced-quote`` problem and the value runs
   to the end of the attribute text (WordPress would silently keep ``name="v`` as a positional).
@@ -26,12 +31,12 @@ from functools import lru_cache
 _CLOSERS: dict[str, str] = {
     '"': '"',
     "'": "'",
-    "“": "”“",
-    "„": "”“",
-    "”": "”",
-    "‘": "’‘",
-    "‚": "’‘",
-    "’": "’",
+    "“": "”“″",
+    "„": "”“″",
+    "”": "”″",
+    "‘": "’‘′",
+    "‚": "’‘′",
+    "’": "’′",
     "«": "»",
     "»": "«",
     "‹": "›",
@@ -52,12 +57,14 @@ _NAMED_ENTITIES: dict[str, str] = {
     "&rsaquo;": "›",
 }
 _SPACE_CLASS = "\\s\u200b"  # \s already covers NBSP in str patterns; ZWSP it does not.
+# One unit of whitespace: a space character or an NBSP written as an entity.
+_WS = f"(?:[{_SPACE_CLASS}]|&nbsp;|&#0*160;|&#[xX]0*[aA]0;)"
 _STRIP = " \t\n\r\f\v\xa0\u200b"
-_SPACE = re.compile(f"[{_SPACE_CLASS}]*")
-_SPACE_CHAR = re.compile(f"[{_SPACE_CLASS}]")
-_NAME_EQ = re.compile(f"([\\w-]+)[{_SPACE_CLASS}]*=[{_SPACE_CLASS}]*")
-_NON_SPACE = re.compile(f"[^{_SPACE_CLASS}]+")
-_BARE_VALUE = re.compile(f"[^{_SPACE_CLASS}'\"]+(?=[{_SPACE_CLASS}]|\\Z)")
+_SPACE = re.compile(f"{_WS}*")
+_SPACE_CHAR = re.compile(_WS)
+_NAME_EQ = re.compile(f"([\\w-]+){_WS}*={_WS}*")
+_NON_SPACE = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}])+")
+_BARE_VALUE = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}'\"])+(?={_WS}|\\Z)")
 _WELL_FORMED_HTML = re.compile(r"[^<]*+(?:<[^>]*+>[^<]*+)*+")
 
 
@@ -87,7 +94,7 @@ def _closer_regex(opener: str) -> re.Pattern[str]:
     alternation = _alternation(_CLOSERS[opener])
     if opener in "\"'":
         return re.compile(alternation, re.IGNORECASE)
-    return re.compile(f"(?:{alternation})(?=[{_SPACE_CLASS}]|\\Z)", re.IGNORECASE)
+    return re.compile(f"(?:{alternation})(?={_WS}|\\Z)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,15 +70,11 @@ def sandbox_only(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"itemsResult": {"items": [{"asin": a} for a in asins]}})
 
 
-@pytest.mark.parametrize("via_env", [False, True])
-def test_all_traffic_goes_to_the_sandbox(
-    via_env: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    if via_env:
-        monkeypatch.setenv("ASA2RENDER_SANDBOX", SANDBOX)
+def test_all_traffic_goes_to_the_sandbox(tmp_path: Path) -> None:
+    # The environment variable is read by the edges (asa2render.edges), never by the fetcher.
     with Fetcher(
         config(),
-        sandbox=None if via_env else SANDBOX,
+        sandbox=SANDBOX,
         transport=httpx.MockTransport(sandbox_only),
         token_store=TokenStore(tmp_path / "t.json"),
         clock=NoSleep(),

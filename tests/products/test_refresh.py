@@ -11,7 +11,6 @@ from asa2render.config.model import Config
 from asa2render.engine import Engine
 from asa2render.products.cache import ProductCache
 from asa2render.products.models import Availability, Failure, Money, ProductKey
-from asa2render.products.refresh import refresh_products
 
 NOW = datetime.now(UTC)
 OLD = ProductKey("de", "B0TEST0001")
@@ -32,7 +31,7 @@ def test_refresh_reports_changes_oldest_first(config: Config) -> None:
     )
     fetcher = FakeFetcher({OLD: cheaper, GONE: Failure(kind="not_found", message="gone", permanent=True)})
     with Engine(config, cache=cache, fetcher_factory=lambda: fetcher) as engine:
-        report = refresh_products(engine, [NEWER, OLD, GONE], limit=2)
+        report = engine.store.refresh([NEWER, OLD, GONE], limit=2)
         assert fetcher.batches == [[OLD, GONE]]  # oldest two, one batch
         assert "de:B0TEST0001: price 19,99 € → 9,99 €" in report.changes
         assert "de:B0TEST0001: availability UNKNOWN → OUT_OF_STOCK" in report.changes
@@ -46,7 +45,7 @@ def test_max_age_skips_recent_products(config: Config) -> None:
     cache.put_product(make_product(OLD.asin, fetched_at=NOW - timedelta(minutes=5)), NOW)
     fetcher = FakeFetcher()
     with Engine(config, cache=cache, fetcher_factory=lambda: fetcher) as engine:
-        report = refresh_products(engine, [OLD], max_age=3600)
+        report = engine.store.refresh([OLD], max_age=3600)
     assert fetcher.batches == [] and report.refreshed == 0
 
 
@@ -55,7 +54,7 @@ def test_progress_is_reported_per_chunk(config: Config) -> None:
     fetcher = FakeFetcher({k: make_product(k.asin, fetched_at=NOW) for k in keys})
     calls: list[tuple[int, int]] = []
     with Engine(config, cache=ProductCache.in_memory(), fetcher_factory=lambda: fetcher) as engine:
-        report = refresh_products(engine, keys, progress=lambda done, total: calls.append((done, total)))
+        report = engine.store.refresh(keys, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(100, 250), (200, 250), (250, 250)]
     assert report.refreshed == 250
     assert [len(batch) for batch in fetcher.batches] == [100, 100, 50]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import ssl
+import sys
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
+from asa2render.cli.app import cli
+from asa2render.errors import ConfigError
 from asa2render.sandbox import Sandbox, SandboxOptions
 from asa2render.sandbox.state import FaultInjector
 
@@ -169,3 +173,12 @@ def test_ca_file_is_removed_on_stop() -> None:
     sandbox.stop()
 
     assert not path.exists()
+
+
+def test_tls_without_trustme_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "trustme", None)  # what an install without the [tls] extra sees
+    with pytest.raises(ConfigError, match=r"pip install 'asa2render\[tls\]'"):
+        Sandbox(SandboxOptions(tls=True)).start()
+    result = CliRunner().invoke(cli, ["sandbox", "--tls"])
+    assert result.exit_code == 2
+    assert "asa2render: error: --tls needs trustme installed: pip install 'asa2render[tls]'" in result.stderr
