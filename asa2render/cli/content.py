@@ -1,4 +1,4 @@
-"""The content commands: ``render``, ``build``, ``check``, ``cache`` and ``refresh`` (``export-data``: cli/export.py).
+"""The content commands ``render``, ``build``, ``check``, ``cache``, ``refresh`` (export-data: cli/export.py).
 
 Warnings and errors go to stderr as ``path:line:column: message``; a summary of what degraded
 follows. Directory runs stream: a first pass collects every product key of every file (keeping only
