@@ -44,6 +44,7 @@ _BLOCK_TAGS = (
 )
 _BLOCK_TAG = re.compile(rf"<(/?)({_BLOCK_TAGS})(?=[\s/>])", re.IGNORECASE)
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[*+-]|\d{1,9}[.)])(?=[ \t]|$)[ \t]*)*")
+_NON_SPACE = re.compile(r"\S")
 _TEXT_NODE = re.compile(r">([^<]+)<")
 # Markdown's inline punctuation (CommonMark + GFM tables/strikethrough); `&` stays: entities pass through.
 _MARKDOWN_PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]~|!"}
@@ -69,24 +70,29 @@ def placement(
     a list item's or a block quote's block. ``unwrapped`` says the scanner already replaced a
     surrounding ``<p>…</p>`` (HTML mode), so the box is a block.
     """
+    # Searches with bounds instead of slices: a minified page is one long line with many shortcodes.
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    before = text[line_start:start]
-    container = _CONTAINER_PREFIX.match(before) if markdown else None
-    lead = before[container.end() :] if container else before
-    inline = not unwrapped and bool(lead.strip() or text[end:line_end].strip())
+    lead = _CONTAINER_PREFIX.match(text, line_start, start).end() if markdown else line_start  # type: ignore[union-attr]
+    inline = not unwrapped and (_has_text(text, lead, start) or _has_text(text, end, line_end))
+    if inline:
+        return Placement(inline=True, blank_before=True, blank_after=True)
+    indent = text[line_start:start]
+    if _has_text(text, line_start, lead):
+        # In a list item or block quote the container ends the HTML block with itself; blank lines
+        # would split the container instead.
+        return Placement(inline=False, blank_before=True, blank_after=True, indent=indent)
     previous_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
-    blank_before = line_start == 0 or not text[previous_start : line_start - 1].strip()
+    blank_before = line_start == 0 or not _has_text(text, previous_start, line_start - 1)
     next_end = text.find("\n", line_end + 1)
     next_end = len(text) if next_end < 0 else next_end
-    blank_after = line_end >= len(text) or not text[line_end + 1 : next_end].strip()
-    if container and container.end() > 0 and before.strip():
-        # The container (list item, quote) ends the HTML block with itself; blank lines would
-        # split it instead.
-        blank_before = blank_after = True
-    indent = "" if inline else before
-    return Placement(inline, blank_before, blank_after, indent)
+    blank_after = line_end >= len(text) or not _has_text(text, line_end + 1, next_end)
+    return Placement(inline=False, blank_before=blank_before, blank_after=blank_after, indent=indent)
+
+
+def _has_text(text: str, start: int, end: int) -> bool:
+    return start < end and _NON_SPACE.search(text, start, end) is not None
 
 
 def is_block_markup(markup: str) -> bool:
