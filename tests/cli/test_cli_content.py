@@ -163,3 +163,16 @@ def test_render_mirrors_bundles_templates_and_writes_the_stylesheet_once(site: P
     assert "span[data-asa2-block]" in (site / "static" / "asa2.css").read_text()
     code, _, _ = _run("render", "content", "-o", "out3", "--offline", "--no-stylesheet")
     assert code == 0 and (site / "out3" / "asa2render.css").read_text() == "/* mine */"
+
+
+def test_site_host_from_the_configuration_and_its_validation(site: Path) -> None:
+    (site / "products.toml").write_text(PRODUCTS.replace("Local grinder", "Grinder {{ 7 | times: 6 }}"))
+    (site / "asa2render.toml").write_text(CONFIG.replace("[site]\n", '[site]\nhost = "jekyll"\n'))
+    code, out, err = _run("render", "-", "--offline", input="Intro\n[asa2]B0LOCAL001[/asa2]\nNext\n")
+    assert code == 0, err
+    assert out.startswith("Intro\n\n<div") and "&#123;&#123; 7 | times: 6 &#125;&#125;" in out
+    code, out, _ = _run("render", "-", "--offline", "--host", "plain", input="[asa2]B0LOCAL001[/asa2]")
+    assert code == 0 and "{{ 7 | times: 6 }}" in out  # --host wins over [site] host
+    (site / "asa2render.toml").write_text(CONFIG.replace("[site]\n", '[site]\nhost = "gatsby"\n'))
+    code, _, err = _run("render", "-", "--offline", input="x")
+    assert code == 2 and "site.host" in err and "hugo" in err
