@@ -65,6 +65,26 @@ class SiteConfig(_Section):
     associate_set: str = "default"
     disclaimer_url: str | None = None
     host: Host = "plain"  # the generator that reads asa2render's output (render/hosts.py)
+    # Labels, dates and numbers of boxes follow each product's store unless this names one locale
+    # for the whole site ("de", "en_GB", "ja-JP").
+    language: str | None = None
+    # The short disclosure beside each box's link; None = the localised "(paid link)", "" = none.
+    paid_label: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from babel import Locale, UnknownLocaleError  # only sites that set a language pay for it
+
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(
+                f"unknown language {value!r}; expected a locale such as 'de' or 'en_GB'"
+            ) from None
+        return value
 
 
 class ApiConfig(_Section):

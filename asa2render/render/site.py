@@ -19,7 +19,7 @@ from ..sources import read_front_matter
 from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"
-DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."
+DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."  # English; pages use the catalogue
 # The page layout is a template of the renderer's environment, so a user template of this name in
 # ``[site] templates`` replaces it like any box template.
 PAGE_TEMPLATE = "_page.html"
@@ -45,7 +45,8 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         title = str(front.get("title") or page.stem.replace("-", " ").title())
         body = md.render(expanded[body_start:])
         target.parent.mkdir(parents=True, exist_ok=True)
-        page_html = layout.render(title=title, css=css, body=Markup(body), disclosure=DISCLOSURE)
+        # the disclosure and the page's lang are the environment's: the site's language
+        page_html = layout.render(title=title, css=css, body=Markup(body))
         target.write_text(page_html + "\n", encoding="utf-8")
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
     config = engine.config

@@ -10,7 +10,8 @@ Catalog file format (UTF-8 JSON)::
           "title": "…",
           "brand": "…",                    # optional; "manufacturer" defaults to it
           "features": ["…", "…"],          # optional
-          "image": "https://m.media-amazon.com/images/I/71abc.jpg",   # optional; sizes are derived
+          "image": "/_sandbox/images/B0DEMO0001.svg",  # optional; a path = the sandbox's own
+                                           # placeholder, or any https URL; sizes are derived
           "price": 19.99,                  # optional number in the store's currency; none = no offer
           "list_price": 24.99,             # optional; gives savings and a LIST_PRICE saving basis
           "availability": "IN_STOCK",      # OffersV2 type (IN_STOCK, IN_STOCK_SCARCE, OUT_OF_STOCK, …)
@@ -32,15 +33,17 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError
 from ..marketplaces import Store
+from ..money import format_store_money, quantize
 from ..products.models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
+from .images import image_path
 
 # Amazon's OffersV2 enum: our model's list less BACKORDER, which only ASA2's placeholders know.
 AVAILABILITY_TYPES = MODEL_AVAILABILITY_TYPES - {"BACKORDER"}
@@ -76,40 +79,6 @@ class _CatalogFile(BaseModel):
     products: list[CatalogProduct]
 
 
-@dataclass(frozen=True, slots=True)
-class _MoneyFormat:
-    prefix: str
-    suffix: str
-    thousands: str
-    decimal: str
-    decimals: int = 2
-
-
-# How each store writes an amount (displayAmount is locale-formatted; clients must never parse it).
-_MONEY_FORMATS: dict[str, _MoneyFormat] = {
-    "us": _MoneyFormat("$", "", ",", "."),
-    "ca": _MoneyFormat("$", "", ",", "."),
-    "mx": _MoneyFormat("$", "", ",", "."),
-    "br": _MoneyFormat("R$ ", "", ".", ","),
-    "uk": _MoneyFormat("£", "", ",", "."),
-    "de": _MoneyFormat("", " €", ".", ","),
-    "fr": _MoneyFormat("", " €", "\u202f", ","),
-    "it": _MoneyFormat("", " €", ".", ","),
-    "es": _MoneyFormat("", " €", ".", ","),
-    "nl": _MoneyFormat("€ ", "", ".", ","),
-    "be": _MoneyFormat("", " €", ".", ","),
-    "ie": _MoneyFormat("€", "", ",", "."),
-    "pl": _MoneyFormat("", " zł", " ", ","),
-    "se": _MoneyFormat("", " kr", " ", ","),
-    "tr": _MoneyFormat("", " TL", ".", ","),
-    "ae": _MoneyFormat("AED ", "", ",", "."),
-    "sa": _MoneyFormat("SAR ", "", ",", "."),
-    "eg": _MoneyFormat("EGP ", "", ",", "."),
-    "in": _MoneyFormat("₹", "", ",", "."),
-    "jp": _MoneyFormat("￥", "", ",", ".", 0),
-    "sg": _MoneyFormat("S$", "", ",", "."),
-    "au": _MoneyFormat("$", "", ",", "."),
-}
 # Rough price level of each currency against the US dollar, so synthetic prices look plausible.
 _PRICE_SCALE: dict[str, float] = {
     "JPY": 150,
@@ -132,17 +101,13 @@ _PRICE_SCALE: dict[str, float] = {
 
 def round_amount(amount: float, store: Store) -> float | int:
     """The amount as the store's currency counts it (whole yen, cents elsewhere)."""
-    if _MONEY_FORMATS[store.country].decimals == 0:
-        return round(amount)
-    return round(amount, 2)
+    counted = quantize(amount, store.currency)
+    return int(counted) if get_currency_precision(store.currency) == 0 else float(counted)
 
 
 def display_amount(amount: float, store: Store) -> str:
-    """The amount written the way the store writes it, e.g. ``1.234,56 €`` or ``$1,234.56``."""
-    fmt = _MONEY_FORMATS[store.country]
-    whole, _, cents = f"{amount:,.{fmt.decimals}f}".partition(".")
-    number = whole.replace(",", fmt.thousands) + (fmt.decimal + cents if cents else "")
-    return f"{fmt.prefix}{number}{fmt.suffix}"
+    """The amount written the way the store writes it, e.g. ``1.234,50 €`` or ``$1,234.50`` (Babel)."""
+    return format_store_money(amount, store)
 
 
 _ADJECTIVES = (
@@ -182,7 +147,6 @@ _FEATURES = (
     "Energy-efficient and quiet in operation",
     "Includes everything you need to get started",
 )
-_IMAGE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def synthetic_product(asin: str, store: Store) -> CatalogProduct:
@@ -195,14 +159,13 @@ def synthetic_product(asin: str, store: Store) -> CatalogProduct:
     price = round_amount(usd * _PRICE_SCALE.get(store.currency, 1.0), store)
     in_stock = rng.random() >= 0.05
     list_price = round_amount(price * rng.choice((1.15, 1.25, 1.4)), store) if rng.random() < 0.4 else None
-    image_id = "71" + "".join(rng.choice(_IMAGE_ALPHABET) for _ in range(8)) + "L"
     return CatalogProduct(
         asin=asin,
         country=store.country,
         title=f"{brand} {rng.choice(_ADJECTIVES)} {noun} {asin[-4:]}",
         brand=brand,
         features=tuple(rng.sample(_FEATURES, 3)),
-        image=f"https://m.media-amazon.com/images/I/{image_id}.jpg",
+        image=image_path(asin),
         price=price if in_stock else None,
         list_price=list_price if in_stock else None,
         availability=rng.choice(("IN_STOCK", "IN_STOCK", "IN_STOCK", "IN_STOCK_SCARCE"))

@@ -41,6 +41,7 @@ class Request:
     resources: tuple[str, ...]
     api_label: str  # "Creators API" / "Product Advertising API", as Amazon's messages name them
     legacy_offers: bool = False  # PA-API still serves the deprecated v1 Offers
+    image_base: str = ""  # the sandbox's own base URL, for its placeholder images
 
 
 @dataclass(slots=True)
@@ -65,7 +66,7 @@ class _Items:
 
     def item(self, product: CatalogProduct) -> JsonObject:
         store, request = self._request.store, self._request
-        full = full_item(product, store, request.partner_tag)
+        full = full_item(product, store, request.partner_tag, request.image_base)
         if request.legacy_offers:
             full["offers"] = legacy_offers(product, store)
         return select(full, request.resources)

@@ -75,7 +75,7 @@ def test_generator_shortcodes_collections_and_skips(site: Path) -> None:
         assert (
             "{{" not in markup and "{%" not in markup and "&#123;&#123; 7 | times: 6 &#125;&#125;" in markup
         )
-        assert 'rel="sponsored nofollow noopener"' in markup and "as of" in markup
+        assert 'rel="sponsored nofollow noopener"' in markup and "asa2-asof" in markup  # the stamp
     assert sorted(data["collections"]["picks"]["html"]) == ["list"]
     assert data["collections"]["picks"]["asins"] == ["B0LOCAL001", "B0LOCAL002"]
     assert data["fallback_urls"]["de"] == "https://www.amazon.de/dp/{ASIN}?tag=mytag-21"
