@@ -21,10 +21,10 @@ import click
 from ..config.model import Host
 from ..engine import Document, Engine
 from ..files import atomic_write
-from ..products.models import ProductKey, utc_now
+from ..products.models import ProductKey, Resolved, utc_now
 from ..products.resolve import COLLECTION_TAG, Problem, ProductRequest
 from ..render.hosts import escape_template_syntax, placement
-from ..render.site import DISCLOSURE
+from ..render.i18n import LABEL_MESSAGES, box_locale, translations
 from ..shortcodes.generators import Skipped, find_generator_shortcodes
 from ..sources import PAGE_SUFFIXES, Mode, mode_for, read_front_matter
 from .content import (
@@ -41,6 +41,8 @@ from .errors import EXIT_FAILURES, CliError
 # Templates of Eleventy and Jekyll hold generator shortcodes too.
 EXPORT_SUFFIXES = {*PAGE_SUFFIXES, ".njk", ".liquid"}
 DATA_VERSION = 2
+# Stands for the ASIN in ``fallback_html``: ASIN-shaped (so links stay valid) and never a real one.
+ASIN_SLOT = "ASA2ASIN00"
 INLINE_TEMPLATES = {"textlink"}  # built-in templates whose markup may sit inside a paragraph
 
 
@@ -156,8 +158,9 @@ def export_payload(engine: Engine, requests: list[ProductRequest]) -> dict[str, 
 
     ``products.<country>.<ASIN>`` holds the product model's fields, ``state``
     (fresh/stale/fallback), ``as_of``, ``fallback_url`` and ``html.<template>``: the markup of the
-    built-in (or your) template, exactly what ``render`` would put in a page. ``fallback_urls`` gives
-    each store's tagged product link with ``{ASIN}`` to fill in, for products not in the file.
+    built-in (or your) template, exactly what ``render`` would put in a page. For products not in the
+    file, ``fallback_html.<country>`` is the built-in fallback (a tagged link, localised label) with
+    :data:`ASIN_SLOT` where the ASIN goes, and ``fallback_urls`` the bare link with ``{ASIN}``.
     Markup has ``{`` and ``}`` as character references, so no template engine reads product data
     as code.
     """
@@ -184,15 +187,19 @@ def export_payload(engine: Engine, requests: list[ProductRequest]) -> dict[str, 
                 product["html"][single.template] = escape_template_syntax(engine.render_request(single))
     site = engine.config.site
     default = engine.config.default_marketplace
+    default_country = default.country if default else None
+    locale = box_locale(default_country, site.language)
     return {
         "version": DATA_VERSION,
         "generated_at": utc_now().isoformat(),
-        "default_country": default.country if default else None,
+        "default_country": default_country,
         "default_template": site.template,
         "rel": site.rel,
         "target": site.target,
-        "disclosure": DISCLOSURE,
-        "labels": {"fallback": "View on Amazon"},
+        "disclosure": translations(locale).gettext(LABEL_MESSAGES["disclosure"]),
+        "labels": {"fallback": translations(locale).gettext(LABEL_MESSAGES["fallback_label"])},
+        "asin_slot": ASIN_SLOT,
+        "fallback_html": _fallback_html(engine, requests),
         "fallback_urls": _fallback_urls(engine),
         "products": products,
         "collections": collections,
@@ -209,13 +216,37 @@ def _product_entry(engine: Engine, key: ProductKey) -> dict[str, Any]:
     return entry
 
 
-def _fallback_urls(engine: Engine) -> dict[str, str]:
-    """Each configured store's tagged product link, ``{ASIN}`` standing for the product."""
+def _stores(engine: Engine) -> list[str]:
     countries = {m.country for m in engine.config.marketplaces}
     countries |= {c for tags in engine.config.associate_id_sets.values() for c in tags}
+    return sorted(countries)
+
+
+def _fallback_html(engine: Engine, requests: list[ProductRequest]) -> dict[str, str]:
+    """Each store's fallback markup, rendered by the built-in (or your) ``fallback`` template.
+
+    The generators' shortcodes put the ASIN in place of :data:`ASIN_SLOT` — so their fallback follows
+    the templates instead of repeating their markup. Rendered straight from the renderer: nothing is
+    fetched for the placeholder.
+    """
+    if not requests:
+        return {}
+    model = replace(requests[0], options={}, link_text=None, template=engine.config.site.template)
+    markup: dict[str, str] = {}
+    for country in _stores(engine):
+        key = ProductKey(country, ASIN_SLOT)
+        request = replace(model, keys=(key,), country=country)
+        rendered = engine.renderer.render(request, {key: Resolved(key_country=country, key_asin=ASIN_SLOT)})
+        markup[country] = escape_template_syntax(rendered)
+    return markup
+
+
+def _fallback_urls(engine: Engine) -> dict[str, str]:
+    """Each configured store's tagged product link, ``{ASIN}`` standing for the product."""
+    countries = _stores(engine)
     return {
         country: engine.renderer.fallback_url(ProductKey(country, "{ASIN}"))
-        for country in sorted(countries)
+        for country in countries
         if engine.renderer.fallback_url(ProductKey(country, "{ASIN}"))
     }
 

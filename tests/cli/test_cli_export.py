@@ -79,7 +79,12 @@ def test_generator_shortcodes_collections_and_skips(site: Path) -> None:
     assert sorted(data["collections"]["picks"]["html"]) == ["list"]
     assert data["collections"]["picks"]["asins"] == ["B0LOCAL001", "B0LOCAL002"]
     assert data["fallback_urls"]["de"] == "https://www.amazon.de/dp/{ASIN}?tag=mytag-21"
-    assert data["default_country"] == "de" and data["disclosure"].startswith("As an Amazon Associate")
+    fallback = data["fallback_html"]["de"].replace(data["asin_slot"], "B0OTHER001")
+    assert 'href="https://www.amazon.de/dp/B0OTHER001?tag=mytag-21"' in fallback
+    assert 'data-asa2-state="fallback"' in fallback and 'rel="sponsored nofollow noopener"' in fallback
+    assert data["default_country"] == "de" and data["disclosure"].startswith(
+        "Als Amazon-Partner"
+    )  # the default store's language
     assert "post.md:8:1: skipped '{% asa2 page.asin %}'" in err and "skipped 1 generator shortcode" in err
 
 

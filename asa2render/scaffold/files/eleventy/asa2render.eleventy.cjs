@@ -20,10 +20,7 @@ const path = require("node:path");
 const EMPTY = {
   products: {},
   collections: {},
-  fallback_urls: {},
-  labels: { fallback: "View on Amazon" },
-  rel: "sponsored nofollow noopener",
-  target: "_blank",
+  fallback_html: {},
   disclosure: "As an Amazon Associate I earn from qualifying purchases.",
 };
 
@@ -52,14 +49,12 @@ module.exports = function asa2render(eleventyConfig, options = {}) {
 
   const fallback = (store, asin, country, page) => {
     console.warn(`[asa2render] ${asin} (${country}) is not in ${dataFile()}; run asa2render export-data (${page})`);
-    const template = store.fallback_urls[country];
-    const attrs = `data-asa2-asin="${escapeHtml(asin)}" data-asa2-state="fallback"`;
-    if (!template) {
-      return `<span class="asa2-fallback asa2-unresolved" ${attrs}>Product unavailable</span>`;
+    // the fallback export-data rendered for this store, with this ASIN in place
+    const markup = (store.fallback_html || {})[country];
+    if (markup && store.asin_slot) {
+      return markup.split(store.asin_slot).join(escapeHtml(asin));
     }
-    const url = escapeHtml(template.replace("{ASIN}", asin));
-    const target = store.target ? ` target="${escapeHtml(store.target)}"` : "";
-    return `<a class="asa2-fallback" href="${url}" rel="${escapeHtml(store.rel)}"${target} ${attrs}>${escapeHtml(store.labels.fallback)}</a>`;
+    return `<span class="asa2-fallback asa2-unresolved" data-asa2-asin="${escapeHtml(asin)}" data-asa2-state="fallback">Product unavailable</span>`;
   };
 
   const pageOf = (self) => (self && self.page && self.page.inputPath) || "";
