@@ -106,6 +106,12 @@ def _startup(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return startup(sizes.startup_repeat, log)
 
 
+def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .geo import geo_lookup
+
+    return geo_lookup(1000 if sizes is FULL else 100, log)
+
+
 FAMILIES: dict[str, Family] = {
     "scanner": (("scanner_speedup_vs_best_peer", "scanner_linearity"), _scanner),
     "render": (("warm_render_overhead",), _render),
@@ -113,6 +119,7 @@ FAMILIES: dict[str, Family] = {
     "rebuild": (("warm_rebuild_requests",), _rebuild),
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
     "startup": (("startup_eager_imports",), _startup),
+    "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }
 
 

@@ -20,9 +20,11 @@ import click
 
 from .. import edges
 from ..config.model import HOSTS, Config, Host
-from ..engine import Engine
+from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..files import atomic_write
+from ..geo.assets import write_assets
+from ..geo.site import MISS_CODE, site_table, with_inline_table
 from ..products.cache import ProductCache
 from ..products.models import ProductKey
 from ..products.resolve import Problem
@@ -259,11 +261,13 @@ def render(
         keys, count = collect_keys(engine, sources)
         engine.problems.clear()
         engine.fetch(keys)
-        failed = _render_sources(engine, sources, output, single)
+        rendered: list[Document] = []
+        failed = _render_sources(engine, sources, output, single, rendered)
         if not single and output is not None:
             _copy_files([s for s in files if not s.is_page], output)
             if not no_stylesheet:
                 _write_stylesheet(stylesheet or output / STYLESHEET_NAME, files, output)
+            _geo_assets(engine, rendered, output)
         if engine.host == "hugo" and output is not None:
             warning = hugo_unsafe_warning(output if output.is_dir() else output.parent)
             if warning:
@@ -277,7 +281,8 @@ def render(
 def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
     text = sys.stdin.read()
     try:
-        result = engine.process(text, mode=mode, path="<stdin>")
+        doc = engine.prepare(text, mode=mode, path="<stdin>")
+        result = _with_geo(engine, doc, engine.render(doc))
     except StrictModeError as exc:
         print_problems(engine.problems)
         raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
@@ -288,15 +293,21 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         sys.stdout.write(result)
 
 
-def _render_sources(engine: Engine, sources: list[Source], output: Path | None, single: bool) -> bool:
+def _render_sources(
+    engine: Engine, sources: list[Source], output: Path | None, single: bool, rendered: list[Document]
+) -> bool:
+    """Render and write file by file; ``rendered`` receives each document's requests (not its text)."""
     failed = False
     for source in progress(sources, "rendering"):
         doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
+        rendered.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
         try:
             result = engine.render(doc)
         except StrictModeError:
             failed = True
             continue
+        if single:
+            result = _with_geo(engine, doc, result)
         if single and (output is None):
             sys.stdout.write(result)
         elif single and output is not None and not output.is_dir():
@@ -322,6 +333,19 @@ def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
     if any(output / s.relative == target for s in files):
         return
     atomic_write(target, css_text(), create_parents=True)
+
+
+def _with_geo(engine: Engine, doc: Document, result: str) -> str:
+    """A single page carries its geo table inline (``[geo] enabled``)."""
+    table = site_table(engine, [doc])
+    return with_inline_table(result, table) if table is not None else result
+
+
+def _geo_assets(engine: Engine, documents: list[Document], output: Path) -> None:
+    """A rendered folder gets the geo table and script once, at its top (``[geo] enabled``)."""
+    table = site_table(engine, documents)
+    if table is not None:
+        write_assets(output, table)
 
 
 # -- build -----------------------------------------------------------------------------------------
@@ -386,6 +410,7 @@ def check(
             for s in discover(inputs)
         ]
         engine.fetch_documents(docs)
+        site_table(engine, docs)  # [geo] enabled: products without an exact match in an offered store
         for doc in docs:
             engine.check(doc)
             rows.extend(_check_rows(engine, doc))
@@ -394,7 +419,7 @@ def check(
         click.echo(json.dumps(rows, indent=2))
     else:
         for row in rows:
-            problems = "; ".join(row["problems"])
+            problems = "; ".join([*row["problems"], *row.get("geo", [])])
             asins = ",".join(row["asins"]) or "-"
             click.echo(
                 f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
@@ -412,8 +437,11 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
     for request in doc.requests:
         location = str(request.location)
         problems = by_location.pop(location, [])
+        # Geo-targeting notes are a report, not a fault of the page: listed apart, never failing --strict.
+        geo = [p.message for p in problems if p.code == MISS_CODE]
+        problems = [p for p in problems if p.code != MISS_CODE]
         states = [engine.resolved[k].state for k in request.keys if k in engine.resolved]
-        yield {
+        row = {
             "location": location,
             "tag": request.shortcode.tag,
             "marketplace": request.country,
@@ -423,6 +451,7 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
             "status": "error" if any(p.severity == "error" for p in problems) else "ok",
             "problems": [p.message for p in problems],
         }
+        yield row | {"geo": geo} if geo else row
     for location, problems in by_location.items():  # scanner problems with no shortcode (stray closers)
         yield {
             "location": location,

@@ -34,6 +34,7 @@ MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when ful
 # (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
 ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
+_ROOT_ASIN = re.compile(r'data-asa2-asin="[^"]*"')
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 
 # Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
@@ -181,7 +182,7 @@ class Renderer:
     ) -> str:
         template = self.environment(self.locale_for(country)).get_template(f"{name}.html")
         html = template.render({"options": dict(request.options), **context})
-        return _BLANKS.sub("", html.strip())
+        return _with_set(_BLANKS.sub("", html.strip()), request.associate_set)
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
         """The plain tagged product-page link shown when nothing better is possible."""
@@ -199,6 +200,21 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+
+def _with_set(html: str, associate_set: str | None) -> str:
+    """Mark the root with the shortcode's associate set (``data-asa2-set``) after its ``data-asa2-asin``.
+
+    The geo script needs the set to pick each store's tracking ID; added here rather than in every
+    template so that users' own templates carry it too.
+    """
+    if not associate_set:
+        return html
+    match = _ROOT_ASIN.search(html)
+    if match is None:
+        return html
+    value = str(Markup.escape(associate_set))
+    return f'{html[: match.end()]} data-asa2-set="{value}"{html[match.end() :]}'
 
 
 def product_image(product: Product, size: str = "large") -> dict[str, Any] | None:

@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..engine import Engine
+from ..geo.assets import write_assets
+from ..geo.site import add_script, script_src, site_table
 from ..sources import read_front_matter
 from .renderer import stylesheet
 
@@ -34,6 +36,7 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
     pages = sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
     documents = [engine.prepare(p.read_text(encoding="utf-8"), mode="markdown", path=str(p)) for p in pages]
     engine.fetch_documents(documents)  # one batched fetch for the whole site
+    geo = site_table(engine, documents)  # None unless [geo] enabled
     md = markdown_renderer()
     layout = engine.renderer.env.get_template(PAGE_TEMPLATE)
     output.mkdir(parents=True, exist_ok=True)
@@ -47,8 +50,12 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         target.parent.mkdir(parents=True, exist_ok=True)
         # the disclosure and the page's lang are the environment's: the site's language
         page_html = layout.render(title=title, css=css, body=Markup(body))
+        if geo is not None:
+            page_html = add_script(page_html, script_src(target, output))
         target.write_text(page_html + "\n", encoding="utf-8")
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    if geo is not None:
+        write_assets(output, geo)
     config = engine.config
     skip = [
         p

@@ -22,10 +22,13 @@ Catalog file format (UTF-8 JSON)::
           "deal_badge": "Blitzangebot",    # optional; makes the listing a LIGHTNING_DEAL
           "category": "Küche"              # optional; the browse node's name
         }
-      ]
+      ],
+      "missing": {"B0DEMO0003": ["uk", "jp"]}   # optional: ASINs not sold in these stores
     }
 
-Every other valid ASIN gets a synthetic product, the same for the same (ASIN, store) on every run.
+An ASIN listed under ``missing`` for a store does not exist there: GetItems answers it with Amazon's
+``InvalidParameterValue`` item error (``--missing ASIN:STORE`` adds more). Every other valid ASIN gets a
+synthetic product, the same for the same (ASIN, store) on every run.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -40,7 +44,7 @@ from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError
-from ..marketplaces import Store
+from ..marketplaces import Store, normalize_country
 from ..money import format_store_money, quantize
 from ..products.models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
 from .images import image_path
@@ -77,6 +81,7 @@ class _CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     products: list[CatalogProduct]
+    missing: dict[str, list[str]] = Field(default_factory=dict)
 
 
 # Rough price level of each currency against the US dollar, so synthetic prices look plausible.
@@ -180,8 +185,9 @@ def synthetic_product(asin: str, store: Store) -> CatalogProduct:
 class Catalog:
     """Products by (ASIN, store), falling back to synthetic products for unknown ASINs."""
 
-    def __init__(self, products: list[CatalogProduct]) -> None:
+    def __init__(self, products: list[CatalogProduct], missing: Iterable[tuple[str, str]] = ()) -> None:
         self._products = {(p.asin, p.country): p for p in products}
+        self._missing = frozenset(_missing_pair(asin, country) for asin, country in missing)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -199,7 +205,19 @@ class Catalog:
             parsed = _CatalogFile.model_validate(json.loads(text))
         except (json.JSONDecodeError, ValidationError) as error:
             raise ConfigError(f"invalid sandbox catalog: {error}", path=where) from error
-        return cls(parsed.products)
+        pairs = [(asin, country) for asin, countries in parsed.missing.items() for country in countries]
+        try:
+            return cls(parsed.products, pairs)
+        except ValueError as error:
+            raise ConfigError(f"invalid sandbox catalog: missing: {error}", path=where) from error
+
+    def with_missing(self, pairs: Iterable[tuple[str, str]]) -> Catalog:
+        """The same catalog with more (ASIN, store) pairs that do not exist."""
+        return Catalog(list(self._products.values()), [*self._missing, *pairs])
+
+    def is_missing(self, asin: str, store: Store) -> bool:
+        """Whether this ASIN is not sold in this store (``missing`` / ``--missing``)."""
+        return (asin, store.country) in self._missing
 
     def get(self, asin: str, store: Store) -> CatalogProduct:
         """The catalog product for this store, else a synthetic one."""
@@ -210,11 +228,27 @@ class Catalog:
         return [p for (_, country), p in self._products.items() if country == store.country]
 
 
+def _missing_pair(asin: str, country: str) -> tuple[str, str]:
+    code = normalize_country(country)
+    if code is None:
+        raise ValueError(f"unknown store {country!r} for {asin}")
+    return asin.strip().upper(), code
+
+
+def parse_missing(text: str) -> tuple[str, str]:
+    """Split ``ASIN:STORE`` (``--missing B0DEMO0003:uk``); ValueError when malformed."""
+    asin, _, country = text.partition(":")
+    if not asin or not country:
+        raise ValueError("expected ASIN:STORE, e.g. B0DEMO0003:uk")
+    return _missing_pair(asin, country)
+
+
 __all__ = [
     "AVAILABILITY_TYPES",
     "Catalog",
     "CatalogProduct",
     "display_amount",
+    "parse_missing",
     "round_amount",
     "synthetic_product",
 ]

@@ -81,6 +81,13 @@ def item_error(asin: str, api_label: str) -> tuple[str, str] | None:
     return None
 
 
+def _not_in_store(catalog: Catalog, asin: str, store: Store) -> tuple[str, str] | None:
+    # Amazon answers an ASIN that exists elsewhere but not in this store like an unknown one.
+    if catalog.is_missing(asin, store):
+        return "InvalidParameterValue", f"The ItemId {asin} provided in the request is invalid."
+    return None
+
+
 def _id_list(body: JsonObject, name: str) -> list[str] | None:
     value = body.get(name)
     if (
@@ -106,7 +113,7 @@ def get_items(catalog: Catalog, request: Request) -> Outcome:
         return Outcome(invalid_field=("itemIdType", "itemIdType must be ASIN."))
     builder, outcome, items = _Items(catalog, request), Outcome(), []
     for asin in asins:
-        error = item_error(asin, request.api_label)
+        error = item_error(asin, request.api_label) or _not_in_store(catalog, asin, request.store)
         if error:
             outcome.errors.append(error)
         else:

@@ -44,7 +44,7 @@ def build_services(options: SandboxOptions) -> Services:
     return Services(
         credentials=active_credentials(options),
         paapi_keys=active_paapi_keys(options),
-        catalog=Catalog.load(options.catalog),
+        catalog=Catalog.load(options.catalog).with_missing(options.missing),
         tokens=TokenStore(options.token_ttl),
         stats=Stats(),
         throttle=Throttle(options.throttle_tps),
