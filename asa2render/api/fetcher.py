@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -81,18 +81,29 @@ class _Counter:
                 self.tokens += 1
 
 
+BatchListener = Callable[[Mapping[ProductKey, Product | Failure]], None]
+
+
 class _Outcome:
     """Results and notices of one fetch, filled from several threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_batch: BatchListener | None = None) -> None:
         self.results: dict[tuple[str, str], Product | Failure] = {}
         self.notices: dict[str, None] = {}
         self.degraded: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
+        self._on_batch = on_batch
 
     def put(self, country: str, asin: str, result: Product | Failure) -> None:
         with self._lock:
             self.results[(country, asin)] = result
+
+    def put_batch(self, country: str, batch: Mapping[str, Product | Failure]) -> None:
+        """Record one answered batch and hand it to the listener at once (a kill keeps it)."""
+        for asin, result in batch.items():
+            self.put(country, asin, result)
+        if self._on_batch is not None:
+            self._on_batch({ProductKey(country, asin): result for asin, result in batch.items()})
 
     def notice(self, text: str) -> None:
         with self._lock:
@@ -158,6 +169,7 @@ class Fetcher:
         self._paapi: PaapiClient | None = None
         self._paapi_deprecated: ApiError | None = None
         self._lock = threading.Lock()
+        self._stop = threading.Event()  # set when the main thread is interrupted mid-fetch
 
     def __repr__(self) -> str:
         return f"Fetcher(sandbox={self._sandbox!r})"
@@ -174,11 +186,18 @@ class Fetcher:
         """Close the HTTP connections."""
         self._client.close()
 
-    def fetch(self, keys: Iterable[ProductKey]) -> FetchReport:
-        """Fetch every key (duplicates are fetched once); never raises for API failures."""
+    def fetch(self, keys: Iterable[ProductKey], on_batch: BatchListener | None = None) -> FetchReport:
+        """Fetch every key (duplicates are fetched once); never raises for API failures.
+
+        Args:
+            keys: the products to fetch.
+            on_batch: called with the results of each batch as soon as it is answered (from the
+                fetching thread), so a caller can store them before the whole fetch ends.
+        """
         unique = list(dict.fromkeys(ProductKey(*key) for key in keys))
         requests_before, tokens_before = self._counter.requests, self._counter.tokens
-        outcome = _Outcome()
+        self._stop.clear()
+        outcome = _Outcome(on_batch)
         run = plan(self._config, unique)
         for country, (route, asins) in run.unrouted.items():
             self._fail_unrouted(country, route, asins, outcome)
@@ -203,8 +222,15 @@ class Fetcher:
                 self._fetch_credential(job, outcome)
             return
         with ThreadPoolExecutor(max_workers=min(len(jobs), _MAX_WORKERS)) as pool:
-            for future in [pool.submit(self._fetch_credential, job, outcome) for job in jobs]:
-                future.result()
+            futures = [pool.submit(self._fetch_credential, job, outcome) for job in jobs]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                # Ctrl-C or SIGTERM in the main thread: the workers finish the request they are in
+                # (its batch is still delivered) and start no other; the pool then joins them.
+                self._stop.set()
+                raise
 
     def _fetch_credential(self, groups: list[Group], outcome: _Outcome) -> None:
         for group in groups:
@@ -218,6 +244,8 @@ class Fetcher:
         tag = group.route.partner_tag
         stop: ApiError | None = None if tag else _no_tag(group)
         for batch in batches(group.asins):
+            if self._stop.is_set():
+                return
             error = stop
             if error is None:
                 try:
@@ -257,6 +285,8 @@ class Fetcher:
         country = group.store.country
         stop: ApiError | None = None
         for batch in batches(asins):
+            if self._stop.is_set():
+                return
             error = stop or self._paapi_deprecated
             if error is None and url is not None:
                 try:
@@ -285,14 +315,15 @@ class Fetcher:
                 self._logger.warning("%s — PA-API 5.0 is not used again in this run", error)
 
     def _record(self, group: Group, results: ItemResults, outcome: _Outcome) -> None:
-        for asin, result in results.items():
-            value = result if isinstance(result, Product) else _failure(result)
-            outcome.put(group.store.country, asin, value)
+        batch = {
+            asin: result if isinstance(result, Product) else _failure(result)
+            for asin, result in results.items()
+        }
+        outcome.put_batch(group.store.country, batch)
 
     def _fail(self, group: Group, batch: Iterable[str], error: ApiError, outcome: _Outcome) -> None:
         failure = _failure(error)
-        for asin in batch:
-            outcome.put(group.store.country, asin, failure)
+        outcome.put_batch(group.store.country, dict.fromkeys(batch, failure))
 
     def _fail_unrouted(
         self, country: str, route: Route | None, asins: tuple[str, ...], outcome: _Outcome
@@ -394,4 +425,4 @@ def _is_loopback(url: str | None) -> bool:
     return host in {"127.0.0.1", "localhost", "::1"}
 
 
-__all__ = ["FetchReport", "Fetcher"]
+__all__ = ["BatchListener", "FetchReport", "Fetcher"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,18 +23,20 @@ import click
 from .. import edges
 from ..config.model import HOSTS, Config, Host
 from ..engine import Document, Engine
-from ..errors import Asa2Error, ConfigError, StrictModeError
+from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
 from ..files import atomic_write
 from ..geo.assets import write_assets
 from ..geo.site import MISS_CODE, site_table, with_inline_table
+from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrite, walk_files
 from ..products.cache import ProductCache
 from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.hosts import hugo_unsafe_warning
 from ..render.renderer import stylesheet as css_text
 from ..render.site import STYLESHEET_NAME
-from ..sources import Mode, is_page, mode_for
-from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
+from ..sources import PAGE_SUFFIXES, Mode, is_page, mode_for
+from ..textio import decode_text
+from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, CliError
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -96,8 +100,44 @@ def open_engine(
         engine = edges.open_engine(config, strict=strict, sandbox=sandbox, offline=offline, host=host)
     except Asa2Error as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
-    with engine:
+    with engine, stop_cleanly(engine):
         yield engine
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C so both stop a run the same way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def stop_cleanly(engine: Engine) -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop a run cleanly: exit 130 / 143 and say how many products were kept.
+
+    Every batch is cached as it arrives (see ``ProductStore``), so nothing fetched before the
+    signal is lost; the request in flight is abandoned (single credential) or finished (several
+    credentials fetching in parallel), and the cache is closed on the way out.
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        name, code = (
+            ("SIGTERM", EXIT_TERMINATED) if isinstance(exc, Terminated) else ("SIGINT", EXIT_INTERRUPTED)
+        )
+        saved = engine.store.saved
+        click.echo(
+            f"asa2render: interrupted ({name}); {saved} product(s) fetched in this run were saved to the "
+            "cache; run the command again to fetch the rest",
+            err=True,
+        )
+        sys.exit(code)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -107,6 +147,11 @@ def print_problems(problems: Iterable[Problem]) -> None:
         if line not in seen:
             seen.add(line)
             click.echo(line, err=True)
+
+
+def report_problems(engine: Engine) -> None:
+    """Every kept problem, then one line per file whose further problems were only counted."""
+    print_problems([*engine.problems, *engine.hidden_problems()])
 
 
 def print_summary(engine: Engine, shortcodes: int) -> None:
@@ -138,14 +183,19 @@ class Source:
         return is_page(self.path)
 
 
-def walk(inputs: Iterable[Path]) -> list[Source]:
-    """Files named directly, plus every file found recursively in directories (sorted)."""
+def walk(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Source]:
+    """Files named directly, plus every file found recursively in directories (sorted).
+
+    Folders in ``exclude`` (the output folder) and version-control folders are never entered.
+    """
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
             for found in sorted(item.rglob("*")):
                 relative = found.relative_to(item)
-                if found.is_file() and not SKIPPED_DIRECTORIES.intersection(relative.parts):
+                if not found.is_file() or SKIPPED_DIRECTORIES.intersection(relative.parts):
+                    continue
+                if not any(is_inside(found, folder) for folder in exclude):
                     sources.append(Source(found, relative))
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
@@ -154,16 +204,21 @@ def walk(inputs: Iterable[Path]) -> list[Source]:
     return sources
 
 
-def discover(inputs: Iterable[Path]) -> list[Source]:
-    """The Markdown/HTML pages among :func:`walk`'s files (files named directly always count)."""
-    named = {item for item in inputs if item.is_file()}
-    return [s for s in walk(inputs) if s.is_page or s.path in named]
+def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Source]:
+    """Files named directly, plus Markdown/HTML files found recursively in directories.
 
-
-def read_text(path: Path) -> str:
-    # newline="" keeps \r\n intact so output differs from input only where shortcodes were replaced.
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
+    Folders in ``exclude`` (the output folder) are never walked, so a run never reads its own output.
+    """
+    sources: list[Source] = []
+    for item in inputs:
+        if item.is_dir():
+            for found in walk_files(item, PAGE_SUFFIXES, exclude):
+                sources.append(Source(found, found.relative_to(item)))
+        elif item.is_file():
+            sources.append(Source(item, Path(item.name)))
+        else:
+            raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
+    return sources
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
@@ -204,9 +259,12 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     keys: dict[ProductKey, None] = {}
     count = 0
     for source in progress(sources, "scanning"):
-        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
-        keys.update(dict.fromkeys(doc.keys))
-        count += len(doc.requests)
+        text = engine.read_page(source.path)
+        if text is None:
+            continue  # reported; the other files go on
+        for doc in engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path)):
+            keys.update(dict.fromkeys(doc.keys))
+            count += len(doc.requests)
     return list(keys), count
 
 
@@ -223,6 +281,11 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     help="How to read stdin (default markdown); files use their suffix.",
 )
 @click.option(
+    "--in-place",
+    is_flag=True,
+    help="Rewrite the input files themselves, keeping each changed original as FILE.bak.",
+)
+@click.option(
     "--stylesheet",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -235,6 +298,7 @@ def render(
     inputs: tuple[Path, ...],
     output: Path | None,
     mode: str | None,
+    in_place: bool,
     stylesheet: Path | None,
     no_stylesheet: bool,
     host: Host | None,
@@ -247,23 +311,26 @@ def render(
 
     One file with -o FILE writes that file; several files or directories with -o DIR write a
     mirrored tree (every other file copied unchanged, plus the product stylesheet); '-' reads stdin
-    and writes stdout.
+    and writes stdout. An output that is an input is refused;
+    an output folder inside an input folder is skipped when reading. --in-place rewrites the
+    inputs and keeps each changed original as FILE.bak.
     """
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
-        if inputs == (Path("-"),):
+        if inputs == (Path("-"),) and not in_place:
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
-        files = walk(inputs)
+        if in_place and (output is not None or Path("-") in inputs):
+            raise CliError("--in-place rewrites the input files: it takes neither -o nor '-'", EXIT_USAGE)
+        sources = discover(inputs, exclude=[output] if output else [])
         single = len(inputs) == 1 and inputs[0].is_file()
-        if not single and output is None:
-            raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
-        sources = [s for s in files if s.is_page or single]
+        plan = _output_plan(inputs, sources, output, single, in_place)
         keys, count = collect_keys(engine, sources)
-        engine.problems.clear()
+        engine.clear_problems()
         engine.fetch(keys)
-        rendered: list[Document] = []
-        failed = _render_sources(engine, sources, output, single, rendered)
+        rendered: list[Document] = []  # requests only, kept when [geo] enabled
+        failed = _render_sources(engine, sources, plan, single, rendered)
         if not single and output is not None:
+            files = walk(inputs, exclude=[output])
             _copy_files([s for s in files if not s.is_page], output)
             if not no_stylesheet:
                 _write_stylesheet(stylesheet or output / STYLESHEET_NAME, files, output)
@@ -272,49 +339,122 @@ def render(
             warning = hugo_unsafe_warning(output if output.is_dir() else output.parent)
             if warning:
                 click.echo(f"asa2render: warning: {warning}", err=True)
-        print_problems(engine.problems)
+        report_problems(engine)
         print_summary(engine, count)
         if failed:
             sys.exit(EXIT_FAILURES)
 
 
 def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
-    text = sys.stdin.read()
     try:
-        doc = engine.prepare(text, mode=mode, path="<stdin>")
-        result = _with_geo(engine, doc, engine.render(doc))
+        text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+    except EncodingError as exc:
+        raise CliError(str(exc), EXIT_FAILURES if engine.strict else EXIT_OK) from None
+    keys = [key for doc in engine.prepare_pieces(text, mode=mode, path="<stdin>") for key in doc.keys]
+    engine.clear_problems()
+    engine.fetch(keys)
+    parts = _page_parts(engine, text, mode, "<stdin>", single=True)
+    try:
+        _write_result(Path("-"), output, parts, text, engine.strict)
     except StrictModeError as exc:
-        print_problems(engine.problems)
+        report_problems(engine)
         raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
-    print_problems(engine.problems)
-    if output:
-        atomic_write(output, result, create_parents=True)
+    report_problems(engine)
+
+
+# Where each source's result goes: a file path, None for stdout.
+OutputPlan = dict[Path, Path | None]
+
+
+def _output_plan(
+    inputs: Sequence[Path], sources: list[Source], output: Path | None, single: bool, in_place: bool
+) -> OutputPlan:
+    """Decide every target before anything is read or written; refuse targets that are inputs."""
+    if in_place:
+        return {s.path: s.path for s in sources}
+    if not single and output is None:
+        raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
+    plan: OutputPlan = {}
+    for source in sources:
+        if output is None:
+            plan[source.path] = None
+        elif single and not output.is_dir():
+            plan[source.path] = output
+        else:
+            plan[source.path] = output / source.relative
+    try:
+        if output is not None:
+            refuse_output_at_input(inputs, output)
+        refuse_overwrite((source, target) for source, target in plan.items() if target is not None)
+    except OutputError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    return plan
+
+
+def _write_result(
+    source: Path, target: Path | None, parts: Iterator[str], original: str, strict: bool
+) -> None:
+    """Write a rendered page as its pieces come (a huge page is never held whole, see segments.py).
+
+    A file is written to a temporary name and renamed at the end, so a strict failure in a later
+    piece leaves no half page; stdout in strict mode waits for the whole page for the same reason.
+    """
+    if target is None:
+        if strict:
+            sys.stdout.write("".join(parts))
+        else:
+            for part in parts:
+                sys.stdout.write(part)
+    elif target == source:  # --in-place: only changed files are rewritten, each after a backup
+        result = "".join(parts)
+        if result != original:
+            backup(source)
+            atomic_write(source, result)
     else:
-        sys.stdout.write(result)
+        atomic_write(target, parts, create_parents=True)
+
+
+def _page_parts(
+    engine: Engine,
+    text: str,
+    mode: Mode,
+    path: str,
+    single: bool,
+    rendered: list[Document] | None = None,
+) -> Iterator[str]:
+    """A page rendered piece by piece; with [geo] enabled its requests are kept, and a single page
+    (stdout or ``-o FILE``) is joined to carry its geo table inline."""
+    geo = engine.config.geo.enabled
+    kept: list[Document] = []
+    parts = []
+    for doc in engine.prepare_pieces(text, mode=mode, path=path):
+        if geo:
+            kept.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
+        if geo and single:
+            parts.append(engine.render(doc))
+        else:
+            yield engine.render(doc)
+    if rendered is not None:
+        rendered.extend(kept)
+    if geo and single:
+        yield _with_geo(engine, kept, "".join(parts))
 
 
 def _render_sources(
-    engine: Engine, sources: list[Source], output: Path | None, single: bool, rendered: list[Document]
+    engine: Engine, sources: list[Source], plan: OutputPlan, single: bool, rendered: list[Document]
 ) -> bool:
-    """Render and write file by file; ``rendered`` receives each document's requests (not its text)."""
+    """Render and write file by file; ``rendered`` receives each page's requests when [geo] is on."""
     failed = False
     for source in progress(sources, "rendering"):
-        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
-        rendered.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
+        text = engine.read_page(source.path)
+        if text is None:
+            failed = failed or engine.strict  # skipped: lenient runs go on, strict runs fail
+            continue
+        parts = _page_parts(engine, text, mode_for(source.path), str(source.path), single, rendered)
         try:
-            result = engine.render(doc)
+            _write_result(source.path, plan[source.path], parts, text, engine.strict)
         except StrictModeError:
             failed = True
-            continue
-        if single:
-            result = _with_geo(engine, doc, result)
-        if single and (output is None):
-            sys.stdout.write(result)
-        elif single and output is not None and not output.is_dir():
-            atomic_write(output, result, create_parents=True)
-        else:
-            assert output is not None
-            atomic_write(output / source.relative, result, create_parents=True)
     return failed
 
 
@@ -335,9 +475,9 @@ def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
     atomic_write(target, css_text(), create_parents=True)
 
 
-def _with_geo(engine: Engine, doc: Document, result: str) -> str:
+def _with_geo(engine: Engine, docs: list[Document], result: str) -> str:
     """A single page carries its geo table inline (``[geo] enabled``)."""
-    table = site_table(engine, [doc])
+    table = site_table(engine, docs)
     return with_inline_table(result, table) if table is not None else result
 
 
@@ -369,13 +509,17 @@ def build(
     from ..render.site import build_site
 
     config_path = config_path or _site_config(source)
+    try:
+        refuse_output_at_input([source], output)
+    except OutputError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:
-            print_problems(engine.problems)
+            report_problems(engine)
             raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None
-        print_problems(engine.problems)
+        report_problems(engine)
         print_summary(engine, count)
     index = output / "index.html"
     click.echo(f"Built {pages} page(s). Open {index.resolve() if index.exists() else output.resolve()}")
@@ -403,31 +547,69 @@ def check(
     offline: bool,
 ) -> None:
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
-    rows: list[dict[str, Any]] = []
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
-        docs = [
-            engine.prepare(read_text(s.path), mode=mode_for(s.path), path=str(s.path))
-            for s in discover(inputs)
-        ]
-        engine.fetch_documents(docs)
-        site_table(engine, docs)  # [geo] enabled: products without an exact match in an offered store
-        for doc in docs:
-            engine.check(doc)
-            rows.extend(_check_rows(engine, doc))
-    errors = [r for r in rows if r["status"] == "error"]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
+        sources = discover(inputs)
+        engine.max_problems_per_file = None  # every row shows its own problems
+        printer = _RowPrinter(fmt)
+        if engine.config.geo.enabled:
+            # The site-wide geo table needs every request at once, so documents are kept here.
+            docs = [doc for source in sources for doc in _check_documents(engine, source)]
+            engine.fetch_documents(docs)
+            site_table(engine, docs)  # products without an exact match in an offered store
+            for doc in docs:
+                engine.render(doc)
+                for row in _check_rows(engine, doc):
+                    printer.add(row)
+        else:
+            keys, _ = collect_keys(engine, sources)
+            engine.fetch(keys)
+            engine.clear_problems()
+            for source in sources:
+                for doc in _check_documents(engine, source):
+                    engine.render(doc)  # checks availability, and finds templates that fail on real data
+                    for row in _check_rows(engine, doc):
+                        printer.add(row)
+                    engine.clear_problems()  # rows are printed as they come: a huge page is never held
+        printer.close()
+    if printer.errors or (strict and printer.problems):
+        sys.exit(EXIT_FAILURES)
+
+
+def _check_documents(engine: Engine, source: Source) -> Iterator[Document]:
+    text = engine.read_page(source.path)
+    if text is None:  # one row: the file itself could not be read
+        yield Document(text="", mode="text", path=str(source.path), problems=engine.problems[-1:])
+        return
+    yield from engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path))
+
+
+class _RowPrinter:
+    """Prints ``check`` rows as they come, as text lines or as one JSON array (same as ``json.dumps``)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.rows = self.errors = self.problems = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.errors += row["status"] == "error"
+        self.problems += bool(row["problems"])
+        if self.fmt == "json":
+            item = "\n".join("  " + line for line in json.dumps(row, indent=2).splitlines())
+            click.echo(("[\n" if not self.rows else ",\n") + item, nl=False)
+        else:
             problems = "; ".join([*row["problems"], *row.get("geo", [])])
             asins = ",".join(row["asins"]) or "-"
             click.echo(
                 f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
                 f"{row['state']} {row['status']}{': ' + problems if problems else ''}"
             )
-        click.echo(f"{len(rows)} shortcode(s), {len(errors)} with errors", err=True)
-    if errors or (strict and any(r["problems"] for r in rows)):
-        sys.exit(EXIT_FAILURES)
+        self.rows += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            click.echo("\n]" if self.rows else "[]")
+        else:
+            click.echo(f"{self.rows} shortcode(s), {self.errors} with errors", err=True)
 
 
 def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
@@ -476,7 +658,7 @@ def cache(action: str, config_path: Path | None) -> None:
     config = load(config_path)
     directory = config.resolve_path(config.site.cache_dir)
     assert directory is not None
-    store = ProductCache.on_disk(directory)
+    store = ProductCache.on_disk(directory)  # an unusable folder: CacheError, exit 2 (cli/app.py)
     try:
         if action == "stats":
             stats = store.stats()
@@ -514,6 +696,7 @@ def refresh(
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
+            print_problems(p for p in engine.problems if p.code == "unreadable-page")
         else:
             keys = engine.cache.cached_keys()
         with progress_bar("refreshing") as advance:

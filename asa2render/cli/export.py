@@ -20,7 +20,9 @@ import click
 
 from ..config.model import Host
 from ..engine import Document, Engine
+from ..errors import OutputError
 from ..files import atomic_write
+from ..outputs import refuse_output_at_input, refuse_overwrite
 from ..products.models import ProductKey, Resolved, utc_now
 from ..products.resolve import COLLECTION_TAG, Problem, ProductRequest
 from ..render.hosts import escape_template_syntax, placement
@@ -33,10 +35,9 @@ from .content import (
     open_engine,
     print_problems,
     print_summary,
-    read_text,
     walk,
 )
-from .errors import EXIT_FAILURES, CliError
+from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
 # Templates of Eleventy and Jekyll hold generator shortcodes too.
 EXPORT_SUFFIXES = {*PAGE_SUFFIXES, ".njk", ".liquid"}
@@ -84,6 +85,13 @@ def export_data(
     Finds [asa2] shortcodes and the generators' own {{< asa2 … >}}, {% asa2 … %} and
     {% include asa2.html … %} in INPUTS (files, directories, or '-' for stdin).
     """
+    if output is not None:
+        try:
+            files = [p for p in inputs if p != Path("-")]
+            refuse_output_at_input(files, output)
+            refuse_overwrite((s.path, output) for s in walk(files))
+        except OutputError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         found = scan_inputs(engine, inputs, (mode or "markdown"))  # type: ignore[arg-type]
         engine.fetch_documents(found.documents)
@@ -120,7 +128,9 @@ def scan_inputs(engine: Engine, inputs: tuple[Path, ...], stdin_mode: Mode) -> E
         named = item.is_file()
         for source in walk([item]):
             if named or source.path.suffix.lower() in EXPORT_SUFFIXES:
-                found_in(engine, read_text(source.path), mode_for(source.path), str(source.path), found)
+                text = engine.read_page(source.path)  # None: unreadable, recorded as a problem
+                if text is not None:
+                    found_in(engine, text, mode_for(source.path), str(source.path), found)
     return found
 
 

@@ -26,9 +26,10 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import ConfigError
+from ..errors import ConfigError, EncodingError
 from ..geo.defaults import DEFAULT_FALLBACKS
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
+from ..textio import read_text
 from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
 
 CONFIG_FILENAME = "asa2render.toml"
@@ -373,10 +374,11 @@ def config_from_dict(
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_text(path))
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    except EncodingError as exc:
+        raise ConfigError(exc.reason, path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
 

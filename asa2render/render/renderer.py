@@ -36,6 +36,9 @@ ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
 _ROOT_ASIN = re.compile(r'data-asa2-asin="[^"]*"')
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
+# What a template name may look like: a file name stem, no folders, no leading "_" (private helpers).
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+_INTERNAL = frozenset({"fallback"})  # rendered by the renderer itself, not chosen with tpl=
 
 # Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
 # CSS keeps the real aspect ratio once the image has loaded.
@@ -61,6 +64,8 @@ class Renderer:
         self.locale = box_locale(config.default_country, config.site.language)
         self.env = self.environment(self.locale)
         self._memo: dict[Hashable, str] = {}
+        self._names: list[str] | None = None
+        self._problems: dict[str, str | None] = {}
 
     def locale_for(self, country: str | None) -> str:
         """The locale of a box for a product of this store (``[site] language`` wins)."""
@@ -200,6 +205,61 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+    # -- template names and failures ---------------------------------------------------------
+    # A shortcode's ``tpl`` is user input: it must name a public template, and a template that
+    # fails must cost one box (rendered as the fallback), never the page or the run.
+
+    def template_names(self) -> list[str]:
+        """The templates a shortcode may name: built-ins and the user's, without private ``_…`` ones."""
+        if self._names is None:
+            found = {
+                name.removesuffix(".html")
+                for name in self.env.list_templates(extensions=["html"])
+                if "/" not in name
+            }
+            self._names = sorted(n for n in found if _TEMPLATE_NAME.match(n) and n not in _INTERNAL)
+        return self._names
+
+    def template_problem(self, name: str) -> str | None:
+        """Why ``tpl=name`` cannot be used (unknown, private, or not compiling), or None when it can."""
+        if name not in self._problems:
+            self._problems[name] = self._find_template_problem(name)
+        return self._problems[name]
+
+    def _find_template_problem(self, name: str) -> str | None:
+        names = self.template_names()
+        if name not in names:
+            shown = name if len(name) <= 60 else name[:57] + "..."
+            return f"unknown template {shown!r}; available: {', '.join(names)}"
+        try:
+            self.env.get_template(f"{name}.html")
+        except jinja2.TemplateSyntaxError as exc:
+            return (
+                f"template {name!r} has a syntax error ({exc.filename or name}:{exc.lineno}: {exc.message})"
+            )
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+            return f"template {name!r} cannot be loaded: {exc}"
+        return None
+
+    def fallback(self, request: ProductRequest, resolved: Mapping[ProductKey, Resolved]) -> str:
+        """The fallback markup for every product of a request whose own template cannot be used."""
+        items = [resolved.get(k) or Resolved(key_country=k.country, key_asin=k.asin) for k in request.keys]
+        try:
+            return "".join(self._fallback(request, item) for item in items) or self._fallback(request, None)
+        except Exception:  # a user's fallback.html that fails: the built-in minimal link, never nothing
+            return "".join(self._last_resort(item.key, request) for item in items)
+
+    def _last_resort(self, key: ProductKey, request: ProductRequest) -> str:
+        site = self.config.site
+        return str(
+            Markup(
+                '<a class="asa2-fallback" href="{}" rel="{}" target="{}" data-asa2-asin="{}" '
+                'data-asa2-state="fallback">{}</a>'
+            ).format(
+                self.fallback_url(key, request), site.rel, site.target, key.asin, LABELS["fallback_label"]
+            )
+        )
 
 
 def _with_set(html: str, associate_set: str | None) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ..engine import Engine
+from ..engine import Document, Engine
 from ..geo.assets import write_assets
 from ..geo.site import add_script, script_src, site_table
 from ..sources import read_front_matter
@@ -33,8 +33,7 @@ def markdown_renderer() -> MarkdownIt:
 
 def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
     """Build every page; returns (pages written, shortcodes seen)."""
-    pages = sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
-    documents = [engine.prepare(p.read_text(encoding="utf-8"), mode="markdown", path=str(p)) for p in pages]
+    pages, documents = _read_pages(engine, source, output)
     engine.fetch_documents(documents)  # one batched fetch for the whole site
     geo = site_table(engine, documents)  # None unless [geo] enabled
     md = markdown_renderer()
@@ -64,6 +63,19 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
     ]
     _copy_assets(source, output, skip)
     return len(pages), sum(len(doc.requests) for doc in documents)
+
+
+def _read_pages(engine: Engine, source: Path, output: Path) -> tuple[list[Path], list[Document]]:
+    """Every page that can be decoded, prepared; undecodable ones are reported and skipped."""
+    pages: list[Path] = []
+    documents: list[Document] = []
+    for page in sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output)):
+        text = engine.read_page(page)
+        if text is not None:
+            pages.append(page)
+            documents.append(engine.prepare(text, mode="markdown", path=str(page)))
+    engine.enforce_strict(p for p in engine.problems if p.code == "unreadable-page")  # fail before writing
+    return pages, documents
 
 
 def _inside_site(path: Path, source: Path, output: Path) -> bool:

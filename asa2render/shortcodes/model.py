@@ -137,7 +137,13 @@ class Diagnostic:
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
-    """The top-level shortcodes of a document, in order, and the problems found on the way."""
+    """The top-level shortcodes of a document, in order, and the problems found on the way.
+
+    A scan lists at most ``MAX_DIAGNOSTICS`` problems; ``omitted`` counts the others (``omitted_errors``
+    of them errors), which the last diagnostic (code ``more-problems``) also reports in words.
+    """
 
     shortcodes: list[Shortcode] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    omitted: int = 0
+    omitted_errors: int = 0

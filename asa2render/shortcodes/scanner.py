@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import gc
 import re
+from array import array
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import repeat
 from typing import get_args
@@ -81,7 +82,9 @@ class _Events:
         self.openers: list[re.Match[str]] = []
         self.paired: list[re.Match[str] | None] | None = []
         self.closers: list[re.Match[str]] = []
-        self.unterminated: list[re.Match[str]] = []
+        # Offsets only: a hostile page can hold millions of "[asa2 " without "]", and a match
+        # object each would cost gigabytes (issue 18). The tag is re-read for the few reported.
+        self.unterminated: array[int] = array("q")
 
     def pairs(self) -> Iterable[tuple[re.Match[str], re.Match[str] | None]]:
         """Return (opener, closer or None) in offset order."""
@@ -90,12 +93,12 @@ class _Events:
         return zip(self.openers, self.paired, strict=True)
 
 
-def _matches(text: str, regex: re.Pattern[str], regions: Regions | None) -> list[re.Match[str]]:
-    """Return the opener and closer matches outside the masked regions."""
+def _matches(text: str, regex: re.Pattern[str], regions: Regions | None) -> Iterator[re.Match[str]]:
+    """Yield the opener and closer matches outside the masked regions (lazily: see _Events)."""
     if not regions:
-        return list(regex.finditer(text))
+        return regex.finditer(text)
     touches = regions.touches
-    return [match for match in regex.finditer(text) if not touches(*match.span())]
+    return (match for match in regex.finditer(text) if not touches(*match.span()))
 
 
 def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Events:
@@ -104,15 +107,19 @@ def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Eve
     matches = _matches(text, regex, regions)
     if "[/" not in text:
         # No closer anywhere (the usual case for product boxes): skip pairing altogether.
-        events.openers = [match for match in matches if match.lastindex == _BRACKET]
-        events.unterminated = [match for match in matches if match.lastindex == _ATTRS]
+        openers, unterminated = events.openers, events.unterminated
+        for match in matches:
+            if match.lastindex == _BRACKET:
+                openers.append(match)
+            else:
+                unterminated.append(match.start())
         events.paired = None
         return events
     _pair(events, matches)
     return events
 
 
-def _pair(events: _Events, matches: list[re.Match[str]]) -> None:
+def _pair(events: _Events, matches: Iterable[re.Match[str]]) -> None:
     """Sort matches into events, pairing each closer with its tag's last waiting opener."""
     openers, closers, unterminated = events.openers, events.closers, events.unterminated
     paired: list[re.Match[str] | None] = []
@@ -130,7 +137,7 @@ def _pair(events: _Events, matches: list[re.Match[str]]) -> None:
             if index >= 0:
                 paired[index] = match
         else:
-            unterminated.append(match)
+            unterminated.append(match.start())
     events.paired = paired
 
 
@@ -141,7 +148,7 @@ class _Builder:
         self.text = text
         self.html = mode == "html"
         self.shortcodes: list[Shortcode] = []
-        self.problems: list[_Problem] = []
+        self.problems = _ProblemLog()
         self.kept: list[tuple[int, int]] = []
 
     def build(self, pairs: Iterable[tuple[re.Match[str], re.Match[str] | None]]) -> None:
@@ -205,31 +212,94 @@ class _Builder:
         return index < 0 or self.kept[index][1] <= offset
 
 
-def _stray_problems(builder: _Builder, events: _Events) -> None:
+def _stray_problems(builder: _Builder, events: _Events, regex: re.Pattern[str]) -> None:
     for closer in events.closers:
         if builder.outside(closer.start()):
+            if builder.problems.full("stray-closer"):
+                builder.problems.drop("warning")
+                continue
             tag = closer.group(_CLOSER)
             message = (
                 f"stray closer [/{tag}] has no opening [{tag}] before it; "
                 "it is left as text: remove it or add the opener"
             )
             builder.problems.append((closer.start(), "stray-closer", message, "warning"))
-    for opener in events.unterminated:
-        if builder.outside(opener.start()):
-            message = (
-                f"shortcode [{opener.group(_TAG)} has no closing ] before the next [ "
-                "or the end; it is left as text: add the ]"
-            )
-            builder.problems.append((opener.start(), "unterminated-opener", message, "error"))
+    problems = builder.problems
+    for offset in events.unterminated:
+        if not builder.outside(offset):
+            continue
+        if problems.full("unterminated-opener"):
+            problems.drop("error")  # counted, not spelled out: see _ProblemLog
+            continue
+        opener = regex.match(builder.text, offset)
+        tag = opener.group(_TAG) if opener else "?"
+        message = (
+            f"shortcode [{tag} has no closing ] before the next [ or the end; it is left as text: add the ]"
+        )
+        problems.append((offset, "unterminated-opener", message, "error"))
 
 
-def _diagnostics(text: str, problems: list[_Problem]) -> list[Diagnostic]:
+def _diagnostics(text: str, problems: _ProblemLog) -> list[Diagnostic]:
     locate = Locator(text)
     diagnostics = []
-    for offset, code, message, severity in sorted(problems, key=lambda p: p[0]):
+    shown, hidden, hidden_errors, first_hidden = problems.report()
+    for offset, code, message, severity in shown:
         line, column = locate(offset)
         diagnostics.append(Diagnostic(code, message, line, column, severity, offset))
+    if hidden:
+        line, column = locate(first_hidden)
+        worst: Severity = "error" if hidden_errors else "warning"
+        message = (
+            f"{hidden} more problem(s) from here on are not listed ({hidden_errors} error(s)); "
+            f"only the first {MAX_DIAGNOSTICS} are"
+        )
+        diagnostics.append(Diagnostic("more-problems", message, line, column, worst, first_hidden))
     return diagnostics
+
+
+MAX_DIAGNOSTICS = 1000
+
+
+class _ProblemLog:
+    """The problems of one scan, bounded: the first ``MAX_DIAGNOSTICS`` by offset, and a count.
+
+    A hostile page can hold millions of problems (issue 18: 3.5 million warning lines, gigabytes
+    of memory). Each code's problems arrive in ascending offset order, so keeping the first
+    ``MAX_DIAGNOSTICS + 1`` of each code is enough to know the overall first ones exactly.
+    """
+
+    __slots__ = ("_by_code", "_dropped", "_dropped_errors")
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, list[_Problem]] = {}
+        self._dropped = 0
+        self._dropped_errors = 0
+
+    def full(self, code: str) -> bool:
+        return len(self._by_code.get(code, ())) > MAX_DIAGNOSTICS
+
+    def drop(self, severity: Severity) -> None:
+        self._dropped += 1
+        self._dropped_errors += severity == "error"
+
+    def append(self, problem: _Problem) -> None:
+        kept = self._by_code.setdefault(problem[1], [])
+        if len(kept) > MAX_DIAGNOSTICS:
+            self.drop(problem[3])
+        else:
+            kept.append(problem)
+
+    def extend(self, problems: Iterable[_Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def report(self) -> tuple[list[_Problem], int, int, int]:
+        """Shown problems by offset; how many are hidden, how many of those are errors, the first's offset."""
+        merged = sorted((p for kept in self._by_code.values() for p in kept), key=lambda p: p[0])
+        shown, rest = merged[:MAX_DIAGNOSTICS], merged[MAX_DIAGNOSTICS:]
+        hidden = len(rest) + self._dropped
+        errors = sum(p[3] == "error" for p in rest) + self._dropped_errors
+        return shown, hidden, errors, rest[0][0] if rest else 0
 
 
 def scan(
@@ -269,8 +339,9 @@ def scan(
         events = _collect(text, regex, regions)
         builder = _Builder(text, mode)
         builder.build(events.pairs())
-        _stray_problems(builder, events)
-        return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
+        _stray_problems(builder, events, regex)
+        _, omitted, omitted_errors, _ = builder.problems.report()
+        return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems), omitted, omitted_errors)
     finally:
         if collecting:
             gc.enable()
