@@ -213,7 +213,9 @@ class Engine:
         for problem in problems:
             path = problem.location.path
             shown = self._shown.get(path, 0)
-            if self.max_problems_per_file is None or shown < self.max_problems_per_file:
+            # Texts without a path (library callers preparing one string after another) are not
+            # one file: each keeps all its problems; the scanner still bounds a single huge text.
+            if self.max_problems_per_file is None or path is None or shown < self.max_problems_per_file:
                 self._shown[path] = shown + 1
                 kept.append(problem)
             else:
@@ -320,6 +322,7 @@ class Engine:
             pieces.append(replacement)
             position = end
         pieces.append(doc.text[position:])
+        failures.extend(self.renderer.take_problems())  # a rejected user template (Twig: wp.*, …)
         if failures:
             kept = self._admit(failures)
             doc.problems.extend(kept)
@@ -338,6 +341,7 @@ class Engine:
         self.fetch(request.keys)
         problems: list[Problem] = []
         markup = self._box(request, problems)
+        problems.extend(self.renderer.take_problems())
         self.problems.extend(problems)
         return markup
 

@@ -28,8 +28,10 @@ from .creators import CreatorsClient
 from .endpoints import (
     COGNITO_TOKEN_PATH,
     CREATORS_GET_ITEMS,
+    CREATORS_GET_VARIATIONS,
     LWA_TOKEN_PATH,
     PAAPI_GET_ITEMS,
+    PAAPI_GET_VARIATIONS,
     Endpoints,
 )
 from .paapi import PAAPI_LABEL, PaapiClient
@@ -38,6 +40,7 @@ from .results import ItemResults
 from .retry import RetryPolicy
 from .session import ApiSession
 from .tokens import CreatorsAuth, Credential, TokenStore
+from .variations import needs_variations
 
 _MAX_WORKERS = 8
 # Errors that condemn every later batch of the same group: the answer would not change.
@@ -75,7 +78,9 @@ class _Counter:
     def on_request(self, request: httpx.Request) -> None:
         path = request.url.path
         with self._lock:
-            if path.endswith((CREATORS_GET_ITEMS, PAAPI_GET_ITEMS)):
+            if path.endswith(
+                (CREATORS_GET_ITEMS, PAAPI_GET_ITEMS, CREATORS_GET_VARIATIONS, PAAPI_GET_VARIATIONS)
+            ):
                 self.requests += 1
             elif path.endswith((COGNITO_TOKEN_PATH, LWA_TOKEN_PATH)):
                 self.tokens += 1
@@ -93,6 +98,10 @@ class _Outcome:
         self.degraded: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
         self._on_batch = on_batch
+
+    def get(self, country: str, asin: str) -> Product | Failure | None:
+        with self._lock:
+            return self.results.get((country, asin))
 
     def put(self, country: str, asin: str, result: Product | Failure) -> None:
         with self._lock:
@@ -238,6 +247,30 @@ class Fetcher:
                 self._fetch_creators(group, outcome)
             else:
                 self._fetch_paapi(group, group.asins, outcome)
+            if self._config.placeholders.fetch_variation_summaries:
+                self._add_variations(group, outcome)
+
+    def _add_variations(self, group: Group, outcome: _Outcome) -> None:
+        """Give parent products their variation summary (ASA2's "variations price"); best effort."""
+        country, tag = group.store.country, group.route.partner_tag or ""
+        for asin in group.asins:
+            product = outcome.get(country, asin)
+            if not isinstance(product, Product) or not needs_variations(product) or not tag:
+                continue
+            try:
+                if product.source == "creators":
+                    summary = self._creators_client(group).get_variation_summary(group.store, asin, tag)
+                else:
+                    url = self._endpoints.paapi_get_variations(group.store)
+                    if url is None or self._paapi_deprecated is not None:
+                        continue
+                    summary = self._paapi_client().get_variation_summary(group.store, url, asin, tag)
+            except ApiError as exc:
+                # The product itself is fine: it just shows no variations price this time.
+                self._logger.warning("%s (variation summary of %s:%s)", exc, country, asin)
+                continue
+            if summary is not None:
+                outcome.put(country, asin, product.model_copy(update={"variations": summary}))
 
     def _fetch_creators(self, group: Group, outcome: _Outcome) -> None:
         client = self._creators_client(group)
@@ -365,6 +398,7 @@ class Fetcher:
             auth=auth,
             bucket=self._bucket(group.credential),
             version=version,
+            variations_url=self._endpoints.creators_get_variations(),
         )
         with self._lock:
             return self._creators.setdefault(group.credential, client)

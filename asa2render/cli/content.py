@@ -32,6 +32,7 @@ from ..products.cache import ProductCache
 from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.hosts import hugo_unsafe_warning
+from ..render.logos import logo_assets
 from ..render.renderer import stylesheet as css_text
 from ..render.site import STYLESHEET_NAME
 from ..sources import PAGE_SUFFIXES, Mode, is_page, mode_for
@@ -291,7 +292,11 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     default=None,
     help="Where a directory run writes the product stylesheet (default OUT/asa2render.css).",
 )
-@click.option("--no-stylesheet", is_flag=True, help="Do not write the product stylesheet.")
+@click.option(
+    "--no-stylesheet",
+    is_flag=True,
+    help="Do not write the product stylesheet (nor the logo files beside it).",
+)
 @host_option
 @engine_options
 def render(
@@ -310,8 +315,8 @@ def render(
     """Replace shortcodes in Markdown/HTML files with product boxes (everything else unchanged).
 
     One file with -o FILE writes that file; several files or directories with -o DIR write a
-    mirrored tree (every other file copied unchanged, plus the product stylesheet); '-' reads stdin
-    and writes stdout. An output that is an input is refused;
+    mirrored tree (every other file copied unchanged, plus the product stylesheet and its logo
+    files); '-' reads stdin and writes stdout. An output that is an input is refused;
     an output folder inside an input folder is skipped when reading. --in-place rewrites the
     inputs and keeps each changed original as FILE.bak.
     """
@@ -469,10 +474,17 @@ def _copy_files(files: list[Source], output: Path) -> None:
 
 
 def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
-    """The product stylesheet, once per run; a stylesheet the site already has is its own and wins."""
-    if any(output / s.relative == target for s in files):
-        return
-    atomic_write(target, css_text(), create_parents=True)
+    """The product stylesheet and the logo files beside it (``AmazonLogo*Url``), once per run.
+
+    A stylesheet or logo file the site already has is its own and wins.
+    """
+    own = {output / s.relative for s in files}
+    if target not in own:
+        atomic_write(target, css_text(), create_parents=True)
+    for relative, svg in logo_assets().items():
+        logo = target.parent / relative
+        if logo not in own:
+            atomic_write(logo, svg + "\n", create_parents=True)
 
 
 def _with_geo(engine: Engine, docs: list[Document], result: str) -> str:

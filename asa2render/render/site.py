@@ -18,6 +18,7 @@ from ..engine import Document, Engine
 from ..geo.assets import write_assets
 from ..geo.site import add_script, script_src, site_table
 from ..sources import read_front_matter
+from .logos import write_logo_assets
 from .renderer import stylesheet
 
 STYLESHEET_NAME = "asa2render.css"
@@ -53,6 +54,7 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
             page_html = add_script(page_html, script_src(target, output))
         target.write_text(page_html + "\n", encoding="utf-8")
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    write_logo_assets(output)  # AmazonLogo*Url files, beside the stylesheet
     if geo is not None:
         write_assets(output, geo)
     config = engine.config

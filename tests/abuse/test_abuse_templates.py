@@ -95,7 +95,7 @@ def test_user_templates_are_listed_and_usable(site: Path) -> None:
     (site / "content" / "page.md").write_text('[asa2 tpl="mine"]B0LOCAL001[/asa2]\n', encoding="utf-8")
     assert (
         run("render", "content/page.md", "--offline").stdout
-        == '<b data-asa2-state="fresh">Local grinder</b>\n'
+        == '<b data-asa2-asin="B0LOCAL001" data-asa2-state="fresh">Local grinder</b>\n'
     )
 
 

@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from asa2render.cli.app import cli
+from asa2render.render.logos import LOGO_FOLDER as LOGOS
+from asa2render.render.logos import logo_assets
 
 CONFIG = """
 [site]
@@ -58,12 +60,18 @@ def test_render_single_file_to_stdout(site: Path) -> None:
 def test_render_directory_mirrors_tree(site: Path) -> None:
     code, _, err = _run("render", "content", "-o", "out", "--offline")
     assert code == 0, err
-    assert sorted(str(p.relative_to(site / "out")) for p in (site / "out").rglob("*") if p.is_file()) == [
+    written = (site / "out").rglob("*")
+    assert sorted(
+        str(p.relative_to(site / "out")) for p in written if p.is_file() and LOGOS not in p.parts
+    ) == [
         "a.md",
         "asa2render.css",
         "notes.txt",
         "sub/b.html",
     ]
+    assert sorted(p.name for p in (site / "out" / LOGOS).iterdir()) == sorted(
+        Path(name).name for name in logo_assets()
+    )  # the logo files beside the stylesheet, as build writes them
     assert (site / "out" / "notes.txt").read_text() == "[asa2]B0LOCAL001[/asa2]"  # copied, not expanded
     html = (site / "out" / "sub" / "b.html").read_text()
     assert html.startswith('<div class="asa2-box')  # the lone <p> was unwrapped
@@ -161,8 +169,15 @@ def test_render_mirrors_bundles_templates_and_writes_the_stylesheet_once(site: P
     assert code == 0, err
     assert (site / "out2" / "asa2render.css").read_text() == "/* mine */"  # the site's own file, mirrored
     assert "span[data-asa2-block]" in (site / "static" / "asa2.css").read_text()
+    assert (site / "static" / LOGOS / "amazon-logo-small-de.svg").is_file()  # logos beside the stylesheet
+    (site / "content" / LOGOS).mkdir()
+    (site / "content" / LOGOS / "amazon-logo-small.svg").write_text("<svg/>")
     code, _, _ = _run("render", "content", "-o", "out3", "--offline", "--no-stylesheet")
     assert code == 0 and (site / "out3" / "asa2render.css").read_text() == "/* mine */"
+    assert [p.name for p in (site / "out3" / LOGOS).iterdir()] == ["amazon-logo-small.svg"]  # none added
+    code, _, _ = _run("render", "content", "-o", "out4", "--offline")
+    assert code == 0 and (site / "out4" / LOGOS / "amazon-logo-small.svg").read_text() == "<svg/>"  # it wins
+    assert (site / "out4" / LOGOS / "amazon-logo-large.svg").is_file()
 
 
 def test_site_host_from_the_configuration_and_its_validation(site: Path) -> None:

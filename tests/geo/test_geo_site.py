@@ -81,7 +81,7 @@ def test_render_folder_writes_the_assets_once_at_the_top(site: Path, sandbox: Sa
     assert result.exit_code == 0, result.output
     # render also writes the product stylesheet once (issue 17)
     assert sorted(p.name for p in (site / "out").iterdir()) == sorted(
-        [SCRIPT_NAME, TABLE_NAME, "asa2render.css", "index.md", "sub"]
+        [SCRIPT_NAME, TABLE_NAME, "asa2render-logos", "asa2render.css", "index.md", "sub"]
     )
     assert "<script" not in (site / "out" / "index.md").read_text()  # render users add the tag themselves
 

@@ -41,3 +41,7 @@ def test_non_amazon_url() -> None:
 )
 def test_text_that_breaks_url_parsing_is_no_asin_and_no_crash(raw: str) -> None:
     assert parse_asin_ref(raw) is None
+
+
+def test_text_that_urlsplit_rejects_is_no_asin() -> None:
+    assert parse_asin_ref("[ref]: /u") is None  # urlsplit raises on the bracketed "host"
