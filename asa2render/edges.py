@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config.model import Config, load_config
+from .config.model import Config, Host, load_config
 
 if TYPE_CHECKING:  # the engine (templates, HTTP, cache) is imported when an engine is opened
     from .engine import Engine, SandboxEndpoint
@@ -63,6 +63,7 @@ def open_engine(
     sandbox: str | None = None,
     offline: bool = False,
     base: Path | None = None,
+    host: Host | None = None,
 ) -> Engine:
     """An engine on the configuration, talking to the sandbox the setting names (if any).
 
@@ -73,10 +74,13 @@ def open_engine(
             :func:`sandbox_setting`.
         offline: local products and the cache only.
         base: the folder a relative ``config`` path is resolved against.
+        host: override ``[site] host`` (the generator that reads the output).
     """
     from .engine import Engine
 
-    return Engine(load(config, base=base), strict=strict, sandbox=sandbox_endpoint(sandbox), offline=offline)
+    return Engine(
+        load(config, base=base), strict=strict, sandbox=sandbox_endpoint(sandbox), offline=offline, host=host
+    )
 
 
 __all__ = ["SANDBOX_ENV", "ConfigSource", "load", "open_engine", "sandbox_endpoint", "sandbox_setting"]

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from .config.model import Config
+from .config.model import Config, Host
 from .errors import ConfigError, EncodingError, Location, StrictModeError, TemplateError
 from .marketplaces import get_store
 from .products.cache import ProductCache
@@ -30,6 +30,7 @@ from .products.resolve import TAGS, Problem, ProductRequest, resolve
 from .products.smart import candidates, select
 from .products.store import ProductFetcher, ProductStore, StoreReport
 from .products.unavailable import UnavailablePolicy
+from .render.hosts import adapt, placement
 from .render.renderer import Renderer
 from .segments import pieces
 from .shortcodes import Severity, Shortcode, scan
@@ -81,6 +82,7 @@ class Engine:
             sandbox, started on the first fetch), or a :class:`SandboxEndpoint` the engine then owns.
             None talks to Amazon; the environment is not consulted here (the edges do that).
         offline: local products and the cache only, no API.
+        host: override ``[site] host`` (the generator that reads the output; render/hosts.py).
         cache: the product cache (default: on disk at ``[site] cache_dir``).
         fetcher_factory: builds the API fetcher on first need (tests inject fakes).
         clock: "now", injectable for tests.
@@ -93,12 +95,16 @@ class Engine:
         strict: bool | None = None,
         sandbox: str | SandboxEndpoint | None = None,
         offline: bool = False,
+        host: Host | None = None,
         cache: ProductCache | None = None,
         fetcher_factory: Callable[[], ProductFetcher] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        if not offline and (sandbox == "auto" or (sandbox is not None and not isinstance(sandbox, str))):
+            config = _with_demo_store(config)  # an in-process sandbox: its demo store when nothing is set
         self.config = config
         self.strict = config.site.strict if strict is None else strict
+        self.host: Host = host or config.site.host
         self._sandbox: str | SandboxEndpoint | None = sandbox or None
         self.cache = cache or self._open_cache()
         factory = None if offline else (fetcher_factory or self._default_fetcher)
@@ -167,7 +173,7 @@ class Engine:
             first_line: the line number of the text's first line (pieces after the first).
             front_matter: whether the text starts a page and may carry front matter.
         """
-        front, body_start = read_front_matter(text) if mode == "markdown" and front_matter else ({}, 0)
+        front, body_start = read_front_matter(text) if mode != "text" and front_matter else ({}, 0)
         country = page_country or _text_or_none(front.get("asa2_country"))
         result = scan(text, TAGS, mode=mode, path=path)
         doc = Document(text=text, mode=mode, path=path, front_matter=front)
@@ -410,7 +416,7 @@ class Engine:
         literal: Callable[[str], str] | None,
         failures: list[Problem],
     ) -> Iterator[tuple[int, int, str]]:
-        edits = [(r.shortcode, self._box(r, failures)) for r in requests]
+        edits = [(r.shortcode, self._markup(doc, r, failures, spacing=wrap is None)) for r in requests]
         for escaped in doc.escapes:
             text = doc.text[escaped.start + 1 : escaped.end - 1]
             edits.append((escaped, literal(text) if literal else text))
@@ -421,6 +427,21 @@ class Engine:
             if shortcode.outer_start >= 0 and not shortcode.escaped:
                 start, end = shortcode.outer_start, shortcode.outer_end
             yield start, end, replacement
+
+    def _markup(
+        self, doc: Document, request: ProductRequest, failures: list[Problem], *, spacing: bool
+    ) -> str:
+        """One request's box, adapted to where it sits in the page and to the host generator."""
+        shortcode = request.shortcode
+        where = placement(
+            doc.text,
+            shortcode.outer_start,
+            shortcode.outer_end,
+            markdown=doc.mode == "markdown",
+            unwrapped=shortcode.outer_start != shortcode.start,
+        )
+        markup = self._box(request, failures)
+        return adapt(markup, host=self.host, mode=doc.mode, where=where, spacing=spacing)
 
     # -- templates: names are checked when a shortcode is resolved, failures cost one box ----------
 
@@ -532,6 +553,17 @@ class Engine:
 
 
 _ACTION_TEXT = {"hide": "hidden", "search-link": "shown as a search link", "replace": "replaced"}
+
+
+def _with_demo_store(config: Config) -> Config:
+    """With ``--sandbox auto`` and nothing configured, the sandbox's demo store (sandbox/demo.py)."""
+    from .sandbox.demo import DEMO_MARKETPLACES, demo_config, needs_demo_store
+
+    if not needs_demo_store(config):
+        return config
+    stores = ", ".join(country for country, *_ in DEMO_MARKETPLACES)
+    log.warning("sandbox auto: no marketplaces configured, using the sandbox's demo store (%s)", stores)
+    return demo_config(config)
 
 
 def _text_or_none(value: object) -> str | None:

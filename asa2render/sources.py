@@ -1,4 +1,4 @@
-"""What a page is: which files hold Markdown or HTML, and the YAML front matter at a page's start.
+"""What a page is: which files hold Markdown or HTML, and the front matter at a page's start.
 
 Every edge that walks a folder (the CLI, Pelican) and the engine ask this module, so they agree on
 which files are pages and how a page's mode follows from its name.
@@ -6,19 +6,15 @@ which files are pages and how a page's mode follows from its name.
 
 from __future__ import annotations
 
-import copy
-import re
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+# Front matter has its own module (YAML, TOML and JSON); pages read it through this one.
+from .front_matter import read_front_matter
 from .shortcodes.model import Mode
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 HTML_SUFFIXES = (".html", ".htm")
 PAGE_SUFFIXES = MARKDOWN_SUFFIXES + HTML_SUFFIXES
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
 def mode_for(path: str | Path) -> Mode:
@@ -34,40 +30,6 @@ def mode_for(path: str | Path) -> Mode:
 def is_page(path: str | Path) -> bool:
     """Whether a file name is a Markdown or HTML page (case-insensitive suffix)."""
     return Path(path).suffix.lower() in PAGE_SUFFIXES
-
-
-def read_front_matter(text: str) -> tuple[dict[str, Any], int]:
-    """YAML front matter at the start of a Markdown page, and the offset where the body starts.
-
-    Returns ``({}, 0)`` when there is none, when it is not valid YAML or not a mapping: a page
-    with damaged front matter is still a page.
-    """
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        return {}, 0
-    data = _parse_front_matter(match.group(1) or "")
-    if data is None:
-        return {}, 0
-    # A deep copy: the parsed block is shared by every page that repeats it, callers own theirs.
-    return copy.deepcopy(data), match.end()
-
-
-@lru_cache(maxsize=256)
-def _parse_front_matter(block: str) -> dict[str, Any] | None:
-    """The mapping a front-matter block holds, or None when it is not valid YAML.
-
-    Memoised because site builds read every page twice (once to prefetch, once to render). PyYAML is
-    imported here, not at the top, so that pages without front matter never load it, and its C
-    loader (libyaml, same safe schema) is used when the wheel has one: it is about ten times faster.
-    """
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(block, Loader=loader) or {}  # a safe loader, C or Python
-    except yaml.YAMLError:
-        return None
-    return data if isinstance(data, dict) else {}
 
 
 __all__ = [

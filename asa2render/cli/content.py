@@ -1,4 +1,4 @@
-"""The content commands: ``render``, ``build``, ``check``, ``cache``, ``refresh`` and ``export-data``.
+"""The content commands ``render``, ``build``, ``check``, ``cache``, ``refresh`` (export-data: cli/export.py).
 
 Warnings and errors go to stderr as ``path:line:column: message``; a summary of what degraded
 follows. Directory runs stream: a first pass collects every product key of every file (keeping only
@@ -8,6 +8,7 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import sys
 import threading
@@ -20,17 +21,21 @@ from typing import Any
 import click
 
 from .. import edges
-from ..config.model import Config
+from ..config.model import HOSTS, Config, Host
 from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
 from ..files import atomic_write
 from ..geo.assets import write_assets
 from ..geo.site import MISS_CODE, site_table, with_inline_table
-from ..outputs import backup, refuse_output_at_input, refuse_overwrite, walk_files
+from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrite, walk_files
 from ..products.cache import ProductCache
-from ..products.models import ProductKey, utc_now
+from ..products.models import ProductKey
 from ..products.resolve import Problem
-from ..sources import PAGE_SUFFIXES, Mode, mode_for
+from ..render.hosts import hugo_unsafe_warning
+from ..render.logos import logo_assets
+from ..render.renderer import stylesheet as css_text
+from ..render.site import STYLESHEET_NAME
+from ..sources import PAGE_SUFFIXES, Mode, is_page, mode_for
 from ..textio import decode_text
 from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, CliError
 
@@ -60,6 +65,15 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return config_option(func)
 
 
+def host_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--host",
+        type=click.Choice(HOSTS),
+        default=None,
+        help="The generator that reads the output (default: [site] host, else plain).",
+    )(func)
+
+
 def load(config_path: Path | None) -> Config:
     """Load the configuration, or fail with exit code 2 and the loader's message."""
     try:
@@ -70,7 +84,12 @@ def load(config_path: Path | None) -> Config:
 
 @contextmanager
 def open_engine(
-    config_path: Path | None, *, strict: bool | None, sandbox: str | None, offline: bool
+    config_path: Path | None,
+    *,
+    strict: bool | None,
+    sandbox: str | None,
+    offline: bool,
+    host: Host | None = None,
 ) -> Iterator[Engine]:
     """Load the configuration and open an engine on it, closed when the block ends.
 
@@ -79,7 +98,7 @@ def open_engine(
     """
     config = load(config_path)
     try:
-        engine = edges.open_engine(config, strict=strict, sandbox=sandbox, offline=offline)
+        engine = edges.open_engine(config, strict=strict, sandbox=sandbox, offline=offline, host=host)
     except Asa2Error as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     with engine, stop_cleanly(engine):
@@ -152,10 +171,40 @@ def print_summary(engine: Engine, shortcodes: int) -> None:
 # -- inputs ----------------------------------------------------------------------------------------
 
 
+# Version-control folders are never part of a site; everything else in a directory is mirrored.
+SKIPPED_DIRECTORIES = {".git", ".hg", ".svn"}
+
+
 @dataclass(frozen=True)
 class Source:
     path: Path
     relative: Path
+
+    @property
+    def is_page(self) -> bool:
+        """Markdown and HTML pages have their shortcodes expanded; other files are copied unchanged."""
+        return is_page(self.path)
+
+
+def walk(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Source]:
+    """Files named directly, plus every file found recursively in directories (sorted).
+
+    Folders in ``exclude`` (the output folder) and version-control folders are never entered.
+    """
+    sources: list[Source] = []
+    for item in inputs:
+        if item.is_dir():
+            for found in sorted(item.rglob("*")):
+                relative = found.relative_to(item)
+                if not found.is_file() or SKIPPED_DIRECTORIES.intersection(relative.parts):
+                    continue
+                if not any(is_inside(found, folder) for folder in exclude):
+                    sources.append(Source(found, relative))
+        elif item.is_file():
+            sources.append(Source(item, Path(item.name)))
+        else:
+            raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
+    return sources
 
 
 def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Source]:
@@ -243,12 +292,27 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     is_flag=True,
     help="Rewrite the input files themselves, keeping each changed original as FILE.bak.",
 )
+@click.option(
+    "--stylesheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where a directory run writes the product stylesheet (default OUT/asa2render.css).",
+)
+@click.option(
+    "--no-stylesheet",
+    is_flag=True,
+    help="Do not write the product stylesheet (nor the logo files beside it).",
+)
+@host_option
 @engine_options
 def render(
     inputs: tuple[Path, ...],
     output: Path | None,
     mode: str | None,
     in_place: bool,
+    stylesheet: Path | None,
+    no_stylesheet: bool,
+    host: Host | None,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -257,11 +321,12 @@ def render(
     """Replace shortcodes in Markdown/HTML files with product boxes (everything else unchanged).
 
     One file with -o FILE writes that file; several files or directories with -o DIR write a
-    mirrored tree; '-' reads stdin and writes stdout. An output that is an input is refused;
+    mirrored tree (every other file copied unchanged, plus the product stylesheet and its logo
+    files); '-' reads stdin and writes stdout. An output that is an input is refused;
     an output folder inside an input folder is skipped when reading. --in-place rewrites the
     inputs and keeps each changed original as FILE.bak.
     """
-    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         if inputs == (Path("-"),) and not in_place:
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
@@ -276,7 +341,15 @@ def render(
         rendered: list[Document] = []  # requests only, kept when [geo] enabled
         failed = _render_sources(engine, sources, plan, single, rendered)
         if not single and output is not None:
+            files = walk(inputs, exclude=[output])
+            _copy_files([s for s in files if not s.is_page], output)
+            if not no_stylesheet:
+                _write_stylesheet(stylesheet or output / STYLESHEET_NAME, files, output)
             _geo_assets(engine, rendered, output)
+        if engine.host == "hugo" and output is not None:
+            warning = hugo_unsafe_warning(output if output.is_dir() else output.parent)
+            if warning:
+                click.echo(f"asa2render: warning: {warning}", err=True)
         report_problems(engine)
         print_summary(engine, count)
         if failed:
@@ -396,6 +469,30 @@ def _render_sources(
     return failed
 
 
+def _copy_files(files: list[Source], output: Path) -> None:
+    """Mirror every file that is not a page (images of page bundles, templates, data) byte for byte."""
+    for source in files:
+        target = output / source.relative
+        if target.exists() and target.samefile(source.path):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source.path, target)
+
+
+def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
+    """The product stylesheet and the logo files beside it (``AmazonLogo*Url``), once per run.
+
+    A stylesheet or logo file the site already has is its own and wins.
+    """
+    own = {output / s.relative for s in files}
+    if target not in own:
+        atomic_write(target, css_text(), create_parents=True)
+    for relative, svg in logo_assets().items():
+        logo = target.parent / relative
+        if logo not in own:
+            atomic_write(logo, svg + "\n", create_parents=True)
+
+
 def _with_geo(engine: Engine, docs: list[Document], result: str) -> str:
     """A single page carries its geo table inline (``[geo] enabled``)."""
     table = site_table(engine, docs)
@@ -415,10 +512,12 @@ def _geo_assets(engine: Engine, documents: list[Document], output: Path) -> None
 @click.command()
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path))
+@host_option
 @engine_options
 def build(
     source: Path,
     output: Path,
+    host: Host | None,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -432,7 +531,7 @@ def build(
         refuse_output_at_input([source], output)
     except OutputError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
-    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
+    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         try:
             pages, count = build_site(engine, source, output)
         except StrictModeError:
@@ -645,62 +744,14 @@ def refresh(
     click.echo(changes.summary(), err=True)
 
 
-# -- export-data -----------------------------------------------------------------------------------
-
-
-@click.command("export-data")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Data file (default stdout)."
-)
-@engine_options
-def export_data(
-    inputs: tuple[Path, ...],
-    fmt: str,
-    output: Path | None,
-    config_path: Path | None,
-    strict: bool | None,
-    sandbox: str | None,
-    offline: bool,
-) -> None:
-    """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
-    if output is not None:
-        try:
-            refuse_output_at_input(inputs, output)
-            refuse_overwrite((s.path, output) for s in discover(inputs))
-        except OutputError as exc:
-            raise CliError(str(exc), EXIT_USAGE) from None
-    with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
-        keys, _ = collect_keys(engine, discover(inputs))
-        print_problems(p for p in engine.problems if p.code == "unreadable-page")
-        engine.fetch(keys)
-        data = export_payload(engine, keys)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)
-    if output:
-        atomic_write(output, text, create_parents=True)
-        click.echo(f"wrote {len(keys)} product(s) to {output}", err=True)
-    else:
-        sys.stdout.write(text)
-
-
-def export_payload(engine: Engine, keys: list[ProductKey]) -> dict[str, Any]:
-    """``{"generated_at": …, "products": {"de": {"B0…": {…, "state": …, "as_of": …}}}}``."""
-    products: dict[str, dict[str, Any]] = {}
-    for key in keys:
-        item = engine.resolved[key]
-        entry: dict[str, Any] = {"state": item.state, "fallback_url": engine.renderer.fallback_url(key)}
-        if item.product is not None and item.state != "fallback":
-            entry |= item.product.model_dump(mode="json")
-            entry["as_of"] = engine.renderer.format_time(item.product.fetched_at)
-        products.setdefault(key.country, {})[key.asin] = entry
-    return {"generated_at": utc_now().isoformat(), "products": products}
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    import yaml
-
-    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-
-__all__ = ["build", "cache", "check", "export_data", "export_payload", "refresh", "render"]
+__all__ = [
+    "build",
+    "cache",
+    "check",
+    "discover",
+    "engine_options",
+    "host_option",
+    "refresh",
+    "render",
+    "walk",
+]

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from pydantic import ValidationError
 
 from ..config.model import Config
 from ..errors import Asa2Error
-from ..files import atomic_write
 from ..marketplaces import normalize_country
 from ..products.asins import normalize_asin
 from ..products.edit import ProductsDocument
@@ -29,6 +27,7 @@ from ..products.models import Product, ProductKey
 from ..products.transfer import ROW_FIELDS, csv_text, export_json, export_rows, read_file
 from .content import config_option, load, open_engine
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
+from .output import emit
 
 DEFAULT_STORE = "products.toml"
 # The fields ``products add`` takes from the API; the user's own (categories, tags, review, rating) stay.
@@ -137,14 +136,7 @@ def export(fmt: str, output: Path | None, config_path: Path | None) -> None:
         text = csv_text(header, rows)
     else:
         text = json.dumps(export_json(pairs), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            atomic_write(output, text, create_parents=True)
-        except OSError as exc:
-            raise CliError(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) from None
-        click.echo(f"wrote {len(pairs)} product(s) to {output}", err=True)
+    emit(text, output, done=f"wrote {len(pairs)} product(s) to {output}")
 
 
 @products.command("add")

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from ..products.report import ProductReport, build_report, load_prices, report_r
 from ..sources import mode_for
 from .content import discover, engine_options, open_engine
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
+from .output import emit
 
 FORMATS = ("text", "json", "markdown")
 
@@ -50,14 +50,7 @@ def report(
         wanted = _fail_rules(engine, fail_on)
         result = make_report(engine, paths)
     text = result.render(fmt)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            atomic_write(output, text, create_parents=True)
-        except OSError as exc:
-            raise CliError(f"{output}: cannot write the report: {exc.strerror}", EXIT_USAGE) from None
-        click.echo(f"wrote the report to {output}", err=True)
+    emit(text, output, done=f"wrote the report to {output}")
     failing = [(rule, len(result.matches(rule))) for rule in wanted if result.matches(rule)]
     if failing:
         summary = ", ".join(f"{rule} ({count} product{'s' if count != 1 else ''})" for rule, count in failing)

@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -37,6 +37,9 @@ CONFIG_FILENAME = "asa2render.toml"
 SECRETS_FILENAME = "asa2render.secrets.toml"
 DEFAULT_CACHE_TTL = 3600
 MAX_CACHE_AGE = 24 * 3600  # Amazon's hard cap: older data is never shown as current
+# The site generators asa2render writes for: `[site] host`, `--host` and `wp-migrate --host` (one list).
+Host = Literal["plain", "hugo", "eleventy", "jekyll", "mkdocs", "pelican"]
+HOSTS: tuple[str, ...] = get_args(Host)
 _ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
@@ -69,7 +72,7 @@ class SiteConfig(_Section):
     # asa2render.products.unavailable): keep the box, hide it, replace it, or link to a search.
     unavailable: Literal["keep", "hide", "replace", "search-link"] = "keep"
     out_of_stock_after: int = Field(default=0, ge=0)  # seconds out of stock before it counts
-
+    host: Host = "plain"  # the generator that reads asa2render's output (render/hosts.py)
     # Labels, dates and numbers of boxes follow each product's store unless this names one locale
     # for the whole site ("de", "en_GB", "ja-JP").
     language: str | None = None

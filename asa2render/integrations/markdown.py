@@ -42,6 +42,7 @@ from xml.etree.ElementTree import Element
 from ..engine import Engine
 from ..errors import IntegrationMissingError, Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest
+from ..render.hosts import inline_markup, is_block_markup, placement
 from ..shortcodes import Shortcode, commonmark, scan
 from ..shortcodes.model import placed
 from ..shortcodes.regions import Regions
@@ -125,6 +126,7 @@ class _Page:
 
     def reset(self, text: str) -> None:
         self.found: list[Shortcode] = []
+        self.inline: list[bool] = []  # per marker: shares its line with text, so a box of spans
         self.problems: list[Problem] = []
         self._source = text
         self._cursors: dict[str, int] = {}
@@ -134,7 +136,12 @@ class _Page:
         return self.extension.getConfig("path") or None
 
     def place(self, raw: str) -> tuple[int, int]:
-        """Line and column of the next unplaced occurrence of ``raw`` in the source.
+        """Line and column of the next unplaced occurrence of ``raw`` in the source."""
+        line, column, _ = self._locate(raw)
+        return line, column
+
+    def _locate(self, raw: str) -> tuple[int, int, bool]:
+        """Line, column and whether it shares its source line with other text (render/hosts.py).
 
         Python-Markdown hands text over in document order, so each raw text is searched for from
         just after its previous occurrence (0, 0 if the source no longer holds it verbatim).
@@ -142,13 +149,15 @@ class _Page:
         source = self._source
         found = source.find(raw, self._cursors.get(raw, 0))
         if found < 0:
-            return 0, 0
+            return 0, 0, False
         self._cursors[raw] = found + len(raw)
-        return source.count("\n", 0, found) + 1, found - source.rfind("\n", 0, found)
+        inline = placement(source, found, found + len(raw)).inline
+        return source.count("\n", 0, found) + 1, found - source.rfind("\n", 0, found), inline
 
-    def marker(self, shortcode: Shortcode, raw: str) -> str:
-        line, column = self.place(raw)
+    def marker(self, shortcode: Shortcode, raw: str, *, html_block: bool = False) -> str:
+        line, column, inline = self._locate(raw)
         self.found.append(placed(shortcode, line, column))
+        self.inline.append(inline and not html_block)
         element = "span" if shortcode.tag == TEXTLINK_TAG else "div"
         return f'<{element} data-asa2-box="{len(self.found) - 1}"></{element}>'
 
@@ -295,7 +304,8 @@ class _RawHtml(Treeprocessor):
                 pieces += (block[position : shortcode.start], raw[1:-1])
                 position = shortcode.end
             else:
-                pieces += (block[position : shortcode.outer_start], self.page.marker(shortcode, raw))
+                marker = self.page.marker(shortcode, raw, html_block=shortcode.outer_start != shortcode.start)
+                pieces += (block[position : shortcode.outer_start], marker)
                 position = shortcode.outer_end
         for diagnostic in result.diagnostics:
             self.page.warn("", diagnostic.code, diagnostic.message, diagnostic.severity)
@@ -326,7 +336,15 @@ class _Boxes(Postprocessor):
         problems.extend(engine.unavailable(requests))
         engine.problems.extend(problems)
         engine.enforce_strict(problems)
-        return _MARKER.sub(lambda match: engine.render_request(requests[int(match.group(2))]), text)
+
+        def box(match: re.Match[str]) -> str:
+            index = int(match.group(2))
+            markup = engine.render_request(requests[index])
+            if page.inline[index] and is_block_markup(markup):
+                return inline_markup(markup)  # one rule for boxes inside paragraphs
+            return markup
+
+        return _MARKER.sub(box, text)
 
     def _page_country(self) -> str | None:
         meta: dict[str, list[str]] = getattr(self.md, "Meta", {}) or {}

@@ -39,6 +39,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from ..engine import Engine
 from ..errors import Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
+from ..render.hosts import inline_markup, is_block_markup
 from ..shortcodes import Shortcode, commonmark, scan
 from ..shortcodes.model import placed
 from .hosts import ConfigSource, open_engine
@@ -72,7 +73,7 @@ def asa2_plugin(
     md.inline.ruler.before("link", "asa2_inline", commonmark.inline_rule(TAGS))
     md.core.ruler.after("inline", "asa2_collect", _Collector(engine))
     md.add_render_rule("asa2_block", _render_rule(engine, "\n"))
-    md.add_render_rule("asa2_inline", _render_rule(engine, ""))
+    md.add_render_rule("asa2_inline", _render_rule(engine, "", inline=True))
     md.add_render_rule("asa2_escape", _render_escape)
     md.add_render_rule("html_block", _render_html_block(engine))
 
@@ -264,9 +265,11 @@ def _paragraph(opening: Token, inline: Token, closing: Token, children: list[Tok
 # -- rendering -------------------------------------------------------------------------------
 
 
-def _render_rule(engine: Engine, suffix: str) -> Callable[..., str]:
+def _render_rule(engine: Engine, suffix: str, *, inline: bool = False) -> Callable[..., str]:
     """Render rule for ``asa2_block``/``asa2_inline``: the box HTML of the token's request.
 
+    A box left inline (it shares its line with text, or sits in a heading or table cell) is made of
+    ``<span>``s, valid inside ``<p>`` (render/hosts.py: one rule for boxes inside paragraphs).
     markdown-it binds render rules as methods of its renderer, so this returns a plain function.
     """
 
@@ -274,7 +277,10 @@ def _render_rule(engine: Engine, suffix: str) -> Callable[..., str]:
         request: ProductRequest | None = tokens[idx].meta.get("request")
         if request is None:  # rendered without parsing through this parser's core chain
             request, _ = resolve(tokens[idx].meta["shortcode"], engine.config, path=env.get("asa2_path"))
-        return engine.render_request(request) + suffix
+        markup = engine.render_request(request)
+        if inline and is_block_markup(markup):
+            markup = inline_markup(markup)
+        return markup + suffix
 
     return render
 

@@ -17,16 +17,15 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from ..config.model import HOSTS, Host
 from .wxr import Entry
 
-Host = Literal["hugo", "eleventy", "jekyll", "mkdocs", "pelican", "plain"]
 Format = Literal["markdown", "html"]
-HOSTS: tuple[str, ...] = get_args(Host)
 _UNSAFE_SLUG = re.compile(r"[^\w-]+")
 _TEMPLATE_SYNTAX = ("{{", "{%", "{#")
 # The key each generator reads to keep a post at its old WordPress address.

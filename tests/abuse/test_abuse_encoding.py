@@ -41,7 +41,11 @@ def test_undecodable_pages_are_skipped_with_a_message_and_the_others_render(site
     assert outcome.code == 0, outcome.stderr
     assert "content/latin1.md: not valid UTF-8 at byte 5" in outcome.stderr.splitlines()
     assert "content/broken16.md: not valid UTF-16 at byte 6" in outcome.stderr.splitlines()
-    assert sorted(p.name for p in (site / "out").iterdir()) == ["good.md"]
+    assert sorted(p.name for p in (site / "out").iterdir()) == [
+        "asa2render-logos",
+        "asa2render.css",
+        "good.md",
+    ]  # + the stylesheet and the logo files beside it
     assert "Local grinder" in (site / "out" / "good.md").read_text(encoding="utf-8")
     assert (site / "content" / "latin1.md").read_bytes().startswith(b"# Caf\xe9")  # source untouched
 

@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from asa2render.cli.app import cli
+from asa2render.render.logos import LOGO_FOLDER as LOGOS
+from asa2render.render.logos import logo_assets
 
 CONFIG = """
 [site]
@@ -58,10 +60,19 @@ def test_render_single_file_to_stdout(site: Path) -> None:
 def test_render_directory_mirrors_tree(site: Path) -> None:
     code, _, err = _run("render", "content", "-o", "out", "--offline")
     assert code == 0, err
-    assert sorted(str(p.relative_to(site / "out")) for p in (site / "out").rglob("*") if p.is_file()) == [
+    written = (site / "out").rglob("*")
+    assert sorted(
+        str(p.relative_to(site / "out")) for p in written if p.is_file() and LOGOS not in p.parts
+    ) == [
         "a.md",
+        "asa2render.css",
+        "notes.txt",
         "sub/b.html",
     ]
+    assert sorted(p.name for p in (site / "out" / LOGOS).iterdir()) == sorted(
+        Path(name).name for name in logo_assets()
+    )  # the logo files beside the stylesheet, as build writes them
+    assert (site / "out" / "notes.txt").read_text() == "[asa2]B0LOCAL001[/asa2]"  # copied, not expanded
     html = (site / "out" / "sub" / "b.html").read_text()
     assert html.startswith('<div class="asa2-box')  # the lone <p> was unwrapped
     assert "<pre>[asa2]X[/asa2]</pre>" in html
@@ -70,7 +81,8 @@ def test_render_directory_mirrors_tree(site: Path) -> None:
 
 def test_render_stdin_to_stdout(site: Path) -> None:
     code, out, _ = _run("render", "-", "--offline", input="x [asa2]B0LOCAL001[/asa2] y")
-    assert code == 0 and out.startswith("x <div") and out.endswith("</div> y")
+    # inline in a paragraph: the box is span-based (README "Inline boxes")
+    assert code == 0 and out.startswith('x <span data-asa2-block="div"') and out.endswith("</span> y")
 
 
 def test_directory_needs_output(site: Path) -> None:
@@ -130,3 +142,52 @@ def test_cache_commands(site: Path) -> None:
 def test_version() -> None:
     code, out, _ = _run("--version")
     assert code == 0 and "asa2render" in out
+
+
+def test_render_mirrors_bundles_templates_and_writes_the_stylesheet_once(site: Path) -> None:
+    bundle = site / "content" / "posts" / "trip"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text('+++\ntitle = "[asa2]B0LOCAL001[/asa2]"\n+++\n[asa2]B0LOCAL001[/asa2]\n')
+    (bundle / "photo.jpg").write_bytes(bytes(range(256)))
+    (site / "content" / "_includes").mkdir()
+    (site / "content" / "_includes" / "base.njk").write_text("{{ content | safe }} [asa2]B0LOCAL001[/asa2]")
+    (site / "content" / ".git").mkdir()
+    (site / "content" / ".git" / "HEAD").write_text("ref")
+
+    code, _, err = _run("render", "content", "-o", "out", "--offline", "--host", "hugo")
+    assert code == 0, err
+    out = site / "out"
+    assert (out / "posts" / "trip" / "photo.jpg").read_bytes() == bytes(range(256))
+    assert (out / "_includes" / "base.njk").read_text().endswith("[asa2]B0LOCAL001[/asa2]")  # not a page
+    assert not (out / ".git").exists()
+    page = (out / "posts" / "trip" / "index.md").read_text()
+    assert page.startswith('+++\ntitle = "[asa2]B0LOCAL001[/asa2]"\n+++\n\n<div class="asa2-box')
+    assert (out / "asa2render.css").read_text().startswith((site / "out" / "asa2render.css").read_text()[:20])
+
+    (site / "content" / "asa2render.css").write_text("/* mine */")
+    code, _, err = _run("render", "content", "-o", "out2", "--offline", "--stylesheet", "static/asa2.css")
+    assert code == 0, err
+    assert (site / "out2" / "asa2render.css").read_text() == "/* mine */"  # the site's own file, mirrored
+    assert "span[data-asa2-block]" in (site / "static" / "asa2.css").read_text()
+    assert (site / "static" / LOGOS / "amazon-logo-small-de.svg").is_file()  # logos beside the stylesheet
+    (site / "content" / LOGOS).mkdir()
+    (site / "content" / LOGOS / "amazon-logo-small.svg").write_text("<svg/>")
+    code, _, _ = _run("render", "content", "-o", "out3", "--offline", "--no-stylesheet")
+    assert code == 0 and (site / "out3" / "asa2render.css").read_text() == "/* mine */"
+    assert [p.name for p in (site / "out3" / LOGOS).iterdir()] == ["amazon-logo-small.svg"]  # none added
+    code, _, _ = _run("render", "content", "-o", "out4", "--offline")
+    assert code == 0 and (site / "out4" / LOGOS / "amazon-logo-small.svg").read_text() == "<svg/>"  # it wins
+    assert (site / "out4" / LOGOS / "amazon-logo-large.svg").is_file()
+
+
+def test_site_host_from_the_configuration_and_its_validation(site: Path) -> None:
+    (site / "products.toml").write_text(PRODUCTS.replace("Local grinder", "Grinder {{ 7 | times: 6 }}"))
+    (site / "asa2render.toml").write_text(CONFIG.replace("[site]\n", '[site]\nhost = "jekyll"\n'))
+    code, out, err = _run("render", "-", "--offline", input="Intro\n[asa2]B0LOCAL001[/asa2]\nNext\n")
+    assert code == 0, err
+    assert out.startswith("Intro\n\n<div") and "&#123;&#123; 7 | times: 6 &#125;&#125;" in out
+    code, out, _ = _run("render", "-", "--offline", "--host", "plain", input="[asa2]B0LOCAL001[/asa2]")
+    assert code == 0 and "{{ 7 | times: 6 }}" in out  # --host wins over [site] host
+    (site / "asa2render.toml").write_text(CONFIG.replace("[site]\n", '[site]\nhost = "gatsby"\n'))
+    code, _, err = _run("render", "-", "--offline", input="x")
+    assert code == 2 and "site.host" in err and "hugo" in err

@@ -79,7 +79,10 @@ def test_build_writes_table_and_script_and_tags_pages_with_boxes(site: Path, san
 def test_render_folder_writes_the_assets_once_at_the_top(site: Path, sandbox: Sandbox) -> None:
     result = invoke(site, sandbox, "render", str(site / "src"), "-o", str(site / "out"))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (site / "out").iterdir()) == [SCRIPT_NAME, TABLE_NAME, "index.md", "sub"]
+    # render also writes the product stylesheet once (issue 17)
+    assert sorted(p.name for p in (site / "out").iterdir()) == sorted(
+        [SCRIPT_NAME, TABLE_NAME, "asa2render-logos", "asa2render.css", "index.md", "sub"]
+    )
     assert "<script" not in (site / "out" / "index.md").read_text()  # render users add the tag themselves
 
 

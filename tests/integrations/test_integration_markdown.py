@@ -46,7 +46,7 @@ def test_entry_point_renders_every_position_with_smarty(site_config: Path, sandb
     assert '<h1>Heading with <a class="asa2-textlink' in html
     assert '<li><div class="asa2-box' in html
     assert '<blockquote>\n<div class="asa2-box' in html
-    assert '<td><div class="asa2-compact' in html
+    assert '<td><span data-asa2-block="div" class="asa2-compact' in html  # table cell: inline rule
     assert "&ldquo;quotes&rdquo; &ndash; and" in html  # smarty still works around shortcodes
     assert '<code>[asa2 asin="B0DEMO0091"]</code>' in html
     for asin in ("B0DEMO0093", "B0DEMO0094"):
@@ -179,4 +179,15 @@ def test_box_alone_in_a_paragraph_is_not_wrapped_and_inline_html_is_skipped(
     assert (
         html
         == f'<p>Intro <span title=\'[asa2 asin="B0LOCAL002"]\'>x</span></p>\n<div class="asa2-box">{MARK}</div>'
+    )
+
+
+def test_box_sharing_its_line_with_text_is_made_of_spans_in_python_markdown(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
+    _, extended, _ = pymd
+    html = _convert(extended, 'A list: [asa2 asin="B0LOCAL001"] and more\n\n[asa2 asin="B0LOCAL001"]\n')
+    assert html == (
+        f'<p>A list: <span data-asa2-block="div" class="asa2-box">{MARK}</span> and more</p>\n'
+        f'<div class="asa2-box">{MARK}</div>'
     )

@@ -65,7 +65,7 @@ def test_every_position_renders_with_one_fetch_per_marketplace(md: MarkdownIt, s
     assert '<h1>Heading with <a class="asa2-textlink' in html
     assert '<li>\n<div class="asa2-box' in html
     assert '<blockquote>\n<div class="asa2-box' in html
-    assert '<td><div class="asa2-compact' in html
+    assert '<td><span data-asa2-block="div" class="asa2-compact' in html  # table cell: inline rule
     assert "“quotes” – and" in html  # typographer still works around shortcodes
     for asin in ("B0DEMO0091", "B0DEMO0093", "B0DEMO0094"):
         assert f"[asa2 asin=&quot;{asin}&quot;]" in html
@@ -232,6 +232,14 @@ def test_box_alone_on_a_paragraph_line_is_lifted_out_of_the_paragraph(
     _, plugin, _ = spec_parsers
     html = plugin.render('Before\n[asa2 asin="B0LOCAL001"]\nafter `code`\n')
     assert html == f'<p>Before</p>\n<div class="asa2-box">{MARK}</div>\n<p>after <code>code</code></p>\n'
+
+
+def test_box_sharing_its_line_with_text_is_made_of_spans_in_the_plugin(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    _, plugin, _ = spec_parsers
+    html = plugin.render('A list: [asa2 asin="B0LOCAL001"] and more\n')
+    assert html == f'<p>A list: <span data-asa2-block="div" class="asa2-box">{MARK}</span> and more</p>\n'
 
 
 _FRAGMENTS = [
