@@ -73,10 +73,23 @@ def open_engine(
             :func:`sandbox_setting`.
         offline: local products and the cache only.
         base: the folder a relative ``config`` path is resolved against.
+
+    Raises:
+        ConfigError: the configuration or the cache URL is invalid.
+        CacheError: the cache folder cannot be used, or Redis cannot be reached.
     """
     from .engine import Engine
 
-    return Engine(load(config, base=base), strict=strict, sandbox=sandbox_endpoint(sandbox), offline=offline)
+    from .shared import cache_url_setting
+
+    loaded = load(config, base=base)
+    return Engine(
+        loaded,
+        strict=strict,
+        sandbox=sandbox_endpoint(sandbox),
+        offline=offline,
+        cache_url=cache_url_setting(loaded),
+    )
 
 
 __all__ = ["SANDBOX_ENV", "ConfigSource", "load", "open_engine", "sandbox_endpoint", "sandbox_setting"]

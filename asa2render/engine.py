@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .config.model import Config
 from .errors import Location, StrictModeError
@@ -25,6 +25,9 @@ from .products.store import ProductFetcher, ProductStore, StoreReport
 from .render.renderer import Renderer
 from .shortcodes import Shortcode, scan
 from .sources import Mode, read_front_matter
+
+if TYPE_CHECKING:
+    from .shared import Backing, CacheUrl
 
 log = logging.getLogger("asa2render")
 # ``Engine(config, sandbox="auto")`` resolves "auto" through this hook ("module:factory" of a
@@ -69,7 +72,10 @@ class Engine:
             sandbox, started on the first fetch), or a :class:`SandboxEndpoint` the engine then owns.
             None talks to Amazon; the environment is not consulted here (the edges do that).
         offline: local products and the cache only, no API.
-        cache: the product cache (default: on disk at ``[site] cache_dir``).
+        cache: the product cache (default: the shared store — on disk at ``[site] cache_dir``, or
+            Redis at ``cache_url`` — with its claims, shared rate limits and token store).
+        cache_url: Redis for products, tokens and rate limits shared by several builders (the edges
+            read ``[site] cache_url`` and ``$ASA2RENDER_CACHE_URL``; see :mod:`asa2render.shared`).
         fetcher_factory: builds the API fetcher on first need (tests inject fakes).
         clock: "now", injectable for tests.
     """
@@ -84,11 +90,17 @@ class Engine:
         cache: ProductCache | None = None,
         fetcher_factory: Callable[[], ProductFetcher] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        cache_url: CacheUrl | None = None,
     ) -> None:
         self.config = config
         self.strict = config.site.strict if strict is None else strict
         self._sandbox: str | SandboxEndpoint | None = sandbox or None
-        self.cache = cache or self._open_cache()
+        self._backing: Backing | None = None
+        if cache is None:
+            from .shared import open_backing
+
+            self._backing = open_backing(config, cache_url)
+        self.cache = cache or self._backing.cache  # type: ignore[union-attr]
         factory = None if offline else (fetcher_factory or self._default_fetcher)
         self.store = ProductStore(config, self.cache, LocalProducts.load(config), factory, clock=clock)
         self.renderer = Renderer(config)
@@ -106,7 +118,10 @@ class Engine:
 
     def close(self) -> None:
         self.store.close()
-        self.cache.close()
+        if self._backing is not None:
+            self._backing.close()
+        else:
+            self.cache.close()
         if self._sandbox is not None and not isinstance(self._sandbox, str):
             self._sandbox.close()  # the engine owns the endpoint it was given
         self._sandbox = None
@@ -258,15 +273,24 @@ class Engine:
         if errors:
             raise StrictModeError(errors)
 
-    def _open_cache(self) -> ProductCache:
-        directory = self.config.resolve_path(self.config.site.cache_dir)
-        assert directory is not None
-        return ProductCache.on_disk(directory)
-
     def _default_fetcher(self) -> ProductFetcher:
         from .api import Fetcher
 
-        return Fetcher(self.config, sandbox=self._sandbox_base_url())
+        backing = self._backing
+        if backing is None or backing.coordinator is None:
+            return Fetcher(self.config, sandbox=self._sandbox_base_url())
+        from .api.ratelimit import SystemClock
+        from .shared.fetching import SharedFetcher
+        from .shared.limiter import SharedLimiter
+
+        coordinator, clock = backing.coordinator, SystemClock()
+        fetcher = Fetcher(
+            self.config,
+            sandbox=self._sandbox_base_url(),
+            token_store=backing.tokens,
+            limiter=lambda credential, rate: SharedLimiter(coordinator, credential, rate, clock),
+        )
+        return SharedFetcher(fetcher, self.cache, coordinator, self.config)
 
     def _sandbox_base_url(self) -> str | None:
         if self._sandbox == "auto":

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from ..marketplaces import Store
-from .ratelimit import TokenBucket
+from .ratelimit import RateLimiter
 from .responses import Context
 from .results import ItemResults, all_items_not_found, results_from_body
 from .session import ApiSession
@@ -35,7 +35,7 @@ class CreatorsClient:
     """GetItems on the Creators API for one credential."""
 
     def __init__(
-        self, session: ApiSession, *, url: str, auth: CreatorsAuth, bucket: TokenBucket, version: str
+        self, session: ApiSession, *, url: str, auth: CreatorsAuth, bucket: RateLimiter, version: str
     ) -> None:
         self._session = session
         self._url = url

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from ..marketplaces import Store
 from .casing import camel_keys
 from .creators import MAX_ITEM_IDS
-from .ratelimit import TokenBucket
+from .ratelimit import RateLimiter
 from .responses import PERMANENT_ITEM_CODES, Context, error_from_response
 from .results import ItemResults, item_errors, results_from_body
 from .session import ApiSession
@@ -45,7 +45,7 @@ class PaapiClient:
     label = PAAPI_LABEL
 
     def __init__(
-        self, session: ApiSession, *, access_key: str, secret_key: SecretStr, bucket: TokenBucket
+        self, session: ApiSession, *, access_key: str, secret_key: SecretStr, bucket: RateLimiter
     ) -> None:
         self._session = session
         self._access_key = access_key

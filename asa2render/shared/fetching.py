@@ -1,0 +1,208 @@
+"""Fetching through the shared pool: each missing product is fetched by one builder only.
+
+:class:`SharedFetcher` wraps the API fetcher. It offers the products a run misses to the pool, then
+takes batches of ten (its own products or other builders' — any pending product of a store it serves)
+and fetches them, storing each batch in the shared cache *before* settling it, so builders waiting for
+those products find them there. When the pool has nothing left to take, it waits for the products
+other builders claimed, and offers again any whose claim lapsed without a result (a builder died).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..config.model import Config
+from ..products.cache import ProductCache
+from ..products.models import Failure, Product, ProductKey, utc_now
+from .coordination import Coordinator
+
+log = logging.getLogger("asa2render.shared")
+BATCH = 10  # GetItems takes at most ten ASINs: one pool batch is one request
+POLL_SECONDS = 0.05
+_MAX_WORKERS = 8
+
+
+class _Report(Protocol):
+    results: dict[ProductKey, Product | Failure]
+    notices: list[str]
+    requests: int
+    tokens: int
+
+
+class _Inner(Protocol):
+    def fetch(self, keys: Iterable[ProductKey]) -> _Report: ...
+
+
+BatchListener = Callable[[Mapping[ProductKey, Product | Failure]], None]
+
+
+@dataclass
+class SharedReport:
+    """What a shared fetch produced: a result for every key asked for, and this builder's cost."""
+
+    results: dict[ProductKey, Product | Failure] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    requests: int = 0
+    tokens: int = 0
+
+    def add(self, report: _Report) -> None:
+        self.requests += report.requests
+        self.tokens += report.tokens
+        self.notices.extend(n for n in report.notices if n not in self.notices)
+
+
+def claim_timeout(config: Config) -> float:
+    """How long a claim holds: the longest one batch may take with every retry, plus a margin."""
+    api = config.api
+    return api.timeout * (api.max_retries + 2) + api.max_backoff * api.max_retries + 10.0
+
+
+class SharedFetcher:
+    """A :class:`~asa2render.products.store.ProductFetcher` that fetches each product once across builders.
+
+    Args:
+        inner: the API fetcher (rate-limited by the shared limiter).
+        cache: the shared product cache, where fetched products land for the other builders.
+        coordinator: the shared pool, claims and result markers.
+        config: for the claim timeout and the negative-cache lifetime.
+        sleep: how waiting is done (tests pass a fake).
+    """
+
+    def __init__(
+        self,
+        inner: _Inner,
+        cache: ProductCache,
+        coordinator: Coordinator,
+        config: Config,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._inner = inner
+        self._cache = cache
+        self._coordinator = coordinator
+        self._config = config
+        self._claim_ttl = claim_timeout(config)
+        self._sleep = sleep
+
+    def __repr__(self) -> str:
+        return f"SharedFetcher({self._coordinator!r})"
+
+    def close(self) -> None:
+        closer = getattr(self._inner, "close", None)
+        if callable(closer):
+            closer()
+
+    def fetch(self, keys: Iterable[ProductKey], on_batch: BatchListener | None = None) -> SharedReport:
+        """A result for every key; never raises for API or shared-store failures."""
+        wanted = list(dict.fromkeys(ProductKey(*key) for key in keys))
+        report = SharedReport()
+        countries = sorted({key.country for key in wanted})
+        pending = set(wanted)
+        self._coordinator.offer(wanted)
+        while pending:
+            if not self._coordinator.healthy:
+                self._fetch_alone(sorted(pending, key=wanted.index), report, on_batch)
+                break
+            fetched = self._drain(countries, report, on_batch)
+            before = len(pending)
+            pending -= fetched.keys() & pending
+            self._collect(pending, report)
+            if len(pending) == before and not fetched:
+                self._sleep(POLL_SECONDS)
+        report.notices.extend(n for n in self._coordinator.notices if n not in report.notices)
+        report.results = {key: report.results[key] for key in wanted if key in report.results}
+        return report
+
+    def _drain(
+        self, countries: list[str], report: SharedReport, on_batch: BatchListener | None
+    ) -> dict[ProductKey, Product | Failure]:
+        """Take and fetch batches until the pools of these stores are empty (one thread per store)."""
+        fetched: dict[ProductKey, Product | Failure] = {}
+
+        def drain(country: str) -> None:
+            while batch := self._coordinator.take([country], BATCH, self._claim_ttl):
+                results = self._fetch_batch(batch, report, on_batch)
+                fetched.update(results)
+
+        if len(countries) == 1:
+            drain(countries[0])
+        else:
+            with ThreadPoolExecutor(max_workers=min(len(countries), _MAX_WORKERS)) as pool:
+                for future in [pool.submit(drain, country) for country in countries]:
+                    future.result()
+        report.results.update(fetched)
+        return fetched
+
+    def _fetch_batch(
+        self, batch: list[ProductKey], report: SharedReport, on_batch: BatchListener | None
+    ) -> dict[ProductKey, Product | Failure]:
+        outcome: dict[ProductKey, Failure | None] = {}
+        try:
+            result = self._inner.fetch(batch)
+            report.add(result)
+            results = {key: result.results.get(key) or _lost(key) for key in batch}
+            self._store(results)
+            if on_batch is not None:
+                on_batch(results)
+            for key, value in results.items():
+                outcome[key] = None if isinstance(value, Product) else value
+            return results
+        finally:
+            # Settled even when interrupted: others then take the products over without waiting for
+            # the claim to lapse (products with no outcome are released as failures nobody caches).
+            for key in batch:
+                outcome.setdefault(key, _lost(key))
+            self._coordinator.settle(outcome)
+
+    def _store(self, results: Mapping[ProductKey, Product | Failure]) -> None:
+        now = utc_now()
+        for key, value in results.items():
+            if isinstance(value, Product):
+                self._cache.put_product(value, now)
+            elif value.permanent:
+                self._cache.put_failure(key, value, self._config.site.negative_cache_ttl)
+
+    def _collect(self, pending: set[ProductKey], report: SharedReport) -> None:
+        """Pick up what other builders settled; offer again what nobody holds any more."""
+        if not pending:
+            return
+        statuses = self._coordinator.status(sorted(pending))
+        done = [key for key, status in statuses.items() if status == "done"]
+        found = self._cache.get_products(done)
+        lost: list[ProductKey] = []
+        for key, status in statuses.items():
+            if isinstance(status, Failure):
+                report.results[key] = status
+                pending.discard(key)
+            elif status == "done" and key in found:
+                report.results[key] = found[key]
+                pending.discard(key)
+            elif status == "lost" or status == "done":
+                lost.append(key)  # a lapsed claim, or "done" but gone from the cache: fetch again
+        if lost:
+            log.debug("offering %d product(s) again", len(lost))
+            self._coordinator.offer(lost)
+
+    def _fetch_alone(
+        self, keys: list[ProductKey], report: SharedReport, on_batch: BatchListener | None
+    ) -> None:
+        """The shared store failed: fetch the rest without coordination (as a lone builder would)."""
+        result = self._inner.fetch(keys)
+        report.add(result)
+        report.results.update(result.results)
+        if on_batch is not None:
+            on_batch(result.results)
+
+
+def _lost(key: ProductKey) -> Failure:
+    return Failure(kind="server", message=f"{key}: no result was produced", permanent=False)
+
+
+
+
+__all__ = ["BATCH", "SharedFetcher", "SharedReport", "claim_timeout"]
