@@ -290,7 +290,7 @@ class Engine:
             token_store=backing.tokens,
             limiter=lambda credential, rate: SharedLimiter(coordinator, credential, rate, clock),
         )
-        return SharedFetcher(fetcher, self.cache, coordinator, self.config)
+        return SharedFetcher(fetcher, self.cache, coordinator, self.config, mark=backing.mark)
 
     def _sandbox_base_url(self) -> str | None:
         if self._sandbox == "auto":

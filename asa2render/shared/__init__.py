@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..config.model import Config
 from ..products.cache import ProductCache
 from .coordination import Coordinator
+from .fetching import Mark, MarkingCache
 from .location import CACHE_URL_ENV, CacheUrl, cache_url_setting, parse_cache_url
 
 if TYPE_CHECKING:
@@ -28,13 +29,15 @@ if TYPE_CHECKING:
 class Backing:
     """The shared store of one run: the product cache, the coordinator, and the token store.
 
-    ``tokens`` None means the per-user token file (the default of the API layer).
+    ``tokens`` None means the per-user token file (the default of the API layer); ``mark`` is when
+    the cache was last looked at, which the shared fetcher needs (:class:`.fetching.MarkingCache`).
     """
 
     cache: ProductCache
     coordinator: Coordinator | None
     tokens: TokenStore | None
     where: str
+    mark: Mark = field(default_factory=Mark)
     _redis: RedisShared | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -56,19 +59,18 @@ def open_backing(config: Config, location: CacheUrl | None) -> Backing:
         from .redis import RedisBackend, RedisCoordinator, RedisShared, RedisTokenStore
 
         shared = RedisShared(location)
-        return Backing(
-            ProductCache(RedisBackend(shared)),
-            RedisCoordinator(shared),
-            RedisTokenStore(shared),
-            location.display,
-            shared,
-        )
+        coordinator: Coordinator = RedisCoordinator(shared)
+        mark = Mark()
+        cache = MarkingCache(RedisBackend(shared), coordinator, mark)
+        return Backing(cache, coordinator, RedisTokenStore(shared), location.display, mark, shared)
     from .local import LocalCoordinator
 
     directory = config.resolve_path(config.site.cache_dir)
     assert directory is not None  # cache_dir always has a value
-    cache = ProductCache.on_disk(directory)
-    return Backing(cache, LocalCoordinator(directory), None, str(directory))
+    backend = ProductCache.on_disk(directory).backend
+    coordinator = LocalCoordinator(directory)
+    mark = Mark()
+    return Backing(MarkingCache(backend, coordinator, mark), coordinator, None, str(directory), mark)
 
 
 __all__ = [

@@ -3,7 +3,9 @@
 Products wanted by any builder go into a shared **pool** per marketplace. A builder *takes* up to ten
 of them at a time — claiming each with a timeout, so a builder that dies blocks nobody for longer —
 fetches them, stores them in the product cache and *settles* them: a short-lived result marker says
-"done" (read the cache) or carries the failure. Builders whose products are claimed by others wait for
+"done" (read the cache) or carries the failure, and when it was settled. A marker answers only
+builders that looked at the cache *before* it was settled (their ``since``): a later run, or a later
+look, asks again, so a run after a failure retries and ``cache_ttl = 0`` still means "always ask". Builders whose products are claimed by others wait for
 those markers, and put products back in the pool when their claim lapsed with no result. Because any
 builder takes any pending product of a store, batches stay full across builders: the requests made by
 all of them together are the minimum, one per ten unique products per store.
@@ -50,8 +52,12 @@ class Coordinator(Protocol):
         """What degraded, for the run's summary (the store's address without any password)."""
         ...
 
-    def offer(self, keys: Sequence[ProductKey]) -> None:
-        """Put products in the pool unless they are claimed or were settled moments ago."""
+    def now(self) -> float:
+        """The store's clock (seconds): markers and ``since`` compare on it, whichever machine asks."""
+        ...
+
+    def offer(self, keys: Sequence[ProductKey], since: float) -> None:
+        """Put products in the pool unless they are claimed or were settled at or after ``since``."""
         ...
 
     def take(self, countries: Sequence[str], limit: int, claim_ttl: float) -> list[ProductKey]:
@@ -62,8 +68,8 @@ class Coordinator(Protocol):
         """Release this builder's claims and leave result markers (None = fetched and cached)."""
         ...
 
-    def status(self, keys: Sequence[ProductKey]) -> dict[ProductKey, Status]:
-        """Where each product stands."""
+    def status(self, keys: Sequence[ProductKey], since: float) -> dict[ProductKey, Status]:
+        """Where each product stands (markers settled before ``since`` do not count)."""
         ...
 
     def reserve(self, name: str, interval: float) -> float | None:

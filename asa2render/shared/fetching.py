@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..config.model import Config
-from ..products.cache import ProductCache
+from ..products.cache import Backend, ProductCache
 from ..products.models import Failure, Product, ProductKey, utc_now
 from .coordination import Coordinator
 
@@ -62,6 +62,30 @@ def claim_timeout(config: Config) -> float:
     return api.timeout * (api.max_retries + 2) + api.max_backoff * api.max_retries + 10.0
 
 
+@dataclass
+class Mark:
+    """When this builder last looked at the cache, on the shared store's clock (see :class:`MarkingCache`)."""
+
+    since: float | None = None
+
+
+class MarkingCache(ProductCache):
+    """A product cache that notes when products were looked up, before any fetch follows.
+
+    A builder asks the API for what the cache did not have *when it looked*; results other builders
+    settle after that moment answer it, results settled before do not (see :mod:`.coordination`).
+    """
+
+    def __init__(self, backend: Backend, coordinator: Coordinator, mark: Mark) -> None:
+        super().__init__(backend)
+        self._coordinator = coordinator
+        self._mark = mark
+
+    def get_products(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Product]:
+        self._mark.since = self._coordinator.now()
+        return super().get_products(keys)
+
+
 class SharedFetcher:
     """A :class:`~asa2render.products.store.ProductFetcher` that fetches each product once across builders.
 
@@ -70,6 +94,7 @@ class SharedFetcher:
         cache: the shared product cache, where fetched products land for the other builders.
         coordinator: the shared pool, claims and result markers.
         config: for the claim timeout and the negative-cache lifetime.
+        mark: when the cache was last looked at (default: the moment each fetch starts).
         sleep: how waiting is done (tests pass a fake).
     """
 
@@ -80,8 +105,10 @@ class SharedFetcher:
         coordinator: Coordinator,
         config: Config,
         *,
+        mark: Mark | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self._mark = mark or Mark()
         self._inner = inner
         self._cache = cache
         self._coordinator = coordinator
@@ -103,7 +130,9 @@ class SharedFetcher:
         report = SharedReport()
         countries = sorted({key.country for key in wanted})
         pending = set(wanted)
-        self._coordinator.offer(wanted)
+        since = self._mark.since if self._mark.since is not None else self._coordinator.now()
+        self._mark.since = None
+        self._coordinator.offer(wanted, since)
         while pending:
             if not self._coordinator.healthy:
                 self._fetch_alone(sorted(pending, key=wanted.index), report, on_batch)
@@ -111,7 +140,7 @@ class SharedFetcher:
             fetched = self._drain(countries, report, on_batch)
             before = len(pending)
             pending -= fetched.keys() & pending
-            self._collect(pending, report)
+            self._collect(pending, since, report)
             if len(pending) == before and not fetched:
                 self._sleep(POLL_SECONDS)
         report.notices.extend(n for n in self._coordinator.notices if n not in report.notices)
@@ -167,11 +196,11 @@ class SharedFetcher:
             elif value.permanent:
                 self._cache.put_failure(key, value, self._config.site.negative_cache_ttl)
 
-    def _collect(self, pending: set[ProductKey], report: SharedReport) -> None:
+    def _collect(self, pending: set[ProductKey], since: float, report: SharedReport) -> None:
         """Pick up what other builders settled; offer again what nobody holds any more."""
         if not pending:
             return
-        statuses = self._coordinator.status(sorted(pending))
+        statuses = self._coordinator.status(sorted(pending), since)
         done = [key for key, status in statuses.items() if status == "done"]
         found = self._cache.get_products(done)
         lost: list[ProductKey] = []
@@ -186,7 +215,7 @@ class SharedFetcher:
                 lost.append(key)  # a lapsed claim, or "done" but gone from the cache: fetch again
         if lost:
             log.debug("offering %d product(s) again", len(lost))
-            self._coordinator.offer(lost)
+            self._coordinator.offer(lost, since)
 
     def _fetch_alone(
         self, keys: list[ProductKey], report: SharedReport, on_batch: BatchListener | None
@@ -205,4 +234,4 @@ def _lost(key: ProductKey) -> Failure:
 
 
 
-__all__ = ["BATCH", "SharedFetcher", "SharedReport", "claim_timeout"]
+__all__ = ["BATCH", "Mark", "MarkingCache", "SharedFetcher", "SharedReport", "claim_timeout"]

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS pool (id TEXT PRIMARY KEY, country TEXT NOT NULL, seq
 CREATE INDEX IF NOT EXISTS pool_country ON pool (country, seq);
 CREATE TABLE IF NOT EXISTS claims (id TEXT PRIMARY KEY, owner TEXT NOT NULL, host TEXT NOT NULL,
                                    pid INTEGER NOT NULL, expires REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS results (id TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS results (id TEXT PRIMARY KEY, value TEXT NOT NULL, at REAL NOT NULL,
+                                    expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS limits (name TEXT PRIMARY KEY, tat REAL NOT NULL);
 """
 
@@ -90,13 +91,16 @@ class LocalCoordinator:
             self._notices.append(notice)
             return default
 
-    def offer(self, keys: Sequence[ProductKey]) -> None:
+    def now(self) -> float:
+        return self._clock()
+
+    def offer(self, keys: Sequence[ProductKey], since: float) -> None:
         def run(db: sqlite3.Connection) -> None:
             now = self._clock()
             (seq,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM pool").fetchone()
             for number, key in enumerate(keys, start=seq + 1):
                 id_ = key_id(key)
-                if self._claimed(db, id_, now) or self._result(db, id_, now) is not None:
+                if self._claimed(db, id_, now) or self._result(db, id_, since) is not None:
                     continue
                 db.execute("INSERT OR IGNORE INTO pool VALUES (?, ?, ?)", (id_, key.country, number))
 
@@ -122,7 +126,7 @@ class LocalCoordinator:
             taken = []
             for id_ in ids:
                 db.execute("DELETE FROM pool WHERE id = ?", (id_,))
-                if self._claimed(db, id_, now) or self._result(db, id_, now) is not None:
+                if self._claimed(db, id_, now):
                     continue
                 db.execute(
                     "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
@@ -135,23 +139,25 @@ class LocalCoordinator:
 
     def settle(self, outcomes: Mapping[ProductKey, Failure | None]) -> None:
         def run(db: sqlite3.Connection) -> None:
-            expires = self._clock() + RESULT_TTL
+            now = self._clock()
             for key, failure in outcomes.items():
                 id_ = key_id(key)
                 value = "" if failure is None else failure.model_dump_json()
-                db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (id_, value, expires))
+                db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", (id_, value, now, now + RESULT_TTL)
+                )
                 db.execute("DELETE FROM claims WHERE id = ? AND owner = ?", (id_, self._owner))
             db.execute("DELETE FROM results WHERE expires < ?", (self._clock(),))
 
         self._guard(run, None)
 
-    def status(self, keys: Sequence[ProductKey]) -> dict[ProductKey, Status]:
+    def status(self, keys: Sequence[ProductKey], since: float) -> dict[ProductKey, Status]:
         def run(db: sqlite3.Connection) -> dict[ProductKey, Status]:
             now = self._clock()
             found: dict[ProductKey, Status] = {}
             for key in keys:
                 id_ = key_id(key)
-                result = self._result(db, id_, now)
+                result = self._result(db, id_, since)
                 if result is not None:
                     found[key] = _decode(result)
                 elif self._claimed(db, id_, now):
@@ -187,8 +193,11 @@ class LocalCoordinator:
         db.execute("DELETE FROM claims WHERE id = ?", (id_,))  # lapsed, or its process is gone
         return False
 
-    def _result(self, db: sqlite3.Connection, id_: str, now: float) -> str | None:
-        row = db.execute("SELECT value FROM results WHERE id = ? AND expires >= ?", (id_, now)).fetchone()
+    def _result(self, db: sqlite3.Connection, id_: str, since: float) -> str | None:
+        """The marker of a product settled at or after ``since`` (and not expired)."""
+        row = db.execute(
+            "SELECT value FROM results WHERE id = ? AND at >= ? AND expires >= ?", (id_, since, self._clock())
+        ).fetchone()
         return None if row is None else str(row[0])
 
 

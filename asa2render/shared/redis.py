@@ -34,13 +34,17 @@ log = logging.getLogger("asa2render.shared")
 _T = TypeVar("_T")
 _SCAN_BATCH = 1000
 
+# Result markers are "<settled at, µs>|<failure JSON or empty>".
 _OFFER = """
-local prefix, now = ARGV[1], redis.call('TIME')
+local prefix, since, now = ARGV[1], tonumber(ARGV[2]), redis.call('TIME')
 local score = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local added = 0
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   local id = ARGV[i]
-  if redis.call('EXISTS', prefix .. 'c:' .. id, prefix .. 'r:' .. id) == 0 then
+  local marker = redis.call('GET', prefix .. 'r:' .. id)
+  local at = marker and tonumber(string.match(marker, '^(%d+)|'))
+  local recent = at and at >= since
+  if redis.call('EXISTS', prefix .. 'c:' .. id) == 0 and not recent then
     local country = string.match(id, '^([^:]+):')
     added = added + redis.call('ZADD', prefix .. 'q:' .. country, 'NX', score + i, string.sub(id, #country + 2))
   end
@@ -60,8 +64,7 @@ local taken = {}
 local popped = redis.call('ZPOPMIN', prefix .. 'q:' .. best, limit)
 for j = 1, #popped, 2 do
   local id = best .. ':' .. popped[j]
-  if redis.call('EXISTS', prefix .. 'r:' .. id) == 0
-     and redis.call('SET', prefix .. 'c:' .. id, owner, 'NX', 'PX', ttl) then
+  if redis.call('SET', prefix .. 'c:' .. id, owner, 'NX', 'PX', ttl) then
     table.insert(taken, id)
   end
 end
@@ -69,21 +72,24 @@ return taken
 """
 
 _SETTLE = """
-local prefix, owner, ttl = ARGV[1], ARGV[2], ARGV[3]
+local prefix, owner, ttl, now = ARGV[1], ARGV[2], ARGV[3], redis.call('TIME')
+local stamp = string.format('%.0f', tonumber(now[1]) * 1000000 + tonumber(now[2]))
 for i = 4, #ARGV, 2 do
   local id = ARGV[i]
-  redis.call('SET', prefix .. 'r:' .. id, ARGV[i + 1], 'PX', ttl)
+  redis.call('SET', prefix .. 'r:' .. id, stamp .. '|' .. ARGV[i + 1], 'PX', ttl)
   if redis.call('GET', prefix .. 'c:' .. id) == owner then redis.call('DEL', prefix .. 'c:' .. id) end
 end
 return 1
 """
 
 _STATUS = """
-local prefix, out = ARGV[1], {}
-for i = 2, #ARGV do
+local prefix, since, out = ARGV[1], tonumber(ARGV[2]), {}
+for i = 3, #ARGV do
   local id = ARGV[i]
-  local result = redis.call('GET', prefix .. 'r:' .. id)
-  if result then
+  local marker = redis.call('GET', prefix .. 'r:' .. id)
+  local at, result = nil, nil
+  if marker then at, result = string.match(marker, '^(%d+)|(.*)$') end
+  if at and tonumber(at) >= since then
     out[#out + 1] = 'r' .. result
   elseif redis.call('EXISTS', prefix .. 'c:' .. id) == 1 then
     out[#out + 1] = 'c'
@@ -293,9 +299,17 @@ class RedisCoordinator:
     def notices(self) -> list[str]:
         return list(self._guard.notices)
 
-    def offer(self, keys: Sequence[ProductKey]) -> None:
+    def now(self) -> float:
+        def run() -> float:
+            seconds, micros = self._client.time()
+            return float(seconds) + float(micros) / 1_000_000
+
+        return self._guard.run(run, 0.0)
+
+    def offer(self, keys: Sequence[ProductKey], since: float) -> None:
         if keys:
-            self._guard.run(lambda: self._offer(args=[PREFIX, *map(key_id, keys)]), None)
+            args = [PREFIX, _micros(since), *map(key_id, keys)]
+            self._guard.run(lambda: self._offer(args=args), None)
 
     def take(self, countries: Sequence[str], limit: int, claim_ttl: float) -> list[ProductKey]:
         args: list[str | int] = [PREFIX, self._owner, max(int(claim_ttl * 1000), 1), limit, *countries]
@@ -310,10 +324,11 @@ class RedisCoordinator:
         if outcomes:
             self._guard.run(lambda: self._settle(args=args), None)
 
-    def status(self, keys: Sequence[ProductKey]) -> dict[ProductKey, Status]:
+    def status(self, keys: Sequence[ProductKey], since: float) -> dict[ProductKey, Status]:
         if not keys:
             return {}
-        answers = self._guard.run(lambda: self._status(args=[PREFIX, *map(key_id, keys)]), None)
+        args = [PREFIX, _micros(since), *map(key_id, keys)]
+        answers = self._guard.run(lambda: self._status(args=args), None)
         if answers is None:
             return dict.fromkeys(keys, "lost")
         return {key: _status(_text(answer)) for key, answer in zip(keys, answers, strict=True)}
@@ -402,6 +417,10 @@ def _status(answer: str) -> Status:
         except ValueError:
             return "lost"
     return {"c": "claimed", "q": "pending"}.get(answer, "lost")  # type: ignore[return-value]
+
+
+def _micros(seconds: float) -> str:
+    return f"{seconds * 1_000_000:.0f}"
 
 
 def _text(value: Any) -> str:
