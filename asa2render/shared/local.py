@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -48,6 +49,7 @@ class LocalCoordinator:
         self._host = socket.gethostname()
         self._notices: list[str] = []
         self._healthy = True
+        self._lock = threading.Lock()  # one connection, used by the fetch threads in turn
         try:
             directory.mkdir(parents=True, exist_ok=True)
             # autocommit mode: each operation opens its own IMMEDIATE transaction
@@ -82,7 +84,7 @@ class LocalCoordinator:
         if not self._healthy:
             return default
         try:
-            with self._transaction() as db:
+            with self._lock, self._transaction() as db:
                 return operation(db)
         except sqlite3.Error as exc:
             self._healthy = False
