@@ -79,7 +79,6 @@ def open_engine(
         CacheError: the cache folder cannot be used, or Redis cannot be reached.
     """
     from .engine import Engine
-
     from .shared import cache_url_setting
 
     loaded = load(config, base=base)

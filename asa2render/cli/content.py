@@ -22,7 +22,6 @@ from ..config.model import Config
 from ..engine import Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..files import atomic_write
-from ..products.cache import ProductCache
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
 from ..sources import Mode, is_page, mode_for
@@ -368,18 +367,22 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
 @click.argument("action", type=click.Choice(["stats", "clear", "prune"]))
 @config_option
 def cache(action: str, config_path: Path | None) -> None:
-    """Show, clear or prune the product cache."""
+    """Show, clear or prune the product cache (the cache folder, or Redis with cache_url)."""
+    from ..shared import cache_url_setting, open_backing
+
     config = load(config_path)
-    directory = config.resolve_path(config.site.cache_dir)
-    assert directory is not None
-    store = ProductCache.on_disk(directory)
+    try:
+        backing = open_backing(config, cache_url_setting(config))
+    except Asa2Error as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    store = backing.cache
     try:
         if action == "stats":
             stats = store.stats()
-            click.echo(f"cache: {directory}")
+            click.echo(f"cache: {backing.where}")
             click.echo(f"products: {stats.products}")
             click.echo(f"remembered failures: {stats.negative}")
-            click.echo(f"size on disk: {stats.bytes_on_disk} bytes")
+            click.echo(f"size {'in Redis' if backing.in_redis else 'on disk'}: {stats.bytes_on_disk} bytes")
             if stats.oldest and stats.newest:
                 click.echo(f"oldest: {stats.oldest.isoformat()}  newest: {stats.newest.isoformat()}")
         elif action == "clear":
@@ -387,7 +390,7 @@ def cache(action: str, config_path: Path | None) -> None:
         else:
             click.echo(f"removed {store.prune()} expired or unreadable entries")
     finally:
-        store.close()
+        backing.close()
 
 
 # -- refresh ---------------------------------------------------------------------------------------

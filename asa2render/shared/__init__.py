@@ -40,6 +40,10 @@ class Backing:
     mark: Mark = field(default_factory=Mark)
     _redis: RedisShared | None = field(default=None, repr=False)
 
+    @property
+    def in_redis(self) -> bool:
+        return self._redis is not None
+
     def close(self) -> None:
         self.cache.close()
         if self.coordinator is not None:

@@ -5,10 +5,11 @@ of them at a time — claiming each with a timeout, so a builder that dies block
 fetches them, stores them in the product cache and *settles* them: a short-lived result marker says
 "done" (read the cache) or carries the failure, and when it was settled. A marker answers only
 builders that looked at the cache *before* it was settled (their ``since``): a later run, or a later
-look, asks again, so a run after a failure retries and ``cache_ttl = 0`` still means "always ask". Builders whose products are claimed by others wait for
-those markers, and put products back in the pool when their claim lapsed with no result. Because any
-builder takes any pending product of a store, batches stay full across builders: the requests made by
-all of them together are the minimum, one per ten unique products per store.
+look, asks again, so a run after a failure retries and ``cache_ttl = 0`` still means "always ask".
+Builders whose products are claimed by others wait for those markers, and put products back in the
+pool when their claim lapsed with no result. Because any builder takes any pending product of a
+store, batches stay full across builders: the requests made by all of them together are the minimum,
+one per ten unique products per store.
 
 The same store holds the rate limit of every credential as a GCRA "theoretical arrival time": each
 request reserves the next free slot atomically and sleeps until it, so N processes together keep the

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..config.model import Config
 from ..products.cache import Backend, ProductCache
@@ -230,8 +230,6 @@ class SharedFetcher:
 
 def _lost(key: ProductKey) -> Failure:
     return Failure(kind="server", message=f"{key}: no result was produced", permanent=False)
-
-
 
 
 __all__ = ["BATCH", "Mark", "MarkingCache", "SharedFetcher", "SharedReport", "claim_timeout"]

@@ -46,7 +46,8 @@ for i = 3, #ARGV do
   local recent = at and at >= since
   if redis.call('EXISTS', prefix .. 'c:' .. id) == 0 and not recent then
     local country = string.match(id, '^([^:]+):')
-    added = added + redis.call('ZADD', prefix .. 'q:' .. country, 'NX', score + i, string.sub(id, #country + 2))
+    local asin = string.sub(id, #country + 2)
+    added = added + redis.call('ZADD', prefix .. 'q:' .. country, 'NX', score + i, asin)
   end
 end
 return added
@@ -114,7 +115,8 @@ local t = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local interval = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < t then tat = t end
-redis.call('SET', KEYS[1], string.format('%.0f', tat + interval), 'PX', math.ceil((tat + interval - t) / 1000) + 1000)
+local keep = math.ceil((tat + interval - t) / 1000) + 1000
+redis.call('SET', KEYS[1], string.format('%.0f', tat + interval), 'PX', keep)
 return tat - t
 """
 
@@ -218,7 +220,8 @@ class RedisBackend:
         if not ids:
             return {}
         missing: list[Any] = [None] * len(ids)
-        values: list[Any] = self._guard.run(lambda: list(self._client.mget([PREFIX + i for i in ids])), missing)
+        names = [PREFIX + i for i in ids]
+        values: list[Any] = self._guard.run(lambda: list(self._client.mget(names)), missing)
         found: dict[str, str] = {}
         for id_, value in zip(ids, values, strict=True):
             if isinstance(value, bytes):

@@ -19,4 +19,4 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 def redis_url(redis_server: RedisServer) -> Iterator[str]:
     """The session's server, emptied before each test."""
     redis_server.client().flushall()
-    yield redis_server.url
+    return redis_server.url

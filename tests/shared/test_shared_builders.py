@@ -71,8 +71,19 @@ def write_site(root: Path, cache_dir: Path) -> list[Path]:
 def run_builders(root: Path, folders: list[Path], sandbox: str, env: dict[str, str]) -> list[str]:
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "asa2render", "render", str(folder), "-o", str(root / f"out{n}")]
-            + ["--config", str(root / "asa2render.toml"), "--sandbox", sandbox],
+            [
+                sys.executable,
+                "-m",
+                "asa2render",
+                "render",
+                str(folder),
+                "-o",
+                str(root / f"out{n}"),
+                "--config",
+                str(root / "asa2render.toml"),
+                "--sandbox",
+                sandbox,
+            ],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
