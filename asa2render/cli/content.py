@@ -8,6 +8,7 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..files import atomic_write
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
+from ..render.parallel import PagePool, RenderResult, ScanResult, give, jobs_option, needed
 from ..sources import Mode, is_page, mode_for
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
@@ -129,8 +131,8 @@ def read_text(path: Path) -> str:
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
-    """A progress bar on a terminal for directory runs; silent otherwise."""
-    if len(items) < 2 or not sys.stderr.isatty():
+    """A progress bar on a terminal for directory runs; silent otherwise (and in --jobs workers)."""
+    if len(items) < 2 or not sys.stderr.isatty() or multiprocessing.parent_process() is not None:
         yield from items
         return
     from rich.progress import track
@@ -184,11 +186,13 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     default=None,
     help="How to read stdin (default markdown); files use their suffix.",
 )
+@jobs_option
 @engine_options
 def render(
     inputs: tuple[Path, ...],
     output: Path | None,
     mode: str | None,
+    jobs: int,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -207,10 +211,13 @@ def render(
         single = len(inputs) == 1 and inputs[0].is_file()
         if not single and output is None:
             raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
-        keys, count = collect_keys(engine, sources)
-        engine.problems.clear()
-        engine.fetch(keys)
-        failed = _render_sources(engine, sources, output, single)
+        if jobs > 1 and not single:
+            failed, count = _render_parallel(engine, sources, output, jobs)
+        else:
+            keys, count = collect_keys(engine, sources)
+            engine.problems.clear()
+            engine.fetch(keys)
+            failed = _render_sources(engine, sources, output, single)
         print_problems(engine.problems)
         print_summary(engine, count)
         if failed:
@@ -250,16 +257,53 @@ def _render_sources(engine: Engine, sources: list[Source], output: Path | None, 
     return failed
 
 
+def _render_parallel(
+    engine: Engine, sources: list[Source], output: Path | None, jobs: int
+) -> tuple[bool, int]:
+    """``render --jobs N``: scan in N processes, one fetch here, render in N processes."""
+    with PagePool(engine.config, engine.strict, jobs) as pool:
+        parts = pool.chunks(sources)
+        scans = pool.map(_scan_sources, parts)
+        engine.fetch(key for scan in scans for key in scan.keys)
+        work = [(part, needed(engine.resolved, scan.keys)) for part, scan in zip(parts, scans, strict=True)]
+        results = pool.map(_render_part, work, output)
+    for result in results:
+        engine.problems.extend(result.problems)
+    return any(result.failed for result in results), sum(scan.shortcodes for scan in scans)
+
+
+def _scan_sources(engine: Engine, sources: list[Source]) -> ScanResult:
+    """A worker's first pass over its chunk: the product keys (texts are not kept)."""
+    scan = ScanResult()
+    for source in sources:
+        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
+        scan.keys.extend(dict.fromkeys(doc.keys))
+        scan.shortcodes += len(doc.requests)
+    return scan
+
+
+def _render_part(
+    engine: Engine, part: tuple[list[Source], dict[Any, Any]], output: Path | None
+) -> RenderResult:
+    """A worker's second pass: the same code as ``--jobs 1``, with the products the parent resolved."""
+    sources, resolved = part
+    give(engine, resolved)
+    failed = _render_sources(engine, sources, output, single=False)
+    return RenderResult(problems=list(engine.problems), failed=failed)
+
+
 # -- build -----------------------------------------------------------------------------------------
 
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path))
+@jobs_option
 @engine_options
 def build(
     source: Path,
     output: Path,
+    jobs: int,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -271,7 +315,7 @@ def build(
     config_path = config_path or _site_config(source)
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         try:
-            pages, count = build_site(engine, source, output)
+            pages, count = build_site(engine, source, output, jobs=jobs)
         except StrictModeError:
             print_problems(engine.problems)
             raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None

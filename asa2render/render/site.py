@@ -10,13 +10,19 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ..engine import Engine
+from ..engine import Document, Engine
+from ..errors import StrictModeError
+from ..products.models import ProductKey, Resolved
 from ..sources import read_front_matter
 from .renderer import stylesheet
+
+if TYPE_CHECKING:
+    from .parallel import RenderResult, ScanResult
 
 STYLESHEET_NAME = "asa2render.css"
 DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."
@@ -29,15 +35,41 @@ def markdown_renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
-    """Build every page; returns (pages written, shortcodes seen)."""
+def build_site(engine: Engine, source: Path, output: Path, *, jobs: int = 1) -> tuple[int, int]:
+    """Build every page; returns (pages written, shortcodes seen).
+
+    With ``jobs`` > 1 pages are scanned and rendered in that many processes around the one fetch
+    (:mod:`.parallel`); the pages written are the same, byte for byte.
+    """
     pages = sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
-    documents = [engine.prepare(p.read_text(encoding="utf-8"), mode="markdown", path=str(p)) for p in pages]
-    engine.fetch_documents(documents)  # one batched fetch for the whole site
+    if jobs > 1 and len(pages) > 1:
+        shortcodes = _build_parallel(engine, pages, source, output, jobs)
+    else:
+        documents = [_prepare(engine, page) for page in pages]
+        engine.fetch_documents(documents)  # one batched fetch for the whole site
+        write_pages(engine, list(zip(pages, documents, strict=True)), source, output)
+        shortcodes = sum(len(doc.requests) for doc in documents)
+    (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    config = engine.config
+    skip = [
+        p
+        for p in (config.resolve_path(config.site.cache_dir), config.resolve_path(config.site.templates))
+        if p
+    ]
+    _copy_assets(source, output, skip)
+    return len(pages), shortcodes
+
+
+def _prepare(engine: Engine, page: Path) -> Document:
+    return engine.prepare(page.read_text(encoding="utf-8"), mode="markdown", path=str(page))
+
+
+def write_pages(engine: Engine, pages: list[tuple[Path, Document]], source: Path, output: Path) -> None:
+    """Render prepared pages into the layout and write them (products must be resolved)."""
     md = markdown_renderer()
     layout = engine.renderer.env.get_template(PAGE_TEMPLATE)
     output.mkdir(parents=True, exist_ok=True)
-    for page, doc in zip(pages, documents, strict=True):
+    for page, doc in pages:
         expanded = engine.render(doc)
         front, body_start = read_front_matter(expanded)
         target = output / page.relative_to(source).with_suffix(".html")
@@ -47,15 +79,63 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         target.parent.mkdir(parents=True, exist_ok=True)
         page_html = layout.render(title=title, css=css, body=Markup(body), disclosure=DISCLOSURE)
         target.write_text(page_html + "\n", encoding="utf-8")
-    (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
-    config = engine.config
-    skip = [
-        p
-        for p in (config.resolve_path(config.site.cache_dir), config.resolve_path(config.site.templates))
-        if p
-    ]
-    _copy_assets(source, output, skip)
-    return len(pages), sum(len(doc.requests) for doc in documents)
+
+
+def _build_parallel(engine: Engine, pages: list[Path], source: Path, output: Path, jobs: int) -> int:
+    """Scan in ``jobs`` processes, fetch once here, render in ``jobs`` processes; problems in page order.
+
+    As in the one-process build, every page's scanning problems come before any page's rendering
+    problems, and strict mode fails the build (raising :class:`StrictModeError`) after the workers
+    stop.
+    """
+    from .parallel import PagePool, needed
+
+    with PagePool(engine.config, engine.strict, jobs) as pool:
+        parts = pool.chunks(pages)
+        scans = pool.map(_scan_pages, parts)
+        for scan in scans:
+            engine.problems.extend(scan.problems)
+        engine.fetch(key for scan in scans for key in scan.keys)
+        work = [(part, needed(engine.resolved, scan.keys)) for part, scan in zip(parts, scans, strict=True)]
+        results = pool.map(_write_part, work, source, output)
+    for result in results:
+        engine.problems.extend(result.problems)
+    if any(result.failed for result in results):
+        engine.enforce_strict(engine.problems)
+    return sum(scan.shortcodes for scan in scans)
+
+
+def _scan_pages(engine: Engine, pages: list[Path]) -> ScanResult:
+    from .parallel import ScanResult
+
+    scan = ScanResult()
+    for page in pages:
+        doc = _prepare(engine, page)
+        scan.keys.extend(dict.fromkeys(doc.keys))
+        scan.shortcodes += len(doc.requests)
+    scan.problems = list(engine.problems)
+    return scan
+
+
+def _write_part(
+    engine: Engine, part: tuple[list[Path], dict[ProductKey, Resolved]], source: Path, output: Path
+) -> RenderResult:
+    from .parallel import RenderResult, give
+
+    pages, resolved = part
+    give(engine, resolved)
+    result = RenderResult()
+    for page in pages:
+        doc = _prepare(engine, page)
+        engine.problems.clear()  # its scanning problems were reported by the first pass
+        try:
+            write_pages(engine, [(page, doc)], source, output)
+        except StrictModeError:
+            result.failed = True
+        result.problems.extend(engine.problems)
+        if result.failed:
+            break  # like the one-process build: no page after the first that fails
+    return result
 
 
 def _inside_site(path: Path, source: Path, output: Path) -> bool:
@@ -83,4 +163,4 @@ def _copy_assets(source: Path, output: Path, skip: list[Path]) -> None:
         shutil.copy2(item, target)
 
 
-__all__ = ["DISCLOSURE", "PAGE_TEMPLATE", "STYLESHEET_NAME", "build_site", "markdown_renderer"]
+__all__ = ["DISCLOSURE", "PAGE_TEMPLATE", "STYLESHEET_NAME", "build_site", "markdown_renderer", "write_pages"]
