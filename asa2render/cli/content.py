@@ -25,7 +25,7 @@ from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..files import atomic_write
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
-from ..render.parallel import PagePool, RenderResult, ScanResult, give, jobs_option, needed
+from ..render.parallel import RenderResult, ScanResult, jobs_option, run_pages
 from ..sources import Mode, is_page, mode_for
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 
@@ -242,54 +242,62 @@ def _render_sources(engine: Engine, sources: list[Source], output: Path | None, 
     failed = False
     for source in progress(sources, "rendering"):
         doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
-        try:
-            result = engine.render(doc)
-        except StrictModeError:
-            failed = True
-            continue
-        if single and (output is None):
-            sys.stdout.write(result)
-        elif single and output is not None and not output.is_dir():
-            atomic_write(output, result, create_parents=True)
-        else:
-            assert output is not None
-            atomic_write(output / source.relative, result, create_parents=True)
+        failed |= _write_rendered(engine, source, doc, output, single)
     return failed
+
+
+def _write_rendered(engine: Engine, source: Source, doc: Any, output: Path | None, single: bool) -> bool:
+    """Render one prepared page and write it; True when strict mode refused it."""
+    try:
+        result = engine.render(doc)
+    except StrictModeError:
+        return True
+    if single and (output is None):
+        sys.stdout.write(result)
+    elif single and output is not None and not output.is_dir():
+        atomic_write(output, result, create_parents=True)
+    else:
+        assert output is not None
+        atomic_write(output / source.relative, result, create_parents=True)
+    return False
 
 
 def _render_parallel(
     engine: Engine, sources: list[Source], output: Path | None, jobs: int
 ) -> tuple[bool, int]:
-    """``render --jobs N``: scan in N processes, one fetch here, render in N processes."""
-    with PagePool(engine.config, engine.strict, jobs) as pool:
-        parts = pool.chunks(sources)
-        scans = pool.map(_scan_sources, parts)
-        engine.fetch(key for scan in scans for key in scan.keys)
-        work = [(part, needed(engine.resolved, scan.keys)) for part, scan in zip(parts, scans, strict=True)]
-        results = pool.map(_render_part, work, output)
+    """``render --jobs N``: scan in N processes, one fetch here, render in the same N processes."""
+
+    def fetch(keys: list[ProductKey]) -> dict[ProductKey, Any]:
+        engine.fetch(keys)
+        return engine.resolved
+
+    scans, results = run_pages(
+        engine.config, engine.strict, jobs, sources, _scan_sources, _render_prepared, fetch, output
+    )
     for result in results:
         engine.problems.extend(result.problems)
     return any(result.failed for result in results), sum(scan.shortcodes for scan in scans)
 
 
-def _scan_sources(engine: Engine, sources: list[Source]) -> ScanResult:
-    """A worker's first pass over its chunk: the product keys (texts are not kept)."""
+def _scan_sources(engine: Engine, sources: list[Source]) -> tuple[ScanResult, list[tuple[Source, Any]]]:
+    """A worker's first pass over its slice: the product keys, and the documents kept for the second."""
     scan = ScanResult()
+    kept = []
     for source in sources:
         doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
         scan.keys.extend(dict.fromkeys(doc.keys))
         scan.shortcodes += len(doc.requests)
-    return scan
+        kept.append((source, doc))
+    return scan, kept
 
 
-def _render_part(
-    engine: Engine, part: tuple[list[Source], dict[Any, Any]], output: Path | None
-) -> RenderResult:
-    """A worker's second pass: the same code as ``--jobs 1``, with the products the parent resolved."""
-    sources, resolved = part
-    give(engine, resolved)
-    failed = _render_sources(engine, sources, output, single=False)
-    return RenderResult(problems=list(engine.problems), failed=failed)
+def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], output: Path | None) -> RenderResult:
+    """A worker's second pass: each page's problems (scanning, then rendering) in page order."""
+    result = RenderResult()
+    for source, doc in kept:
+        result.failed |= _write_rendered(engine, source, doc, output, single=False)
+        result.problems.extend(doc.problems)
+    return result
 
 
 # -- build -----------------------------------------------------------------------------------------

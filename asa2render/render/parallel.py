@@ -5,15 +5,16 @@ each), the parent process resolves all keys in **one** fetch (the only API traff
 render their chunks with the resolved products handed to them — offline, from the same code the
 single-process path runs, so the output is byte for byte the same as with ``--jobs 1``.
 
-Workers are started with ``spawn`` (no fork of a process that may run HTTP or sandbox threads) and
-are reused for both phases. Chunks keep source order, and problems come back in it.
+Each worker takes one slice of the pages, in order, and keeps what it prepared between the two
+phases, so no page is scanned twice. Workers are started with ``spawn`` (no fork of a process that
+may run HTTP or sandbox threads). Slices keep source order, and problems come back in it.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..config.model import Config
+from ..errors import Asa2Error
 from ..products.models import ProductKey, Resolved
 from ..products.resolve import Problem
 
@@ -32,8 +34,7 @@ else:  # click < 8.2 has no generic ParamType at run time
     _IntParam = click.ParamType
 
 _T = TypeVar("_T")
-_CHUNKS_PER_JOB = 4  # a few chunks per worker evens out pages of different sizes
-_WORKER: dict[str, Any] = {}  # the engine of this worker process, made on its first task
+_WORKER: dict[str, Any] = {}  # the engine of this worker process
 
 
 class JobsType(_IntParam):
@@ -88,47 +89,114 @@ class RenderResult:
     value: Any = None
 
 
-def chunks(items: Sequence[_T], jobs: int) -> list[list[_T]]:
-    """Consecutive slices, a few per job, in order."""
-    count = max(1, min(len(items), jobs * _CHUNKS_PER_JOB))
-    size = -(-len(items) // count) if items else 1
-    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+def split(items: Sequence[_T], parts: int) -> list[list[_T]]:
+    """``items`` cut into at most ``parts`` consecutive slices of nearly equal length, in order."""
+    count = max(1, min(len(items), parts))
+    size, extra = divmod(len(items), count)
+    slices, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        if end > start:
+            slices.append(list(items[start:end]))
+        start = end
+    return slices
 
 
-class PagePool:
-    """N worker processes holding an offline engine on the run's configuration.
+Scan = Callable[["Engine", list[Any]], tuple[ScanResult, Any]]
+Render = Callable[..., RenderResult]
 
-    Args:
-        config: the run's configuration (workers never open the cache nor talk to an API).
-        strict: the run's strict setting.
-        jobs: how many processes.
+
+def run_pages(
+    config: Config,
+    strict: bool,
+    jobs: int,
+    items: Sequence[Any],
+    scan: Scan,
+    render: Render,
+    fetch: Callable[[list[ProductKey]], dict[ProductKey, Resolved]],
+    *render_args: Any,
+) -> tuple[list[ScanResult], list[RenderResult]]:
+    """Scan ``items`` in ``jobs`` processes, fetch once here, render in the same processes.
+
+    Each worker scans one slice (``scan(engine, slice)`` gives its :class:`ScanResult` and whatever
+    it keeps, e.g. prepared documents), sends the keys, waits for the products this process resolved
+    with ``fetch(all keys)``, then runs ``render(engine, kept, *render_args)``. Pages are scanned
+    once, and only the products a slice needs travel to its worker.
+
+    Raises:
+        Asa2Error: a worker failed (its message); every worker is stopped first. Tasks report
+            strict-mode failures in their results instead.
     """
+    context = get_context("spawn")
+    slices = split(items, jobs)
+    results = context.Queue()
+    inboxes = [context.Queue() for _ in slices]
+    workers = [
+        context.Process(
+            target=_worker,
+            args=(config, strict, scan, render, part, render_args, inbox, results, index),
+            daemon=True,
+        )
+        for index, (part, inbox) in enumerate(zip(slices, inboxes, strict=True))
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        scans: list[ScanResult] = _gather(results, workers)
+        resolved = fetch([key for scanned in scans for key in scanned.keys])
+        for inbox, scanned in zip(inboxes, scans, strict=True):
+            inbox.put(needed(resolved, scanned.keys))
+        rendered: list[RenderResult] = _gather(results, workers)
+    finally:
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.terminate()
+                worker.join()
+    return scans, rendered
 
-    def __init__(self, config: Config, strict: bool, jobs: int) -> None:
-        self._config = config
-        self._strict = strict
-        self._jobs = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
 
-    def __enter__(self) -> PagePool:
-        return self
+def _gather(results: Any, workers: list[Any]) -> list[Any]:
+    """One answer from every worker, in slice order; a worker's error is raised here."""
+    answers: dict[int, Any] = {}
+    while len(answers) < len(workers):
+        try:
+            index, kind, value = results.get(timeout=1.0)
+        except queue.Empty:
+            dead = [w for w in workers if w.exitcode not in (0, None)]
+            if dead:
+                raise Asa2Error(f"a --jobs worker stopped (exit code {dead[0].exitcode})") from None
+            continue
+        if kind == "error":
+            for worker in workers:
+                worker.terminate()
+            raise Asa2Error(value)
+        answers[index] = value
+    return [answers[index] for index in range(len(workers))]
 
-    def __exit__(self, *exc_info: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def map(self, task: Callable[..., _T], parts: Iterable[Any], *args: Any) -> list[_T]:
-        """Run ``task(engine, part, *args)`` in the workers, results in the order of ``parts``."""
-        futures = [self._pool.submit(_run, self._config, self._strict, task, part, *args) for part in parts]
-        return [future.result() for future in futures]
-
-    def chunks(self, items: Sequence[_T]) -> list[list[_T]]:
-        return chunks(items, self._jobs)
-
-
-def _run(config: Config, strict: bool, task: Callable[..., _T], part: Any, *args: Any) -> _T:
-    engine = _worker_engine(config, strict)
-    engine.problems.clear()
-    return task(engine, part, *args)
+def _worker(
+    config: Config,
+    strict: bool,
+    scan: Scan,
+    render: Render,
+    part: list[Any],
+    render_args: tuple[Any, ...],
+    inbox: Any,
+    results: Any,
+    index: int,
+) -> None:
+    try:
+        engine = _worker_engine(config, strict)
+        scanned, kept = scan(engine, part)
+        results.put((index, "scan", scanned))
+        give(engine, inbox.get())
+        engine.problems.clear()
+        results.put((index, "render", render(engine, kept, *render_args)))
+    except Asa2Error as error:  # sent as text: not every error class survives pickling
+        results.put((index, "error", str(error)))
+    except Exception as error:  # anything else is a bug: the parent reports it with its type
+        results.put((index, "error", f"a --jobs worker failed: {type(error).__name__}: {error}"))
 
 
 def _worker_engine(config: Config, strict: bool) -> Engine:
@@ -156,11 +224,11 @@ def give(engine: Engine, resolved: dict[ProductKey, Resolved]) -> None:
 __all__ = [
     "JOBS",
     "JobsType",
-    "PagePool",
     "RenderResult",
     "ScanResult",
-    "chunks",
     "give",
     "jobs_option",
     "needed",
+    "run_pages",
+    "split",
 ]

@@ -82,22 +82,22 @@ def write_pages(engine: Engine, pages: list[tuple[Path, Document]], source: Path
 
 
 def _build_parallel(engine: Engine, pages: list[Path], source: Path, output: Path, jobs: int) -> int:
-    """Scan in ``jobs`` processes, fetch once here, render in ``jobs`` processes; problems in page order.
+    """Scan in ``jobs`` processes, fetch once here, render in the same processes.
 
     As in the one-process build, every page's scanning problems come before any page's rendering
-    problems, and strict mode fails the build (raising :class:`StrictModeError`) after the workers
-    stop.
+    problems, and strict mode fails the build (:class:`StrictModeError`) once the workers stopped.
     """
-    from .parallel import PagePool, needed
+    from .parallel import run_pages
 
-    with PagePool(engine.config, engine.strict, jobs) as pool:
-        parts = pool.chunks(pages)
-        scans = pool.map(_scan_pages, parts)
-        for scan in scans:
-            engine.problems.extend(scan.problems)
-        engine.fetch(key for scan in scans for key in scan.keys)
-        work = [(part, needed(engine.resolved, scan.keys)) for part, scan in zip(parts, scans, strict=True)]
-        results = pool.map(_write_part, work, source, output)
+    def fetch(keys: list[ProductKey]) -> dict[ProductKey, Resolved]:
+        engine.fetch(keys)
+        return engine.resolved
+
+    scans, results = run_pages(
+        engine.config, engine.strict, jobs, pages, _scan_pages, _write_part, fetch, source, output
+    )
+    for scan in scans:
+        engine.problems.extend(scan.problems)
     for result in results:
         engine.problems.extend(result.problems)
     if any(result.failed for result in results):
@@ -105,36 +105,33 @@ def _build_parallel(engine: Engine, pages: list[Path], source: Path, output: Pat
     return sum(scan.shortcodes for scan in scans)
 
 
-def _scan_pages(engine: Engine, pages: list[Path]) -> ScanResult:
+def _scan_pages(engine: Engine, pages: list[Path]) -> tuple[ScanResult, list[tuple[Path, Document]]]:
     from .parallel import ScanResult
 
     scan = ScanResult()
+    kept = []
     for page in pages:
         doc = _prepare(engine, page)
         scan.keys.extend(dict.fromkeys(doc.keys))
         scan.shortcodes += len(doc.requests)
+        kept.append((page, doc))
     scan.problems = list(engine.problems)
-    return scan
+    return scan, kept
 
 
 def _write_part(
-    engine: Engine, part: tuple[list[Path], dict[ProductKey, Resolved]], source: Path, output: Path
+    engine: Engine, kept: list[tuple[Path, Document]], source: Path, output: Path
 ) -> RenderResult:
-    from .parallel import RenderResult, give
+    from .parallel import RenderResult
 
-    pages, resolved = part
-    give(engine, resolved)
     result = RenderResult()
-    for page in pages:
-        doc = _prepare(engine, page)
-        engine.problems.clear()  # its scanning problems were reported by the first pass
+    for page, doc in kept:
         try:
             write_pages(engine, [(page, doc)], source, output)
         except StrictModeError:
             result.failed = True
-        result.problems.extend(engine.problems)
-        if result.failed:
             break  # like the one-process build: no page after the first that fails
+    result.problems = list(engine.problems)  # rendering problems only: the worker cleared the scan's
     return result
 
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from asa2render.cli.app import cli
-from asa2render.render.parallel import JOBS, chunks
+from asa2render.render.parallel import JOBS, split
 
 CONFIG = """
 [site]
@@ -63,11 +63,13 @@ def test_two_jobs_write_the_same_bytes_and_report_the_same_problems(site: Path, 
     assert "invalid ASIN 'bad'" in runs["2"] and "B0MISSING" in runs["2"]  # problems came back from workers
 
 
-def test_strict_mode_fails_a_parallel_build_like_a_single_one(site: Path) -> None:
+def test_strict_mode_fails_parallel_runs_like_single_ones(site: Path) -> None:
     for jobs in ("1", "2"):
         result = CliRunner().invoke(cli, ["build", "site", "-o", "out", "--offline", "--strict", "-j", jobs])
         assert result.exit_code == 1, result.output
         assert "strict mode: the build failed" in result.stderr
+        result = CliRunner().invoke(cli, ["render", "site", "-o", "out", "--offline", "--strict", "-j", jobs])
+        assert result.exit_code == 1, result.output
 
 
 @pytest.mark.parametrize("value", ["0", "-2", "many"])
@@ -80,9 +82,10 @@ def test_jobs_must_be_a_positive_number_or_auto(site: Path, value: str) -> None:
         JOBS.convert("0", None, None)
 
 
-def test_chunks_keep_order_and_cover_everything() -> None:
+def test_slices_keep_order_and_cover_everything() -> None:
     items = list(range(23))
-    parts = chunks(items, 2)
+    parts = split(items, 4)
     assert [x for part in parts for x in part] == items
-    assert len(parts) == 8
-    assert chunks([], 4) == []
+    assert [len(part) for part in parts] == [6, 6, 6, 5]
+    assert split(items[:2], 4) == [[0], [1]]
+    assert split([], 4) == []
