@@ -39,6 +39,10 @@ class Sizes:
     scale_small: int
     scale_large: int
     startup_repeat: int
+    shared_per_store: int
+    shared_rate: float
+    jobs_pages: int
+    jobs_rounds: int
 
 
 FULL = Sizes(
@@ -51,6 +55,10 @@ FULL = Sizes(
     scale_small=2000,
     scale_large=20000,
     startup_repeat=5,
+    shared_per_store=400,
+    shared_rate=4.0,
+    jobs_pages=20000,
+    jobs_rounds=3,
 )
 QUICK = Sizes(
     scanner=ScannerSizes(MB, 1000, MB // 2, 4 * MB, repeat=9, peer_repeat=1),
@@ -62,6 +70,10 @@ QUICK = Sizes(
     scale_small=300,
     scale_large=3000,
     startup_repeat=3,
+    shared_per_store=100,
+    shared_rate=4.0,
+    jobs_pages=2000,
+    jobs_rounds=2,
 )
 
 # Each family: the names it must produce (used when it fails) and how to run it.
@@ -106,6 +118,18 @@ def _startup(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return startup(sizes.startup_repeat, log)
 
 
+def _shared(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .sharing import shared_builders
+
+    return shared_builders(sizes.shared_per_store, sizes.shared_rate, log)
+
+
+def _jobs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .sharing import parallel_build
+
+    return parallel_build(sizes.jobs_pages, sizes.jobs_rounds, log)
+
+
 FAMILIES: dict[str, Family] = {
     "scanner": (("scanner_speedup_vs_best_peer", "scanner_linearity"), _scanner),
     "render": (("warm_render_overhead",), _render),
@@ -113,6 +137,11 @@ FAMILIES: dict[str, Family] = {
     "rebuild": (("warm_rebuild_requests",), _rebuild),
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
     "startup": (("startup_eager_imports",), _startup),
+    "shared": (
+        ("shared_builders_requests_vs_minimum", "shared_builders_429", "shared_builders_vs_floor"),
+        _shared,
+    ),
+    "jobs": (("parallel_build_speedup_2_jobs",), _jobs),
 }
 
 

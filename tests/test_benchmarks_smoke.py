@@ -168,3 +168,21 @@ def test_runner_writes_results(tmp_path: Path) -> None:
 
 def _memory_cache() -> ProductCache:
     return ProductCache.in_memory()
+
+
+def test_shared_builder_page_sets_overlap_and_cover_each_store() -> None:
+    from benchmarks import sharing
+
+    sets = sharing.page_sets(100)
+    assert len(sets) == sharing.BUILDERS
+    assert sharing.minimum_requests(sets) == 10 + 5  # 100 de + 50 fr products, ten per request
+    assert set(sets[0]["de"]) & set(sets[1]["de"])  # neighbours share products
+
+
+def test_parallel_build_figure_at_a_tiny_size() -> None:
+    from benchmarks import sharing
+
+    (figure,) = sharing.parallel_build(4, 1, log=lambda _: None)
+    assert figure.name == "parallel_build_speedup_2_jobs"
+    assert figure.value is not None and figure.value > 0
+    assert figure.extra["identical_output"] is True
