@@ -6,7 +6,7 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_BENCH := $(VENV)/.installed-bench
 
-.PHONY: demo test test-tools lint typecheck unit unit-quick bench bench-quick clean
+.PHONY: demo test test-tools lint typecheck unit unit-quick bench bench-quick clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,23 @@ $(STAMP_BENCH): pyproject.toml $(STAMP_TEST)
 
 demo: $(STAMP_RUN)
 	$(BIN)/asa2render build examples/site -o examples/site/output --sandbox auto
+	@echo
+	@echo "The demo was built into examples/site/output/. To look at it with its pictures (the sandbox"
+	@echo "draws them, so it has to keep running), preview it with live reload:"
+	@echo
+	@echo "    $(BIN)/asa2render serve examples/site --sandbox auto"
+	@echo
+	@echo "then open http://127.0.0.1:8000/ (Ctrl+C stops it). Every template in every state:"
+	@echo "    $(BIN)/asa2render gallery -o build/gallery   (open build/gallery/index.html)"
+
+# The boxes' message catalogue: collect the ids (babel.cfg) into the .pot, then add new ids to every
+# language's .po for translation (translations are read straight from the .po files at run time).
+LOCALES_DIR := asa2render/render/locale
+messages: $(STAMP_RUN)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location --width 110 \
+		--project asa2render --omit-header -o $(LOCALES_DIR)/asa2render.pot .
+	$(BIN)/pybabel update -i $(LOCALES_DIR)/asa2render.pot -d $(LOCALES_DIR) -D asa2render \
+		--width 110 --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check asa2render tests benchmarks

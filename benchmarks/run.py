@@ -130,6 +130,12 @@ def _jobs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return parallel_build(sizes.jobs_pages, sizes.jobs_rounds, log)
 
 
+def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .geo import geo_lookup
+
+    return geo_lookup(1000 if sizes is FULL else 100, log)
+
+
 FAMILIES: dict[str, Family] = {
     "scanner": (("scanner_speedup_vs_best_peer", "scanner_linearity"), _scanner),
     "render": (("warm_render_overhead",), _render),
@@ -142,6 +148,7 @@ FAMILIES: dict[str, Family] = {
         _shared,
     ),
     "jobs": (("parallel_build_speedup_2_jobs",), _jobs),
+    "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }
 
 

@@ -186,3 +186,14 @@ def test_parallel_build_figure_at_a_tiny_size() -> None:
     assert figure.name == "parallel_build_speedup_2_jobs"
     assert figure.value is not None and figure.value > 0
     assert figure.extra["identical_output"] is True
+
+
+def test_geo_family_counts_one_batch_per_store_per_ten_products() -> None:
+    from benchmarks import geo
+
+    figures = {figure.name: figure for figure in geo.geo_lookup(12, log=lambda line: None)}
+    assert set(figures) == {"geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"}
+    assert figures["geo_lookup_requests_vs_minimum"].baseline == 8  # 4 other stores × ceil(12 / 10)
+    assert figures["geo_lookup_requests_vs_minimum"].met
+    assert figures["geo_rebuild_requests"].value == 0
+    assert "geo" in run.FAMILIES

@@ -138,7 +138,7 @@ def test_sandbox_gone_mid_life_shows_stale_then_fallback(tmp_path: Path, token_h
     assert "Traceback" not in err
     assert states == ["stale"] * 5 + ["fallback"] * 5
     out = (site / "out" / "page000.md").read_text()
-    assert "as of" in out
+    assert "(Stand: " in out  # the German store's "as of" stamp
 
 
 def test_ineligible_store_does_not_degrade_another(tmp_path: Path, token_home: None) -> None:

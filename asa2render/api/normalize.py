@@ -23,6 +23,7 @@ from ..products.models import (
     Source,
     utc_now,
 )
+from ..products.urls import is_safe_image_url
 
 
 def item_asin(item: Any) -> str | None:
@@ -155,8 +156,9 @@ def _images(primary: Any) -> Images:
 
 
 def _image(node: Any) -> Image | None:
-    url = _https(_dig(node, "url"))
-    if url is None:
+    # https, or the local sandbox's loopback placeholders (see products.urls.is_safe_image_url)
+    url = _text(_dig(node, "url"))
+    if not url or not is_safe_image_url(url):
         return None
     return Image(url=url, width=_integer(_dig(node, "width")), height=_integer(_dig(node, "height")))
 

@@ -26,6 +26,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "export-data": "asa2render.cli.content:export_data",
     "marketplaces": "asa2render.cli.marketplaces:marketplaces",
     "sandbox": "asa2render.cli.sandbox:sandbox",
+    "serve": "asa2render.cli.serve:serve",
+    "gallery": "asa2render.cli.serve:gallery",
     "import-wordpress": "asa2render.cli.wordpress:import_wordpress",
 }
 

@@ -20,9 +20,11 @@ import click
 
 from .. import edges
 from ..config.model import Config
-from ..engine import Engine
+from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, StrictModeError
 from ..files import atomic_write
+from ..geo.assets import write_assets
+from ..geo.site import MISS_CODE, site_table, with_inline_table
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
 from ..render.parallel import RenderResult, ScanResult, jobs_option, run_pages
@@ -211,13 +213,17 @@ def render(
         single = len(inputs) == 1 and inputs[0].is_file()
         if not single and output is None:
             raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
-        if jobs > 1 and not single:
+        if jobs > 1 and not single and not engine.config.geo.enabled:
+            # (the geo table needs every page's requests here: a [geo] run stays in one process)
             failed, count = _render_parallel(engine, sources, output, jobs)
         else:
             keys, count = collect_keys(engine, sources)
             engine.problems.clear()
             engine.fetch(keys)
-            failed = _render_sources(engine, sources, output, single)
+            rendered: list[Document] = []
+            failed = _render_sources(engine, sources, output, single, rendered)
+            if not single and output is not None:
+                _geo_assets(engine, rendered, output)
         print_problems(engine.problems)
         print_summary(engine, count)
         if failed:
@@ -227,7 +233,8 @@ def render(
 def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
     text = sys.stdin.read()
     try:
-        result = engine.process(text, mode=mode, path="<stdin>")
+        doc = engine.prepare(text, mode=mode, path="<stdin>")
+        result = _with_geo(engine, doc, engine.render(doc))
     except StrictModeError as exc:
         print_problems(engine.problems)
         raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
@@ -238,10 +245,14 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
         sys.stdout.write(result)
 
 
-def _render_sources(engine: Engine, sources: list[Source], output: Path | None, single: bool) -> bool:
+def _render_sources(
+    engine: Engine, sources: list[Source], output: Path | None, single: bool, rendered: list[Document]
+) -> bool:
+    """Render and write file by file; ``rendered`` receives each document's requests (not its text)."""
     failed = False
     for source in progress(sources, "rendering"):
         doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
+        rendered.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
         failed |= _write_rendered(engine, source, doc, output, single)
     return failed
 
@@ -252,6 +263,8 @@ def _write_rendered(engine: Engine, source: Source, doc: Any, output: Path | Non
         result = engine.render(doc)
     except StrictModeError:
         return True
+    if single:
+        result = _with_geo(engine, doc, result)
     if single and (output is None):
         sys.stdout.write(result)
     elif single and output is not None and not output.is_dir():
@@ -298,6 +311,19 @@ def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], output: Pat
         result.failed |= _write_rendered(engine, source, doc, output, single=False)
         result.problems.extend(doc.problems)
     return result
+
+
+def _with_geo(engine: Engine, doc: Document, result: str) -> str:
+    """A single page carries its geo table inline (``[geo] enabled``)."""
+    table = site_table(engine, [doc])
+    return with_inline_table(result, table) if table is not None else result
+
+
+def _geo_assets(engine: Engine, documents: list[Document], output: Path) -> None:
+    """A rendered folder gets the geo table and script once, at its top (``[geo] enabled``)."""
+    table = site_table(engine, documents)
+    if table is not None:
+        write_assets(output, table)
 
 
 # -- build -----------------------------------------------------------------------------------------
@@ -362,6 +388,7 @@ def check(
             for s in discover(inputs)
         ]
         engine.fetch_documents(docs)
+        site_table(engine, docs)  # [geo] enabled: products without an exact match in an offered store
         for doc in docs:
             engine.check(doc)
             rows.extend(_check_rows(engine, doc))
@@ -370,7 +397,7 @@ def check(
         click.echo(json.dumps(rows, indent=2))
     else:
         for row in rows:
-            problems = "; ".join(row["problems"])
+            problems = "; ".join([*row["problems"], *row.get("geo", [])])
             asins = ",".join(row["asins"]) or "-"
             click.echo(
                 f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
@@ -388,8 +415,11 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
     for request in doc.requests:
         location = str(request.location)
         problems = by_location.pop(location, [])
+        # Geo-targeting notes are a report, not a fault of the page: listed apart, never failing --strict.
+        geo = [p.message for p in problems if p.code == MISS_CODE]
+        problems = [p for p in problems if p.code != MISS_CODE]
         states = [engine.resolved[k].state for k in request.keys if k in engine.resolved]
-        yield {
+        row = {
             "location": location,
             "tag": request.shortcode.tag,
             "marketplace": request.country,
@@ -399,6 +429,7 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
             "status": "error" if any(p.severity == "error" for p in problems) else "ok",
             "problems": [p.message for p in problems],
         }
+        yield row | {"geo": geo} if geo else row
     for location, problems in by_location.items():  # scanner problems with no shortcode (stray closers)
         yield {
             "location": location,
@@ -423,10 +454,7 @@ def cache(action: str, config_path: Path | None) -> None:
     from ..shared import cache_url_setting, open_backing
 
     config = load(config_path)
-    try:
-        backing = open_backing(config, cache_url_setting(config))
-    except Asa2Error as exc:
-        raise CliError(str(exc), EXIT_USAGE) from None
+    backing = open_backing(config, cache_url_setting(config))  # errors: exit 2 (cli_error), no traceback
     store = backing.cache
     try:
         if action == "stats":

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import ConfigError
+from ..sandbox.catalog import parse_missing
 from ..sandbox.options import SandboxOptions, parse_credential, parse_paapi_key, read_secret_file
 from ..sandbox.server import Sandbox
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
@@ -42,7 +43,8 @@ Demo PA-API key (used when no --paapi-key is given): DEMOACCESSKEY / demo-paapi-
 
 \b
 Demo products: B0DEMO0001 … B0DEMO0005 in the us, uk, de, fr and jp stores. Any other
-valid ASIN gets a deterministic synthetic product; B0BAD… is invalid, B0NOACC… not accessible.
+valid ASIN gets a deterministic synthetic product; B0BAD… is invalid, B0NOACC… not accessible;
+--missing ASIN:STORE (or the catalog's "missing") makes an ASIN unknown in one store.
 """
 
 
@@ -64,6 +66,13 @@ def _repeated(
     return click.option(
         flag, name, multiple=True, metavar=metavar, envvar=envvar, callback=callback, help=help_text
     )
+
+
+def _parsed(values: Sequence[str], parse: Callable[[str], object]) -> tuple[object, ...]:
+    try:
+        return tuple(parse(value) for value in values)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _from_files(flag: str, name: str, parse: Callable[[str], object], help_text: str) -> Callable[[_F], _F]:
@@ -138,6 +147,14 @@ def _from_files(flag: str, name: str, parse: Callable[[str], object], help_text:
 )
 @click.option(
     "--ineligible", multiple=True, metavar="COUNTRY", help="Answer 403 AssociateNotEligible for this store."
+)
+@click.option(
+    "--missing",
+    "missing",
+    multiple=True,
+    metavar="ASIN:STORE",
+    callback=lambda ctx, param, values: _parsed(values, parse_missing),
+    help="This ASIN does not exist in this store (GetItems answers InvalidParameterValue); repeatable.",
 )
 @click.option(
     "--paapi-deprecated", is_flag=True, help="Answer every PA-API call with the deprecation AccessDenied."

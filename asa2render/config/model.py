@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from ..errors import ConfigError
+from ..geo.defaults import DEFAULT_FALLBACKS
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
 from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
 
@@ -65,6 +66,26 @@ class SiteConfig(_Section):
     timezone: str = "UTC"
     associate_set: str = "default"
     disclaimer_url: str | None = None
+    # Labels, dates and numbers of boxes follow each product's store unless this names one locale
+    # for the whole site ("de", "en_GB", "ja-JP").
+    language: str | None = None
+    # The short disclosure beside each box's link; None = the localised "(paid link)", "" = none.
+    paid_label: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from babel import Locale, UnknownLocaleError  # only sites that set a language pay for it
+
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(
+                f"unknown language {value!r}; expected a locale such as 'de' or 'en_GB'"
+            ) from None
+        return value
 
 
 class ApiConfig(_Section):
@@ -75,6 +96,61 @@ class ApiConfig(_Section):
     max_retries: int = Field(default=3, ge=0, le=10)
     max_backoff: float = Field(default=30.0, ge=0, le=600)
     token_margin: int = Field(default=60, ge=0, le=1800)
+
+
+_ISO_COUNTRY = re.compile(r"^[a-z]{2}$")
+
+
+class GeoConfig(_Section):
+    """``[geo]``: send visitors from other countries to their own Amazon store (see the README)."""
+
+    enabled: bool = False
+    stores: tuple[str, ...] | None = None  # None: every store that has a tracking ID
+    fallbacks: dict[str, str] = Field(default_factory=dict)  # merged over DEFAULT_FALLBACKS
+    mode: Literal["exact", "close", "search"] = "close"
+    geoip_url: str | None = None  # off by default: the browser asks nobody
+
+    @field_validator("stores")
+    @classmethod
+    def _known_stores(cls, stores: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if stores is None:
+            return None
+        canonical = []
+        for code in stores:
+            store = normalize_country(code)
+            if store is None:
+                raise ValueError(f"unknown store {code!r}; allowed: {', '.join(country_codes())}")
+            canonical.append(store)
+        return tuple(dict.fromkeys(canonical))
+
+    @field_validator("fallbacks")
+    @classmethod
+    def _valid_fallbacks(cls, fallbacks: dict[str, str]) -> dict[str, str]:
+        cleaned: dict[str, str] = {}
+        for country, target in fallbacks.items():
+            key = country.strip().lower()
+            if not _ISO_COUNTRY.match(key):
+                raise ValueError(f"fallbacks: {country!r} is not a two-letter country code")
+            store = normalize_country(target)
+            if store is None:
+                raise ValueError(
+                    f"fallbacks.{key}: unknown store {target!r}; allowed: {', '.join(country_codes())}"
+                )
+            cleaned[key] = store
+        return cleaned
+
+    @field_validator("geoip_url")
+    @classmethod
+    def _own_endpoint(cls, url: str | None) -> str | None:
+        # The endpoint is the site's own (a CDN header exposed at a URL): https or a same-origin path.
+        if url is not None and not url.startswith(("https://", "/")):
+            raise ValueError("geoip_url must be an https:// URL or a path on the site such as /geo")
+        return url
+
+    @property
+    def all_fallbacks(self) -> dict[str, str]:
+        """The built-in map with the configured entries merged over it."""
+        return {**DEFAULT_FALLBACKS, **self.fallbacks}
 
 
 class MarketplaceConfig(_Section):
@@ -159,6 +235,7 @@ class Config(BaseModel):
     marketplaces: tuple[MarketplaceConfig, ...] = ()
     paapi: PaapiConfig = Field(default_factory=PaapiConfig)
     associate_id_sets: dict[str, dict[str, str]] = Field(default_factory=dict)
+    geo: GeoConfig = Field(default_factory=GeoConfig)
     collections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     path: Path | None = None
     unresolved_secrets: tuple[str, ...] = ()
@@ -365,6 +442,7 @@ __all__ = [
     "SECRETS_FILENAME",
     "ApiConfig",
     "Config",
+    "GeoConfig",
     "MarketplaceConfig",
     "PaapiConfig",
     "SiteConfig",

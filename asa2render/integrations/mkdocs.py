@@ -20,6 +20,8 @@ How a build goes:
 - ``on_page_markdown`` renders the page's shortcodes (code untouched, exact ``page:line:column`` in
   messages) and leaves one marker per box; the extension's preprocessor turns each marker into a
   Python-Markdown ``htmlStash`` entry, so Markdown neither wraps a box in ``<p>`` nor rewrites it;
+- with ``[geo] enabled``, ``on_files`` also builds the geo table and adds ``asa2render-geo.json`` and
+  ``asa2render-geo.js`` at the site's root, and ``on_post_page`` adds the script to pages with boxes;
 - ``on_env`` adds the ``asa2`` and ``asa2_expand`` filters and the ``asa2_product`` global to the theme.
 """
 
@@ -33,6 +35,9 @@ from typing import Any, Literal
 
 from ..engine import Document, Engine
 from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
+from ..geo.assets import SCRIPT_NAME, TABLE_NAME, script_source, table_json
+from ..geo.site import MISS_CODE, add_script, site_table
+from ..geo.table import GeoTable
 from ..render.renderer import stylesheet
 from ..sources import read_front_matter
 from .hosts import open_engine, splice
@@ -50,6 +55,7 @@ try:
     from mkdocs.plugins import BasePlugin, get_plugin_logger
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
+    from mkdocs.utils import get_relative_url
 except ImportError:
     raise IntegrationMissingError("mkdocs", "mkdocs") from None
 
@@ -75,6 +81,7 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         self.sources: dict[str, str] = {}
         self._session = False
         self._settings: tuple[str, bool | None, str] | None = None
+        self.geo: GeoTable | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -130,7 +137,21 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         )
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        self.geo = site_table(engine, documents)  # [geo] enabled: one table for the whole site
+        if self.geo is not None:
+            for problem in (p for doc in documents for p in doc.problems if p.code == MISS_CODE):
+                log.info("%s", problem)
+            for name, content in ((TABLE_NAME, table_json(self.geo)), (SCRIPT_NAME, script_source())):
+                if files.get_file_from_path(name) is not None:
+                    files.remove(files.get_file_from_path(name))  # type: ignore[arg-type]
+                files.append(File.generated(config, name, content=content))
         return files
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Pages with boxes load the geo script (``[geo] enabled``)."""
+        if self.geo is None:
+            return output
+        return add_script(output, get_relative_url(SCRIPT_NAME, page.url))
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -19,7 +19,9 @@ Design — one fetch for the whole site, expansion before Markdown:
 3. ``readers_init`` wraps the Markdown reader so the extension knows which file it is reading (for
    messages). ``JINJA_FILTERS`` gets ``asa2`` and ``asa2_expand``, ``JINJA_GLOBALS`` gets ``asa2_product``.
 4. ``finalized`` writes the product stylesheet to ``<OUTPUT_PATH>/<THEME_STATIC_DIR>/css/asa2render.css``
-   (link it from your theme) and closes the engine.
+   (link it from your theme) and closes the engine. With ``[geo] enabled`` it also writes
+   ``asa2render-geo.json`` and ``asa2render-geo.js`` to ``OUTPUT_PATH`` and adds the script to every
+   page with boxes.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from typing import Any
 
 from ..engine import Document, Engine
 from ..errors import IntegrationMissingError
+from ..geo.assets import write_assets
+from ..geo.site import add_scripts, site_table
+from ..geo.table import GeoTable
 from ..products.models import ProductKey
 from ..render.renderer import stylesheet
 from ..sources import MARKDOWN_SUFFIXES, read_front_matter
@@ -54,6 +59,7 @@ class _Build:
     engine: Engine
     extension: Asa2Extension
     content: Path
+    geo: GeoTable | None = None
 
 
 _current: _Build | None = None
@@ -83,7 +89,8 @@ def initialized(pelican: Any) -> None:
     _hook_markdown(settings, extension)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters(engine)}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "asa2_product": product_global(engine)}
-    prefetch_site(engine, settings, options.get("country"))
+    documents = prefetch_site(engine, settings, options.get("country"))
+    _current.geo = site_table(engine, documents)  # [geo] enabled: one table for the whole site
 
 
 def readers_init(readers: Any) -> None:
@@ -99,6 +106,10 @@ def finalized(pelican: Any) -> None:
     target = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme") / STYLESHEET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(stylesheet(), encoding="utf-8")
+    if _current is not None and _current.geo is not None:
+        output = Path(settings["OUTPUT_PATH"])
+        write_assets(output, _current.geo)
+        add_scripts(output)
     _close()
 
 

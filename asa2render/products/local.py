@@ -8,9 +8,11 @@
     title = "Espresso grinder"
     url = "https://www.amazon.de/dp/B0DEMO0001?tag=mytag-21"   # optional; default: /dp/ASIN?tag=…
     image = "https://m.media-amazon.com/images/I/….jpg"          # hot-linked, never downloaded
-    price = "49.99"
+    price = "49.99"                                              # shown as the store writes it: 49,99 €
+    list_price = "59.99"                                         # optional; gives the savings shown
     currency = "EUR"                                             # default: the store's currency
     availability = "IN_STOCK"
+    availability_message = "Only 3 left"                         # optional; a localised default otherwise
     features = ["…", "…"]
     brand = "…"
     updated = 2026-11-20T10:00:00Z                               # shown as the "as of" time
@@ -21,17 +23,18 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from ..config.model import Config
 from ..errors import ConfigError
-from ..marketplaces import normalize_country, store_for
+from ..marketplaces import Store, normalize_country, store_for
+from ..money import format_money
 from .asins import normalize_asin
-from .models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, ProductKey
+from .models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, ProductKey, Savings
 from .urls import is_amazon_url, is_safe_image_url
 
 # field → (the check a link must pass, what the message says it must be)
@@ -51,10 +54,11 @@ class LocalProduct(BaseModel):
     title: str
     url: str | None = None
     image: str | None = None
-    price: Decimal | None = None
+    price: Decimal | None = Field(default=None, ge=0)
     currency: str | None = None
-    list_price: Decimal | None = None
+    list_price: Decimal | None = Field(default=None, ge=0)
     availability: str = "IN_STOCK"
+    availability_message: str | None = None
     features: tuple[str, ...] = ()
     brand: str | None = None
     updated: datetime | None = None
@@ -149,16 +153,19 @@ def _to_product(item: LocalProduct, config: Config, modified: datetime, path: Pa
         )
     store = store_for(country)
     tag, _ = config.partner_tag(country)
-    currency = item.currency or store.currency
+    currency = (item.currency or store.currency).upper()
+    price = _money(item.price, currency, store)
+    list_price = _money(item.list_price, currency, store)
     return Product(
         asin=item.asin,
         country=country,
         title=item.title,
         url=item.url or store.product_url(item.asin, tag),
         images=Images(large=Image(url=item.image)) if item.image else Images(),
-        price=_money(item.price, currency),
-        list_price=_money(item.list_price, currency),
-        availability=Availability(type=item.availability),
+        price=price,
+        list_price=list_price,
+        savings=_savings(price, list_price, store),
+        availability=Availability(type=item.availability, message=item.availability_message),
         brand=item.brand,
         features=item.features,
         fetched_at=_aware(item.updated) if item.updated else modified,
@@ -166,14 +173,20 @@ def _to_product(item: LocalProduct, config: Config, modified: datetime, path: Pa
     )
 
 
-def _money(amount: Decimal | None, currency: str) -> Money | None:
+def _money(amount: Decimal | None, currency: str, store: Store) -> Money | None:
+    """Written like the API writes it for this store (Babel's CLDR data), never hand-formatted."""
     if amount is None:
         return None
-    try:
-        display = f"{amount.quantize(Decimal('0.01'))} {currency}"
-    except InvalidOperation:
-        display = f"{amount} {currency}"
-    return Money(amount=amount, currency=currency, display=display)
+    return Money(amount=amount, currency=currency, display=format_money(amount, currency, store.language))
+
+
+def _savings(price: Money | None, list_price: Money | None, store: Store) -> Savings | None:
+    """What the API reports as savings: list price minus price, and the percentage, when positive."""
+    if price is None or list_price is None or list_price.amount <= price.amount or not list_price.amount:
+        return None
+    saved = _money(list_price.amount - price.amount, price.currency, store)
+    percentage = int((saved.amount / list_price.amount * 100).to_integral_value()) if saved else None
+    return Savings(money=saved, percentage=percentage)
 
 
 def _aware(moment: datetime) -> datetime:

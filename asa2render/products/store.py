@@ -79,8 +79,15 @@ class ProductStore:
         self._clock = clock
         self.report = StoreReport()
 
-    def get_many(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Resolved]:
-        """Resolve every key; never raises for a product that cannot be had."""
+    def get_many(self, keys: Iterable[ProductKey], *, count: bool = True) -> dict[ProductKey, Resolved]:
+        """Resolve every key; never raises for a product that cannot be had.
+
+        Args:
+            keys: the products wanted.
+            count: add the outcome to the fresh/stale/fallback counts of :attr:`report` (lookups that
+                are not shown on a page, such as geo-targeting's store checks, leave them alone; their
+                API requests are always counted).
+        """
         wanted = list(dict.fromkeys(keys))
         now = self._clock()
         resolved: dict[ProductKey, Resolved] = {}
@@ -98,7 +105,8 @@ class ProductStore:
         missing = [k for k in missing if k not in resolved]
         if missing:
             resolved.update(self._fetch(missing, cached, now))
-        self._count(resolved.values())
+        if count:
+            self._count(resolved.values())
         return resolved
 
     def _fetch(

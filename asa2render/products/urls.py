@@ -1,7 +1,9 @@
 """Which URLs may become an ``href`` or ``src``: product data is untrusted input.
 
 Only ``https`` links to an Amazon store become links, and only ``https`` URLs become images (Amazon
-serves them from its media hosts; they are hot-linked, never downloaded).
+serves them from its media hosts; they are hot-linked, never downloaded). The one exception is
+``http`` on a loopback address: the local sandbox serves its placeholder images that way, and such a
+URL can only ever reach the reader's own machine.
 """
 
 from __future__ import annotations
@@ -17,9 +19,15 @@ def is_amazon_url(url: str) -> bool:
     return parts.scheme == "https" and store_for_host(parts.hostname or "") is not None
 
 
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def is_safe_image_url(url: str) -> bool:
-    """An ``https`` image URL (Amazon media hosts or any https host the user chose locally)."""
+    """An ``https`` image URL (Amazon media hosts or any https host the user chose locally), or the
+    sandbox's ``http`` placeholder images on a loopback address."""
     parts = urlsplit(url.strip())
+    if parts.scheme == "http":
+        return (parts.hostname or "") in _LOOPBACK_HOSTS
     return parts.scheme == "https" and bool(parts.hostname)
 
 

@@ -1,16 +1,17 @@
 """Product boxes: a Jinja2 environment we own, built-in templates and ASA2-style placeholders.
 
 User templates (``[site] templates``) come first in the loader, so a user template named ``box``
-replaces the built-in one. Autoescape is on: product data is untrusted, and only ``https`` Amazon
-links become ``href``s. Everything a shortcode renders carries ``data-asa2-asin`` and
-``data-asa2-state`` (fresh, stale or fallback) on its root element, and is one line of HTML so it
-can sit inside Markdown without ending an HTML block or starting a code block.
+replaces the built-in one. Labels, dates and numbers follow each box's store (one environment per
+locale, see :mod:`.i18n`), or ``[site] language`` when set. Autoescape is on: product data is
+untrusted, and only ``https`` Amazon links become ``href``s. Everything a shortcode renders carries
+``data-asa2-asin`` and ``data-asa2-state`` (fresh, stale or fallback) on its root element, and is one
+line of HTML so it can sit inside Markdown without ending an HTML block or starting a code block.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -26,25 +27,21 @@ from ..marketplaces import get_store
 from ..products.models import Product, ProductKey, Resolved, State
 from ..products.resolve import ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
+from .i18n import LABEL_MESSAGES, Labels, box_locale
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
+# (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
+ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
+_ROOT_ASIN = re.compile(r'data-asa2-asin="[^"]*"')
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 
-LABELS = {
-    "as_of_label": "as of",
-    "details_label": "Details",
-    "button_label": "View on Amazon",
-    "fallback_label": "View on Amazon",
-    "unavailable_label": "Product unavailable",
-    "map_label": "See price on Amazon",
-    "disclaimer": (
-        "Price and availability are accurate as of the date/time indicated and are subject to change. "
-        "Any price and availability information displayed on Amazon at the time of purchase will apply "
-        "to the purchase of this product."
-    ),
-}
+# Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
+# CSS keeps the real aspect ratio once the image has loaded.
+DEFAULT_IMAGE_SIZES = {"small": 75, "medium": 160, "large": 500}
+# The English labels, as ASA2-style template globals (each environment holds its locale's translation).
+LABELS = dict(LABEL_MESSAGES)
 
 
 def stylesheet() -> str:
@@ -55,13 +52,32 @@ def stylesheet() -> str:
 class Renderer:
     """Renders resolved products with compiled, reused templates."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, image_source: ImageSource | None = None) -> None:
+        """``image_source`` decides which picture a box shows (the gallery maps to local files)."""
         self.config = config
+        self._image_source = image_source or product_image
         self._zone = _zone(config.site.timezone)
-        self.env = self._environment()
+        self._envs: dict[str, jinja2.Environment] = {}
+        self.locale = box_locale(config.default_country, config.site.language)
+        self.env = self.environment(self.locale)
         self._memo: dict[Hashable, str] = {}
 
-    def _environment(self) -> jinja2.Environment:
+    def locale_for(self, country: str | None) -> str:
+        """The locale of a box for a product of this store (``[site] language`` wins)."""
+        return box_locale(country, self.config.site.language)
+
+    def labels(self, locale: str | None = None) -> Labels:
+        """The translated labels and formatters of a locale (the site's default locale when None)."""
+        return Labels(locale or self.locale, self._zone, self.config.site.paid_label)
+
+    def environment(self, locale: str) -> jinja2.Environment:
+        """The Jinja environment of one locale, built on first use."""
+        env = self._envs.get(locale)
+        if env is None:
+            env = self._envs[locale] = self._environment(locale)
+        return env
+
+    def _environment(self, locale: str) -> jinja2.Environment:
         loaders: list[jinja2.BaseLoader] = []
         user_dir = self.config.resolve_path(self.config.site.templates)
         if user_dir is not None and user_dir.is_dir():
@@ -73,15 +89,22 @@ class Renderer:
             undefined=jinja2.ChainableUndefined,
             auto_reload=False,
             cache_size=64,
+            extensions=["jinja2.ext.i18n"],
         )
+        labels = self.labels(locale)
+        env.install_gettext_translations(labels.catalogue, newstyle=True)  # type: ignore[attr-defined]
         env.filters["asa2_href"] = _href
         env.filters["asa2_safe_image"] = is_safe_image_url
-        env.filters["asa2_datetime"] = self.format_time
+        env.filters.update(labels.filters())
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
         # caches a module imported that way instead of re-running it on every box.
         site = self.config.site
         env.globals.update(
-            LABELS, link_rel=site.rel, link_target=site.target, disclaimer_url=site.disclaimer_url
+            labels.globals(),
+            link_rel=site.rel,
+            link_target=site.target,
+            disclaimer_url=site.disclaimer_url,
+            asa2_image=self._image_source,
         )
         return env
 
@@ -129,7 +152,7 @@ class Renderer:
             "link_text": request.link_text,
             **placeholders(product),
         }
-        return self._render(request.template, request, context)
+        return self._render(request.template, request, context, item.key_country)
 
     def _list(self, request: ProductRequest, items: Sequence[Resolved]) -> str:
         rows = [
@@ -143,7 +166,7 @@ class Renderer:
         ]
         state = max((i.state for i in items), key=_STATE_RANK.__getitem__)
         context = {"items": rows, "asins": [i.key_asin for i in items], "state": state}
-        return self._render(request.template, request, context)
+        return self._render(request.template, request, context, items[0].key_country)
 
     def _fallback(self, request: ProductRequest, item: Resolved | None) -> str:
         context = {
@@ -152,12 +175,14 @@ class Renderer:
             "link_text": request.link_text,
             "state": "fallback",
         }
-        return self._render("fallback", request, context)
+        return self._render("fallback", request, context, item.key_country if item else None)
 
-    def _render(self, name: str, request: ProductRequest, context: dict[str, Any]) -> str:
-        template = self.env.get_template(f"{name}.html")
+    def _render(
+        self, name: str, request: ProductRequest, context: dict[str, Any], country: str | None
+    ) -> str:
+        template = self.environment(self.locale_for(country)).get_template(f"{name}.html")
         html = template.render({"options": dict(request.options), **context})
-        return _BLANKS.sub("", html.strip())
+        return _with_set(_BLANKS.sub("", html.strip()), request.associate_set)
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
         """The plain tagged product-page link shown when nothing better is possible."""
@@ -175,6 +200,34 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+
+def _with_set(html: str, associate_set: str | None) -> str:
+    """Mark the root with the shortcode's associate set (``data-asa2-set``) after its ``data-asa2-asin``.
+
+    The geo script needs the set to pick each store's tracking ID; added here rather than in every
+    template so that users' own templates carry it too.
+    """
+    if not associate_set:
+        return html
+    match = _ROOT_ASIN.search(html)
+    if match is None:
+        return html
+    value = str(Markup.escape(associate_set))
+    return f'{html[: match.end()]} data-asa2-set="{value}"{html[match.end() :]}'
+
+
+def product_image(product: Product, size: str = "large") -> dict[str, Any] | None:
+    """The image of a size (else the best one) with width and height always set, or None.
+
+    Only ``https`` images (and loopback ones, for the sandbox's placeholders) become ``src``.
+    """
+    images = product.images
+    image = getattr(images, size, None) or images.best
+    if image is None or not is_safe_image_url(image.url):
+        return None
+    fallback = DEFAULT_IMAGE_SIZES.get(size, DEFAULT_IMAGE_SIZES["large"])
+    return {"url": image.url, "width": image.width or fallback, "height": image.height or fallback}
 
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
@@ -244,4 +297,4 @@ def _zone(name: str) -> ZoneInfo:
         raise ConfigError(f"unknown time zone {name!r}", key="site.timezone") from None
 
 
-__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "stylesheet"]
+__all__ = ["BUILTIN_TEMPLATES", "LABELS", "Renderer", "placeholders", "product_image", "stylesheet"]

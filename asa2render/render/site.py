@@ -17,6 +17,8 @@ from markupsafe import Markup
 
 from ..engine import Document, Engine
 from ..errors import StrictModeError
+from ..geo.assets import write_assets
+from ..geo.site import add_script, script_src, site_table
 from ..products.models import ProductKey, Resolved
 from ..sources import read_front_matter
 from .renderer import stylesheet
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from .parallel import RenderResult, ScanResult
 
 STYLESHEET_NAME = "asa2render.css"
-DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."
+DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."  # English; pages use the catalogue
 # The page layout is a template of the renderer's environment, so a user template of this name in
 # ``[site] templates`` replaces it like any box template.
 PAGE_TEMPLATE = "_page.html"
@@ -42,14 +44,19 @@ def build_site(engine: Engine, source: Path, output: Path, *, jobs: int = 1) -> 
     (:mod:`.parallel`); the pages written are the same, byte for byte.
     """
     pages = sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
-    if jobs > 1 and len(pages) > 1:
+    geo = None
+    if jobs > 1 and len(pages) > 1 and not engine.config.geo.enabled:
+        # (the geo table needs every page's shortcodes in this process: a [geo] build stays single)
         shortcodes = _build_parallel(engine, pages, source, output, jobs)
     else:
         documents = [_prepare(engine, page) for page in pages]
         engine.fetch_documents(documents)  # one batched fetch for the whole site
-        write_pages(engine, list(zip(pages, documents, strict=True)), source, output)
+        geo = site_table(engine, documents)  # None unless [geo] enabled
+        write_pages(engine, list(zip(pages, documents, strict=True)), source, output, geo is not None)
         shortcodes = sum(len(doc.requests) for doc in documents)
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    if geo is not None:
+        write_assets(output, geo)
     config = engine.config
     skip = [
         p
@@ -64,8 +71,13 @@ def _prepare(engine: Engine, page: Path) -> Document:
     return engine.prepare(page.read_text(encoding="utf-8"), mode="markdown", path=str(page))
 
 
-def write_pages(engine: Engine, pages: list[tuple[Path, Document]], source: Path, output: Path) -> None:
-    """Render prepared pages into the layout and write them (products must be resolved)."""
+def write_pages(
+    engine: Engine, pages: list[tuple[Path, Document]], source: Path, output: Path, geo: bool = False
+) -> None:
+    """Render prepared pages into the layout and write them (products must be resolved).
+
+    ``geo``: add the localiser's script tag to pages that show boxes (``[geo] enabled``).
+    """
     md = markdown_renderer()
     layout = engine.renderer.env.get_template(PAGE_TEMPLATE)
     output.mkdir(parents=True, exist_ok=True)
@@ -77,7 +89,10 @@ def write_pages(engine: Engine, pages: list[tuple[Path, Document]], source: Path
         title = str(front.get("title") or page.stem.replace("-", " ").title())
         body = md.render(expanded[body_start:])
         target.parent.mkdir(parents=True, exist_ok=True)
-        page_html = layout.render(title=title, css=css, body=Markup(body), disclosure=DISCLOSURE)
+        # the disclosure and the page's lang are the environment's: the site's language
+        page_html = layout.render(title=title, css=css, body=Markup(body))
+        if geo:
+            page_html = add_script(page_html, script_src(target, output))
         target.write_text(page_html + "\n", encoding="utf-8")
 
 

@@ -18,6 +18,6 @@ gets a deterministic synthetic product; ``B0BAD…`` is invalid and ``B0NOACC…
 from __future__ import annotations
 
 from .options import DEMO_CREDENTIALS, DEMO_PAAPI_KEYS, SandboxOptions
-from .server import Sandbox
+from .server import Sandbox, start_local_sandbox
 
-__all__ = ["DEMO_CREDENTIALS", "DEMO_PAAPI_KEYS", "Sandbox", "SandboxOptions"]
+__all__ = ["DEMO_CREDENTIALS", "DEMO_PAAPI_KEYS", "Sandbox", "SandboxOptions", "start_local_sandbox"]

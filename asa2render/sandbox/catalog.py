@@ -10,7 +10,8 @@ Catalog file format (UTF-8 JSON)::
           "title": "…",
           "brand": "…",                    # optional; "manufacturer" defaults to it
           "features": ["…", "…"],          # optional
-          "image": "https://m.media-amazon.com/images/I/71abc.jpg",   # optional; sizes are derived
+          "image": "/_sandbox/images/B0DEMO0001.svg",  # optional; a path = the sandbox's own
+                                           # placeholder, or any https URL; sizes are derived
           "price": 19.99,                  # optional number in the store's currency; none = no offer
           "list_price": 24.99,             # optional; gives savings and a LIST_PRICE saving basis
           "availability": "IN_STOCK",      # OffersV2 type (IN_STOCK, IN_STOCK_SCARCE, OUT_OF_STOCK, …)
@@ -21,10 +22,13 @@ Catalog file format (UTF-8 JSON)::
           "deal_badge": "Blitzangebot",    # optional; makes the listing a LIGHTNING_DEAL
           "category": "Küche"              # optional; the browse node's name
         }
-      ]
+      ],
+      "missing": {"B0DEMO0003": ["uk", "jp"]}   # optional: ASINs not sold in these stores
     }
 
-Every other valid ASIN gets a synthetic product, the same for the same (ASIN, store) on every run.
+An ASIN listed under ``missing`` for a store does not exist there: GetItems answers it with Amazon's
+``InvalidParameterValue`` item error (``--missing ASIN:STORE`` adds more). Every other valid ASIN gets a
+synthetic product, the same for the same (ASIN, store) on every run.
 """
 
 from __future__ import annotations
@@ -32,15 +36,18 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
+from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError
-from ..marketplaces import Store
+from ..marketplaces import Store, normalize_country
+from ..money import format_store_money, quantize
 from ..products.models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
+from .images import image_path
 
 # Amazon's OffersV2 enum: our model's list less BACKORDER, which only ASA2's placeholders know.
 AVAILABILITY_TYPES = MODEL_AVAILABILITY_TYPES - {"BACKORDER"}
@@ -74,42 +81,9 @@ class _CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     products: list[CatalogProduct]
+    missing: dict[str, list[str]] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class _MoneyFormat:
-    prefix: str
-    suffix: str
-    thousands: str
-    decimal: str
-    decimals: int = 2
-
-
-# How each store writes an amount (displayAmount is locale-formatted; clients must never parse it).
-_MONEY_FORMATS: dict[str, _MoneyFormat] = {
-    "us": _MoneyFormat("$", "", ",", "."),
-    "ca": _MoneyFormat("$", "", ",", "."),
-    "mx": _MoneyFormat("$", "", ",", "."),
-    "br": _MoneyFormat("R$ ", "", ".", ","),
-    "uk": _MoneyFormat("£", "", ",", "."),
-    "de": _MoneyFormat("", " €", ".", ","),
-    "fr": _MoneyFormat("", " €", "\u202f", ","),
-    "it": _MoneyFormat("", " €", ".", ","),
-    "es": _MoneyFormat("", " €", ".", ","),
-    "nl": _MoneyFormat("€ ", "", ".", ","),
-    "be": _MoneyFormat("", " €", ".", ","),
-    "ie": _MoneyFormat("€", "", ",", "."),
-    "pl": _MoneyFormat("", " zł", " ", ","),
-    "se": _MoneyFormat("", " kr", " ", ","),
-    "tr": _MoneyFormat("", " TL", ".", ","),
-    "ae": _MoneyFormat("AED ", "", ",", "."),
-    "sa": _MoneyFormat("SAR ", "", ",", "."),
-    "eg": _MoneyFormat("EGP ", "", ",", "."),
-    "in": _MoneyFormat("₹", "", ",", "."),
-    "jp": _MoneyFormat("￥", "", ",", ".", 0),
-    "sg": _MoneyFormat("S$", "", ",", "."),
-    "au": _MoneyFormat("$", "", ",", "."),
-}
 # Rough price level of each currency against the US dollar, so synthetic prices look plausible.
 _PRICE_SCALE: dict[str, float] = {
     "JPY": 150,
@@ -132,17 +106,13 @@ _PRICE_SCALE: dict[str, float] = {
 
 def round_amount(amount: float, store: Store) -> float | int:
     """The amount as the store's currency counts it (whole yen, cents elsewhere)."""
-    if _MONEY_FORMATS[store.country].decimals == 0:
-        return round(amount)
-    return round(amount, 2)
+    counted = quantize(amount, store.currency)
+    return int(counted) if get_currency_precision(store.currency) == 0 else float(counted)
 
 
 def display_amount(amount: float, store: Store) -> str:
-    """The amount written the way the store writes it, e.g. ``1.234,56 €`` or ``$1,234.56``."""
-    fmt = _MONEY_FORMATS[store.country]
-    whole, _, cents = f"{amount:,.{fmt.decimals}f}".partition(".")
-    number = whole.replace(",", fmt.thousands) + (fmt.decimal + cents if cents else "")
-    return f"{fmt.prefix}{number}{fmt.suffix}"
+    """The amount written the way the store writes it, e.g. ``1.234,50 €`` or ``$1,234.50`` (Babel)."""
+    return format_store_money(amount, store)
 
 
 _ADJECTIVES = (
@@ -182,7 +152,6 @@ _FEATURES = (
     "Energy-efficient and quiet in operation",
     "Includes everything you need to get started",
 )
-_IMAGE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def synthetic_product(asin: str, store: Store) -> CatalogProduct:
@@ -195,14 +164,13 @@ def synthetic_product(asin: str, store: Store) -> CatalogProduct:
     price = round_amount(usd * _PRICE_SCALE.get(store.currency, 1.0), store)
     in_stock = rng.random() >= 0.05
     list_price = round_amount(price * rng.choice((1.15, 1.25, 1.4)), store) if rng.random() < 0.4 else None
-    image_id = "71" + "".join(rng.choice(_IMAGE_ALPHABET) for _ in range(8)) + "L"
     return CatalogProduct(
         asin=asin,
         country=store.country,
         title=f"{brand} {rng.choice(_ADJECTIVES)} {noun} {asin[-4:]}",
         brand=brand,
         features=tuple(rng.sample(_FEATURES, 3)),
-        image=f"https://m.media-amazon.com/images/I/{image_id}.jpg",
+        image=image_path(asin),
         price=price if in_stock else None,
         list_price=list_price if in_stock else None,
         availability=rng.choice(("IN_STOCK", "IN_STOCK", "IN_STOCK", "IN_STOCK_SCARCE"))
@@ -217,8 +185,9 @@ def synthetic_product(asin: str, store: Store) -> CatalogProduct:
 class Catalog:
     """Products by (ASIN, store), falling back to synthetic products for unknown ASINs."""
 
-    def __init__(self, products: list[CatalogProduct]) -> None:
+    def __init__(self, products: list[CatalogProduct], missing: Iterable[tuple[str, str]] = ()) -> None:
         self._products = {(p.asin, p.country): p for p in products}
+        self._missing = frozenset(_missing_pair(asin, country) for asin, country in missing)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -236,7 +205,19 @@ class Catalog:
             parsed = _CatalogFile.model_validate(json.loads(text))
         except (json.JSONDecodeError, ValidationError) as error:
             raise ConfigError(f"invalid sandbox catalog: {error}", path=where) from error
-        return cls(parsed.products)
+        pairs = [(asin, country) for asin, countries in parsed.missing.items() for country in countries]
+        try:
+            return cls(parsed.products, pairs)
+        except ValueError as error:
+            raise ConfigError(f"invalid sandbox catalog: missing: {error}", path=where) from error
+
+    def with_missing(self, pairs: Iterable[tuple[str, str]]) -> Catalog:
+        """The same catalog with more (ASIN, store) pairs that do not exist."""
+        return Catalog(list(self._products.values()), [*self._missing, *pairs])
+
+    def is_missing(self, asin: str, store: Store) -> bool:
+        """Whether this ASIN is not sold in this store (``missing`` / ``--missing``)."""
+        return (asin, store.country) in self._missing
 
     def get(self, asin: str, store: Store) -> CatalogProduct:
         """The catalog product for this store, else a synthetic one."""
@@ -247,11 +228,27 @@ class Catalog:
         return [p for (_, country), p in self._products.items() if country == store.country]
 
 
+def _missing_pair(asin: str, country: str) -> tuple[str, str]:
+    code = normalize_country(country)
+    if code is None:
+        raise ValueError(f"unknown store {country!r} for {asin}")
+    return asin.strip().upper(), code
+
+
+def parse_missing(text: str) -> tuple[str, str]:
+    """Split ``ASIN:STORE`` (``--missing B0DEMO0003:uk``); ValueError when malformed."""
+    asin, _, country = text.partition(":")
+    if not asin or not country:
+        raise ValueError("expected ASIN:STORE, e.g. B0DEMO0003:uk")
+    return _missing_pair(asin, country)
+
+
 __all__ = [
     "AVAILABILITY_TYPES",
     "Catalog",
     "CatalogProduct",
     "display_amount",
+    "parse_missing",
     "round_amount",
     "synthetic_product",
 ]

@@ -78,7 +78,9 @@ def _answer(request: Incoming, services: Services, log: CallLog) -> Reply:
         )
         raise Rejected(error(403, "AccessDeniedException", message, reason="AssociateNotEligible"))
     resources = _resources(body, operation)
-    outcome = OPERATIONS[operation](services.catalog, Request(store, partner_tag, body, resources, API_LABEL))
+    outcome = OPERATIONS[operation](
+        services.catalog, Request(store, partner_tag, body, resources, API_LABEL, image_base=request.base_url)
+    )
     if outcome.invalid_field:
         name, message = outcome.invalid_field
         raise _invalid("FieldValidationFailed", message, name)

@@ -127,15 +127,18 @@ def _digits(text: str, count: int) -> str:
     return str(int(hashlib.sha256(text.encode()).hexdigest(), 16))[:count]
 
 
-def _images(product: CatalogProduct) -> JsonObject:
+def _images(product: CatalogProduct, image_base: str) -> JsonObject:
     if not product.image:
         return {}
-    stem, dot, ext = product.image.rpartition(".")
+    # A catalog path ("/_sandbox/images/…") is one of the sandbox's own placeholders; a full URL is
+    # passed through as the catalog's author wrote it.
+    image = image_base + product.image if product.image.startswith("/") else product.image
+    stem, dot, ext = image.rpartition(".")
     sizes = {
-        name: {"url": f"{stem}._SL{px}_.{ext}" if dot else product.image, "height": px, "width": px}
+        name: {"url": f"{stem}._SL{px}_.{ext}" if dot else image, "height": px, "width": px}
         for name, px in _IMAGE_SIZES.items()
     }
-    sizes["hiRes"]["url"] = product.image
+    sizes["hiRes"]["url"] = image
     return {"images": {"primary": sizes}}
 
 
@@ -257,7 +260,7 @@ def _listing(product: CatalogProduct, store: Store) -> JsonObject:
     return listing
 
 
-def full_item(product: CatalogProduct, store: Store, partner_tag: str) -> JsonObject:
+def full_item(product: CatalogProduct, store: Store, partner_tag: str, image_base: str = "") -> JsonObject:
     """Every field the sandbox knows for a product, in Creators camelCase."""
     item: JsonObject = {
         "asin": product.asin,
@@ -265,7 +268,7 @@ def full_item(product: CatalogProduct, store: Store, partner_tag: str) -> JsonOb
         "itemInfo": _item_info(product, store),
         "browseNodeInfo": _browse_node_info(product, store),
         "offersV2": {"listings": [_listing(product, store)]},
-        **_images(product),
+        **_images(product, image_base),
     }
     if product.parent_asin:
         item["parentASIN"] = product.parent_asin

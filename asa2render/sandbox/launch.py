@@ -8,7 +8,7 @@ stops when the launcher is closed.
 from __future__ import annotations
 
 from .options import SandboxOptions
-from .server import Sandbox
+from .server import Sandbox, start_local_sandbox
 
 AUTO = "auto"
 
@@ -26,7 +26,8 @@ class SandboxLauncher:
     def url(self) -> str:
         """The running sandbox's base URL, starting it first if needed."""
         if self._running is None:
-            self._running = Sandbox(self._options).start()
+            # the preferred port when free, so cached demo data keeps pointing at live pictures
+            self._running = start_local_sandbox(self._options)
         return self._running.url
 
     def close(self) -> None:

@@ -41,6 +41,7 @@ class Request:
     resources: tuple[str, ...]
     api_label: str  # "Creators API" / "Product Advertising API", as Amazon's messages name them
     legacy_offers: bool = False  # PA-API still serves the deprecated v1 Offers
+    image_base: str = ""  # the sandbox's own base URL, for its placeholder images
 
 
 @dataclass(slots=True)
@@ -65,7 +66,7 @@ class _Items:
 
     def item(self, product: CatalogProduct) -> JsonObject:
         store, request = self._request.store, self._request
-        full = full_item(product, store, request.partner_tag)
+        full = full_item(product, store, request.partner_tag, request.image_base)
         if request.legacy_offers:
             full["offers"] = legacy_offers(product, store)
         return select(full, request.resources)
@@ -77,6 +78,13 @@ def item_error(asin: str, api_label: str) -> tuple[str, str] | None:
         return "InvalidParameterValue", f"The ItemId {asin} provided in the request is invalid."
     if asin.startswith(NOT_ACCESSIBLE_PREFIX):
         return "ItemNotAccessible", f"The ItemId {asin} is not accessible through the {api_label}."
+    return None
+
+
+def _not_in_store(catalog: Catalog, asin: str, store: Store) -> tuple[str, str] | None:
+    # Amazon answers an ASIN that exists elsewhere but not in this store like an unknown one.
+    if catalog.is_missing(asin, store):
+        return "InvalidParameterValue", f"The ItemId {asin} provided in the request is invalid."
     return None
 
 
@@ -105,7 +113,7 @@ def get_items(catalog: Catalog, request: Request) -> Outcome:
         return Outcome(invalid_field=("itemIdType", "itemIdType must be ASIN."))
     builder, outcome, items = _Items(catalog, request), Outcome(), []
     for asin in asins:
-        error = item_error(asin, request.api_label)
+        error = item_error(asin, request.api_label) or _not_in_store(catalog, asin, request.store)
         if error:
             outcome.errors.append(error)
         else:

@@ -63,6 +63,7 @@ class SandboxOptions:
     token_ttl: int = 3600
     ineligible: tuple[str, ...] = ()
     paapi_deprecated: bool = False
+    missing: tuple[tuple[str, str], ...] = ()  # (ASIN, store) pairs that do not exist in that store
     # How long an injected "stalled response" fault sleeps before answering; clients time out first.
     stall_seconds: float = 3.0
     # Seconds a socket read may wait (slow or stalled clients get 408 and are disconnected).

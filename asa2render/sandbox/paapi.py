@@ -106,7 +106,9 @@ def _answer(request: Incoming, services: Services, log: CallLog) -> Reply:
     fields = camel_keys(body)
     partner_tag = _partner_tag(fields)
     resources = _resources(fields, operation)
-    call = Request(store, partner_tag, fields, resources, API_LABEL, legacy_offers=True)
+    call = Request(
+        store, partner_tag, fields, resources, API_LABEL, legacy_offers=True, image_base=request.base_url
+    )
     return _reply(OPERATIONS[operation](services.catalog, call))
 
 

@@ -1,7 +1,8 @@
 """The sandbox's HTTP(S) server: stdlib ``ThreadingHTTPServer`` in a background thread.
 
 Routes: ``POST /oauth2/token`` (Cognito), ``POST /auth/o2/token`` (LWA), ``POST /catalog/v1/<op>``
-(Creators), ``POST /paapi5/<op>`` (PA-API 5.0), ``GET /_sandbox/stats``, ``POST /_sandbox/reset``.
+(Creators), ``POST /paapi5/<op>`` (PA-API 5.0), ``GET /_sandbox/stats``, ``POST /_sandbox/reset``,
+``GET /_sandbox/images/<ASIN>.svg`` (placeholder product pictures).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import ssl
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +24,7 @@ from ..errors import ConfigError
 from . import creators, paapi
 from .catalog import Catalog
 from .edge import EdgeError, edge_reply, read_body
+from .images import IMAGE_PREFIX, image_reply
 from .options import SandboxOptions, active_credentials, active_paapi_keys, ineligible_countries
 from .state import FaultInjector, Services, Stats, Throttle, TokenStore
 from .tokens import issue_token
@@ -41,7 +44,7 @@ def build_services(options: SandboxOptions) -> Services:
     return Services(
         credentials=active_credentials(options),
         paapi_keys=active_paapi_keys(options),
-        catalog=Catalog.load(options.catalog),
+        catalog=Catalog.load(options.catalog).with_missing(options.missing),
         tokens=TokenStore(options.token_ttl),
         stats=Stats(),
         throttle=Throttle(options.throttle_tps),
@@ -56,6 +59,8 @@ def route(request: Incoming, services: Services) -> Reply:
     path, method = request.path, request.method
     if path == "/_sandbox/stats" and method == "GET":
         return json_reply(200, services.stats.snapshot())
+    if path.startswith(IMAGE_PREFIX) and method == "GET":
+        return image_reply(request)
     if path == "/_sandbox/reset" and method == "POST":
         services.stats.reset()
         return json_reply(200, {"reset": True})
@@ -136,7 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(edge_reply(path, error.status, error.message), close=True)
             self._linger()
             return
-        request = Incoming(self.command, path, query, headers, body)
+        scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
+        request = Incoming(self.command, path, query, headers, body, scheme)
         try:
             reply = route(request, self.server.services)
         except Exception:
@@ -291,4 +297,20 @@ class Sandbox:
         return context
 
 
-__all__ = ["Sandbox", "build_services", "route"]
+# The port an in-process sandbox tries first (then any free one). Product data cached from a sandbox
+# holds its image URLs, so a stable port keeps the demo's pictures loading across runs and commands.
+PREFERRED_PORT = 47919
+
+
+def start_local_sandbox(options: SandboxOptions | None = None) -> Sandbox:
+    """Start a sandbox on :data:`PREFERRED_PORT` when it is free, else on any free port."""
+    options = options or SandboxOptions()
+    if options.port == 0:
+        try:
+            return Sandbox(replace(options, port=PREFERRED_PORT)).start()
+        except OSError:
+            pass  # taken (another preview or test run): any port will do
+    return Sandbox(options).start()
+
+
+__all__ = ["PREFERRED_PORT", "Sandbox", "build_services", "route", "start_local_sandbox"]

@@ -24,10 +24,16 @@ class Incoming:
     query: str
     headers: dict[str, str]
     body: bytes
+    scheme: str = "http"
 
     @property
     def host(self) -> str:
         return self.headers.get("host", "")
+
+    @property
+    def base_url(self) -> str:
+        """The sandbox's own address as the client reached it (for the URLs of its images)."""
+        return f"{self.scheme}://{self.host}" if self.host else ""
 
 
 @dataclass(slots=True)

@@ -31,8 +31,10 @@ def test_box_is_compliant(config: Config) -> None:
     assert 'data-asa2-asin="B0TEST0001"' in html and 'data-asa2-state="fresh"' in html
     assert 'rel="sponsored nofollow noopener"' in html
     assert 'loading="lazy"' not in html or "<img" in html
-    assert "as of 2026-11-27 12:00 UTC" in html
-    assert "accurate as of the date/time indicated" in html
+    # A German store's box speaks German: the stamp, Amazon's disclaimer and the paid-link label.
+    assert "(Stand: 27.11.2026, 12:00 UTC" in html
+    assert "Preise und Verfügbarkeit entsprechen dem angegebenen Datum" in html
+    assert '<span class="asa2-paid">Anzeige</span>' in html
     assert "\n" not in html
 
 
@@ -49,7 +51,7 @@ def test_only_https_amazon_urls_become_links(config: Config) -> None:
 
 def test_map_price_is_hidden(config: Config) -> None:
     html = _render(config, make_product(violates_map=True))
-    assert "19,99" not in html and "See price on Amazon" in html
+    assert "19,99" not in html and "Preis bei Amazon ansehen" in html
 
 
 def test_images_are_hotlinked_lazily(config: Config) -> None:

@@ -23,6 +23,7 @@ def test_public_names() -> None:
         "DEMO_PAAPI_KEYS",
         "Sandbox",
         "SandboxOptions",
+        "start_local_sandbox",
     }
 
 
@@ -33,14 +34,15 @@ def test_demo_catalog_covers_the_example_stores(country: str) -> None:
     products = catalog.in_store(store_for(country))
 
     assert [p.asin for p in products] == [f"B0DEMO000{n}" for n in range(1, 6)]
-    assert all(p.image and p.image.startswith("https://m.media-amazon.com/images/I/") for p in products)
+    # The sandbox's own placeholder pictures, never Amazon's image host.
+    assert all(p.image == f"/_sandbox/images/{p.asin}.svg" for p in products)
     assert all(p.title and p.brand and p.features and p.rating for p in products)
 
 
 @pytest.mark.parametrize(
     ("country", "amount", "expected"),
     [
-        ("de", 1234.5, "1.234,50 €"),
+        ("de", 1234.5, "1.234,50\u00a0€"),
         ("us", 1234.5, "$1,234.50"),
         ("uk", 9.99, "£9.99"),
         ("jp", 12800, "￥12,800"),
@@ -101,7 +103,7 @@ def test_custom_catalog_file(tmp_path: Path) -> None:
     (item,) = response.json()["itemsResult"]["items"]
     assert item["itemInfo"]["title"]["displayValue"] == "Moka 6 tazze"
     price = item["offersV2"]["listings"][0]["price"]
-    assert price["money"]["displayAmount"] == "29,90 €"
+    assert price["money"]["displayAmount"] == "29,90\u00a0€"
     assert price["savings"]["percentage"] == 25
 
 

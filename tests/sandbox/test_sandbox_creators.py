@@ -75,11 +75,14 @@ def test_cognito_token_with_version_gets_demo_items(http: httpx.Client, eu_auth:
         first["detailPageURL"] == "https://www.amazon.de/dp/B0DEMO0001?tag=mytag-21&linkCode=ogi&th=1&psc=1"
     )
     listing = first["offersV2"]["listings"][0]
-    assert listing["price"]["money"] == {"amount": 84.99, "currency": "EUR", "displayAmount": "84,99 €"}
+    assert listing["price"]["money"] == {"amount": 84.99, "currency": "EUR", "displayAmount": "84,99\u00a0€"}
     assert isinstance(listing["price"]["savings"]["percentage"], int)
     assert isinstance(first["customerReviews"]["starRating"]["value"], float)
     assert isinstance(first["customerReviews"]["count"], int)
-    assert first["images"]["primary"]["large"]["url"].startswith("https://m.media-amazon.com/images/I/")
+    large = first["images"]["primary"]["large"]
+    assert large["url"] == str(http.base_url.join("/_sandbox/images/B0DEMO0001._SL500_.svg"))
+    served = http.get(large["url"])
+    assert served.headers["content-type"] == "image/svg+xml" and served.content.startswith(b"<svg")
     assert "errors" not in response.json()
 
 

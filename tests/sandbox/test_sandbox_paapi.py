@@ -74,7 +74,9 @@ def test_signed_get_items_returns_pascal_case(http: httpx.Client, sandbox: Sandb
     first = items[1]
     assert first["DetailPageURL"].startswith("https://www.amazon.de/dp/B0DEMO0001?tag=mytag-21")
     assert first["ItemInfo"]["Title"]["DisplayValue"].startswith("Moltano")
-    assert first["Images"]["Primary"]["Large"]["URL"].startswith("https://m.media-amazon.com/")
+    assert (
+        first["Images"]["Primary"]["Large"]["URL"] == f"{sandbox.url}/_sandbox/images/B0DEMO0001._SL500_.svg"
+    )
     assert first["OffersV2"]["Listings"][0]["Price"]["Money"]["Amount"] == 84.99
     assert first["Offers"]["Listings"][0]["DeliveryInfo"] == {"IsPrimeEligible": True}
     assert sandbox.stats()["requests"] == [

@@ -110,9 +110,10 @@ def minimum_requests() -> int:
 def assert_one_budget(sandbox: Sandbox, root: Path) -> None:
     stats = sandbox.stats()
     get_items = [r for r in stats["requests"] if r["operation"] == "GetItems"]
-    assert [r for r in get_items if r["status"] == 429] == []
+    sent = [(r["marketplace"], len(r["asins"]), r["status"]) for r in get_items]  # type: ignore[arg-type]
+    assert [r for r in get_items if r["status"] == 429] == [], sent
     assert len(stats["tokens"]) == 1
-    assert len(get_items) == minimum_requests() == 10
+    assert len(get_items) == minimum_requests() == 10, sent
     fetched = [(r["marketplace"], asin) for r in get_items for asin in r["asins"]]  # type: ignore[union-attr]
     assert len(fetched) == len(set(fetched))  # no product was fetched twice
     for number, wanted in enumerate(page_sets()):
