@@ -211,8 +211,14 @@ class SharedFetcher:
             elif status == "done" and key in found:
                 report.results[key] = found[key]
                 pending.discard(key)
-            elif status == "lost" or status == "done":
-                lost.append(key)  # a lapsed claim, or "done" but gone from the cache: fetch again
+            elif status == "lost":
+                lost.append(key)  # a claim that lapsed, or a marker that expired: offer it again
+        vanished = [key for key in done if key not in found]
+        if vanished:
+            # Fetched by another builder but not in the cache (a write that failed, an entry evicted):
+            # the marker would only make this builder wait, so it asks for these itself.
+            self._fetch_alone(vanished, report, None)
+            pending.difference_update(vanished)
         if lost:
             log.debug("offering %d product(s) again", len(lost))
             self._coordinator.offer(lost, since)

@@ -39,12 +39,15 @@ credential_secret = "demo-secret"
 partner_tag = "mytag-21"
 
 [api]
-requests_per_second = 1.0
+requests_per_second = 0.5
 timeout = 5.0
 """
 BUILDERS = 4
-RATE = 1.0  # each builder's requests_per_second: 4 together would send 4 a second
-THROTTLE = 2.0  # the sandbox's limit per credential: below the builders' combined rate
+# Each builder's requests_per_second; four together would send two a second, the sandbox takes one. The
+# rate is low so the shared fetch lasts longer than the builders' start-up jitter on a loaded machine:
+# products a builder offers after a store's pool has run dry cost one more (partial) batch.
+RATE = 0.5
+THROTTLE = 1.0
 STATE = re.compile(r'data-asa2-state="(fresh|stale|fallback)"')
 
 
