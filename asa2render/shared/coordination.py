@@ -69,6 +69,10 @@ class Coordinator(Protocol):
         """Release this builder's claims and leave result markers (None = fetched and cached)."""
         ...
 
+    def release(self, keys: Sequence[ProductKey]) -> None:
+        """Give up this builder's claims without a result (interrupted): others take them over at once."""
+        ...
+
     def status(self, keys: Sequence[ProductKey], since: float) -> dict[ProductKey, Status]:
         """Where each product stands (markers settled before ``since`` do not count)."""
         ...

@@ -10,6 +10,7 @@ other builders claimed, and offers again any whose claim lapsed without a result
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -115,6 +116,7 @@ class SharedFetcher:
         self._config = config
         self._claim_ttl = claim_timeout(config)
         self._sleep = sleep
+        self._stop = threading.Event()  # set when the run is interrupted: take no more batches
 
     def __repr__(self) -> str:
         return f"SharedFetcher({self._coordinator!r})"
@@ -132,6 +134,7 @@ class SharedFetcher:
         pending = set(wanted)
         since = self._mark.since if self._mark.since is not None else self._coordinator.now()
         self._mark.since = None
+        self._stop.clear()
         self._coordinator.offer(wanted, since)
         while pending:
             if not self._coordinator.healthy:
@@ -154,39 +157,45 @@ class SharedFetcher:
         fetched: dict[ProductKey, Product | Failure] = {}
 
         def drain(country: str) -> None:
-            while batch := self._coordinator.take([country], BATCH, self._claim_ttl):
-                results = self._fetch_batch(batch, report, on_batch)
-                fetched.update(results)
+            while not self._stop.is_set():
+                batch = self._coordinator.take([country], BATCH, self._claim_ttl)
+                if not batch:
+                    return
+                fetched.update(self._fetch_batch(batch, report, on_batch))
 
         if len(countries) == 1:
             drain(countries[0])
         else:
             with ThreadPoolExecutor(max_workers=min(len(countries), _MAX_WORKERS)) as pool:
-                for future in [pool.submit(drain, country) for country in countries]:
-                    future.result()
+                futures = [pool.submit(drain, country) for country in countries]
+                try:
+                    for future in futures:
+                        future.result()
+                except BaseException:
+                    self._stop.set()  # Ctrl-C or SIGTERM: the threads finish their batch and stop
+                    raise
         report.results.update(fetched)
         return fetched
 
     def _fetch_batch(
         self, batch: list[ProductKey], report: SharedReport, on_batch: BatchListener | None
     ) -> dict[ProductKey, Product | Failure]:
-        outcome: dict[ProductKey, Failure | None] = {}
         try:
             result = self._inner.fetch(batch)
-            report.add(result)
-            results = {key: result.results.get(key) or _lost(key) for key in batch}
+        except BaseException:
+            # Interrupted: give the claims back so other builders take these over at once.
+            self._coordinator.release(batch)
+            raise
+        report.add(result)
+        results = {key: result.results.get(key) or _lost(key) for key in batch}
+        try:
             self._store(results)
             if on_batch is not None:
                 on_batch(results)
-            for key, value in results.items():
-                outcome[key] = None if isinstance(value, Product) else value
-            return results
         finally:
-            # Settled even when interrupted: others then take the products over without waiting for
-            # the claim to lapse (products with no outcome are released as failures nobody caches).
-            for key in batch:
-                outcome.setdefault(key, _lost(key))
+            outcome = {key: None if isinstance(value, Product) else value for key, value in results.items()}
             self._coordinator.settle(outcome)
+        return results
 
     def _store(self, results: Mapping[ProductKey, Product | Failure]) -> None:
         now = utc_now()

@@ -153,6 +153,13 @@ class LocalCoordinator:
 
         self._guard(run, None)
 
+    def release(self, keys: Sequence[ProductKey]) -> None:
+        def run(db: sqlite3.Connection) -> None:
+            for key in keys:
+                db.execute("DELETE FROM claims WHERE id = ? AND owner = ?", (key_id(key), self._owner))
+
+        self._guard(run, None)
+
     def status(self, keys: Sequence[ProductKey], since: float) -> dict[ProductKey, Status]:
         def run(db: sqlite3.Connection) -> dict[ProductKey, Status]:
             now = self._clock()

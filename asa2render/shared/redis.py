@@ -83,6 +83,15 @@ end
 return 1
 """
 
+_RELEASE = """
+local prefix, owner = ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+  local claim = prefix .. 'c:' .. ARGV[i]
+  if redis.call('GET', claim) == owner then redis.call('DEL', claim) end
+end
+return 1
+"""
+
 _STATUS = """
 local prefix, since, out = ARGV[1], tonumber(ARGV[2]), {}
 for i = 3, #ARGV do
@@ -289,6 +298,7 @@ class RedisCoordinator:
         self._take = self._client.register_script(_TAKE)
         self._settle = self._client.register_script(_SETTLE)
         self._status = self._client.register_script(_STATUS)
+        self._release = self._client.register_script(_RELEASE)
         self._reserve = self._client.register_script(_RESERVE)
 
     def __repr__(self) -> str:
@@ -326,6 +336,11 @@ class RedisCoordinator:
             args += [key_id(key), "" if failure is None else failure.model_dump_json()]
         if outcomes:
             self._guard.run(lambda: self._settle(args=args), None)
+
+    def release(self, keys: Sequence[ProductKey]) -> None:
+        if keys:
+            args = [PREFIX, self._owner, *map(key_id, keys)]
+            self._guard.run(lambda: self._release(args=args), None)
 
     def status(self, keys: Sequence[ProductKey], since: float) -> dict[ProductKey, Status]:
         if not keys:

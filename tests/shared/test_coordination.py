@@ -89,6 +89,17 @@ def test_a_lapsed_claim_lets_another_builder_take_over(make) -> None:  # type: i
     assert alive.take(["de"], 10, 60) == KEYS[:1]
 
 
+def test_released_claims_are_taken_over_at_once(make) -> None:  # type: ignore[no-untyped-def]
+    interrupted, other = make(), make()
+    since = interrupted.now()
+    interrupted.offer(KEYS[:3], since)
+    batch = interrupted.take(["de"], 10, 60)
+    other.release(batch)  # not its claims: nothing happens
+    assert set(other.status(batch, since).values()) == {"claimed"}
+    interrupted.release(batch)
+    assert set(other.status(batch, since).values()) == {"lost"}
+
+
 def test_the_fullest_pool_is_taken_first(make) -> None:  # type: ignore[no-untyped-def]
     coordinator = make()
     fr = [ProductKey("fr", f"B0COORDF{i:02}") for i in range(3)]
