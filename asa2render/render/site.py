@@ -140,12 +140,10 @@ def _write_part(
     from .parallel import RenderResult
 
     result = RenderResult()
-    for page, doc in kept:
-        try:
-            write_pages(engine, [(page, doc)], source, output)
-        except StrictModeError:
-            result.failed = True
-            break  # like the one-process build: no page after the first that fails
+    try:
+        write_pages(engine, kept, source, output)
+    except StrictModeError:
+        result.failed = True  # like the one-process build: no page after the first that fails
     result.problems = list(engine.problems)  # rendering problems only: the worker cleared the scan's
     return result
 
