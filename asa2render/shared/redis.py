@@ -36,8 +36,9 @@ _SCAN_BATCH = 1000
 
 # Result markers are "<settled at, µs>|<failure JSON or empty>".
 _OFFER = """
-local prefix, since, now = ARGV[1], tonumber(ARGV[2]), redis.call('TIME')
-local score = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local prefix, since = ARGV[1], tonumber(ARGV[2])
+-- one counter for every pool: what was offered first is taken first, offers never interleave
+local score = redis.call('INCRBY', prefix .. 'q-seq', #ARGV) - #ARGV
 local added = 0
 for i = 3, #ARGV do
   local id = ARGV[i]
