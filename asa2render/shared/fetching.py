@@ -117,6 +117,7 @@ class SharedFetcher:
         self._claim_ttl = claim_timeout(config)
         self._sleep = sleep
         self._stop = threading.Event()  # set when the run is interrupted: take no more batches
+        self._lock = threading.Lock()  # the per-store threads add to one report
 
     def __repr__(self) -> str:
         return f"SharedFetcher({self._coordinator!r})"
@@ -186,7 +187,8 @@ class SharedFetcher:
             # Interrupted: give the claims back so other builders take these over at once.
             self._coordinator.release(batch)
             raise
-        report.add(result)
+        with self._lock:
+            report.add(result)
         results = {key: result.results.get(key) or _lost(key) for key in batch}
         try:
             self._store(results)
