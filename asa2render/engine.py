@@ -13,18 +13,21 @@ import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .config.model import Config
-from .errors import Location, StrictModeError
+from .errors import ConfigError, EncodingError, Location, StrictModeError, TemplateError
 from .products.cache import ProductCache
 from .products.local import LocalProducts
 from .products.models import ProductKey, Resolved, utc_now
 from .products.resolve import TAGS, Problem, ProductRequest, resolve
 from .products.store import ProductFetcher, ProductStore, StoreReport
 from .render.renderer import Renderer
-from .shortcodes import Shortcode, scan
+from .segments import pieces
+from .shortcodes import Severity, Shortcode, scan
 from .sources import Mode, read_front_matter
+from .textio import read_text
 
 if TYPE_CHECKING:
     from .shared import Backing, CacheUrl
@@ -35,6 +38,8 @@ log = logging.getLogger("asa2render")
 # integrations) start the sandbox themselves and hand the engine an endpoint (asa2render.edges).
 AUTO_SANDBOX_HOOK = "asa2render.sandbox.launch:SandboxLauncher"
 _RESOLVE_MEMO_SIZE = 8192
+# A hostile page can hold millions of problems; a file lists its first ones and a count of the rest.
+MAX_PROBLEMS_PER_FILE = 100
 
 
 class SandboxEndpoint(Protocol):
@@ -104,8 +109,14 @@ class Engine:
         factory = None if offline else (fetcher_factory or self._default_fetcher)
         self.store = ProductStore(config, self.cache, LocalProducts.load(config), factory, clock=clock)
         self.renderer = Renderer(config)
+        default_problem = self.renderer.template_problem(config.site.template)
+        if default_problem is not None:  # every box would fail: a configuration error, not a page's
+            raise ConfigError(default_problem, key="site.template")
         self.resolved: dict[ProductKey, Resolved] = {}
         self.problems: list[Problem] = []
+        self.max_problems_per_file: int | None = MAX_PROBLEMS_PER_FILE  # None: keep every problem
+        self._shown: dict[str | None, int] = {}
+        self._hidden: dict[str | None, tuple[int, int]] = {}
         self._resolved_shortcodes: dict[Hashable, tuple[ProductRequest, list[Problem]]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -133,31 +144,151 @@ class Engine:
     # -- the flow ----------------------------------------------------------------------------
 
     def prepare(
-        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+        self,
+        text: str,
+        *,
+        mode: Mode = "markdown",
+        path: str | None = None,
+        page_country: str | None = None,
+        first_line: int = 1,
+        front_matter: bool = True,
     ) -> Document:
-        """Scan and resolve a document (no I/O). Problems are recorded on the document and engine."""
-        front, body_start = read_front_matter(text) if mode == "markdown" else ({}, 0)
+        """Scan and resolve a document (no I/O). Problems are recorded on the document and engine.
+
+        Args:
+            text: the document, or one piece of a huge page (see :meth:`prepare_pieces`).
+            mode: how to read it.
+            path: named in problems.
+            page_country: the page's marketplace (front matter ``asa2_country`` otherwise).
+            first_line: the line number of the text's first line (pieces after the first).
+            front_matter: whether the text starts a page and may carry front matter.
+        """
+        front, body_start = read_front_matter(text) if mode == "markdown" and front_matter else ({}, 0)
         country = page_country or _text_or_none(front.get("asa2_country"))
         result = scan(text, TAGS, mode=mode, path=path)
         doc = Document(text=text, mode=mode, path=path, front_matter=front)
-        doc.problems.extend(
-            Problem(Location(path, d.line, d.column), d.code, d.message, d.severity)
+        shift = first_line - 1
+        problems = [
+            Problem(Location(path, d.line + shift, d.column), d.code, d.message, d.severity)
             for d in result.diagnostics
-        )
+            if d.code != "more-problems"  # the scanner's own summary: counted below instead
+        ]
+        if result.omitted:
+            count, errors = self._hidden.get(path, (0, 0))
+            self._hidden[path] = (count + result.omitted, errors + result.omitted_errors)
         for shortcode in result.shortcodes:
             if shortcode.start < body_start:
                 continue
             if shortcode.escaped:
                 doc.escapes.append(shortcode)
                 continue
-            request, problems = self.resolve(shortcode, path=path, page_country=country)
+            request, found = self.resolve(shortcode, path=path, page_country=country, line_offset=shift)
             doc.requests.append(request)
-            doc.problems.extend(problems)
+            problems.extend(found)
+        doc.problems.extend(self._admit(problems))
         self.problems.extend(doc.problems)
         return doc
 
+    def prepare_pieces(
+        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+    ) -> Iterator[Document]:
+        """:meth:`prepare` for a page that may be huge: one document per piece, prepared lazily.
+
+        Most pages are one piece. A page above :data:`~asa2render.segments.LARGE_PAGE` characters
+        is cut where nothing spans the cut (see :mod:`asa2render.segments`), so callers that use
+        each piece and let it go need memory for one piece, not for every shortcode of the page.
+        """
+        front, body_start = read_front_matter(text) if mode == "markdown" else ({}, 0)
+        country = page_country or _text_or_none(front.get("asa2_country"))
+        line = 1
+        for start, end in pieces(text, mode, TAGS, body_start):
+            piece = text[start:end] if (start, end) != (0, len(text)) else text
+            yield self.prepare(
+                piece, mode=mode, path=path, page_country=country, first_line=line, front_matter=start == 0
+            )
+            line += piece.count("\n")
+
+    def render_pieces(
+        self, text: str, *, mode: Mode = "markdown", path: str | None = None, page_country: str | None = None
+    ) -> Iterator[str]:
+        """The rendered page, piece by piece (see :meth:`prepare_pieces`); join or stream the parts."""
+        for doc in self.prepare_pieces(text, mode=mode, path=path, page_country=page_country):
+            yield self.render(doc)
+
+    # -- problems: the first MAX_PROBLEMS_PER_FILE of each file are kept, the rest counted --------
+
+    def _admit(self, problems: Iterable[Problem]) -> list[Problem]:
+        kept: list[Problem] = []
+        for problem in problems:
+            path = problem.location.path
+            shown = self._shown.get(path, 0)
+            # Texts without a path (library callers preparing one string after another) are not
+            # one file: each keeps all its problems; the scanner still bounds a single huge text.
+            if self.max_problems_per_file is None or path is None or shown < self.max_problems_per_file:
+                self._shown[path] = shown + 1
+                kept.append(problem)
+            else:
+                count, errors = self._hidden.get(path, (0, 0))
+                self._hidden[path] = (count + 1, errors + (problem.severity == "error"))
+        return kept
+
+    def hidden_problems(self, *paths: str | None) -> list[Problem]:
+        """One summary problem per file whose problems were not all kept (of ``paths``, or all)."""
+        summaries = []
+        for where, (count, errors) in self._hidden.items():
+            if paths and where not in paths:
+                continue
+            message = (
+                f"{count} more problem(s) not listed ({errors} error(s)); only the first "
+                f"{self.max_problems_per_file} of a file are"
+            )
+            severity: Severity = "error" if errors else "warning"
+            summaries.append(Problem(Location(where, 0, 0), "more-problems", message, severity))
+        return summaries
+
+    def hidden_counts(self) -> dict[str | None, tuple[int, int]]:
+        """Per file, how many problems were only counted (and how many of them are errors)."""
+        return dict(self._hidden)
+
+    def merge_hidden(self, counts: dict[str | None, tuple[int, int]]) -> None:
+        """Add another engine's :meth:`hidden_counts` (a ``--jobs`` worker's) to this one's."""
+        for path, (count, errors) in counts.items():
+            known, known_errors = self._hidden.get(path, (0, 0))
+            self._hidden[path] = (known + count, known_errors + errors)
+
+    def forget_problems(self, path: str | None) -> None:
+        """Forget how many problems of one file were kept or counted (its page is prepared again)."""
+        self._shown.pop(path, None)
+        self._hidden.pop(path, None)
+
+    def clear_problems(self) -> None:
+        """Forget every recorded problem (a CLI's second pass records them again)."""
+        self.problems.clear()
+        self._shown.clear()
+        self._hidden.clear()
+
+    def read_page(self, path: Path) -> str | None:
+        """A page's text (BOM-aware, see :mod:`asa2render.textio`), or None when it cannot be decoded.
+
+        An undecodable page is one problem (``page.md: not valid UTF-8 at byte N``) recorded on the
+        engine; the caller skips the page, so one bad file never stops the others.
+        """
+        try:
+            return read_text(path)
+        except EncodingError as exc:
+            self.problems.append(Problem(Location(str(path), 0, 0), "unreadable-page", exc.reason, "error"))
+        except OSError as exc:  # unreadable, vanished or not a regular file: this page only
+            reason = f"cannot read: {exc.strerror or exc}"
+            self.problems.append(Problem(Location(str(path), 0, 0), "unreadable-page", reason, "error"))
+        return None
+
     def resolve(
-        self, shortcode: Shortcode, *, path: str | None = None, page_country: str | None = None
+        self,
+        shortcode: Shortcode,
+        *,
+        path: str | None = None,
+        page_country: str | None = None,
+        line_offset: int = 0,
     ) -> tuple[ProductRequest, list[Problem]]:
         """:func:`~asa2render.products.resolve.resolve`, memoised: sites repeat the same shortcodes.
 
@@ -173,12 +304,12 @@ class Engine:
         )
         known = self._resolved_shortcodes.get(memo_key)
         if known is None:
-            known = resolve(shortcode, self.config, page_country=page_country)
+            known = self._with_template_check(resolve(shortcode, self.config, page_country=page_country))
             if len(self._resolved_shortcodes) >= _RESOLVE_MEMO_SIZE:
                 self._resolved_shortcodes.clear()
             self._resolved_shortcodes[memo_key] = known
         template, problems = known
-        location = Location(path, shortcode.line, shortcode.column)
+        location = Location(path, shortcode.line + line_offset, shortcode.column)
         request = replace(template, shortcode=shortcode, location=location)
         return request, [replace(problem, location=location) for problem in problems] if problems else []
 
@@ -209,11 +340,18 @@ class Engine:
         self.check(doc)
         pieces: list[str] = []
         position = 0
-        for start, end, replacement in self._replacements(doc, wrap, literal):
+        failures: list[Problem] = []
+        for start, end, replacement in self._replacements(doc, wrap, literal, failures):
             pieces.append(doc.text[position:start])
             pieces.append(replacement)
             position = end
         pieces.append(doc.text[position:])
+        failures.extend(self.renderer.take_problems())  # a rejected user template (Twig: wp.*, …)
+        if failures:
+            kept = self._admit(failures)
+            doc.problems.extend(kept)
+            self.problems.extend(kept)
+            self.enforce_strict(failures)
         return "".join(pieces)
 
     def process(
@@ -225,14 +363,22 @@ class Engine:
     def render_request(self, request: ProductRequest) -> str:
         """The HTML for one resolved request (fetching its keys first if nobody did)."""
         self.fetch(request.keys)
-        return self.renderer.render(request, self.resolved)
+        problems: list[Problem] = []
+        markup = self._box(request, problems)
+        problems.extend(self.renderer.take_problems())
+        self.problems.extend(problems)
+        return markup
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _replacements(
-        self, doc: Document, wrap: Callable[[str], str] | None, literal: Callable[[str], str] | None
+        self,
+        doc: Document,
+        wrap: Callable[[str], str] | None,
+        literal: Callable[[str], str] | None,
+        failures: list[Problem],
     ) -> Iterator[tuple[int, int, str]]:
-        edits = [(r.shortcode, self.renderer.render(r, self.resolved)) for r in doc.requests]
+        edits = [(r.shortcode, self._box(r, failures)) for r in doc.requests]
         for escaped in doc.escapes:
             text = doc.text[escaped.start + 1 : escaped.end - 1]
             edits.append((escaped, literal(text) if literal else text))
@@ -243,6 +389,30 @@ class Engine:
             if shortcode.outer_start >= 0 and not shortcode.escaped:
                 start, end = shortcode.outer_start, shortcode.outer_end
             yield start, end, replacement
+
+    # -- templates: names are checked when a shortcode is resolved, failures cost one box ----------
+
+    def _with_template_check(
+        self, resolved: tuple[ProductRequest, list[Problem]]
+    ) -> tuple[ProductRequest, list[Problem]]:
+        request, problems = resolved
+        message = self.renderer.template_problem(request.template)
+        if message is None:
+            return resolved
+        return request, [*problems, Problem(request.location, "unknown-template", message, "error")]
+
+    def _box(self, request: ProductRequest, failures: list[Problem]) -> str:
+        """One shortcode's markup; an unusable or failing template gives the fallback and a problem."""
+        if self.renderer.template_problem(request.template) is not None:
+            return self.renderer.fallback(request, self.resolved)  # reported when it was resolved
+        try:
+            return self.renderer.render(request, self.resolved)
+        except Exception as exc:  # a user template can raise anything: one box fails, not the page
+            cause = str(exc).removeprefix(f"{request.location}: ")
+            if not isinstance(exc, TemplateError):
+                cause = f"template {request.template!r} failed: {type(exc).__name__}: {exc}"
+            failures.append(Problem(request.location, "template-failed", cause, "error"))
+            return self.renderer.fallback(request, self.resolved)
 
     def unavailable(self, requests: Iterable[ProductRequest]) -> list[Problem]:
         """A problem for every requested product that resolved to a fallback."""
@@ -259,10 +429,10 @@ class Engine:
 
     def check(self, doc: Document) -> list[Problem]:
         """Record products that could not be shown; in strict mode, fail before output is written."""
-        problems = self.unavailable(doc.requests)
+        problems = self._admit(self.unavailable(doc.requests))
         doc.problems.extend(problems)
         self.problems.extend(problems)
-        self.enforce_strict(doc.problems)
+        self.enforce_strict([*doc.problems, *self.hidden_problems(doc.path)])
         return problems
 
     def enforce_strict(self, problems: Iterable[Problem]) -> None:

@@ -12,6 +12,8 @@ wraps them in :class:`asa2render.cli.errors.CliError`, which carries the exit co
     ├── ShortcodeError              a shortcode is malformed or names something unknown (has a location)
     ├── StrictModeError             strict mode turned one or more diagnostics into a failure
     ├── CacheError                  the disk cache cannot be opened at all (entries never raise)
+    ├── EncodingError               a page or configuration file is not valid UTF-8 (or its BOM's UTF)
+    ├── OutputError                 an output would overwrite an input (``-o`` at the input)
     ├── TemplateError               a product template is missing or fails to render
     ├── IntegrationMissingError     a host package (mkdocs, pelican, markdown) is not installed
     ├── WordPressExportError        a WordPress export (WXR) file cannot be read
@@ -33,13 +35,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A place in a source document; line and column are 1-based."""
+    """A place in a source document; line and column are 1-based, line 0 means the whole file."""
 
     path: str | None
     line: int
     column: int
 
     def __str__(self) -> str:
+        if self.line == 0:
+            return self.path or "<input>"
         return f"{self.path or '<input>'}:{self.line}:{self.column}"
 
 
@@ -77,6 +81,21 @@ class StrictModeError(Asa2Error):
 
 class CacheError(Asa2Error):
     """The product cache cannot be opened at all."""
+
+
+class EncodingError(Asa2Error):
+    """A text file is not valid UTF-8 (or not valid in the UTF its byte-order mark announces)."""
+
+    def __init__(self, path: str, encoding: str, offset: int) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.offset = offset
+        self.reason = f"not valid {encoding} at byte {offset}"
+        super().__init__(f"{path}: {self.reason}")
+
+
+class OutputError(Asa2Error):
+    """Writing the output as asked would overwrite an input file."""
 
 
 class TemplateError(Asa2Error):
@@ -181,12 +200,14 @@ __all__ = [
     "AuthError",
     "CacheError",
     "ConfigError",
+    "EncodingError",
     "ForbiddenError",
     "IntegrationMissingError",
     "InvalidRequestError",
     "Location",
     "NetworkError",
     "NotFoundError",
+    "OutputError",
     "ServerError",
     "ShortcodeError",
     "StrictModeError",

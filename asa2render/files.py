@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
 _NEW_FILE_MODE = 0o666  # narrowed by the user's umask, like any file an editor creates
 
 
-def atomic_write(path: Path, text: str, *, mode: int | None = None, create_parents: bool = False) -> None:
+def atomic_write(
+    path: Path, text: str | Iterable[str], *, mode: int | None = None, create_parents: bool = False
+) -> None:
     """Replace ``path`` with ``text`` so readers see the old file or the new one, never a mix.
 
     Args:
         path: the file to replace (a symlink is followed: its target is replaced).
-        text: the complete new content, written as UTF-8 with newlines kept as given.
+        text: the complete new content, written as UTF-8 with newlines kept as given; or its parts,
+            written as they come (a huge rendered page is never held whole in memory).
         mode: permission bits for the file; default: keep the existing file's, or 0666 less the
             umask for a new file. Whenever a mode is given the temporary file is 0600 from its first
             byte, so a secret is never readable by others, even for an instant.
@@ -39,7 +43,8 @@ def atomic_write(path: Path, text: str, *, mode: int | None = None, create_paren
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            handle.write(text)
+            for part in (text,) if isinstance(text, str) else text:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)

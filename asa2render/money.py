@@ -38,9 +38,14 @@ def format_money(amount: Decimal | float | int, currency: str, locale: str) -> s
     return str(format_currency(quantize(amount, currency), currency, locale=babel_locale(locale)))
 
 
+def minor_units(amount: Decimal, currency: str) -> int:
+    """The amount in the currency's smallest unit: 47.67 EUR → 4767, 1980 JPY → 1980."""
+    return int(quantize(amount, currency).scaleb(get_currency_precision(currency)))
+
+
 def format_store_money(amount: Decimal | float | int, store: Store, currency: str | None = None) -> str:
     """An amount written the way ``store`` writes it (in the store's currency unless given)."""
     return format_money(amount, currency or store.currency, store.language)
 
 
-__all__ = ["babel_locale", "format_money", "format_store_money", "quantize"]
+__all__ = ["babel_locale", "format_money", "format_store_money", "minor_units", "quantize"]

@@ -2,6 +2,14 @@
 
 Timing follows ``timeit``'s advice for noisy shared machines: collect garbage before each run, repeat,
 and keep the minimum (the run least disturbed by other processes); the median is kept too.
+
+Figures that compare two contenders on a shared machine use :func:`paired_rounds`: each round times
+both, back to back and in alternating order, over about the same stretch of wall-clock time, and the
+figure is the **median of the per-round ratios**, reported with their spread. A burst of load from
+other processes then moves one round's ratio, not the figure, and a machine that is slow all along
+slows both sides of every ratio alike. Those figures compare single-threaded, CPU-bound work, so they
+are timed in **CPU time of this process** (``time.process_time``): time spent waiting for a core that
+another engineer's job holds is not charged to either side.
 """
 
 from __future__ import annotations
@@ -42,6 +50,99 @@ def time_runs(work: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -
         work()
         runs.append(time.perf_counter() - started)
     return Timing(tuple(runs))
+
+
+@dataclass(frozen=True, slots=True)
+class Paired:
+    """Interleaved rounds of two contenders: seconds per unit of work for each, round by round."""
+
+    measured: tuple[float, ...]
+    baseline: tuple[float, ...]
+
+    @property
+    def ratios(self) -> tuple[float, ...]:
+        """``measured / baseline`` of every round."""
+        return tuple(m / b for m, b in zip(self.measured, self.baseline, strict=True))
+
+    def median_ratio(self, *, invert: bool = False) -> float:
+        return statistics.median(1 / r for r in self.ratios) if invert else statistics.median(self.ratios)
+
+    def spread(self, *, invert: bool = False) -> tuple[float, float]:
+        values = [1 / r for r in self.ratios] if invert else list(self.ratios)
+        return min(values), max(values)
+
+
+def _time(work: Callable[[], object], times: int) -> float:
+    gc.collect()
+    started = time.process_time()
+    for _ in range(times):
+        work()
+    return (time.process_time() - started) / times
+
+
+def paired_rounds(
+    measured: Callable[[], object],
+    baseline: Callable[[], object],
+    *,
+    rounds: int,
+    measured_times: int = 1,
+    baseline_times: int = 1,
+    best_of: int = 1,
+) -> Paired:
+    """Time both contenders in each of ``rounds`` rounds, alternating which goes first.
+
+    ``measured_times``/``baseline_times`` repeat a contender back to back within a timing (the time
+    per run is kept), so that a fast contender is exposed to the machine's load for about as long as
+    a slow one. With ``best_of`` > 1 a round times both contenders that many times, alternating, and
+    keeps each one's fastest: a burst of load shorter than a round then drops out of its ratio.
+    """
+    measured_runs: list[float] = []
+    baseline_runs: list[float] = []
+    for number in range(rounds):
+        best_measured = best_baseline = float("inf")
+        for attempt in range(best_of):
+            if (number + attempt) % 2:
+                best_baseline = min(best_baseline, _time(baseline, baseline_times))
+                best_measured = min(best_measured, _time(measured, measured_times))
+            else:
+                best_measured = min(best_measured, _time(measured, measured_times))
+                best_baseline = min(best_baseline, _time(baseline, baseline_times))
+        measured_runs.append(best_measured)
+        baseline_runs.append(best_baseline)
+    return Paired(tuple(measured_runs), tuple(baseline_runs))
+
+
+def paired_figure(
+    name: str,
+    paired: Paired,
+    *,
+    unit: str,
+    target: str,
+    goal: Goal,
+    limit: float,
+    invert: bool = False,
+    detail: str = "",
+    **extra: Any,
+) -> Figure:
+    """A ratio figure whose value is the median per-round ratio of ``paired``, with its spread."""
+    low, high = paired.spread(invert=invert)
+    figure = ratio_figure(
+        name,
+        statistics.median(paired.measured),
+        statistics.median(paired.baseline),
+        unit=unit,
+        target=target,
+        goal=goal,
+        limit=limit,
+        invert=invert,
+        detail=f"{detail}; median of {len(paired.ratios)} interleaved rounds, spread {low:.3g}-{high:.3g}",
+        spread_min=low,
+        spread_max=high,
+        rounds=len(paired.ratios),
+        **extra,
+    )
+    figure.value = figure.ratio = paired.median_ratio(invert=invert)
+    return figure
 
 
 @dataclass(slots=True)
@@ -136,4 +237,14 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-__all__ = ["Figure", "Goal", "Timing", "ratio_figure", "time_runs", "unavailable"]
+__all__ = [
+    "Figure",
+    "Goal",
+    "Paired",
+    "Timing",
+    "paired_figure",
+    "paired_rounds",
+    "ratio_figure",
+    "time_runs",
+    "unavailable",
+]

@@ -5,7 +5,10 @@ Targets:
 * ``scanner``: ``scan(..., mode="markdown")`` on the 1 MB throughput document (cold attribute cache);
 * ``render``: markdown-it-py + ``asa2_plugin`` over a warm cache (the ``warm_render_overhead`` run);
 * ``render-free-boxes``: the same with a renderer whose boxes cost nothing, which shows what the
-  plugin machinery alone adds (compare its ms/page with ``render`` and with markdown-it alone).
+  plugin machinery alone adds (compare its ms/page with ``render`` and with markdown-it alone);
+* ``tricks``: no profiler; CPU time of the scanner with and without its two speed tricks (the
+  paused garbage collector in ``scan`` and the slot-twin builder ``new_shortcode``), median of 5
+  interleaved runs on the benchmark documents, 1 MB and 8 MB.
 
 Prints cProfile's top functions by cumulative time (``--top N``), then ms per page where it applies.
 """
@@ -78,12 +81,55 @@ def _render_work(pages: int, free_boxes: bool) -> tuple[Callable[[], object], Ca
     return work, cleanup
 
 
+def _tricks() -> None:
+    """Scanner CPU time with each trick switched off in turn (module attributes swapped back after)."""
+    import gc
+    import statistics
+    import types
+
+    from asa2render.shortcodes import scanner
+    from asa2render.shortcodes.model import Shortcode, new_shortcode
+
+    from .sites import unclosed_openers_document
+
+    collector = scanner.gc
+    paused_never = types.SimpleNamespace(isenabled=lambda: False, disable=lambda: None, enable=lambda: None)
+    variants: dict[str, tuple[object, object]] = {
+        "as shipped": (collector, new_shortcode),
+        "collector not paused": (paused_never, new_shortcode),
+        "Shortcode(...) instead of new_shortcode": (collector, Shortcode),
+    }
+    documents = {
+        "1 MB, 1000 boxes": markdown_document(MB, 1000),
+        "8 MB, 8000 boxes": markdown_document(8 * MB, 8000),
+        "1 MB, unclosed opener every line": unclosed_openers_document(MB),
+        "8 MB, unclosed opener every line": unclosed_openers_document(8 * MB),
+    }
+    try:
+        for name, text in documents.items():
+            runs: dict[str, list[float]] = {variant: [] for variant in variants}
+            for _ in range(5):
+                for variant, (module_gc, builder) in variants.items():
+                    scanner.gc, scanner.new_shortcode = module_gc, builder  # type: ignore[assignment]
+                    gc.collect()
+                    started = time.process_time()
+                    _ours_scan_only(text)
+                    runs[variant].append(time.process_time() - started)
+            cells = ", ".join(f"{v}: {statistics.median(r) * 1000:.1f} ms" for v, r in runs.items())
+            print(f"{name}: {cells}")
+    finally:
+        scanner.gc, scanner.new_shortcode = collector, new_shortcode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
-    parser.add_argument("target", choices=["scanner", "render", "render-free-boxes"])
+    parser.add_argument("target", choices=["scanner", "render", "render-free-boxes", "tricks"])
     parser.add_argument("--top", type=int, default=30, help="how many functions to print")
     parser.add_argument("--pages", type=int, default=300, help="pages for the render targets")
     args = parser.parse_args(argv)
+    if args.target == "tricks":
+        _tricks()
+        return 0
     if args.target == "scanner":
         text = markdown_document(MB, 1000)
         elapsed = _profile(lambda: _ours_scan_only(text), args.top)

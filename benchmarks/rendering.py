@@ -1,15 +1,17 @@
-"""Figure family 2: what the markdown-it-py plugin adds to a warm-cache site render.
+"""Figure family 2: what the markdown-it-py plugin and the Python-Markdown extension add to a warm render.
 
-Both sides parse and render the same pages with ``MarkdownIt("commonmark")``; the measured side adds
-``asa2_plugin`` over an engine whose disk cache already holds every product (warmed from the sandbox
-earlier in the same run). A fresh parser and engine are made for every timed pass, so the cache is
-read as a real build reads it (one batch per page, each product once).
+``warm_render_overhead``: both sides parse and render the same pages with ``MarkdownIt("commonmark")``;
+the measured side adds ``asa2_plugin`` over an engine whose disk cache already holds every product
+(warmed from the sandbox earlier in the same run). ``python_markdown_overhead``: the same pages through
+``markdown.Markdown()`` with and without the ``asa2render`` extension. A fresh parser and engine are
+made for every timed pass, so the cache is read as a real build reads it (one batch per page, each
+product once). Each figure is the median of interleaved rounds (``measure.paired_rounds``), with the
+spread of the rounds.
 """
 
 from __future__ import annotations
 
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from asa2render.engine import Engine
 from asa2render.products.cache import ProductCache
 
 from .fetching import bench_config, running_sandbox
-from .measure import Figure, ratio_figure
+from .measure import Figure, paired_figure, paired_rounds
 from .sites import SiteSpec, site_pages
 
 
@@ -83,37 +85,78 @@ def warm_render_overhead(pages: int, repeat: int, log: Callable[[str], None] = p
         warm_cache(cache_dir, spec, log)
         plugin = _plugin_available()
         measured_run = _with_plugin if plugin else _with_engine
-        plain_runs, measured_runs = [], []
-        for _ in range(repeat):  # alternate, so drifting machine load hits both sides alike
-            plain_runs.append(_timed(lambda: _plain(texts)))
-            measured_runs.append(_timed(lambda: measured_run(texts, cache_dir)))
-        log(f"  markdown-it alone: {min(plain_runs):.3f} s; with asa2render: {min(measured_runs):.3f} s")
+        measured_run(texts, cache_dir)  # untimed: imports, template compilation
+        paired = paired_rounds(lambda: measured_run(texts, cache_dir), lambda: _plain(texts), rounds=repeat)
+        low, high = paired.spread()
+        log(f"  markdown-it-py: overhead {paired.median_ratio():.3f} ({low:.3f}-{high:.3f})")
     how = (
         "markdown-it-py + asa2_plugin" if plugin else "Engine.process + markdown-it-py (plugin not available)"
     )
     return [
-        ratio_figure(
+        paired_figure(
             "warm_render_overhead",
-            min(measured_runs),
-            min(plain_runs),
+            paired,
             unit="s",
-            target="<= 1.2",
+            target="<= 1.10",
             goal="max",
-            limit=1.2,
+            limit=1.10,
             detail=f"{pages} pages x 5 boxes, {spec.page_bytes} B each, {spec.unique_asins} products; {how}",
-            per_page_ms=min(measured_runs) / pages * 1000,
-            plain_per_page_ms=min(plain_runs) / pages * 1000,
+            per_page_ms=min(paired.measured) / pages * 1000,
+            plain_per_page_ms=min(paired.baseline) / pages * 1000,
         )
     ]
 
 
-def _timed(work: Callable[[], object]) -> float:
-    import gc
+def _python_markdown_plain(pages: list[tuple[str, str]]) -> int:
+    import markdown
 
-    gc.collect()
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
+    md = markdown.Markdown()
+    return sum(len(md.reset().convert(text)) for _, text in pages)
 
 
-__all__ = ["warm_cache", "warm_render_overhead"]
+def _python_markdown_extension(pages: list[tuple[str, str]], cache_dir: Path) -> int:
+    import markdown
+
+    from asa2render.integrations.markdown import Asa2Extension
+
+    config = bench_config()
+    with Engine(config, offline=True, cache=ProductCache.on_disk(cache_dir)) as engine:
+        md = markdown.Markdown(extensions=[Asa2Extension(engine=engine)])
+        size = sum(len(md.reset().convert(text)) for _, text in pages)
+        if engine.report.fallback or engine.report.api_requests:
+            raise AssertionError(f"the cache was not warm: {engine.report}")
+        return size
+
+
+def python_markdown_overhead(pages: int, repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
+    """Python-Markdown + the asa2render extension vs Python-Markdown alone, warm cache, 5 boxes a page."""
+    spec = SiteSpec(pages=pages, per_page=5, unique_asins=min(500, pages * 5))
+    texts = list(site_pages(spec))
+    with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
+        cache_dir = Path(temporary) / "cache"
+        warm_cache(cache_dir, spec, log)
+        _python_markdown_extension(texts, cache_dir)  # untimed: imports, template compilation
+        paired = paired_rounds(
+            lambda: _python_markdown_extension(texts, cache_dir),
+            lambda: _python_markdown_plain(texts),
+            rounds=repeat,
+        )
+        low, high = paired.spread()
+        log(f"  Python-Markdown: overhead {paired.median_ratio():.3f} ({low:.3f}-{high:.3f})")
+    return [
+        paired_figure(
+            "python_markdown_overhead",
+            paired,
+            unit="s",
+            target="<= 1.15",
+            goal="max",
+            limit=1.15,
+            detail=f"{pages} pages x 5 boxes, {spec.page_bytes} B each, {spec.unique_asins} products; "
+            "markdown.Markdown() + Asa2Extension",
+            per_page_ms=min(paired.measured) / pages * 1000,
+            plain_per_page_ms=min(paired.baseline) / pages * 1000,
+        )
+    ]
+
+
+__all__ = ["python_markdown_overhead", "warm_cache", "warm_render_overhead"]

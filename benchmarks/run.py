@@ -43,12 +43,14 @@ class Sizes:
     shared_rate: float
     jobs_pages: int
     jobs_rounds: int
+    twig_boxes: int = 500
+    twig_repeat: int = 25  # many short interleaved rounds: the best of each side survives a noisy machine
 
 
 FULL = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=15, peer_repeat=3),
+    scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=5, peer_repeat=3, speedup_rounds=5, linearity_rounds=9),
     render_pages=2000,
-    render_repeat=5,
+    render_repeat=7,
     fetch_asins=1000,
     fetch_repeat=3,
     rebuild_pages=2000,
@@ -61,9 +63,11 @@ FULL = Sizes(
     jobs_rounds=3,
 )
 QUICK = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB // 2, 4 * MB, repeat=9, peer_repeat=1),
+    scanner=ScannerSizes(
+        MB, 1000, MB // 2, 4 * MB, repeat=3, peer_repeat=1, speedup_rounds=3, linearity_rounds=5
+    ),
     render_pages=200,
-    render_repeat=2,
+    render_repeat=3,
     fetch_asins=1000,
     fetch_repeat=1,
     rebuild_pages=200,
@@ -74,6 +78,8 @@ QUICK = Sizes(
     shared_rate=4.0,
     jobs_pages=2000,
     jobs_rounds=2,
+    twig_boxes=500,
+    twig_repeat=7,
 )
 
 # Each family: the names it must produce (used when it fails) and how to run it.
@@ -88,9 +94,11 @@ def _scanner(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
 
 
 def _render(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
-    from .rendering import warm_render_overhead
+    from .rendering import python_markdown_overhead, warm_render_overhead
 
-    return warm_render_overhead(sizes.render_pages, sizes.render_repeat, log)
+    return warm_render_overhead(sizes.render_pages, sizes.render_repeat, log) + python_markdown_overhead(
+        sizes.render_pages, sizes.render_repeat, log
+    )
 
 
 def _fetch(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
@@ -130,6 +138,12 @@ def _jobs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return parallel_build(sizes.jobs_pages, sizes.jobs_rounds, log)
 
 
+def _twig(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .twig import twig_vs_jinja
+
+    return twig_vs_jinja(sizes.twig_boxes, sizes.twig_repeat, log)
+
+
 def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .geo import geo_lookup
 
@@ -138,7 +152,7 @@ def _geo(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
 
 FAMILIES: dict[str, Family] = {
     "scanner": (("scanner_speedup_vs_best_peer", "scanner_linearity"), _scanner),
-    "render": (("warm_render_overhead",), _render),
+    "render": (("warm_render_overhead", "python_markdown_overhead"), _render),
     "fetch": (("cold_fetch_vs_floor", "cold_fetch_requests_vs_minimum"), _fetch),
     "rebuild": (("warm_rebuild_requests",), _rebuild),
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
@@ -148,6 +162,7 @@ FAMILIES: dict[str, Family] = {
         _shared,
     ),
     "jobs": (("parallel_build_speedup_2_jobs",), _jobs),
+    "twig": (("twig_render_vs_jinja",), _twig),
     "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -42,7 +42,11 @@ class FakeFetcher:
         self.fail_all = fail_all
         self.batches: list[list[ProductKey]] = []
 
-    def fetch(self, keys: Iterable[ProductKey]) -> FakeReport:
+    def fetch(
+        self,
+        keys: Iterable[ProductKey],
+        on_batch: Callable[[Mapping[ProductKey, Product | Failure]], None] | None = None,
+    ) -> FakeReport:
         batch = list(keys)
         self.batches.append(batch)
         results: dict[ProductKey, Product | Failure] = {}
@@ -53,4 +57,6 @@ class FakeFetcher:
                 results[key] = self.answers.get(key) or Failure(
                     kind="not_found", message="nope", permanent=True
                 )
+        if on_batch is not None:
+            on_batch(results)
         return FakeReport(results, requests=1 if batch else 0)

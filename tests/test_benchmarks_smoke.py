@@ -7,6 +7,7 @@ named as ``results.json`` promises, and that the inputs are what the figures cla
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from asa2render.products.cache import ProductCache
 from asa2render.products.models import ProductKey
 from asa2render.products.resolve import TAGS
 from asa2render.shortcodes import scan
-from benchmarks import fetching, rendering, run, scale, scanner, sites, startup
+from benchmarks import fetching, rendering, run, scale, scanner, sites, startup, twig
 from benchmarks.measure import Figure, ratio_figure, time_runs
 
 TINY = scanner.ScannerSizes(20_000, 20, 10_000, 30_000, repeat=1, peer_repeat=1)
@@ -146,6 +147,19 @@ def test_render_scale_and_startup_figures_at_tiny_sizes() -> None:
     assert big[0].value is not None and big[0].value > 0
     started = startup.startup(1, log=quiet)
     assert {"startup_version_vs_python", "startup_eager_imports"} <= names(started)
+
+
+def test_twig_figure_compares_the_same_box() -> None:
+    twig_render, jinja_render = twig.renderers()
+    context = twig.box_context()
+
+    def squeeze(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    assert squeeze(twig_render(context)) == squeeze(jinja_render(context))
+    assert "MOLTANO" in twig_render(context) and "★★★★★" in twig_render(context)
+    figures = twig.twig_vs_jinja(3, 1, log=lambda _: None)
+    assert names(figures) == {"twig_render_vs_jinja"} and figures[0].value is not None
 
 
 def test_figure_json_and_table(tmp_path: Path) -> None:

@@ -26,6 +26,8 @@ MODULES = [
     "asa2render.shortcodes",
     "asa2render.products.store",
     "asa2render.products.urls",
+    "asa2render.render.user_templates",
+    "asa2render.twig",
 ]
 
 

@@ -8,14 +8,17 @@ from typing import Any
 import httpx
 
 from ..marketplaces import Store
+from ..products.models import VariationSummary
 from .ratelimit import RateLimiter
 from .responses import Context
 from .results import ItemResults, all_items_not_found, results_from_body
 from .session import ApiSession
 from .tokens import CreatorsAuth
+from .variations import VARIATION_RESOURCES, summary_from_body
 
 MAX_ITEM_IDS = 10
 # What a product box needs (protocol.md §3.2), and nothing more: a smaller answer is a faster one.
+# Creators has no offer summaries; the listings' conditions give ASA2's lowest new/used prices.
 CREATORS_RESOURCES = (
     "itemInfo.title",
     "itemInfo.features",
@@ -26,8 +29,10 @@ CREATORS_RESOURCES = (
     "offersV2.listings.isBuyBoxWinner",
     "offersV2.listings.merchantInfo",
     "offersV2.listings.dealDetails",
+    "offersV2.listings.condition",
     "customerReviews.starRating",
     "customerReviews.count",
+    "parentASIN",
 )
 
 
@@ -35,10 +40,18 @@ class CreatorsClient:
     """GetItems on the Creators API for one credential."""
 
     def __init__(
-        self, session: ApiSession, *, url: str, auth: CreatorsAuth, bucket: RateLimiter, version: str
+        self,
+        session: ApiSession,
+        *,
+        url: str,
+        auth: CreatorsAuth,
+        bucket: RateLimiter,
+        version: str,
+        variations_url: str | None = None,
     ) -> None:
         self._session = session
         self._url = url
+        self._variations_url = variations_url
         self._auth = auth
         self._bucket = bucket
         self.label = f"Creators API {version}"
@@ -68,6 +81,44 @@ class CreatorsClient:
             return results_from_body(
                 body, context=context, store=store, partner_tag=partner_tag, source="creators"
             )
+
+        return self._session.post(
+            build,
+            auth=self._auth,
+            bucket=self._bucket,
+            context=context,
+            parse=parse,
+            passthrough=frozenset({404}),
+        )
+
+    def get_variation_summary(self, store: Store, asin: str, partner_tag: str) -> VariationSummary | None:
+        """A parent ASIN's variation summary (GetVariations); None when Amazon has none.
+
+        Raises:
+            ApiError: the request failed after the retries allowed.
+        """
+        if self._variations_url is None:
+            return None
+        url = self._variations_url
+        context = Context(api=self.label, marketplace=store.country, asins=(asin,))
+        payload = {
+            "partnerTag": partner_tag,
+            "asin": asin,
+            "variationCount": 1,
+            "resources": list(VARIATION_RESOURCES),
+        }
+        headers = {
+            "x-marketplace": store.domain,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", url, headers=headers, json=payload)
+
+        def parse(response: httpx.Response, body: Any) -> VariationSummary | None:
+            # 404: not a parent (or no variations): nothing to add, not an error
+            return None if response.status_code == 404 else summary_from_body(body, country=store.country)
 
         return self._session.post(
             build,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -28,8 +28,10 @@ from .creators import CreatorsClient
 from .endpoints import (
     COGNITO_TOKEN_PATH,
     CREATORS_GET_ITEMS,
+    CREATORS_GET_VARIATIONS,
     LWA_TOKEN_PATH,
     PAAPI_GET_ITEMS,
+    PAAPI_GET_VARIATIONS,
     Endpoints,
 )
 from .paapi import PAAPI_LABEL, PaapiClient
@@ -38,6 +40,7 @@ from .results import ItemResults
 from .retry import RetryPolicy
 from .session import ApiSession
 from .tokens import CreatorsAuth, Credential, TokenStore
+from .variations import needs_variations
 
 _MAX_WORKERS = 8
 # Errors that condemn every later batch of the same group: the answer would not change.
@@ -75,24 +78,41 @@ class _Counter:
     def on_request(self, request: httpx.Request) -> None:
         path = request.url.path
         with self._lock:
-            if path.endswith((CREATORS_GET_ITEMS, PAAPI_GET_ITEMS)):
+            if path.endswith(
+                (CREATORS_GET_ITEMS, PAAPI_GET_ITEMS, CREATORS_GET_VARIATIONS, PAAPI_GET_VARIATIONS)
+            ):
                 self.requests += 1
             elif path.endswith((COGNITO_TOKEN_PATH, LWA_TOKEN_PATH)):
                 self.tokens += 1
 
 
+BatchListener = Callable[[Mapping[ProductKey, Product | Failure]], None]
+
+
 class _Outcome:
     """Results and notices of one fetch, filled from several threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_batch: BatchListener | None = None) -> None:
         self.results: dict[tuple[str, str], Product | Failure] = {}
         self.notices: dict[str, None] = {}
         self.degraded: dict[tuple[str, str, str, str], int] = {}
         self._lock = threading.Lock()
+        self._on_batch = on_batch
+
+    def get(self, country: str, asin: str) -> Product | Failure | None:
+        with self._lock:
+            return self.results.get((country, asin))
 
     def put(self, country: str, asin: str, result: Product | Failure) -> None:
         with self._lock:
             self.results[(country, asin)] = result
+
+    def put_batch(self, country: str, batch: Mapping[str, Product | Failure]) -> None:
+        """Record one answered batch and hand it to the listener at once (a kill keeps it)."""
+        for asin, result in batch.items():
+            self.put(country, asin, result)
+        if self._on_batch is not None:
+            self._on_batch({ProductKey(country, asin): result for asin, result in batch.items()})
 
     def notice(self, text: str) -> None:
         with self._lock:
@@ -163,6 +183,7 @@ class Fetcher:
         self._paapi: PaapiClient | None = None
         self._paapi_deprecated: ApiError | None = None
         self._lock = threading.Lock()
+        self._stop = threading.Event()  # set when the main thread is interrupted mid-fetch
 
     def __repr__(self) -> str:
         return f"Fetcher(sandbox={self._sandbox!r})"
@@ -179,11 +200,18 @@ class Fetcher:
         """Close the HTTP connections."""
         self._client.close()
 
-    def fetch(self, keys: Iterable[ProductKey]) -> FetchReport:
-        """Fetch every key (duplicates are fetched once); never raises for API failures."""
+    def fetch(self, keys: Iterable[ProductKey], on_batch: BatchListener | None = None) -> FetchReport:
+        """Fetch every key (duplicates are fetched once); never raises for API failures.
+
+        Args:
+            keys: the products to fetch.
+            on_batch: called with the results of each batch as soon as it is answered (from the
+                fetching thread), so a caller can store them before the whole fetch ends.
+        """
         unique = list(dict.fromkeys(ProductKey(*key) for key in keys))
         requests_before, tokens_before = self._counter.requests, self._counter.tokens
-        outcome = _Outcome()
+        self._stop.clear()
+        outcome = _Outcome(on_batch)
         run = plan(self._config, unique)
         for country, (route, asins) in run.unrouted.items():
             self._fail_unrouted(country, route, asins, outcome)
@@ -208,8 +236,15 @@ class Fetcher:
                 self._fetch_credential(job, outcome)
             return
         with ThreadPoolExecutor(max_workers=min(len(jobs), _MAX_WORKERS)) as pool:
-            for future in [pool.submit(self._fetch_credential, job, outcome) for job in jobs]:
-                future.result()
+            futures = [pool.submit(self._fetch_credential, job, outcome) for job in jobs]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                # Ctrl-C or SIGTERM in the main thread: the workers finish the request they are in
+                # (its batch is still delivered) and start no other; the pool then joins them.
+                self._stop.set()
+                raise
 
     def _fetch_credential(self, groups: list[Group], outcome: _Outcome) -> None:
         for group in groups:
@@ -217,12 +252,38 @@ class Fetcher:
                 self._fetch_creators(group, outcome)
             else:
                 self._fetch_paapi(group, group.asins, outcome)
+            if self._config.placeholders.fetch_variation_summaries:
+                self._add_variations(group, outcome)
+
+    def _add_variations(self, group: Group, outcome: _Outcome) -> None:
+        """Give parent products their variation summary (ASA2's "variations price"); best effort."""
+        country, tag = group.store.country, group.route.partner_tag or ""
+        for asin in group.asins:
+            product = outcome.get(country, asin)
+            if not isinstance(product, Product) or not needs_variations(product) or not tag:
+                continue
+            try:
+                if product.source == "creators":
+                    summary = self._creators_client(group).get_variation_summary(group.store, asin, tag)
+                else:
+                    url = self._endpoints.paapi_get_variations(group.store)
+                    if url is None or self._paapi_deprecated is not None:
+                        continue
+                    summary = self._paapi_client().get_variation_summary(group.store, url, asin, tag)
+            except ApiError as exc:
+                # The product itself is fine: it just shows no variations price this time.
+                self._logger.warning("%s (variation summary of %s:%s)", exc, country, asin)
+                continue
+            if summary is not None:
+                outcome.put(country, asin, product.model_copy(update={"variations": summary}))
 
     def _fetch_creators(self, group: Group, outcome: _Outcome) -> None:
         client = self._creators_client(group)
         tag = group.route.partner_tag
         stop: ApiError | None = None if tag else _no_tag(group)
         for batch in batches(group.asins):
+            if self._stop.is_set():
+                return
             error = stop
             if error is None:
                 try:
@@ -262,6 +323,8 @@ class Fetcher:
         country = group.store.country
         stop: ApiError | None = None
         for batch in batches(asins):
+            if self._stop.is_set():
+                return
             error = stop or self._paapi_deprecated
             if error is None and url is not None:
                 try:
@@ -290,14 +353,15 @@ class Fetcher:
                 self._logger.warning("%s — PA-API 5.0 is not used again in this run", error)
 
     def _record(self, group: Group, results: ItemResults, outcome: _Outcome) -> None:
-        for asin, result in results.items():
-            value = result if isinstance(result, Product) else _failure(result)
-            outcome.put(group.store.country, asin, value)
+        batch = {
+            asin: result if isinstance(result, Product) else _failure(result)
+            for asin, result in results.items()
+        }
+        outcome.put_batch(group.store.country, batch)
 
     def _fail(self, group: Group, batch: Iterable[str], error: ApiError, outcome: _Outcome) -> None:
         failure = _failure(error)
-        for asin in batch:
-            outcome.put(group.store.country, asin, failure)
+        outcome.put_batch(group.store.country, dict.fromkeys(batch, failure))
 
     def _fail_unrouted(
         self, country: str, route: Route | None, asins: tuple[str, ...], outcome: _Outcome
@@ -342,6 +406,7 @@ class Fetcher:
             auth=auth,
             bucket=self._bucket(group.credential),
             version=version,
+            variations_url=self._endpoints.creators_get_variations(),
         )
         with self._lock:
             return self._creators.setdefault(group.credential, client)
@@ -402,4 +467,4 @@ def _is_loopback(url: str | None) -> bool:
     return host in {"127.0.0.1", "localhost", "::1"}
 
 
-__all__ = ["FetchReport", "Fetcher"]
+__all__ = ["BatchListener", "FetchReport", "Fetcher"]

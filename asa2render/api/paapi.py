@@ -14,6 +14,7 @@ import httpx
 from pydantic import SecretStr
 
 from ..marketplaces import Store
+from ..products.models import VariationSummary
 from .casing import camel_keys
 from .creators import MAX_ITEM_IDS
 from .ratelimit import RateLimiter
@@ -21,9 +22,13 @@ from .responses import PERMANENT_ITEM_CODES, Context, error_from_response
 from .results import ItemResults, item_errors, results_from_body
 from .session import ApiSession
 from .sigv4 import SigV4Auth
+from .variations import PAAPI_VARIATION_RESOURCES, summary_from_body
 
 PAAPI_LABEL = "PA-API 5.0"
 GET_ITEMS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.GetItems"
+GET_VARIATIONS_TARGET = "com.amazon.paapi5.v1.ProductAdvertisingAPIv1.GetVariations"
+# The v1 Offers.Summaries (lowest/highest price and offer count per condition) feed ASA2's AutoPrice;
+# PA-API still serves them next to OffersV2.
 PAAPI_RESOURCES = (
     "ItemInfo.Title",
     "ItemInfo.Features",
@@ -34,8 +39,13 @@ PAAPI_RESOURCES = (
     "OffersV2.Listings.IsBuyBoxWinner",
     "OffersV2.Listings.MerchantInfo",
     "OffersV2.Listings.DealDetails",
+    "OffersV2.Listings.Condition",
+    "Offers.Summaries.LowestPrice",
+    "Offers.Summaries.HighestPrice",
+    "Offers.Summaries.OfferCount",
     "CustomerReviews.StarRating",
     "CustomerReviews.Count",
+    "ParentASIN",
 )
 
 
@@ -100,6 +110,49 @@ class PaapiClient:
             passthrough=frozenset({400, 404}),
         )
 
+    def get_variation_summary(
+        self, store: Store, url: str, asin: str, partner_tag: str
+    ) -> VariationSummary | None:
+        """A parent ASIN's variation summary (GetVariations); None when Amazon has none.
+
+        Raises:
+            ApiError: the request failed after the retries allowed.
+        """
+        context = Context(api=self.label, marketplace=store.country, asins=(asin,))
+        content = json.dumps(
+            {
+                "ASIN": asin,
+                "PartnerTag": partner_tag,
+                "PartnerType": "Associates",
+                "Marketplace": store.domain,
+                "VariationCount": 1,
+                "Resources": list(PAAPI_VARIATION_RESOURCES),
+            }
+        ).encode()
+        headers = {
+            "content-encoding": "amz-1.0",
+            "content-type": "application/json; charset=utf-8",
+            "x-amz-target": GET_VARIATIONS_TARGET,
+        }
+        auth = SigV4Auth(self._access_key, self._secret_key.get_secret_value(), store.paapi_region)
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", url, headers=headers, content=content)
+
+        def parse(response: httpx.Response, body: Any) -> VariationSummary | None:
+            if not response.is_success:
+                return None  # 400/404: not a parent, or an ASIN without variations
+            return summary_from_body(camel_keys(body), country=store.country)
+
+        return self._session.post(
+            build,
+            auth=auth,
+            bucket=self._bucket,
+            context=context,
+            parse=parse,
+            passthrough=frozenset({400, 404}),
+        )
+
 
 def _all_items_bad(response: httpx.Response, body: Any, context: Context, now: float) -> ItemResults:
     """PA-API may answer 400/404 when every ItemId is bad; anything else is a request-level error."""
@@ -110,4 +163,4 @@ def _all_items_bad(response: httpx.Response, body: Any, context: Context, now: f
     raise error_from_response(response, context, now)
 
 
-__all__ = ["GET_ITEMS_TARGET", "PAAPI_LABEL", "PAAPI_RESOURCES", "PaapiClient"]
+__all__ = ["GET_ITEMS_TARGET", "GET_VARIATIONS_TARGET", "PAAPI_LABEL", "PAAPI_RESOURCES", "PaapiClient"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +23,18 @@ import click
 from .. import edges
 from ..config.model import Config
 from ..engine import Document, Engine
-from ..errors import Asa2Error, ConfigError, StrictModeError
+from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
 from ..files import atomic_write
 from ..geo.assets import write_assets
 from ..geo.site import MISS_CODE, site_table, with_inline_table
+from ..outputs import backup, refuse_output_at_input, refuse_overwrite, walk_files
 from ..products.models import ProductKey, utc_now
 from ..products.resolve import Problem
 from ..render.parallel import RenderResult, ScanResult, jobs_option, run_pages
-from ..sources import Mode, is_page, mode_for
-from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
+from ..segments import LARGE_PAGE
+from ..sources import PAGE_SUFFIXES, Mode, mode_for
+from ..textio import decode_text
+from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, CliError
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -79,8 +84,44 @@ def open_engine(
         engine = edges.open_engine(config, strict=strict, sandbox=sandbox, offline=offline)
     except Asa2Error as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
-    with engine:
+    with engine, stop_cleanly(engine):
         yield engine
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C so both stop a run the same way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def stop_cleanly(engine: Engine) -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop a run cleanly: exit 130 / 143 and say how many products were kept.
+
+    Every batch is cached as it arrives (see ``ProductStore``), so nothing fetched before the
+    signal is lost; the request in flight is abandoned (single credential) or finished (several
+    credentials fetching in parallel), and the cache is closed on the way out.
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        name, code = (
+            ("SIGTERM", EXIT_TERMINATED) if isinstance(exc, Terminated) else ("SIGINT", EXIT_INTERRUPTED)
+        )
+        saved = engine.store.saved
+        click.echo(
+            f"asa2render: interrupted ({name}); {saved} product(s) fetched in this run were saved to the "
+            "cache; run the command again to fetch the rest",
+            err=True,
+        )
+        sys.exit(code)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -90,6 +131,11 @@ def print_problems(problems: Iterable[Problem]) -> None:
         if line not in seen:
             seen.add(line)
             click.echo(line, err=True)
+
+
+def report_problems(engine: Engine) -> None:
+    """Every kept problem, then one line per file whose further problems were only counted."""
+    print_problems([*engine.problems, *engine.hidden_problems()])
 
 
 def print_summary(engine: Engine, shortcodes: int) -> None:
@@ -112,24 +158,21 @@ class Source:
     relative: Path
 
 
-def discover(inputs: Iterable[Path]) -> list[Source]:
-    """Files named directly, plus Markdown/HTML files found recursively in directories."""
+def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Source]:
+    """Files named directly, plus Markdown/HTML files found recursively in directories.
+
+    Folders in ``exclude`` (the output folder) are never walked, so a run never reads its own output.
+    """
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in sorted(p for p in item.rglob("*") if p.is_file() and is_page(p)):
+            for found in walk_files(item, PAGE_SUFFIXES, exclude):
                 sources.append(Source(found, found.relative_to(item)))
         elif item.is_file():
             sources.append(Source(item, Path(item.name)))
         else:
             raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
-
-
-def read_text(path: Path) -> str:
-    # newline="" keeps \r\n intact so output differs from input only where shortcodes were replaced.
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
@@ -170,9 +213,12 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     keys: dict[ProductKey, None] = {}
     count = 0
     for source in progress(sources, "scanning"):
-        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
-        keys.update(dict.fromkeys(doc.keys))
-        count += len(doc.requests)
+        text = engine.read_page(source.path)
+        if text is None:
+            continue  # reported; the other files go on
+        for doc in engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path)):
+            keys.update(dict.fromkeys(doc.keys))
+            count += len(doc.requests)
     return list(keys), count
 
 
@@ -188,12 +234,18 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     default=None,
     help="How to read stdin (default markdown); files use their suffix.",
 )
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="Rewrite the input files themselves, keeping each changed original as FILE.bak.",
+)
 @jobs_option
 @engine_options
 def render(
     inputs: tuple[Path, ...],
     output: Path | None,
     mode: str | None,
+    in_place: bool,
     jobs: int,
     config_path: Path | None,
     strict: bool | None,
@@ -203,119 +255,225 @@ def render(
     """Replace shortcodes in Markdown/HTML files with product boxes (everything else unchanged).
 
     One file with -o FILE writes that file; several files or directories with -o DIR write a
-    mirrored tree; '-' reads stdin and writes stdout.
+    mirrored tree; '-' reads stdin and writes stdout. An output that is an input is refused;
+    an output folder inside an input folder is skipped when reading. --in-place rewrites the
+    inputs and keeps each changed original as FILE.bak.
     """
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
-        if inputs == (Path("-"),):
+        if inputs == (Path("-"),) and not in_place:
             _render_stdin(engine, (mode or "markdown"), output)  # type: ignore[arg-type]
             return
-        sources = discover(inputs)
+        if in_place and (output is not None or Path("-") in inputs):
+            raise CliError("--in-place rewrites the input files: it takes neither -o nor '-'", EXIT_USAGE)
+        sources = discover(inputs, exclude=[output] if output else [])
         single = len(inputs) == 1 and inputs[0].is_file()
-        if not single and output is None:
-            raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
+        plan = _output_plan(inputs, sources, output, single, in_place)
         if jobs > 1 and not single and not engine.config.geo.enabled:
             # (the geo table needs every page's requests here: a [geo] run stays in one process)
-            failed, count = _render_parallel(engine, sources, output, jobs)
+            failed, count = _render_parallel(engine, sources, plan, jobs)
         else:
             keys, count = collect_keys(engine, sources)
-            engine.problems.clear()
+            engine.clear_problems()
             engine.fetch(keys)
-            rendered: list[Document] = []
-            failed = _render_sources(engine, sources, output, single, rendered)
+            rendered: list[Document] = []  # requests only, kept when [geo] enabled
+            failed = _render_sources(engine, sources, plan, single, rendered)
             if not single and output is not None:
                 _geo_assets(engine, rendered, output)
-        print_problems(engine.problems)
+        report_problems(engine)
         print_summary(engine, count)
         if failed:
             sys.exit(EXIT_FAILURES)
 
 
 def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
-    text = sys.stdin.read()
     try:
-        doc = engine.prepare(text, mode=mode, path="<stdin>")
-        result = _with_geo(engine, doc, engine.render(doc))
+        text = decode_text(sys.stdin.buffer.read(), "<stdin>")
+    except EncodingError as exc:
+        raise CliError(str(exc), EXIT_FAILURES if engine.strict else EXIT_OK) from None
+    keys = [key for doc in engine.prepare_pieces(text, mode=mode, path="<stdin>") for key in doc.keys]
+    engine.clear_problems()
+    engine.fetch(keys)
+    parts = _page_parts(engine, text, mode, "<stdin>", single=True)
+    try:
+        _write_result(Path("-"), output, parts, text, engine.strict)
     except StrictModeError as exc:
-        print_problems(engine.problems)
+        report_problems(engine)
         raise CliError(str(exc).splitlines()[0], EXIT_FAILURES) from None
-    print_problems(engine.problems)
-    if output:
-        atomic_write(output, result, create_parents=True)
+    report_problems(engine)
+
+
+# Where each source's result goes: a file path, None for stdout.
+OutputPlan = dict[Path, Path | None]
+
+
+def _output_plan(
+    inputs: Sequence[Path], sources: list[Source], output: Path | None, single: bool, in_place: bool
+) -> OutputPlan:
+    """Decide every target before anything is read or written; refuse targets that are inputs."""
+    if in_place:
+        return {s.path: s.path for s in sources}
+    if not single and output is None:
+        raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
+    plan: OutputPlan = {}
+    for source in sources:
+        if output is None:
+            plan[source.path] = None
+        elif single and not output.is_dir():
+            plan[source.path] = output
+        else:
+            plan[source.path] = output / source.relative
+    try:
+        if output is not None:
+            refuse_output_at_input(inputs, output)
+        refuse_overwrite((source, target) for source, target in plan.items() if target is not None)
+    except OutputError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    return plan
+
+
+def _write_result(
+    source: Path, target: Path | None, parts: Iterator[str], original: str, strict: bool
+) -> None:
+    """Write a rendered page as its pieces come (a huge page is never held whole, see segments.py).
+
+    A file is written to a temporary name and renamed at the end, so a strict failure in a later
+    piece leaves no half page; stdout in strict mode waits for the whole page for the same reason.
+    """
+    if target is None:
+        if strict:
+            sys.stdout.write("".join(parts))
+        else:
+            for part in parts:
+                sys.stdout.write(part)
+    elif target == source:  # --in-place: only changed files are rewritten, each after a backup
+        result = "".join(parts)
+        if result != original:
+            backup(source)
+            atomic_write(source, result)
     else:
-        sys.stdout.write(result)
+        atomic_write(target, parts, create_parents=True)
+
+
+def _page_parts(
+    engine: Engine,
+    text: str,
+    mode: Mode,
+    path: str,
+    single: bool,
+    rendered: list[Document] | None = None,
+) -> Iterator[str]:
+    """A page rendered piece by piece; with [geo] enabled its requests are kept, and a single page
+    (stdout or ``-o FILE``) is joined to carry its geo table inline."""
+    geo = engine.config.geo.enabled
+    kept: list[Document] = []
+    parts = []
+    for doc in engine.prepare_pieces(text, mode=mode, path=path):
+        if geo:
+            kept.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
+        if geo and single:
+            parts.append(engine.render(doc))
+        else:
+            yield engine.render(doc)
+    if rendered is not None:
+        rendered.extend(kept)
+    if geo and single:
+        yield _with_geo(engine, kept, "".join(parts))
 
 
 def _render_sources(
-    engine: Engine, sources: list[Source], output: Path | None, single: bool, rendered: list[Document]
+    engine: Engine, sources: list[Source], plan: OutputPlan, single: bool, rendered: list[Document]
 ) -> bool:
-    """Render and write file by file; ``rendered`` receives each document's requests (not its text)."""
+    """Render and write file by file; ``rendered`` receives each page's requests when [geo] is on."""
     failed = False
     for source in progress(sources, "rendering"):
-        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
-        rendered.append(Document(text="", mode=doc.mode, path=doc.path, requests=doc.requests))
-        failed |= _write_rendered(engine, source, doc, output, single)
+        text = engine.read_page(source.path)
+        if text is None:
+            failed = failed or engine.strict  # skipped: lenient runs go on, strict runs fail
+            continue
+        parts = _page_parts(engine, text, mode_for(source.path), str(source.path), single, rendered)
+        try:
+            _write_result(source.path, plan[source.path], parts, text, engine.strict)
+        except StrictModeError:
+            failed = True
     return failed
 
 
-def _write_rendered(engine: Engine, source: Source, doc: Any, output: Path | None, single: bool) -> bool:
-    """Render one prepared page and write it; True when strict mode refused it."""
-    try:
-        result = engine.render(doc)
-    except StrictModeError:
-        return True
-    if single:
-        result = _with_geo(engine, doc, result)
-    if single and (output is None):
-        sys.stdout.write(result)
-    elif single and output is not None and not output.is_dir():
-        atomic_write(output, result, create_parents=True)
-    else:
-        assert output is not None
-        atomic_write(output / source.relative, result, create_parents=True)
-    return False
+def _render_parallel(engine: Engine, sources: list[Source], plan: OutputPlan, jobs: int) -> tuple[bool, int]:
+    """``render --jobs N``: scan in N processes, one fetch here, render in the same N processes.
 
-
-def _render_parallel(
-    engine: Engine, sources: list[Source], output: Path | None, jobs: int
-) -> tuple[bool, int]:
-    """``render --jobs N``: scan in N processes, one fetch here, render in the same N processes."""
+    A page cut into pieces (above :data:`~asa2render.segments.LARGE_PAGE`) is not kept between the
+    passes: its worker reads it again and streams it piece by piece, as one process would.
+    """
 
     def fetch(keys: list[ProductKey]) -> dict[ProductKey, Any]:
         engine.fetch(keys)
         return engine.resolved
 
     scans, results = run_pages(
-        engine.config, engine.strict, jobs, sources, _scan_sources, _render_prepared, fetch, output
+        engine.config, engine.strict, jobs, sources, _scan_sources, _render_prepared, fetch, plan
     )
     for result in results:
         engine.problems.extend(result.problems)
+        engine.merge_hidden(result.hidden)
     return any(result.failed for result in results), sum(scan.shortcodes for scan in scans)
 
 
 def _scan_sources(engine: Engine, sources: list[Source]) -> tuple[ScanResult, list[tuple[Source, Any]]]:
-    """A worker's first pass over its slice: the product keys, and the documents kept for the second."""
+    """A worker's first pass over its slice: the product keys, and the documents kept for the second.
+
+    Pages that could not be read or that are cut into pieces are kept as None: read again later.
+    """
     scan = ScanResult()
-    kept = []
+    kept: list[tuple[Source, Any]] = []
     for source in sources:
-        doc = engine.prepare(read_text(source.path), mode=mode_for(source.path), path=str(source.path))
-        scan.keys.extend(dict.fromkeys(doc.keys))
-        scan.shortcodes += len(doc.requests)
-        kept.append((source, doc))
+        text = engine.read_page(source.path)
+        if text is None:
+            kept.append((source, None))
+            continue
+        docs = engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path))
+        if len(text) > LARGE_PAGE:
+            for doc in docs:
+                scan.keys.extend(dict.fromkeys(doc.keys))
+                scan.shortcodes += len(doc.requests)
+            engine.forget_problems(str(source.path))  # the second pass records them again
+            kept.append((source, None))
+            continue
+        for doc in docs:
+            scan.keys.extend(dict.fromkeys(doc.keys))
+            scan.shortcodes += len(doc.requests)
+            kept.append((source, doc))
     return scan, kept
 
 
-def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], output: Path | None) -> RenderResult:
+def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], plan: OutputPlan) -> RenderResult:
     """A worker's second pass: each page's problems (scanning, then rendering) in page order."""
     result = RenderResult()
     for source, doc in kept:
-        result.failed |= _write_rendered(engine, source, doc, output, single=False)
+        target = plan[source.path]
+        if doc is None:  # unreadable, or huge: read again and streamed piece by piece
+            before = len(engine.problems)
+            text = engine.read_page(source.path)
+            if text is None:
+                result.failed = result.failed or engine.strict
+            else:
+                parts = _page_parts(engine, text, mode_for(source.path), str(source.path), single=False)
+                try:
+                    _write_result(source.path, target, parts, text, engine.strict)
+                except StrictModeError:
+                    result.failed = True
+            result.problems.extend(engine.problems[before:])
+            continue
+        try:
+            _write_result(source.path, target, (engine.render(d) for d in [doc]), doc.text, engine.strict)
+        except StrictModeError:
+            result.failed = True
         result.problems.extend(doc.problems)
     return result
 
 
-def _with_geo(engine: Engine, doc: Document, result: str) -> str:
+def _with_geo(engine: Engine, docs: list[Document], result: str) -> str:
     """A single page carries its geo table inline (``[geo] enabled``)."""
-    table = site_table(engine, [doc])
+    table = site_table(engine, docs)
     return with_inline_table(result, table) if table is not None else result
 
 
@@ -347,13 +505,17 @@ def build(
     from ..render.site import build_site
 
     config_path = config_path or _site_config(source)
+    try:
+        refuse_output_at_input([source], output)
+    except OutputError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         try:
             pages, count = build_site(engine, source, output, jobs=jobs)
         except StrictModeError:
-            print_problems(engine.problems)
+            report_problems(engine)
             raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None
-        print_problems(engine.problems)
+        report_problems(engine)
         print_summary(engine, count)
     index = output / "index.html"
     click.echo(f"Built {pages} page(s). Open {index.resolve() if index.exists() else output.resolve()}")
@@ -381,31 +543,69 @@ def check(
     offline: bool,
 ) -> None:
     """List every shortcode with file:line:column, its marketplace and status; exit 1 on problems."""
-    rows: list[dict[str, Any]] = []
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=offline) as engine:
-        docs = [
-            engine.prepare(read_text(s.path), mode=mode_for(s.path), path=str(s.path))
-            for s in discover(inputs)
-        ]
-        engine.fetch_documents(docs)
-        site_table(engine, docs)  # [geo] enabled: products without an exact match in an offered store
-        for doc in docs:
-            engine.check(doc)
-            rows.extend(_check_rows(engine, doc))
-    errors = [r for r in rows if r["status"] == "error"]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
+        sources = discover(inputs)
+        engine.max_problems_per_file = None  # every row shows its own problems
+        printer = _RowPrinter(fmt)
+        if engine.config.geo.enabled:
+            # The site-wide geo table needs every request at once, so documents are kept here.
+            docs = [doc for source in sources for doc in _check_documents(engine, source)]
+            engine.fetch_documents(docs)
+            site_table(engine, docs)  # products without an exact match in an offered store
+            for doc in docs:
+                engine.render(doc)
+                for row in _check_rows(engine, doc):
+                    printer.add(row)
+        else:
+            keys, _ = collect_keys(engine, sources)
+            engine.fetch(keys)
+            engine.clear_problems()
+            for source in sources:
+                for doc in _check_documents(engine, source):
+                    engine.render(doc)  # checks availability, and finds templates that fail on real data
+                    for row in _check_rows(engine, doc):
+                        printer.add(row)
+                    engine.clear_problems()  # rows are printed as they come: a huge page is never held
+        printer.close()
+    if printer.errors or (strict and printer.problems):
+        sys.exit(EXIT_FAILURES)
+
+
+def _check_documents(engine: Engine, source: Source) -> Iterator[Document]:
+    text = engine.read_page(source.path)
+    if text is None:  # one row: the file itself could not be read
+        yield Document(text="", mode="text", path=str(source.path), problems=engine.problems[-1:])
+        return
+    yield from engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path))
+
+
+class _RowPrinter:
+    """Prints ``check`` rows as they come, as text lines or as one JSON array (same as ``json.dumps``)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.rows = self.errors = self.problems = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.errors += row["status"] == "error"
+        self.problems += bool(row["problems"])
+        if self.fmt == "json":
+            item = "\n".join("  " + line for line in json.dumps(row, indent=2).splitlines())
+            click.echo(("[\n" if not self.rows else ",\n") + item, nl=False)
+        else:
             problems = "; ".join([*row["problems"], *row.get("geo", [])])
             asins = ",".join(row["asins"]) or "-"
             click.echo(
                 f"{row['location']}: [{row['tag']}] {row['marketplace'] or '-'} {asins} "
                 f"{row['state']} {row['status']}{': ' + problems if problems else ''}"
             )
-        click.echo(f"{len(rows)} shortcode(s), {len(errors)} with errors", err=True)
-    if errors or (strict and any(r["problems"] for r in rows)):
-        sys.exit(EXIT_FAILURES)
+        self.rows += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            click.echo("\n]" if self.rows else "[]")
+        else:
+            click.echo(f"{self.rows} shortcode(s), {self.errors} with errors", err=True)
 
 
 def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
@@ -493,6 +693,7 @@ def refresh(
     with open_engine(config_path, strict=False, sandbox=sandbox, offline=False) as engine:
         if inputs:
             keys, _ = collect_keys(engine, discover(inputs))
+            print_problems(p for p in engine.problems if p.code == "unreadable-page")
         else:
             keys = engine.cache.cached_keys()
         with progress_bar("refreshing") as advance:
@@ -522,8 +723,15 @@ def export_data(
     offline: bool,
 ) -> None:
     """Write one data file of resolved products (for Hugo, Jekyll or Eleventy data folders)."""
+    if output is not None:
+        try:
+            refuse_output_at_input(inputs, output)
+            refuse_overwrite((s.path, output) for s in discover(inputs))
+        except OutputError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline) as engine:
         keys, _ = collect_keys(engine, discover(inputs))
+        print_problems(p for p in engine.problems if p.code == "unreadable-page")
         engine.fetch(keys)
         data = export_payload(engine, keys)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(data)

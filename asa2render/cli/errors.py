@@ -2,8 +2,10 @@
 
 Exit codes: :data:`EXIT_OK` (0) success, warnings may have been printed; :data:`EXIT_FAILURES` (1)
 strict-mode or ``check`` failures (and an API that failed at run time); :data:`EXIT_USAGE` (2)
-usage or configuration errors. Every error is printed as ``asa2render: error: message`` on stderr,
-without a traceback unless debug output was asked for (``-vv``).
+usage or configuration errors; :data:`EXIT_INTERRUPTED` (130) / :data:`EXIT_TERMINATED` (143)
+stopped by Ctrl-C / SIGTERM (what was fetched is kept in the cache). Every error is printed as
+``asa2render: error: message`` on stderr, without a traceback unless debug output was asked for
+(``-vv``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from ..errors import ApiError, Asa2Error, StrictModeError
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what shells report for Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 class CliError(click.ClickException, Asa2Error):
@@ -49,4 +53,12 @@ def cli_error(error: Asa2Error) -> CliError:
     return CliError(str(error), EXIT_FAILURES if failed else EXIT_USAGE)
 
 
-__all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_USAGE", "CliError", "cli_error"]
+__all__ = [
+    "EXIT_FAILURES",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "CliError",
+    "cli_error",
+]

@@ -26,9 +26,10 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import ConfigError
+from ..errors import ConfigError, EncodingError
 from ..geo.defaults import DEFAULT_FALLBACKS
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
+from ..textio import read_text
 from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
 
 CONFIG_FILENAME = "asa2render.toml"
@@ -96,6 +97,59 @@ class ApiConfig(_Section):
     max_retries: int = Field(default=3, ge=0, le=10)
     max_backoff: float = Field(default=30.0, ge=0, le=600)
     token_margin: int = Field(default=60, ge=0, le=1800)
+
+
+class PlaceholdersConfig(_Section):
+    """``[placeholders]``: ASA2's global placeholder options (AutoPrice, ``IsAvailable``, logos).
+
+    AutoPrice takes the sale price, else the main price (a parent's lowest variation price when it has
+    none of its own), then looks at the lowest new, lowest used and collectible offers in that order.
+    Each of the three is either considered when it is lower than the price found so far
+    (``autoprice_<kind> = true``) or only when there is no price at all so far
+    (``autoprice_<kind>_only_if_no_other = true``).
+    """
+
+    # TOML true/false only: a string such as "yes" is a mistake to report, not a value to guess
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    autoprice_lowest_new: bool = True
+    autoprice_lowest_new_only_if_no_other: bool = False
+    autoprice_lowest_used: bool = False
+    autoprice_lowest_used_only_if_no_other: bool = False
+    autoprice_collectible: bool = False
+    autoprice_collectible_only_if_no_other: bool = False
+    # IsAvailable is also true when new or used offers from other sellers exist.
+    is_available_if_other_offers: bool = False
+    # AmazonLogo*Url show the store's domain (amazon.de, amazon.co.uk); default: the plain logo.
+    localized_shop_logos: bool = False
+    # A parent product (no offer of its own) gets its variation summary from GetVariations: one more
+    # request per parent, and its box shows the variations price as ASA2 does. Off by default: an item
+    # without offers looks the same whether it is a parent or simply unavailable.
+    fetch_variation_summaries: bool = False
+    # Where the logo files written beside the stylesheet are served from ("/assets/", a full URL);
+    # unset: the logos are inlined as data: URLs, which work on every page without a file.
+    logo_base_url: str | None = None
+
+    @model_validator(mode="after")
+    def _one_mode_per_price(self) -> PlaceholdersConfig:
+        for kind in ("lowest_new", "lowest_used", "collectible"):
+            if getattr(self, f"autoprice_{kind}") and getattr(self, f"autoprice_{kind}_only_if_no_other"):
+                raise ValueError(
+                    f"autoprice_{kind} (use it when lower) and autoprice_{kind}_only_if_no_other "
+                    "(use it only when there is no other price) exclude each other; set one of them"
+                )
+        return self
+
+    @field_validator("logo_base_url")
+    @classmethod
+    def _usable_base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip() or any(c in value for c in "\"<>'` \t\n"):
+            raise ValueError(f"logo_base_url {value!r} must be a URL or path without spaces or quotes")
+        if ":" in value.split("/", 1)[0] and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(f"logo_base_url {value!r}: only http(s) URLs or paths are allowed")
+        return value if value.endswith("/") else value + "/"
 
 
 _ISO_COUNTRY = re.compile(r"^[a-z]{2}$")
@@ -234,6 +288,7 @@ class Config(BaseModel):
     api: ApiConfig = Field(default_factory=ApiConfig)
     marketplaces: tuple[MarketplaceConfig, ...] = ()
     paapi: PaapiConfig = Field(default_factory=PaapiConfig)
+    placeholders: PlaceholdersConfig = Field(default_factory=PlaceholdersConfig)
     associate_id_sets: dict[str, dict[str, str]] = Field(default_factory=dict)
     geo: GeoConfig = Field(default_factory=GeoConfig)
     collections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
@@ -373,10 +428,11 @@ def config_from_dict(
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_text(path))
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    except EncodingError as exc:
+        raise ConfigError(exc.reason, path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
 
@@ -445,6 +501,7 @@ __all__ = [
     "GeoConfig",
     "MarketplaceConfig",
     "PaapiConfig",
+    "PlaceholdersConfig",
     "SiteConfig",
     "config_from_dict",
     "env_reference",

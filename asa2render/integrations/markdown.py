@@ -8,13 +8,21 @@ Registered under the ``markdown.extensions`` entry point as ``asa2render``; ``ma
 - ``sandbox``: a sandbox URL or ``auto`` (default: the ``ASA2RENDER_SANDBOX`` environment variable);
 - ``path``: the document's name, used in ``file:line:column`` messages.
 
-One preprocessor (priority 24) runs after ``fenced_code`` (25) has set fenced code aside and before
-raw HTML blocks are read (20). It scans the text in Markdown mode (indented code and code spans are
-masked by the scanner), fetches the page's products in one batch, and stores every box — and every
-escaped ``[[asa2 …]]``, printed literally — in ``md.htmlStash``: Markdown then neither wraps a box in
-``<p>`` nor escapes it, and ``smarty`` never sees attribute quotes. A page's ``asa2_country`` meta-data
-(with the ``meta`` extension) sets its default store. Line numbers in messages count lines as
-Python-Markdown hands them over: a fenced code block counts as one line.
+Where a shortcode expands follows Python-Markdown's own reading of the page (the README's "Where
+shortcodes expand" gives the same answers as for CommonMark, by each parser's rules):
+
+- an inline pattern (priority 175: after code spans and backslash escapes, before links, autolinks and
+  inline HTML) takes each shortcode in the text Python-Markdown's block parser produced — so never in
+  its indented or fenced code, which never reach inline patterns. It skips inline HTML tags, autolinks,
+  and link text, image alt text and link destinations (there it stays literal with a
+  ``shortcode-in-link`` warning), and leaves an ``htmlStash`` marker;
+- a tree processor (priority 25, before inline patterns) expands shortcodes in Python-Markdown's raw
+  HTML blocks with the HTML-mode masks (never inside ``<pre>``, ``<code>``, ``<script>``, ``<style>``,
+  ``<textarea>``, comments or tags);
+- a postprocessor (priority 25, after raw HTML is put back) resolves every marker, fetches the page's
+  products in one batch and puts the boxes in. A box alone in its paragraph is not wrapped in ``<p>``.
+  ``smarty`` runs after the inline patterns, so it never sees attribute quotes. A page's
+  ``asa2_country`` meta-data (with the ``meta`` extension) sets its default store.
 
 Engines are shared by configuration (path, strict, sandbox) for the life of the process, so
 consecutive ``markdown.markdown`` calls reuse fetched products; pass ``engine=`` to share your own.
@@ -23,27 +31,42 @@ consecutive ``markdown.markdown`` calls reuse fetched products; pass ``engine=``
 from __future__ import annotations
 
 import atexit
+import html
+import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from ..engine import Engine
-from ..errors import IntegrationMissingError
-from .hosts import open_engine, splice
+from ..errors import IntegrationMissingError, Location
+from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest
+from ..shortcodes import Shortcode, commonmark, scan
+from ..shortcodes.model import placed
+from ..shortcodes.regions import Regions
+from .hosts import open_engine
 
 try:
     from markdown import Markdown
     from markdown.extensions import Extension
+    from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE, InlineProcessor
+    from markdown.postprocessors import Postprocessor
     from markdown.preprocessors import Preprocessor
+    from markdown.treeprocessors import Treeprocessor
 except ImportError:
     raise IntegrationMissingError("Python-Markdown", "markdown") from None
 
-PRIORITY = 24  # after fenced_code_block (25), before html_block (20)
+PRIORITY = 175  # the inline pattern: after backtick (190) and escape (180), before reference (170)
 _ENGINES: dict[tuple[str, bool | None, str], Engine] = {}
+_NAMES = "|".join(re.escape(tag) for tag in sorted(TAGS, key=len, reverse=True))
+_SHORTCODE_START = rf"\[(?:\[?(?:{_NAMES})(?![\w-])|/(?:{_NAMES})\])"
+_RAW_INLINE = re.compile("|".join((HTML_RE, AUTOLINK_RE, AUTOMAIL_RE)))
+_MARKER = re.compile(r'<(div|span) data-asa2-box="(\d+)"></\1>')
 
 
 class Asa2Extension(Extension):
-    """Expands ASA2 shortcodes before Markdown parses the page; see the module docstring."""
+    """Expands ASA2 shortcodes where Python-Markdown renders text; see the module docstring."""
 
     def __init__(self, *, engine: Engine | None = None, **kwargs: Any) -> None:
         self.config = {
@@ -65,7 +88,11 @@ class Asa2Extension(Extension):
         return self._engine
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's hook name
-        md.preprocessors.register(ShortcodePreprocessor(md, self), "asa2render", PRIORITY)
+        page = _Page(md, self)
+        md.preprocessors.register(_Source(md, page), "asa2render", 29)
+        md.treeprocessors.register(_RawHtml(md, page), "asa2render", 25)
+        md.inlinePatterns.register(ShortcodeInlineProcessor(md, page), "asa2render", PRIORITY)
+        md.postprocessors.register(_Boxes(md, page), "asa2render", 25)
 
 
 class StashPreprocessor(Preprocessor):
@@ -88,18 +115,218 @@ class StashPreprocessor(Preprocessor):
         raise NotImplementedError
 
 
-class ShortcodePreprocessor(StashPreprocessor):
-    """Replaces each shortcode with an ``htmlStash`` placeholder holding its box."""
+class _Page:
+    """One document's shortcodes: where they are in the source, and the markers left for them."""
 
     def __init__(self, md: Markdown, extension: Asa2Extension) -> None:
-        super().__init__(md)
+        self.md = md
         self.extension = extension
+        self.reset("")
 
-    def replace(self, text: str, store: Callable[[str], str]) -> str:
-        engine = self.extension.engine
-        path = self.extension.getConfig("path") or None
-        doc = engine.prepare(text, mode="markdown", path=path, page_country=self._page_country())
-        return splice(engine, doc, store)
+    def reset(self, text: str) -> None:
+        self.found: list[Shortcode] = []
+        self.problems: list[Problem] = []
+        self._source = text
+        self._cursors: dict[str, int] = {}
+
+    @property
+    def path(self) -> str | None:
+        return self.extension.getConfig("path") or None
+
+    def place(self, raw: str) -> tuple[int, int]:
+        """Line and column of the next unplaced occurrence of ``raw`` in the source.
+
+        Python-Markdown hands text over in document order, so each raw text is searched for from
+        just after its previous occurrence (0, 0 if the source no longer holds it verbatim).
+        """
+        source = self._source
+        found = source.find(raw, self._cursors.get(raw, 0))
+        if found < 0:
+            return 0, 0
+        self._cursors[raw] = found + len(raw)
+        return source.count("\n", 0, found) + 1, found - source.rfind("\n", 0, found)
+
+    def marker(self, shortcode: Shortcode, raw: str) -> str:
+        line, column = self.place(raw)
+        self.found.append(placed(shortcode, line, column))
+        element = "span" if shortcode.tag == TEXTLINK_TAG else "div"
+        return f'<{element} data-asa2-box="{len(self.found) - 1}"></{element}>'
+
+    def warn(self, raw: str, code: str, message: str, severity: str = "warning") -> None:
+        location = Location(self.path, *self.place(raw)) if raw else Location(self.path, 0, 0)
+        self.problems.append(Problem(location, code, message, severity))  # type: ignore[arg-type]
+
+    def text(self, data: str) -> tuple[dict[int, Shortcode], tuple[Any, ...], Regions, list[_Link]]:
+        """Shortcodes, diagnostics, raw inline HTML spans and links of one text; see :func:`_text`."""
+        return _text(data)
+
+
+@lru_cache(maxsize=4096)
+def _text(data: str) -> tuple[dict[int, Shortcode], tuple[Any, ...], Regions, list[_Link]]:
+    """Shortcodes, diagnostics, raw inline HTML spans and links of one text (memoised per process:
+    sites repeat the same box paragraphs on many pages; every value is only read)."""
+    result = scan(data, TAGS)
+    at = {shortcode.start: shortcode for shortcode in result.shortcodes}
+    raw = Regions(match.span() for match in _RAW_INLINE.finditer(data))
+    return at, tuple(result.diagnostics), raw, _links(data, at)
+
+
+class _Source(Preprocessor):
+    """Remembers where each shortcode is in the source, for ``file:line:column`` in messages."""
+
+    def __init__(self, md: Markdown, page: _Page) -> None:
+        super().__init__(md)
+        self.page = page
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.page.reset("\n".join(lines))
+        return lines
+
+
+class ShortcodeInlineProcessor(InlineProcessor):
+    """Turns a shortcode in rendered text into an ``htmlStash`` marker (see the module docstring)."""
+
+    def __init__(self, md: Markdown, page: _Page) -> None:
+        super().__init__(_SHORTCODE_START, md)
+        self.page = page
+
+    def handleMatch(  # type: ignore[override]  # noqa: N802 - Python-Markdown's hook name
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | None, int | None, int | None]:
+        at, diagnostics, raw_html, links = self.page.text(data)
+        start = m.start()
+        if raw_html.touches(start, start + 1):
+            return None, None, None
+        shortcode = at.get(start)
+        end = shortcode.end if shortcode is not None else m.end()
+        if start > 0 and data[start - 1] == "!":  # "![[asa2 …]](…)": an image whose alt text it is
+            self.page.warn(data[start:end], commonmark.IN_LINK, commonmark.link_message("alt"))
+            return None, None, None
+        for link in links:
+            kind = link.kind_of(start)
+            if kind is not None:
+                self.page.warn(data[start:end], commonmark.IN_LINK, commonmark.link_message(kind))
+                return None, None, None
+        raw = data[start:end]
+        for diagnostic in diagnostics:
+            if start <= diagnostic.offset < end:
+                self.page.warn(raw, diagnostic.code, diagnostic.message, diagnostic.severity)
+        if shortcode is None:
+            return None, None, None
+        if shortcode.escaped:
+            return self.md.htmlStash.store(html.escape(raw[1:-1], quote=False)), start, end
+        return self.md.htmlStash.store(self.page.marker(shortcode, raw)), start, end
+
+
+class _Link:
+    """A link or image in a text: its label and its destination (or reference) span."""
+
+    __slots__ = ("image", "label", "target")
+
+    def __init__(self, image: bool, label: tuple[int, int], target: tuple[int, int]) -> None:
+        self.image = image
+        self.label = label
+        self.target = target
+
+    def kind_of(self, offset: int) -> str | None:
+        if self.label[0] < offset < self.label[1]:
+            return "alt" if self.image else "text"
+        if self.target[0] <= offset < self.target[1]:
+            return "destination"
+        return None
+
+
+def _closing(data: str, start: int, opening: str, closing: str) -> int:
+    """Index of the bracket closing the one at ``start`` (nesting counted), or -1."""
+    depth = 0
+    for index in range(start, len(data)):
+        char = data[index]
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def _links(data: str, shortcodes: dict[int, Shortcode]) -> list[_Link]:
+    """Inline links and images (``[text](dest)``, ``[text][ref]``) whose label is no shortcode.
+
+    Python-Markdown matches brackets by nesting, as here; only texts holding a shortcode are looked at.
+    """
+    if not shortcodes and "[/" not in data:
+        return []
+    found: list[_Link] = []
+    for match in re.finditer(r"!?\[", data):
+        bracket = match.end() - 1
+        if bracket in shortcodes or (bracket + 1 < len(data) and data[bracket + 1] == "/"):
+            continue
+        label_end = _closing(data, bracket, "[", "]")
+        if label_end < 0 or label_end + 1 >= len(data) or data[label_end + 1] not in "([":
+            continue
+        target_end = _closing(data, label_end + 1, *("()" if data[label_end + 1] == "(" else "[]"))
+        if target_end >= 0:
+            image = match.group().startswith("!")
+            found.append(_Link(image, (bracket, label_end), (label_end + 1, target_end + 1)))
+    return found
+
+
+class _RawHtml(Treeprocessor):
+    """Expands shortcodes in Python-Markdown's raw HTML blocks, with the HTML-mode masks."""
+
+    def __init__(self, md: Markdown, page: _Page) -> None:
+        super().__init__(md)
+        self.page = page
+
+    def run(self, root: Element) -> None:
+        stash = self.md.htmlStash
+        for index, block in enumerate(stash.rawHtmlBlocks):
+            if isinstance(block, str) and "[" in block:
+                stash.rawHtmlBlocks[index] = self._expand(block)
+
+    def _expand(self, block: str) -> str:
+        result = scan(block, TAGS, mode="html")
+        pieces: list[str] = []
+        position = 0
+        for shortcode in result.shortcodes:
+            raw = block[shortcode.start : shortcode.end]
+            if shortcode.escaped:
+                pieces += (block[position : shortcode.start], raw[1:-1])
+                position = shortcode.end
+            else:
+                pieces += (block[position : shortcode.outer_start], self.page.marker(shortcode, raw))
+                position = shortcode.outer_end
+        for diagnostic in result.diagnostics:
+            self.page.warn("", diagnostic.code, diagnostic.message, diagnostic.severity)
+        pieces.append(block[position:])
+        return "".join(pieces)
+
+
+class _Boxes(Postprocessor):
+    """Resolves every marker, fetches the page's products in one batch and puts the boxes in."""
+
+    def __init__(self, md: Markdown, page: _Page) -> None:
+        super().__init__(md)
+        self.page = page
+
+    def run(self, text: str) -> str:
+        page = self.page
+        if not page.found and not page.problems:
+            return text
+        engine = page.extension.engine
+        country = self._page_country()
+        requests: list[ProductRequest] = []
+        problems = list(page.problems)
+        for shortcode in page.found:
+            request, found = engine.resolve(shortcode, path=page.path, page_country=country)
+            requests.append(request)
+            problems.extend(found)
+        engine.fetch(key for request in requests for key in request.keys)
+        problems.extend(engine.unavailable(requests))
+        engine.problems.extend(problems)
+        engine.enforce_strict(problems)
+        return _MARKER.sub(lambda match: engine.render_request(requests[int(match.group(2))]), text)
 
     def _page_country(self) -> str | None:
         meta: dict[str, list[str]] = getattr(self.md, "Meta", {}) or {}
@@ -135,7 +362,7 @@ def makeExtension(**kwargs: Any) -> Asa2Extension:  # noqa: N802 - Python-Markdo
 __all__ = [
     "PRIORITY",
     "Asa2Extension",
-    "ShortcodePreprocessor",
+    "ShortcodeInlineProcessor",
     "StashPreprocessor",
     "close_shared_engines",
     "makeExtension",

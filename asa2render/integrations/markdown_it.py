@@ -1,23 +1,25 @@
 """markdown-it-py plugin: ``MarkdownIt().use(asa2_plugin, config="asa2render.toml")``.
 
-Rules added (all token types are namespaced ``asa2_*``):
+Where a shortcode expands is defined once, in :mod:`asa2render.shortcodes.commonmark` (the CLI's
+Markdown mode uses the same definition): in the text markdown-it hands to inline rules, and in HTML
+blocks of CommonMark types 6/7 (``<div>``…), never in code, comments, ``<pre>``/``<script>``/
+``<style>``/``<textarea>`` blocks; in link text, image alt text and destinations it stays literal with
+a ``shortcode-in-link`` warning. Rules added (token types are namespaced ``asa2_*``):
 
-- block rule ``asa2_block`` (before ``paragraph``, may interrupt paragraphs, lists and blockquotes): a
-  box shortcode standing alone on its line becomes an ``asa2_block`` token, so the box is not wrapped
-  in ``<p>``. Text links (``[asa2_textlink …]``) stay inline;
-- inline rule ``asa2_inline`` (before ``link``, so ``[`` reaches it first): a shortcode inside a paragraph,
-  heading, list item or table cell becomes an ``asa2_inline`` token; an escaped ``[[asa2 …]]`` becomes
-  ``asa2_escape`` and prints ``[asa2 …]`` literally;
-- core rule ``asa2_collect`` (after ``inline``): resolves every token's shortcode
-  through :func:`asa2render.products.resolve.resolve`; stores the requests in ``env["asa2_requests"]``
-  and the problems in ``env["asa2_problems"]``, and fetches every product of the document in one
-  batch; in strict mode it raises :class:`~asa2render.errors.StrictModeError` before anything is rendered;
-- render rules for the three token types.
+- inline rule ``asa2_inline`` (before ``link``): a shortcode in a paragraph, heading, list item or table
+  cell becomes an ``asa2_inline`` token; an escaped ``[[asa2 …]]`` becomes ``asa2_escape`` and prints
+  ``[asa2 …]`` literally. Code spans, autolinks and inline HTML are consumed by markdown-it's own rules
+  first, and ``typographer`` only rewrites ``text`` tokens, so attribute quotes are safe;
+- core rule ``asa2_collect`` (after ``inline``): resolves every shortcode through the engine, including
+  those in HTML blocks; stores the requests in ``env["asa2_requests"]`` and the problems in
+  ``env["asa2_problems"]``, fetches every product of the document in one batch, and in strict mode raises
+  :class:`~asa2render.errors.StrictModeError` before anything is rendered. A box standing alone on its
+  line (not a text link) is lifted out of its paragraph into an ``asa2_block`` token, so it is not
+  wrapped in ``<p>``; the paragraph is split there, which leaves CommonMark's own reading of the page
+  (code spans across lines, lazy continuation lines) untouched;
+- render rules for the three token types and for ``html_block`` (boxes spliced into the block).
 
-Shortcodes are found by the engine's scanner (:func:`asa2render.shortcodes.scan`), never by a second
-parser. Code spans, fences and indented code are consumed by markdown-it's own rules before ours see
-them, and ``typographer`` (smart quotes, replacements) only rewrites ``text`` tokens, so attribute
-quotes are safe. Per-document input: ``env["asa2_path"]`` (for ``file:line:column`` in messages) and
+Per-document input: ``env["asa2_path"]`` (for ``file:line:column`` in messages) and
 ``env["asa2_country"]`` (the page's default store).
 """
 
@@ -26,25 +28,23 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from ..engine import Engine
 from ..errors import Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
-from ..shortcodes import Shortcode, scan
+from ..shortcodes import Shortcode, commonmark, scan
+from ..shortcodes.model import placed
 from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
-_SCANS = "_asa2_inline_scans"
+_BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
 def asa2_plugin(
@@ -69,14 +69,12 @@ def asa2_plugin(
         engine = open_engine(config, strict=strict, sandbox=sandbox)
         weakref.finalize(md, engine.close)
     _ENGINES[md] = engine
-    md.block.ruler.before(
-        "paragraph", "asa2_block", _block_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
-    )
-    md.inline.ruler.before("link", "asa2_inline", _inline_rule)
+    md.inline.ruler.before("link", "asa2_inline", commonmark.inline_rule(TAGS))
     md.core.ruler.after("inline", "asa2_collect", _Collector(engine))
     md.add_render_rule("asa2_block", _render_rule(engine, "\n"))
     md.add_render_rule("asa2_inline", _render_rule(engine, ""))
     md.add_render_rule("asa2_escape", _render_escape)
+    md.add_render_rule("html_block", _render_html_block(engine))
 
 
 def engine_of(md: MarkdownIt) -> Engine:
@@ -84,144 +82,183 @@ def engine_of(md: MarkdownIt) -> Engine:
     return _ENGINES[md]
 
 
-# -- parsing ---------------------------------------------------------------------------------
-
-
-_OPENERS = tuple(f"[{tag}" for tag in TAGS) + tuple(f"[[{tag}" for tag in TAGS)
-_CLOSERS = tuple(f"[/{tag}" for tag in TAGS)
-
-
-def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """A box shortcode that is the whole line (indented code excluded)."""
-    if state.sCount[start_line] - state.blkIndent >= 4:
-        return False
-    begin = state.bMarks[start_line] + state.tShift[start_line]
-    if not state.src.startswith(_OPENERS, begin):  # most lines: no slicing, no scanning
-        return False
-    line = state.src[begin : state.eMarks[start_line]].rstrip()
-    found = _scan_line(line)
-    if len(found) != 1:
-        return False
-    shortcode = found[0]
-    if shortcode.start or shortcode.end != len(line) or shortcode.escaped or shortcode.tag == TEXTLINK_TAG:
-        return False
-    if silent:
-        return True
-    token = state.push("asa2_block", "", 0)
-    token.map = [start_line, start_line + 1]
-    token.content = line
-    token.meta = {"shortcode": replace(shortcode, line=start_line + 1, column=_column(state.src, begin))}
-    state.line = start_line + 1
-    return True
-
-
-@lru_cache(maxsize=4096)
-def _scan_line(line: str) -> tuple[Shortcode, ...]:
-    """Shortcodes of one candidate line; memoised because sites repeat the same lines on many pages."""
-    return tuple(scan(line, TAGS, mode="text").shortcodes)
-
-
-def _inline_rule(state: StateInline, silent: bool) -> bool:
-    """A shortcode (or an escaped one) starting at the current position of an inline run."""
-    # Cheap test first: most "[" in prose are links, and scanning their run would be wasted work.
-    if not state.src.startswith(_OPENERS, state.pos):
-        return False
-    shortcode = _inline_shortcodes(state).get(state.pos)
-    if shortcode is None or shortcode.end > state.posMax:
-        return False
-    if not silent:
-        raw = state.src[shortcode.start : shortcode.end]
-        if shortcode.escaped:
-            token = state.push("asa2_escape", "", 0)
-            token.content = raw[1:-1]
-        else:
-            token = state.push("asa2_inline", "", 0)
-            token.content = raw
-            token.meta = {"shortcode": shortcode}
-    state.pos = shortcode.end
-    return True
-
-
-def _inline_shortcodes(state: StateInline) -> dict[int, Shortcode]:
-    """Shortcodes of one inline run by start offset, scanned once per run (markdown mode masks code)."""
-    scans: dict[str, dict[int, Shortcode]] = state.env.setdefault(_SCANS, {})
-    found = scans.get(state.src)
-    if found is None:
-        found = {sc.start: sc for sc in scan(state.src, TAGS, mode="markdown").shortcodes}
-        scans[state.src] = found
-    return found
-
-
-def _column(src: str, offset: int) -> int:
-    return offset - (src.rfind("\n", 0, offset) + 1) + 1
-
-
 # -- collecting and fetching -----------------------------------------------------------------
 
 
 class _Collector:
-    """The core rule: resolve every shortcode token, fetch all products at once, check strict mode."""
+    """The core rule: resolve every shortcode, fetch all products at once, check strict mode, lift boxes."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
     def __call__(self, state: StateCore) -> None:
         env = state.env
-        env.pop(_SCANS, None)
-        path = env.get("asa2_path")
-        country = env.get("asa2_country")
-        requests: list[ProductRequest] = []
-        problems = self._diagnostics(state.src, path)
-        lines = state.src.split("\n")
-        for token in _shortcode_tokens(state.tokens, lines):
-            request, found = self.engine.resolve(token.meta["shortcode"], path=path, page_country=country)
-            token.meta["request"] = request
-            requests.append(request)
-            problems.extend(found)
-        self.engine.fetch(key for request in requests for key in request.keys)
-        problems.extend(self.engine.unavailable(requests))
-        self.engine.problems.extend(problems)
-        env.setdefault("asa2_requests", []).extend(requests)
-        env.setdefault("asa2_problems", []).extend(problems)
-        self.engine.enforce_strict(problems)
-
-    @staticmethod
-    def _diagnostics(src: str, path: str | None) -> list[Problem]:
-        """Malformed-shortcode diagnostics (unbalanced quotes …) with their source locations.
-
-        The code-aware scan costs twice the plain one. Markdown mode only masks openers away, so
-        without any closer in the page it cannot report what a plain scan does not (a property test in
-        tests/shortcodes guards this): a clean plain scan of a closer-free page ends the matter.
-        """
-        if not any(closer in src for closer in _CLOSERS) and not scan(src, TAGS, mode="text").diagnostics:
-            return []
-        result = scan(src, TAGS, mode="markdown", path=path)
-        return [
-            Problem(Location(path, d.line, d.column), d.code, d.message, d.severity)
-            for d in result.diagnostics
-        ]
+        runs: dict[int, tuple[str, commonmark.Run]] = env.pop(commonmark.RUNS, None) or {}
+        if not runs and not commonmark.mentions(state.src, TAGS):
+            return  # no shortcode anywhere: nothing to resolve, fetch, report or split
+        page = _Page(state.src, env.get("asa2_path"), env.get("asa2_country"), self.engine)
+        tokens = state.tokens
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "inline":
+                known = runs.get(id(token.content))
+                run = known[1] if known is not None and known[0] is token.content else None
+                if run is not None or commonmark.mentions(token.content, TAGS):
+                    page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
+            elif kind == "html_block" and commonmark.html_block_expands(token.content):
+                page.html_block(token)
+        self.engine.fetch(key for request in page.requests for key in request.keys)
+        page.problems.extend(self.engine.unavailable(page.requests))
+        self.engine.problems.extend(page.problems)
+        env.setdefault("asa2_requests", []).extend(page.requests)
+        env.setdefault("asa2_problems", []).extend(page.problems)
+        self.engine.enforce_strict(page.problems)
+        if page.boxes:
+            state.tokens = _lift_boxes(state.tokens, page.boxes)
 
 
-def _shortcode_tokens(tokens: Sequence[Token], lines: Sequence[str]) -> Iterator[Token]:
-    """Every ``asa2_block``/``asa2_inline`` token, inline ones given their place in the source."""
-    for token in tokens:
-        if token.type == "asa2_block":
-            yield token
-        elif token.type == "inline" and token.children:
-            for child in token.children:
-                if child.type == "asa2_inline":
-                    _place(child, token.map[0] if token.map else 0, lines)
-                    yield child
+class _Page:
+    """The shortcodes of one document as the core rule finds them, with their problems."""
+
+    def __init__(self, src: str, path: str | None, country: str | None, engine: Engine) -> None:
+        self.src = src
+        self.path = path
+        self.country = country
+        self.engine = engine
+        self.requests: list[ProductRequest] = []
+        self.problems: list[Problem] = []
+        self.boxes: list[int] = []  # indices of inline tokens holding a box (lifted if alone on its line)
+        self._lines: commonmark.SourceLines | None = None
+
+    @property
+    def lines(self) -> commonmark.SourceLines:
+        if self._lines is None:
+            self._lines = commonmark.SourceLines(self.src)
+        return self._lines
+
+    def inline(self, token: Token, run: commonmark.Run | None, heading: bool, index: int) -> None:
+        """Resolve the shortcodes of one inline run; report its problems and link-bound shortcodes."""
+        for found in commonmark.literal_in_links([token], TAGS):
+            self._problem(self.lines.position(token, heading, 0), commonmark.IN_LINK, found.kind)
+        if run is None:
+            return
+        for offset in run.in_link:
+            self._problem(self.lines.position(token, heading, offset), commonmark.IN_LINK, "text")
+        for diagnostic in run.diagnostics:
+            if commonmark.offered(run, diagnostic.offset):
+                location = self.lines.position(token, heading, diagnostic.offset)
+                self.problems.append(
+                    Problem(
+                        Location(self.path, *location),
+                        diagnostic.code,
+                        diagnostic.message,
+                        diagnostic.severity,
+                    )
+                )
+        for child in _shortcode_children(token):
+            shortcode: Shortcode = child.meta["shortcode"]
+            line, column = self.lines.position(token, heading, shortcode.start)
+            self._resolve(child, placed(shortcode, line, column))
+            if shortcode.tag != TEXTLINK_TAG and (not self.boxes or self.boxes[-1] != index):
+                self.boxes.append(index)
+
+    def html_block(self, token: Token) -> None:
+        """Resolve the shortcodes of an HTML block (HTML mode: tags, comments and raw elements masked)."""
+        openers, _ = commonmark.prefixes(TAGS)
+        if not token.map or not any(opener in token.content for opener in openers):
+            return
+        result = scan(token.content, TAGS, mode="html")
+        for diagnostic in result.diagnostics:
+            location = Location(self.path, *self.lines.block_position(token, diagnostic.offset))
+            self.problems.append(Problem(location, diagnostic.code, diagnostic.message, diagnostic.severity))
+        spliced: list[tuple[Shortcode, ProductRequest | None]] = []
+        for shortcode in result.shortcodes:
+            line, column = self.lines.block_position(token, shortcode.start)
+            placed = replace(shortcode, line=line, column=column)
+            if shortcode.escaped:
+                spliced.append((placed, None))
+                continue
+            request, problems = self.engine.resolve(placed, path=self.path, page_country=self.country)
+            self.requests.append(request)
+            self.problems.extend(problems)
+            spliced.append((placed, request))
+        token.meta = {**(token.meta or {}), "asa2_html": spliced}
+
+    def _resolve(self, token: Token, shortcode: Shortcode) -> None:
+        request, problems = self.engine.resolve(shortcode, path=self.path, page_country=self.country)
+        token.meta["shortcode"] = shortcode
+        token.meta["request"] = request
+        self.requests.append(request)
+        self.problems.extend(problems)
+
+    def _problem(self, location: tuple[int, int], code: str, kind: str) -> None:
+        message = commonmark.link_message(kind)
+        self.problems.append(Problem(Location(self.path, *location), code, message, "warning"))
 
 
-def _place(token: Token, first_line: int, lines: Sequence[str]) -> None:
-    """Turn a position inside an inline run into a line and column of the whole source."""
-    shortcode: Shortcode = token.meta["shortcode"]
-    line = first_line + shortcode.line
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
-    found = source.find(token.content.split("\n", 1)[0])
-    column = found + 1 if found >= 0 else shortcode.column
-    token.meta["shortcode"] = replace(shortcode, line=line, column=column)
+def _shortcode_children(token: Token) -> Iterator[Token]:
+    for child in token.children or ():
+        if child.type == "asa2_inline":
+            yield child
+
+
+def _lift_boxes(tokens: list[Token], boxes: list[int]) -> list[Token]:
+    """Split paragraphs around boxes that stand alone on their line; each becomes an ``asa2_block``.
+
+    ``boxes`` holds the indices (ascending) of the inline tokens with a box in them: only their
+    paragraphs are looked at, and the rest of the token list is copied in slices.
+    """
+    lifted: list[Token] = []
+    copied = 0
+    for index in boxes:
+        if not (0 < index < len(tokens) - 1 and tokens[index - 1].type == "paragraph_open"):
+            continue
+        children = tokens[index].children or []
+        if any(_alone(children, at) for at in range(len(children))):
+            lifted += tokens[copied : index - 1]
+            lifted += _split(tokens[index - 1], tokens[index], tokens[index + 1])
+            copied = index + 2
+    if not copied:
+        return tokens
+    lifted += tokens[copied:]
+    return lifted
+
+
+def _alone(children: Sequence[Token], at: int) -> bool:
+    """Whether ``children[at]`` is a box with only line breaks (or nothing) on either side."""
+    child = children[at]
+    if child.type != "asa2_inline" or child.meta["shortcode"].tag == TEXTLINK_TAG:
+        return False
+    before = at == 0 or children[at - 1].type in _BREAKS
+    return before and (at == len(children) - 1 or children[at + 1].type in _BREAKS)
+
+
+def _split(opening: Token, inline: Token, closing: Token) -> Iterator[Token]:
+    children = inline.children or []
+    part: list[Token] = []
+    for at, child in enumerate(children):
+        if _alone(children, at):
+            yield from _paragraph(opening, inline, closing, part)
+            part = []
+            yield _as_block(child, inline, opening)
+        elif not (child.type in _BREAKS and not part) and not (
+            child.type in _BREAKS and at + 1 < len(children) and _alone(children, at + 1)
+        ):
+            part.append(child)
+    yield from _paragraph(opening, inline, closing, part)
+
+
+def _as_block(child: Token, inline: Token, opening: Token) -> Token:
+    """The box's inline token, turned into the ``asa2_block`` that replaces it (it leaves the run)."""
+    child.type, child.block, child.map, child.level = "asa2_block", True, inline.map, opening.level
+    return child
+
+
+def _paragraph(opening: Token, inline: Token, closing: Token, children: list[Token]) -> Iterator[Token]:
+    if children:
+        yield opening.copy()
+        yield inline.copy(children=children)
+        yield closing.copy()
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -246,6 +283,32 @@ def _render_escape(
     renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     return escapeHtml(tokens[idx].content)
+
+
+def _render_html_block(engine: Engine) -> Callable[..., str]:
+    """Render rule for ``html_block``: the block as written, with its boxes spliced in."""
+
+    def render(renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        spliced: list[tuple[Shortcode, ProductRequest | None]] | None = (token.meta or {}).get("asa2_html")
+        if not spliced:
+            return token.content
+        pieces: list[str] = []
+        position = 0
+        for shortcode, request in spliced:
+            if request is None:
+                pieces += (
+                    token.content[position : shortcode.start],
+                    token.content[shortcode.start + 1 : shortcode.end - 1],
+                )
+                position = shortcode.end
+            else:
+                pieces += (token.content[position : shortcode.outer_start], engine.render_request(request))
+                position = shortcode.outer_end
+        pieces.append(token.content[position:])
+        return "".join(pieces)
+
+    return render
 
 
 __all__ = ["asa2_plugin", "engine_of"]

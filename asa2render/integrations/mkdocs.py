@@ -38,6 +38,7 @@ from ..errors import Asa2Error, IntegrationMissingError, StrictModeError
 from ..geo.assets import SCRIPT_NAME, TABLE_NAME, script_source, table_json
 from ..geo.site import MISS_CODE, add_script, site_table
 from ..geo.table import GeoTable
+from ..render.logos import logo_assets
 from ..render.renderer import stylesheet
 from ..sources import read_front_matter
 from .hosts import open_engine, splice
@@ -137,6 +138,10 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         )
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        for relative, svg in logo_assets().items():  # AmazonLogo*Url files, beside the stylesheet
+            path = f"{STYLESHEET.rpartition('/')[0]}/{relative}"
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=svg))
         self.geo = site_table(engine, documents)  # [geo] enabled: one table for the whole site
         if self.geo is not None:
             for problem in (p for doc in documents for p in doc.problems if p.code == MISS_CODE):

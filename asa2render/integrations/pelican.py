@@ -38,6 +38,7 @@ from ..geo.assets import write_assets
 from ..geo.site import add_scripts, site_table
 from ..geo.table import GeoTable
 from ..products.models import ProductKey
+from ..render.logos import write_logo_assets
 from ..render.renderer import stylesheet
 from ..sources import MARKDOWN_SUFFIXES, read_front_matter
 from .hosts import open_engine
@@ -106,6 +107,7 @@ def finalized(pelican: Any) -> None:
     target = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme") / STYLESHEET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(stylesheet(), encoding="utf-8")
+    write_logo_assets(target.parent)  # AmazonLogo*Url files, beside the stylesheet
     if _current is not None and _current.geo is not None:
         output = Path(settings["OUTPUT_PATH"])
         write_assets(output, _current.geo)

@@ -41,8 +41,12 @@ def parse_asin_ref(raw: str) -> AsinRef | None:
 
 
 def _parse_url(text: str) -> AsinRef | None:
-    parts = urlsplit(text if "://" in text else "https://" + text)
-    store = store_for_host(parts.hostname or "")
+    try:
+        parts = urlsplit(text if "://" in text else "https://" + text)
+        hostname = parts.hostname
+    except ValueError:  # "[…]" reads as an IPv6 host, bad ports: not a product URL, not a crash
+        return None
+    store = store_for_host(hostname or "")
     match = _URL_ASIN.search(parts.path)
     if store is None or match is None:
         return None

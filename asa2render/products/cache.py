@@ -8,14 +8,16 @@ never a crash. Nothing older than Amazon's 24 h cap is ever kept: entries expire
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -25,6 +27,7 @@ from .models import Failure, Product, ProductKey
 
 log = logging.getLogger("asa2render.products.cache")
 FORMAT_VERSION = 1
+_T = TypeVar("_T")
 
 
 def _product_id(key: ProductKey) -> str:
@@ -94,39 +97,167 @@ class MemoryBackend:
 
 
 def _text_only_disk() -> Any:
-    """A diskcache ``Disk`` that refuses to unpickle: a planted pickle is read as a corrupt entry."""
+    """A diskcache ``Disk`` that keeps every value inside SQLite and never follows a stored path.
+
+    diskcache writes large values to files named by the row's ``filename`` column, and deletes that
+    file (and its empty parent folders) when the row goes. A cache restored from an untrusted place
+    can name any path there, so this disk never writes value files, refuses to read one, and deletes
+    one only when it lies inside the cache folder. Pickles are refused too: reading a cache must not
+    run code. A refused value reads as a corrupt entry (a miss, dropped and replaced).
+    """
     import diskcache
 
     class TextOnlyDisk(diskcache.Disk):  # type: ignore[misc]
+        def store(self, value: Any, read: bool, key: Any = diskcache.core.UNKNOWN) -> Any:
+            if type(value) is str:  # every value we write: JSON text, always a column value
+                return 0, diskcache.core.MODE_RAW, None, value
+            return super().store(value, read, key)
+
         def fetch(self, mode: int, filename: str, value: Any, read: bool) -> Any:
-            if mode == diskcache.core.MODE_PICKLE:
-                raise ValueError("pickled cache values are refused")
+            if mode != diskcache.core.MODE_RAW:
+                raise ValueError("cache values stored as pickles or files are refused")
             return super().fetch(mode, filename, value, read)
+
+        def remove(self, file_path: str) -> None:
+            _remove_inside(Path(self._directory), file_path)
 
     return TextOnlyDisk
 
 
+def _remove_inside(root: Path, file_path: str) -> None:
+    """Delete a value file named by a cache row, only when it really lies inside ``root``.
+
+    A row's ``filename`` is data, not trust: absolute paths, ``..`` and symbolic links that lead
+    out of the cache folder are logged and left alone. Empty sub-folders are removed up to, never
+    including, the cache folder itself (diskcache's own ``os.removedirs`` climbs past it).
+    """
+    base = root.resolve()
+    relative = Path(file_path)
+    target = (base / relative).resolve()
+    if relative.is_absolute() or ".." in relative.parts or not target.is_relative_to(base) or target == base:
+        log.warning("cache row names a file outside the cache (%s); not deleting it", file_path)
+        return
+    try:
+        if target.is_file():
+            target.unlink()
+    except OSError:
+        return  # another process may have removed it first
+    folder = target.parent
+    while folder != base and folder.is_relative_to(base):
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty, or already gone
+        folder = folder.parent
+
+
+# SQLite's primary result codes meaning "this file is damaged", whatever the extended code says.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_DB_FILES = ("cache.db", "cache.db-wal", "cache.db-shm")
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """Whether an SQLite error means the cache file is damaged (not locked, not read-only)."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return True
+    text = str(exc)
+    return (
+        "malformed" in text
+        or "not a database" in text
+        or text.startswith(("no such table", "no such column"))
+    )
+
+
 class DiskBackend:
-    """diskcache on disk; one SQLite file plus value files, safe for several processes."""
+    """diskcache on disk; one SQLite file, safe for several processes.
+
+    A damaged database (random bytes, a truncated file, garbage pages) is disposable: it is moved
+    aside inside the cache folder as ``cache.db.corrupt-<UTC time>``, a fresh one is started, one
+    warning says so, and the operation that hit it is answered from the fresh cache.
+    """
 
     def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.moved_aside: list[Path] = []
+        self._lock = threading.Lock()
+        self._generation = 0  # bumped by every recovery
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(f"cannot create the cache folder {directory}: {exc.strerror or exc}") from None
+        if not directory.is_dir():
+            raise CacheError(f"the cache folder {directory} is not a folder")
+        self._cache = self._guarded(self._open)
+
+    def _open(self) -> Any:
         import diskcache
 
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            self._cache = diskcache.Cache(
-                str(directory),
+            return diskcache.Cache(
+                str(self.directory),
                 disk=_text_only_disk(),
                 size_limit=2**30,
                 eviction_policy="least-recently-stored",
             )
-        except (OSError, sqlite3.DatabaseError) as exc:
-            raise CacheError(f"cannot open the cache in {directory}: {exc}") from None
+        except OSError as exc:
+            raise CacheError(f"cannot open the cache in {self.directory}: {exc.strerror or exc}") from None
+
+    def _guarded(self, operation: Callable[[], _T]) -> _T:
+        """Run one cache operation; on a damaged database move it aside and run it once more."""
+        generation = self._generation
+        try:
+            return operation()
+        except sqlite3.DatabaseError as exc:
+            if not is_corruption(exc):
+                raise CacheError(f"cannot use the cache in {self.directory}: {exc}") from None
+            with self._lock:  # fetch threads store batches too: one of them recovers, once
+                if generation == self._generation:
+                    self._recover(exc)
+        try:
+            return operation()
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"cannot use the cache in {self.directory}: {exc}") from None
+
+    def _recover(self, exc: BaseException) -> None:
+        old = getattr(self, "_cache", None)
+        if old is not None:
+            with contextlib.suppress(Exception):
+                old.close()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        moved = None
+        try:
+            for name in _DB_FILES:
+                path = self.directory / name
+                if path.exists():
+                    target = _free_name(self.directory / f"{name}.corrupt-{stamp}")
+                    path.replace(target)
+                    moved = moved or target
+        except OSError as error:
+            raise CacheError(
+                f"the cache in {self.directory} is damaged ({exc}) and cannot be moved aside: "
+                f"{error.strerror or error}; delete the folder"
+            ) from None
+        self.moved_aside.append(moved or self.directory)
+        log.warning(
+            "the cache in %s is damaged (%s); moved it aside to %s and started a fresh one",
+            self.directory,
+            exc,
+            moved or "(nothing to move)",
+        )
+        self._cache = self._open()
+        self._generation += 1
 
     def get_many(self, ids: list[str]) -> dict[str, str]:
+        return self._guarded(lambda: self._get_many(ids))
+
+    def _get_many(self, ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         # One transaction for the whole batch: one SQLite lock instead of one per key.
-        with self._cache.transact():
+        with self._cache.transact(retry=True):
             for id_ in ids:
                 value = self._safe_get(id_)
                 if value is not None:
@@ -136,7 +267,9 @@ class DiskBackend:
     def _safe_get(self, id_: str) -> str | None:
         try:
             value = self._cache.get(id_, default=None, retry=True)
-        except Exception as exc:  # diskcache raises pickle/OS/SQLite errors for damaged entries
+        except sqlite3.DatabaseError:
+            raise  # the whole database is damaged: handled by _guarded, not per entry
+        except Exception as exc:  # diskcache raises pickle/OS errors for damaged entries
             log.warning("cache entry %s is unreadable (%s); treating it as a miss", id_, type(exc).__name__)
             self.delete(id_)
             return None
@@ -147,28 +280,37 @@ class DiskBackend:
         return value
 
     def set(self, id_: str, value: str, expire: float) -> None:
-        self._cache.set(id_, value, expire=expire, retry=True)
+        self._guarded(lambda: self._cache.set(id_, value, expire=expire, retry=True))
 
     def delete(self, id_: str) -> None:
         try:
-            self._cache.delete(id_, retry=True)
-        except Exception:  # a damaged entry that cannot even be deleted is left to expiry
+            self._guarded(lambda: self._cache.delete(id_, retry=True))
+        except CacheError:  # a damaged entry that cannot even be deleted is left to expiry
             log.debug("could not delete cache entry %s", id_)
 
     def clear(self) -> int:
-        return int(self._cache.clear(retry=True))
+        return int(self._guarded(lambda: self._cache.clear(retry=True)))
 
     def ids(self) -> Iterator[str]:
-        return (str(key) for key in self._cache.iterkeys())
+        return iter(self._guarded(lambda: [str(key) for key in self._cache.iterkeys()]))
 
     def expire(self) -> int:
-        return int(self._cache.expire(retry=True))
+        return int(self._guarded(lambda: self._cache.expire(retry=True)))
 
     def close(self) -> None:
-        self._cache.close()
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self._cache.close()
 
     def size(self) -> int:
-        return int(self._cache.volume())
+        return int(self._guarded(lambda: self._cache.volume()))
+
+
+def _free_name(path: Path) -> Path:
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}-{number}")
+    return candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,4 +434,4 @@ class ProductCache:
         self._backend.delete(id_)
 
 
-__all__ = ["CacheStats", "DiskBackend", "MemoryBackend", "ProductCache"]
+__all__ = ["CacheStats", "DiskBackend", "MemoryBackend", "ProductCache", "is_corruption"]

@@ -30,9 +30,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from ..config.model import Config
-from ..errors import ConfigError
+from ..errors import ConfigError, EncodingError
 from ..marketplaces import Store, normalize_country, store_for
 from ..money import format_money
+from ..textio import read_text
 from .asins import normalize_asin
 from .models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, ProductKey, Savings
 from .urls import is_amazon_url, is_safe_image_url
@@ -121,10 +122,11 @@ class LocalProducts:
 
 def _read_products(path: Path, config: Config) -> dict[ProductKey, Product]:
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = tomllib.loads(read_text(path))
     except OSError as exc:
         raise ConfigError(f"cannot read products file: {exc.strerror}", path=str(path)) from None
+    except EncodingError as exc:
+        raise ConfigError(exc.reason, path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)

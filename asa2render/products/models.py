@@ -12,6 +12,8 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..money import minor_units
+
 Source = Literal["local", "creators", "paapi"]
 State = Literal["fresh", "stale", "fallback"]
 
@@ -66,13 +68,41 @@ class Money(_Model):
 
     @property
     def minor_units(self) -> int:
-        """Amount in minor units (ASA2's ``…Integer`` placeholders): 47.67 → 4767."""
-        return int((self.amount * 100).to_integral_value())
+        """Amount in minor units (ASA2's ``…Integer`` placeholders): 47.67 EUR → 4767, 1980 JPY → 1980."""
+        return minor_units(self.amount, self.currency)
+
+    def is_lower_than(self, other: Money | None) -> bool:
+        """Whether this price is lower than ``other``: always when there is none, never across currencies."""
+        if other is None:
+            return True
+        return self.currency == other.currency and self.amount < other.amount
 
 
 class Savings(_Model):
     money: Money | None = None
     percentage: int | None = None
+
+
+OfferCondition = Literal["New", "Used", "Collectible", "Refurbished"]
+OFFER_CONDITIONS: tuple[OfferCondition, ...] = ("New", "Used", "Collectible", "Refurbished")
+
+
+class OfferSummary(_Model):
+    """All offers of one condition: PA-API's ``Offers.Summaries``, or derived from OffersV2 listings."""
+
+    condition: OfferCondition
+    lowest: Money | None = None
+    highest: Money | None = None
+    offer_count: int | None = None
+
+
+class VariationSummary(_Model):
+    """A parent product's variations (``VariationSummary`` of GetVariations): price range and count."""
+
+    lowest: Money | None = None
+    highest: Money | None = None
+    count: int | None = None
+    dimensions: tuple[str, ...] = ()
 
 
 class Availability(_Model):
@@ -91,6 +121,8 @@ class Product(_Model):
     url: str
     images: Images = Field(default_factory=Images)
     price: Money | None = None
+    # The buy-box price again when Amazon marks it reduced (a live deal, or savings against a basis).
+    sale_price: Money | None = None
     savings: Savings | None = None
     list_price: Money | None = None
     availability: Availability = Field(default_factory=Availability)
@@ -101,6 +133,8 @@ class Product(_Model):
     review_count: int | None = None
     merchant: str | None = None
     parent_asin: str | None = None
+    offer_summaries: tuple[OfferSummary, ...] = ()
+    variations: VariationSummary | None = None
     fetched_at: datetime = Field(default_factory=utc_now)
     source: Source = "local"
 
@@ -110,6 +144,10 @@ class Product(_Model):
         if self.price is None:
             return False
         return self.availability.type in AVAILABLE_TYPES or self.availability.type == "UNKNOWN"
+
+    def offer_summary(self, condition: OfferCondition) -> OfferSummary | None:
+        """The summary of one offer condition, when the data has one."""
+        return next((s for s in self.offer_summaries if s.condition == condition), None)
 
     def age(self, now: datetime | None = None) -> timedelta:
         return (now or utc_now()) - self.fetched_at
@@ -150,16 +188,20 @@ class Resolved(_Model):
 __all__ = [
     "AVAILABILITY_TYPES",
     "AVAILABLE_TYPES",
+    "OFFER_CONDITIONS",
     "Availability",
     "Failure",
     "Image",
     "Images",
     "Money",
+    "OfferCondition",
+    "OfferSummary",
     "Product",
     "ProductKey",
     "Resolved",
     "Savings",
     "Source",
     "State",
+    "VariationSummary",
     "utc_now",
 ]

@@ -15,7 +15,8 @@ All keys of a page or a whole site are resolved in one call, so the API layer ca
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -37,9 +38,17 @@ class FetchResult(Protocol):
 
 
 class ProductFetcher(Protocol):
-    """What the store needs of the API layer (``asa2render.api.Fetcher``)."""
+    """What the store needs of the API layer (``asa2render.api.Fetcher``).
 
-    def fetch(self, keys: Iterable[ProductKey]) -> FetchResult: ...
+    ``on_batch`` receives each batch's results as soon as they arrive, so they are cached before
+    the whole fetch ends: a run killed mid-fetch keeps what it was sent.
+    """
+
+    def fetch(
+        self,
+        keys: Iterable[ProductKey],
+        on_batch: Callable[[Mapping[ProductKey, Product | Failure]], None] | None = None,
+    ) -> FetchResult: ...
 
 
 @dataclass
@@ -78,6 +87,8 @@ class ProductStore:
         self._fetcher: ProductFetcher | None = None
         self._clock = clock
         self.report = StoreReport()
+        self.saved = 0  # products fetched and cached by this store (reported when a run is cut short)
+        self._lock = threading.Lock()
 
     def get_many(self, keys: Iterable[ProductKey], *, count: bool = True) -> dict[ProductKey, Resolved]:
         """Resolve every key; never raises for a product that cannot be had.
@@ -113,9 +124,16 @@ class ProductStore:
         self, keys: list[ProductKey], cached: dict[ProductKey, Product], now: datetime
     ) -> dict[ProductKey, Resolved]:
         results: dict[ProductKey, Product | Failure] = {}
+        stored: set[ProductKey] = set()
         fetcher = self._get_fetcher()
         if fetcher is not None:
-            report = fetcher.fetch(keys)
+
+            def on_batch(batch: Mapping[ProductKey, Product | Failure]) -> None:
+                for key, outcome in batch.items():
+                    self._remember(key, outcome, now)
+                    stored.add(key)
+
+            report = fetcher.fetch(keys, on_batch=on_batch)
             results = report.results
             self.report.api_requests += report.requests
             self.report.token_requests += report.tokens
@@ -123,14 +141,22 @@ class ProductStore:
         resolved: dict[ProductKey, Resolved] = {}
         for key in keys:
             outcome = results.get(key) or Failure(kind="offline", message="no API was asked")
+            if key not in stored:
+                self._remember(key, outcome, now)
             if isinstance(outcome, Product):
-                self.cache.put_product(outcome, now)
                 resolved[key] = _resolved(key, outcome, "fresh")
-                continue
-            if outcome.permanent:
-                self.cache.put_failure(key, outcome, self.config.site.negative_cache_ttl)
-            resolved[key] = self._degraded(key, outcome, cached.get(key), now)
+            else:
+                resolved[key] = self._degraded(key, outcome, cached.get(key), now)
         return resolved
+
+    def _remember(self, key: ProductKey, outcome: Product | Failure, now: datetime) -> None:
+        """Cache a fetched product, or a permanent "does not exist" answer (may run in a fetch thread)."""
+        if isinstance(outcome, Product):
+            self.cache.put_product(outcome, now)
+            with self._lock:
+                self.saved += 1
+        elif outcome.permanent:
+            self.cache.put_failure(key, outcome, self.config.site.negative_cache_ttl)
 
     def _degraded(self, key: ProductKey, failure: Failure, cached: Product | None, now: datetime) -> Resolved:
         if cached is not None and not failure.permanent and _age(cached, now) < MAX_CACHE_AGE:
@@ -177,14 +203,24 @@ class ProductStore:
         cached: dict[ProductKey, Product],
         report: RefreshReport,
     ) -> None:
-        result = fetcher.fetch(chunk)
+        stored: set[ProductKey] = set()
+
+        def on_batch(batch: Mapping[ProductKey, Product | Failure]) -> None:
+            # Cached as each batch arrives: a refresh stopped mid-chunk keeps what it was sent.
+            for key, outcome in batch.items():
+                if isinstance(outcome, Product):
+                    self._remember(key, outcome, self._clock())
+                    stored.add(key)
+
+        result = fetcher.fetch(chunk, on_batch=on_batch)
         self.report.api_requests += result.requests
         self.report.token_requests += result.tokens
         for key in chunk:
             outcome = result.results.get(key)
             if isinstance(outcome, Product):
                 report.refreshed += 1
-                self.cache.put_product(outcome, self._clock())
+                if key not in stored:
+                    self.cache.put_product(outcome, self._clock())
                 report.changes.extend(differences(key, cached.get(key), outcome))
             else:
                 report.failed += 1

@@ -35,6 +35,7 @@ from ..products.models import (
 from ..products.resolve import TAGS, ProductRequest, resolve
 from ..sandbox.images import placeholder_svg
 from ..shortcodes import parse
+from .logos import write_logo_assets
 from .renderer import DEFAULT_IMAGE_SIZES, Renderer, stylesheet
 from .site import STYLESHEET_NAME
 
@@ -118,6 +119,7 @@ def build_gallery(output: Path, config: Config | None = None) -> Path:
         for size in sorted(set(DEFAULT_IMAGE_SIZES.values())):
             (pictures / f"{asin}-{size}.svg").write_text(placeholder_svg(asin, size), encoding="utf-8")
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    write_logo_assets(output)
     page = output / "index.html"
     disclosure = html.escape(str(renderer.env.globals["disclosure"]))
     page.write_text(

@@ -78,6 +78,7 @@ class ScanResult:
     keys: list[ProductKey] = field(default_factory=list)
     shortcodes: int = 0
     problems: list[Problem] = field(default_factory=list)
+    pages: int = 0
 
 
 @dataclass
@@ -87,6 +88,8 @@ class RenderResult:
     problems: list[Problem] = field(default_factory=list)
     failed: bool = False
     value: Any = None
+    # per file, problems only counted (Engine.hidden_counts): the parent adds them to its own
+    hidden: dict[str | None, tuple[int, int]] = field(default_factory=dict)
 
 
 def split(items: Sequence[_T], parts: int) -> list[list[_T]]:
@@ -115,12 +118,14 @@ def run_pages(
     render: Render,
     fetch: Callable[[list[ProductKey]], dict[ProductKey, Resolved]],
     *render_args: Any,
+    after_scan: Callable[[list[ScanResult]], None] | None = None,
 ) -> tuple[list[ScanResult], list[RenderResult]]:
     """Scan ``items`` in ``jobs`` processes, fetch once here, render in the same processes.
 
     Each worker scans one slice (``scan(engine, slice)`` gives its :class:`ScanResult` and whatever
     it keeps, e.g. prepared documents), sends the keys, waits for the products this process resolved
-    with ``fetch(all keys)``, then runs ``render(engine, kept, *render_args)``. Pages are scanned
+    with ``fetch(all keys)`` (after ``after_scan(scans)``, which may raise to stop every worker),
+    then runs ``render(engine, kept, *render_args)``. Pages are scanned
     once, and only the products a slice needs travel to its worker.
 
     Raises:
@@ -143,6 +148,13 @@ def run_pages(
         worker.start()
     try:
         scans: list[ScanResult] = _gather(results, workers)
+        if after_scan is not None:
+            try:
+                after_scan(scans)  # e.g. strict mode refusing the run before anything is written
+            except BaseException:
+                for worker in workers:
+                    worker.terminate()
+                raise
         resolved = fetch([key for scanned in scans for key in scanned.keys])
         for inbox, scanned in zip(inboxes, scans, strict=True):
             inbox.put(needed(resolved, scanned.keys))
@@ -188,11 +200,14 @@ def _worker(
 ) -> None:
     try:
         engine = _worker_engine(config, strict)
+        engine.clear_problems()
         scanned, kept = scan(engine, part)
         results.put((index, "scan", scanned))
         give(engine, inbox.get())
-        engine.problems.clear()
-        results.put((index, "render", render(engine, kept, *render_args)))
+        engine.problems.clear()  # (the per-file counts of kept problems stay: pages are not scanned again)
+        rendered = render(engine, kept, *render_args)
+        rendered.hidden = engine.hidden_counts()
+        results.put((index, "render", rendered))
     except Asa2Error as error:  # sent as text: not every error class survives pickling
         results.put((index, "error", str(error)))
     except Exception as error:  # anything else is a bug: the parent reports it with its type

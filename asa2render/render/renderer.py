@@ -21,13 +21,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 from markupsafe import Markup
 
-from ..config.model import Config
+from ..config.model import Config, PlaceholdersConfig
 from ..errors import ConfigError, TemplateError
 from ..marketplaces import get_store
-from ..products.models import Product, ProductKey, Resolved, State
-from ..products.resolve import ProductRequest
+from ..money import quantize
+from ..products.autoprice import auto_price, is_available, main_price
+from ..products.models import Money, OfferCondition, Product, ProductKey, Resolved, State
+from ..products.resolve import Problem, ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
+from ..twig import TwigError
 from .i18n import LABEL_MESSAGES, Labels, box_locale
+from .logos import LogoSize, logo_url
+from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when full
@@ -36,6 +41,9 @@ ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
 _ROOT_ASIN = re.compile(r'data-asa2-asin="[^"]*"')
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
+# What a template name may look like: a file name stem, no folders, no leading "_" (private helpers).
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+_INTERNAL = frozenset({"fallback"})  # rendered by the renderer itself, not chosen with tpl=
 
 # Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
 # CSS keeps the real aspect ratio once the image has loaded.
@@ -58,9 +66,16 @@ class Renderer:
         self._image_source = image_source or product_image
         self._zone = _zone(config.site.timezone)
         self._envs: dict[str, jinja2.Environment] = {}
+        self._twig_globals: dict[str, dict[str, Any]] = {}  # site globals per locale, for Twig contexts
         self.locale = box_locale(config.default_country, config.site.language)
         self.env = self.environment(self.locale)
+        self.user_templates = UserTemplates(
+            self.config.resolve_path(self.config.site.templates), config.site.timezone, self.env
+        )
+        self.problems: list[Problem] = []  # template problems since the last take_problems()
         self._memo: dict[Hashable, str] = {}
+        self._names: list[str] | None = None
+        self._problems: dict[str, str | None] = {}
 
     def locale_for(self, country: str | None) -> str:
         """The locale of a box for a product of this store (``[site] language`` wins)."""
@@ -98,15 +113,22 @@ class Renderer:
         env.filters.update(labels.filters())
         # Site-wide values are globals, so "_macros.html" can be imported without context: Jinja
         # caches a module imported that way instead of re-running it on every box.
-        site = self.config.site
-        env.globals.update(
-            labels.globals(),
-            link_rel=site.rel,
-            link_target=site.target,
-            disclaimer_url=site.disclaimer_url,
-            asa2_image=self._image_source,
-        )
+        env.globals.update(self.site_globals(locale))
         return env
+
+    def site_globals(self, locale: str) -> dict[str, Any]:
+        """Labels and link settings every template sees: Jinja globals, merged into Twig contexts."""
+        found = self._twig_globals.get(locale)
+        if found is None:
+            site = self.config.site
+            found = self._twig_globals[locale] = {
+                **self.labels(locale).globals(),
+                "link_rel": site.rel,
+                "link_target": site.target,
+                "disclaimer_url": site.disclaimer_url,
+                "asa2_image": self._image_source,
+            }
+        return found
 
     def format_time(self, moment: datetime) -> str:
         """``2026-11-27 14:11 UTC`` in the configured time zone."""
@@ -124,13 +146,32 @@ class Renderer:
         memo_key = _memo_key(request, items)
         markup = self._memo.get(memo_key)
         if markup is None:
+            problems_before = len(self.problems)
             markup = self._render_items(request, items)
+            if len(self.problems) > problems_before:
+                return markup  # not memoised: every use must report its problem
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[memo_key] = markup
         return markup
 
+    def take_problems(self) -> list[Problem]:
+        """Template problems recorded since the last call (a rejected user template, …)."""
+        problems, self.problems = self.problems, []
+        return problems
+
     def _render_items(self, request: ProductRequest, items: list[Resolved]) -> str:
+        try:
+            return self._render_any(request, items)
+        except (WordPressBridgeError, TwigError) as exc:
+            # A pasted template that cannot work here must not break the page: lenient runs get the
+            # compliant fallback box and a located problem; strict mode fails on the problem.
+            code = "template-wordpress" if isinstance(exc, WordPressBridgeError) else "template-twig"
+            message = f"template {request.template!r}: {exc}"
+            self.problems.append(Problem(request.location, code, message, "error"))
+            return self._fallback(request, items[0] if items else None)
+
+    def _render_any(self, request: ProductRequest, items: list[Resolved]) -> str:
         try:
             if len(items) == 1 and request.template != "list":
                 return self._single(request, items[0])
@@ -150,7 +191,7 @@ class Renderer:
             "product": product,
             "state": item.state,
             "link_text": request.link_text,
-            **placeholders(product),
+            **placeholders(product, self.config.placeholders),
         }
         return self._render(request.template, request, context, item.key_country)
 
@@ -180,9 +221,23 @@ class Renderer:
     def _render(
         self, name: str, request: ProductRequest, context: dict[str, Any], country: str | None
     ) -> str:
-        template = self.environment(self.locale_for(country)).get_template(f"{name}.html")
-        html = template.render({"options": dict(request.options), **context})
-        return _with_set(_BLANKS.sub("", html.strip()), request.associate_set)
+        locale = self.locale_for(country)
+        env = self.environment(locale)
+        kind, filename = self.user_templates.kind(name)
+        full = {"options": dict(request.options), **context}
+        if kind == "builtin":
+            html = _BLANKS.sub("", env.get_template(filename).render(full).strip())
+            return _with_set(html, request.associate_set)
+        # A pasted user template (Twig or Jinja) does not carry the data-asa2-* attributes: add them.
+        self.user_templates.check(kind, filename)
+        if kind == "twig":
+            html = self.user_templates.render_twig(filename, {**self.site_globals(locale), **full})
+        else:
+            html = env.get_template(filename).render(full)
+        html = add_root_attributes(
+            _BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", ""))
+        )
+        return _with_set(html, request.associate_set)
 
     def fallback_url(self, key: ProductKey, request: ProductRequest | None = None) -> str:
         """The plain tagged product-page link shown when nothing better is possible."""
@@ -200,6 +255,73 @@ class Renderer:
         if tag is None:
             return product
         return product.model_copy(update={"url": with_tag(product.url, tag)})
+
+    # -- template names and failures ---------------------------------------------------------
+    # A shortcode's ``tpl`` is user input: it must name a public template, and a template that
+    # fails must cost one box (rendered as the fallback), never the page or the run.
+
+    def template_names(self) -> list[str]:
+        """The templates a shortcode may name: built-ins and the user's, without private ``_…`` ones."""
+        if self._names is None:
+            found = {
+                name.removesuffix(".html")
+                for name in self.env.list_templates(extensions=["html"])
+                if "/" not in name
+            }
+            found.update(self.user_templates.twig_names())
+            self._names = sorted(n for n in found if _TEMPLATE_NAME.match(n) and n not in _INTERNAL)
+        return self._names
+
+    def template_problem(self, name: str) -> str | None:
+        """Why ``tpl=name`` cannot be used (unknown, private, or not compiling), or None when it can."""
+        if name not in self._problems:
+            self._problems[name] = self._find_template_problem(name)
+        return self._problems[name]
+
+    def _find_template_problem(self, name: str) -> str | None:
+        names = self.template_names()
+        if name not in names:
+            shown = name if len(name) <= 60 else name[:57] + "..."
+            return f"unknown template {shown!r}; available: {', '.join(names)}"
+        if self.user_templates.kind(name)[0] == "twig":
+            return None  # compiled on first render; a Twig error there costs that box (located)
+        try:
+            self.env.get_template(f"{name}.html")
+        except jinja2.TemplateSyntaxError as exc:
+            return (
+                f"template {name!r} has a syntax error ({exc.filename or name}:{exc.lineno}: {exc.message})"
+            )
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+            return f"template {name!r} cannot be loaded: {exc}"
+        return None
+
+    def fallback(self, request: ProductRequest, resolved: Mapping[ProductKey, Resolved]) -> str:
+        """The fallback markup for every product of a request whose own template cannot be used."""
+        items = [resolved.get(k) or Resolved(key_country=k.country, key_asin=k.asin) for k in request.keys]
+        try:
+            return "".join(self._fallback(request, item) for item in items) or self._fallback(request, None)
+        except Exception:  # a user's fallback.html that fails: the built-in minimal link, never nothing
+            return "".join(self._last_resort(item.key, request) for item in items)
+
+    def _last_resort(self, key: ProductKey, request: ProductRequest) -> str:
+        site = self.config.site
+        return str(
+            Markup(
+                '<a class="asa2-fallback" href="{}" rel="{}" target="{}" data-asa2-asin="{}" '
+                'data-asa2-state="fallback">{}</a>'
+            ).format(
+                self.fallback_url(key, request), site.rel, site.target, key.asin, LABELS["fallback_label"]
+            )
+        )
+
+
+def _asins(context: Mapping[str, Any]) -> str:
+    product = context.get("product")
+    if isinstance(product, Product):
+        return product.asin
+    if context.get("asins"):
+        return ",".join(context["asins"])
+    return str(context.get("asin") or "")
 
 
 def _with_set(html: str, associate_set: str | None) -> str:
@@ -238,31 +360,41 @@ def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
     return (request.template, options, request.link_text, request.associate_set, products)
 
 
-def placeholders(product: Product) -> dict[str, Any]:
-    """ASA2's placeholder names for what the model holds, so ASA2 templates port with few edits."""
-    price = product.price if not product.violates_map else None
+def placeholders(product: Product, options: PlaceholdersConfig | None = None) -> dict[str, Any]:
+    """ASA2's placeholder names for what the model holds, so ASA2 templates port with few edits.
+
+    ``options`` are the global ``[placeholders]`` settings (AutoPrice, ``IsAvailable``, logos). A
+    price that must not be shown (``violatesMAP``) leaves every price placeholder empty. README.md's
+    "Placeholders" table lists each name with its type, an example and the sources that fill it.
+    """
+    options = options or PlaceholdersConfig()
     images = product.images
     features = list(product.features)
-    return {
+    shown = not product.violates_map
+    automatic = auto_price(product, options)
+    values: dict[str, Any] = {
         "ASIN": product.asin,
+        "ParentASIN": product.parent_asin or "",
         "Country": product.country,
         "Title": product.title,
         "DetailPageURL": _href(product.url),
         "Brand": product.brand or "",
+        "Merchant": product.merchant or "",
         "SmallImageUrl": images.small.url if images.small else "",
         "MediumImageUrl": images.medium.url if images.medium else "",
         "LargeImageUrl": images.best.url if images.best else "",
-        "OffersAutoPriceAmount": str(price.amount) if price else "",
-        "OffersAutoPriceInteger": price.minor_units if price else "",
-        "OffersAutoPriceCurrencyCode": price.currency if price else "",
-        "OffersAutoPriceFormattedPrice": price.display if price else "",
-        "ListPriceAmount": str(product.list_price.amount) if product.list_price else "",
-        "ListPriceFormattedPrice": product.list_price.display if product.list_price else "",
-        "AmountSavedFormattedPrice": product.savings.money.display
-        if product.savings and product.savings.money
-        else "",
-        "PercentageSaved": product.savings.percentage if product.savings else "",
-        "IsAvailable": product.is_available,
+        "AmazonLogoSmallUrl": _logo("small", product.country, options),
+        "AmazonLogoLargeUrl": _logo("large", product.country, options),
+        **_money_placeholders("OffersAutoPrice", automatic.money if automatic else None),
+        "OffersAutoPriceSource": automatic.source if automatic else "",
+        **_money_placeholders("OfferSalePrice", product.sale_price if shown else None),
+        **_money_placeholders("OffersMainPrice", main_price(product) if shown else None),
+        **_offer_placeholders(product, shown),
+        **_money_placeholders("ListPrice", product.list_price if shown else None),
+        **_money_placeholders("AmountSaved", _saved(product) if shown else None),
+        "PercentageSaved": product.savings.percentage if shown and product.savings else "",
+        **_variation_placeholders(product, shown),
+        "IsAvailable": is_available(product, options),
         "AvailabilityType": product.availability.type,
         "AvailabilityMessage": product.availability.message or "",
         "AvailabilityMinOrderQuantity": product.availability.min_order_quantity or "",
@@ -274,10 +406,72 @@ def placeholders(product: Product) -> dict[str, Any]:
         )
         if features
         else "",
-        "CustomerReviewsAverageRating": product.rating if product.rating is not None else "",
-        "CustomerReviewsTotalReviews": product.review_count if product.review_count is not None else "",
+        **_rating_placeholders(product),
         "FetchedAt": product.fetched_at,
     }
+    return values
+
+
+# Offer conditions with their own placeholder group: OffersLowest<Kind>Price*, OffersTotal<Kind>.
+_OFFER_KINDS: tuple[OfferCondition, ...] = ("New", "Used", "Collectible", "Refurbished")
+
+
+def _money_placeholders(prefix: str, money: Money | None) -> dict[str, Any]:
+    """ASA2's four spellings of one price: ``…Amount`` 47.67, ``…Integer`` 4767 (minor units),
+    ``…CurrencyCode`` EUR, ``…FormattedPrice`` 47,67 € (Amazon's own text, else the store's Babel format).
+    """
+    if money is None:
+        return dict.fromkeys(
+            (f"{prefix}Amount", f"{prefix}Integer", f"{prefix}CurrencyCode", f"{prefix}FormattedPrice"), ""
+        )
+    return {
+        f"{prefix}Amount": str(quantize(money.amount, money.currency)),
+        f"{prefix}Integer": money.minor_units,
+        f"{prefix}CurrencyCode": money.currency,
+        f"{prefix}FormattedPrice": money.display,
+    }
+
+
+def _offer_placeholders(product: Product, shown: bool) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for kind in _OFFER_KINDS:
+        summary = product.offer_summary(kind)
+        lowest = summary.lowest if summary and shown else None
+        values.update(_money_placeholders(f"OffersLowest{kind}Price", lowest))
+        count = summary.offer_count if summary else None
+        values[f"OffersTotal{kind}"] = count if count is not None else ""
+    return values
+
+
+def _variation_placeholders(product: Product, shown: bool) -> dict[str, Any]:
+    variations = product.variations
+    return {
+        **_money_placeholders("VariationsLowestPrice", variations.lowest if variations and shown else None),
+        **_money_placeholders("VariationsHighestPrice", variations.highest if variations and shown else None),
+        "VariationsCount": variations.count if variations and variations.count is not None else "",
+        "VariationsDimensions": list(variations.dimensions) if variations else [],
+    }
+
+
+def _rating_placeholders(product: Product) -> dict[str, Any]:
+    rating = round(product.rating, 1) if product.rating is not None else None
+    count = product.review_count
+    return {
+        "Rating": rating if rating is not None else "",
+        "RatingPercent": round(rating * 20) if rating is not None else "",
+        "RatingCount": count if count is not None else "",
+        "TotalReviews": count if count is not None else "",
+        "CustomerReviewsAverageRating": rating if rating is not None else "",
+        "CustomerReviewsTotalReviews": count if count is not None else "",
+    }
+
+
+def _saved(product: Product) -> Money | None:
+    return product.savings.money if product.savings else None
+
+
+def _logo(size: LogoSize, country: str, options: PlaceholdersConfig) -> str:
+    return logo_url(size, country, localized=options.localized_shop_logos, base_url=options.logo_base_url)
 
 
 def _href(url: object) -> str:

@@ -21,6 +21,7 @@ from ..geo.assets import write_assets
 from ..geo.site import add_script, script_src, site_table
 from ..products.models import ProductKey, Resolved
 from ..sources import read_front_matter
+from .logos import write_logo_assets
 from .renderer import stylesheet
 
 if TYPE_CHECKING:
@@ -43,18 +44,19 @@ def build_site(engine: Engine, source: Path, output: Path, *, jobs: int = 1) -> 
     With ``jobs`` > 1 pages are scanned and rendered in that many processes around the one fetch
     (:mod:`.parallel`); the pages written are the same, byte for byte.
     """
-    pages = sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
+    candidates = _site_pages(source, output)
     geo = None
-    if jobs > 1 and len(pages) > 1 and not engine.config.geo.enabled:
+    if jobs > 1 and len(candidates) > 1 and not engine.config.geo.enabled:
         # (the geo table needs every page's shortcodes in this process: a [geo] build stays single)
-        shortcodes = _build_parallel(engine, pages, source, output, jobs)
+        written, shortcodes = _build_parallel(engine, candidates, source, output, jobs)
     else:
-        documents = [_prepare(engine, page) for page in pages]
+        pages, documents = _read_pages(engine, source, output)
         engine.fetch_documents(documents)  # one batched fetch for the whole site
         geo = site_table(engine, documents)  # None unless [geo] enabled
         write_pages(engine, list(zip(pages, documents, strict=True)), source, output, geo is not None)
-        shortcodes = sum(len(doc.requests) for doc in documents)
+        written, shortcodes = len(pages), sum(len(doc.requests) for doc in documents)
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
+    write_logo_assets(output)  # AmazonLogo*Url files, beside the stylesheet
     if geo is not None:
         write_assets(output, geo)
     config = engine.config
@@ -64,11 +66,11 @@ def build_site(engine: Engine, source: Path, output: Path, *, jobs: int = 1) -> 
         if p
     ]
     _copy_assets(source, output, skip)
-    return len(pages), shortcodes
+    return written, shortcodes
 
 
-def _prepare(engine: Engine, page: Path) -> Document:
-    return engine.prepare(page.read_text(encoding="utf-8"), mode="markdown", path=str(page))
+def _site_pages(source: Path, output: Path) -> list[Path]:
+    return sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
 
 
 def write_pages(
@@ -96,11 +98,15 @@ def write_pages(
         target.write_text(page_html + "\n", encoding="utf-8")
 
 
-def _build_parallel(engine: Engine, pages: list[Path], source: Path, output: Path, jobs: int) -> int:
+def _build_parallel(
+    engine: Engine, pages: list[Path], source: Path, output: Path, jobs: int
+) -> tuple[int, int]:
     """Scan in ``jobs`` processes, fetch once here, render in the same processes.
 
     As in the one-process build, every page's scanning problems come before any page's rendering
-    problems, and strict mode fails the build (:class:`StrictModeError`) once the workers stopped.
+    problems, an undecodable page fails a strict build before anything is written, and strict
+    mode fails the build (:class:`StrictModeError`) once the workers stopped.
+    Returns (pages written, shortcodes seen).
     """
     from .parallel import run_pages
 
@@ -108,16 +114,29 @@ def _build_parallel(engine: Engine, pages: list[Path], source: Path, output: Pat
         engine.fetch(keys)
         return engine.resolved
 
+    def after_scan(scans: list[ScanResult]) -> None:
+        for scan in scans:
+            engine.problems.extend(scan.problems)
+        engine.enforce_strict(p for p in engine.problems if p.code == "unreadable-page")  # before writing
+
     scans, results = run_pages(
-        engine.config, engine.strict, jobs, pages, _scan_pages, _write_part, fetch, source, output
+        engine.config,
+        engine.strict,
+        jobs,
+        pages,
+        _scan_pages,
+        _write_part,
+        fetch,
+        source,
+        output,
+        after_scan=after_scan,
     )
-    for scan in scans:
-        engine.problems.extend(scan.problems)
     for result in results:
         engine.problems.extend(result.problems)
+        engine.merge_hidden(result.hidden)
     if any(result.failed for result in results):
-        engine.enforce_strict(engine.problems)
-    return sum(scan.shortcodes for scan in scans)
+        engine.enforce_strict([*engine.problems, *engine.hidden_problems()])
+    return sum(scan.pages for scan in scans), sum(scan.shortcodes for scan in scans)
 
 
 def _scan_pages(engine: Engine, pages: list[Path]) -> tuple[ScanResult, list[tuple[Path, Document]]]:
@@ -126,7 +145,11 @@ def _scan_pages(engine: Engine, pages: list[Path]) -> tuple[ScanResult, list[tup
     scan = ScanResult()
     kept = []
     for page in pages:
-        doc = _prepare(engine, page)
+        text = engine.read_page(page)
+        if text is None:
+            continue  # reported (one problem); the other pages go on
+        doc = engine.prepare(text, mode="markdown", path=str(page))
+        scan.pages += 1
         scan.keys.extend(dict.fromkeys(doc.keys))
         scan.shortcodes += len(doc.requests)
         kept.append((page, doc))
@@ -146,6 +169,19 @@ def _write_part(
         result.failed = True  # like the one-process build: no page after the first that fails
     result.problems = list(engine.problems)  # rendering problems only: the worker cleared the scan's
     return result
+
+
+def _read_pages(engine: Engine, source: Path, output: Path) -> tuple[list[Path], list[Document]]:
+    """Every page that can be decoded, prepared; undecodable ones are reported and skipped."""
+    pages: list[Path] = []
+    documents: list[Document] = []
+    for page in _site_pages(source, output):
+        text = engine.read_page(page)
+        if text is not None:
+            pages.append(page)
+            documents.append(engine.prepare(text, mode="markdown", path=str(page)))
+    engine.enforce_strict(p for p in engine.problems if p.code == "unreadable-page")  # fail before writing
+    return pages, documents
 
 
 def _inside_site(path: Path, source: Path, output: Path) -> bool:

@@ -20,7 +20,12 @@ Catalog file format (UTF-8 JSON)::
           "merchant": "Amazon.de",         # optional; defaults to the store's Amazon retail merchant
           "parent_asin": "B0DEMO0000",     # optional
           "deal_badge": "Blitzangebot",    # optional; makes the listing a LIGHTNING_DEAL
-          "category": "Küche"              # optional; the browse node's name
+          "category": "Küche",             # optional; the browse node's name
+          "parent": false,                 # optional; true: a parent ASIN — GetItems shows no offer,
+                                           # GetVariations prices its variations from "price"
+          "other_offers": [                # optional; offers besides the buy box, by condition
+            {"condition": "Used", "price": 14.5, "merchant": "…", "count": 3}
+          ]                                # → extra OffersV2 listings, and PA-API Offers.Summaries
         }
       ],
       "missing": {"B0DEMO0003": ["uk", "jp"]}   # optional: ASINs not sold in these stores
@@ -39,6 +44,7 @@ import random
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -51,6 +57,17 @@ from .images import image_path
 
 # Amazon's OffersV2 enum: our model's list less BACKORDER, which only ASA2's placeholders know.
 AVAILABILITY_TYPES = MODEL_AVAILABILITY_TYPES - {"BACKORDER"}
+
+
+class OtherOffer(BaseModel):
+    """Offers of one condition besides the buy box: ``count`` sellers, the cheapest at ``price``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    condition: Literal["New", "Used", "Collectible", "Refurbished"]
+    price: float = Field(gt=0)
+    merchant: str | None = None
+    count: int = Field(default=1, ge=1, le=999)
 
 
 class CatalogProduct(BaseModel):
@@ -75,6 +92,8 @@ class CatalogProduct(BaseModel):
     parent_asin: str | None = None
     deal_badge: str | None = None
     category: str | None = None
+    other_offers: tuple[OtherOffer, ...] = ()
+    parent: bool = False
 
 
 class _CatalogFile(BaseModel):
@@ -164,9 +183,15 @@ def synthetic_product(asin: str, store: Store) -> CatalogProduct:
     price = round_amount(usd * _PRICE_SCALE.get(store.currency, 1.0), store)
     in_stock = rng.random() >= 0.05
     list_price = round_amount(price * rng.choice((1.15, 1.25, 1.4)), store) if rng.random() < 0.4 else None
+    # Drawn after everything above, so older synthetic products keep their values.
+    used = round_amount(price * rng.choice((0.7, 0.8, 0.85)), store) if rng.random() < 0.3 else None
+    other = (
+        (OtherOffer(condition="Used", price=used, count=rng.randrange(1, 6)),) if used and in_stock else ()
+    )
     return CatalogProduct(
         asin=asin,
         country=store.country,
+        other_offers=other,
         title=f"{brand} {rng.choice(_ADJECTIVES)} {noun} {asin[-4:]}",
         brand=brand,
         features=tuple(rng.sample(_FEATURES, 3)),
@@ -247,6 +272,7 @@ __all__ = [
     "AVAILABILITY_TYPES",
     "Catalog",
     "CatalogProduct",
+    "OtherOffer",
     "display_amount",
     "parse_missing",
     "round_amount",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..api.casing import pascal_keys
 from ..marketplaces import Store
-from .catalog import CatalogProduct, display_amount, round_amount
+from .catalog import CatalogProduct, OtherOffer, display_amount, round_amount
 from .wire import JsonObject
 
 _ITEM_RESOURCES = (
@@ -260,6 +260,64 @@ def _listing(product: CatalogProduct, store: Store) -> JsonObject:
     return listing
 
 
+_SUB_CONDITIONS = {"New": "New", "Used": "VeryGood", "Collectible": "Good", "Refurbished": "Refurbished"}
+_LISTED_OFFERS = 3  # other offers shown as listings per condition; summaries count them all
+
+
+def _offer_price(offer: OtherOffer, index: int, store: Store) -> float | int:
+    """The price of the index-th offer of a kind: the cheapest first, each next one a little dearer."""
+    return round_amount(offer.price + index * (1 if offer.price < 1000 else 100), store)
+
+
+def _offer_prices(offer: OtherOffer, store: Store) -> list[float | int]:
+    return [_offer_price(offer, index, store) for index in range(min(offer.count, _LISTED_OFFERS))]
+
+
+def _other_listings(product: CatalogProduct, store: Store) -> list[JsonObject]:
+    listings: list[JsonObject] = []
+    for offer in product.other_offers:
+        for index, amount in enumerate(_offer_prices(offer, store)):
+            name = offer.merchant or "Marketplace seller"
+            listings.append(
+                {
+                    "availability": {
+                        "type": "IN_STOCK",
+                        "message": _IN_STOCK_MESSAGES.get(_language(store), "In Stock"),
+                    },
+                    "condition": {"value": offer.condition, "subCondition": _SUB_CONDITIONS[offer.condition]},
+                    "isBuyBoxWinner": False,
+                    "merchantInfo": {
+                        "name": name if index == 0 else f"{name} {index + 1}",
+                        "id": "A" + _digits(name + str(index), 13),
+                    },
+                    "price": {"money": _money(amount, store)},
+                    "violatesMAP": False,
+                }
+            )
+    return listings
+
+
+def offer_summaries(product: CatalogProduct, store: Store) -> list[JsonObject]:
+    """PA-API's ``Offers.Summaries``: per condition, the lowest and highest price and how many offers."""
+    prices: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    if product.price is not None:
+        prices["New"], counts["New"] = [product.price], 1
+    for offer in product.other_offers:
+        cheapest, dearest = _offer_price(offer, 0, store), _offer_price(offer, offer.count - 1, store)
+        prices.setdefault(offer.condition, []).extend((float(cheapest), float(dearest)))
+        counts[offer.condition] = counts.get(offer.condition, 0) + offer.count
+    return [
+        {
+            "condition": {"value": condition},
+            "lowestPrice": _money(min(amounts), store),
+            "highestPrice": _money(max(amounts), store),
+            "offerCount": counts[condition],
+        }
+        for condition, amounts in prices.items()
+    ]
+
+
 def full_item(product: CatalogProduct, store: Store, partner_tag: str, image_base: str = "") -> JsonObject:
     """Every field the sandbox knows for a product, in Creators camelCase."""
     item: JsonObject = {
@@ -267,9 +325,10 @@ def full_item(product: CatalogProduct, store: Store, partner_tag: str, image_bas
         "detailPageURL": f"https://{store.domain}/dp/{product.asin}?tag={partner_tag}&linkCode=ogi&th=1&psc=1",
         "itemInfo": _item_info(product, store),
         "browseNodeInfo": _browse_node_info(product, store),
-        "offersV2": {"listings": [_listing(product, store)]},
         **_images(product, image_base),
     }
+    if not product.parent:  # a parent is not for sale itself: its variations are
+        item["offersV2"] = {"listings": [_listing(product, store), *_other_listings(product, store)]}
     if product.parent_asin:
         item["parentASIN"] = product.parent_asin
     if product.rating is not None:
@@ -279,6 +338,8 @@ def full_item(product: CatalogProduct, store: Store, partner_tag: str, image_bas
 
 def legacy_offers(product: CatalogProduct, store: Store) -> JsonObject:
     """PA-API's deprecated v1 ``Offers`` (camelCase here; converted with the rest of the item)."""
+    if product.parent:
+        return {}
     listing: JsonObject = {
         "id": _digits(product.asin + "offer", 16),
         "isBuyBoxWinner": True,
@@ -301,10 +362,7 @@ def legacy_offers(product: CatalogProduct, store: Store) -> JsonObject:
                 "percentage": price["savings"]["percentage"],
             }
             listing["savingBasis"] = price["savingBasis"]["money"]
-    summary: JsonObject = {"condition": {"value": "New"}, "offerCount": 1}
-    if price is not None:
-        summary["highestPrice"] = summary["lowestPrice"] = price["money"]
-    return {"listings": [listing], "summaries": [summary]}
+    return {"listings": [listing], "summaries": offer_summaries(product, store)}
 
 
 def select(item: JsonObject, resources: Iterable[str]) -> JsonObject:
@@ -314,8 +372,19 @@ def select(item: JsonObject, resources: Iterable[str]) -> JsonObject:
     for resource in sorted(requested):
         keys = tuple(_RESPONSE_KEYS.get(key, key) for key in resource.split("."))
         _copy_path(item, out, keys, (), requested)
+    _add_summary_conditions(item, out)
     pruned: JsonObject = _prune(out)
     return pruned
+
+
+def _add_summary_conditions(item: JsonObject, out: JsonObject) -> None:
+    """A summary always names its condition, like Amazon's (it is not a resource of its own)."""
+    requested = out.get("offers", {}).get("summaries")
+    if not isinstance(requested, list):
+        return
+    for source, target in zip(item["offers"]["summaries"], requested, strict=True):
+        if target:
+            target["condition"] = source["condition"]
 
 
 def _copy_path(
@@ -365,6 +434,7 @@ __all__ = [
     "DEFAULT_RESOURCES",
     "full_item",
     "legacy_offers",
+    "offer_summaries",
     "select",
     "to_pascal",
 ]

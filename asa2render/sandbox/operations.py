@@ -211,6 +211,7 @@ def _variation(parent: CatalogProduct, colour: str, index: int) -> CatalogProduc
     price = None if parent.price is None else parent.price + index * (1 if parent.price < 1000 else 100)
     return parent.model_copy(
         update={
+            "parent": False,
             "asin": parent.asin[:8] + f"V{index}",
             "title": f"{parent.title} – {colour}",
             "parent_asin": parent.asin,

@@ -204,8 +204,10 @@ _PLAIN_PAIR = re.compile(f'([\\w-]+)[{_SPACE_CLASS}]*=[{_SPACE_CLASS}]*"([^"]*)"
 def _parse_plain_pairs(text: str) -> ParsedAttributes | None:
     if "&" in text or _PLAIN_PAIRS.fullmatch(text) is None:
         return None
-    named = {name.lower(): _clean(value) for name, value in _PLAIN_PAIR.findall(text)}
-    return ParsedAttributes(named)
+    pairs = _PLAIN_PAIR.findall(text)
+    if "<" in text:  # only a value holding "<" can need cleaning
+        return ParsedAttributes({name.lower(): _clean(value) for name, value in pairs})
+    return ParsedAttributes({name.lower(): value for name, value in pairs})
 
 
 def _parse_general(text: str) -> ParsedAttributes:

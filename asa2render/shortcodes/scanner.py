@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
@@ -24,6 +25,7 @@ from itertools import repeat
 from typing import get_args
 
 from asa2render.shortcodes.attributes import Problem, parse_attributes
+from asa2render.shortcodes.commonmark import markdown_mask
 from asa2render.shortcodes.model import (
     Diagnostic,
     Mode,
@@ -33,13 +35,14 @@ from asa2render.shortcodes.model import (
     new_shortcode,
 )
 from asa2render.shortcodes.positions import Locator
-from asa2render.shortcodes.regions import FINDERS, Regions, paragraph_span
+from asa2render.shortcodes.regions import html_regions, paragraph_span
 
 _MODES = frozenset(get_args(Mode))
 # Group numbers in the event regex; ``lastindex`` tells the kinds apart without group lookups.
 _CLOSER, _TAG, _ATTRS, _SLASH, _BRACKET = 1, 2, 3, 4, 5
 
 _Problem = tuple[int, str, str, Severity]
+_Found = tuple[list[re.Match[str]], "array[int]", list[_Problem]]
 
 
 @lru_cache(maxsize=64)
@@ -81,7 +84,9 @@ class _Events:
         self.openers: list[re.Match[str]] = []
         self.paired: list[re.Match[str] | None] | None = []
         self.closers: list[re.Match[str]] = []
-        self.unterminated: list[re.Match[str]] = []
+        # Offsets only: a hostile page can hold millions of "[asa2 " without "]", and a match
+        # object each would cost gigabytes (issue 18). The tag is re-read for the few reported.
+        self.unterminated: array[int] = array("q")
 
     def pairs(self) -> Iterable[tuple[re.Match[str], re.Match[str] | None]]:
         """Return (opener, closer or None) in offset order."""
@@ -90,22 +95,47 @@ class _Events:
         return zip(self.openers, self.paired, strict=True)
 
 
-def _matches(text: str, regex: re.Pattern[str], regions: Regions | None) -> list[re.Match[str]]:
-    """Return the opener and closer matches outside the masked regions."""
-    if not regions:
-        return list(regex.finditer(text))
-    touches = regions.touches
-    return [match for match in regex.finditer(text) if not touches(*match.span())]
+def _matches(text: str, regex: re.Pattern[str], mode: Mode, key: tuple[str, ...]) -> _Found:
+    """Return the matches outside the mode's masked regions, the unterminated openers' offsets, and
+    the mask's problems.
+
+    Unterminated openers stay offsets and the mask sees offset arrays, never a match object each: a
+    hostile page can hold millions of "[asa2 " without "]" (issue 18: gigabytes otherwise).
+    """
+    kept: list[re.Match[str]] = []
+    unterminated, unterminated_ends = array("q"), array("q")
+    starts, ends = array("q"), array("q")
+    markdown = mode == "markdown"
+    for match in regex.finditer(text):
+        if match.lastindex == _ATTRS:
+            unterminated.append(match.start())
+            unterminated_ends.append(match.end())
+        else:
+            kept.append(match)
+        if markdown:
+            starts.append(match.start())
+            ends.append(match.end())
+    if mode == "text" or not (kept or unterminated):
+        return kept, unterminated, []
+    if markdown:
+        mask = markdown_mask(text, key, starts, ends)
+        touches, problems = mask.touches, mask.problems
+    else:
+        touches, problems = html_regions(text).touches, []
+    del starts, ends
+    outside = array(
+        "q", (at for at, end in zip(unterminated, unterminated_ends, strict=True) if not touches(at, end))
+    )
+    return [match for match in kept if not touches(*match.span())], outside, problems
 
 
-def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Events:
-    """Run the one regex pass and pair closers with openers (see the module docstring)."""
+def _collect(text: str, matches: list[re.Match[str]], unterminated: array[int]) -> _Events:
+    """Pair closers with openers in the one regex pass's matches (see the module docstring)."""
     events = _Events()
-    matches = _matches(text, regex, regions)
+    events.unterminated = unterminated
     if "[/" not in text:
         # No closer anywhere (the usual case for product boxes): skip pairing altogether.
-        events.openers = [match for match in matches if match.lastindex == _BRACKET]
-        events.unterminated = [match for match in matches if match.lastindex == _ATTRS]
+        events.openers = matches
         events.paired = None
         return events
     _pair(events, matches)
@@ -114,7 +144,7 @@ def _collect(text: str, regex: re.Pattern[str], regions: Regions | None) -> _Eve
 
 def _pair(events: _Events, matches: list[re.Match[str]]) -> None:
     """Sort matches into events, pairing each closer with its tag's last waiting opener."""
-    openers, closers, unterminated = events.openers, events.closers, events.unterminated
+    openers, closers = events.openers, events.closers
     paired: list[re.Match[str] | None] = []
     waiting: dict[str, int] = {}
     for match in matches:
@@ -129,8 +159,6 @@ def _pair(events: _Events, matches: list[re.Match[str]]) -> None:
             index = waiting.pop(match.group(_CLOSER), -1)
             if index >= 0:
                 paired[index] = match
-        else:
-            unterminated.append(match)
     events.paired = paired
 
 
@@ -141,7 +169,7 @@ class _Builder:
         self.text = text
         self.html = mode == "html"
         self.shortcodes: list[Shortcode] = []
-        self.problems: list[_Problem] = []
+        self.problems = _ProblemLog()
         self.kept: list[tuple[int, int]] = []
 
     def build(self, pairs: Iterable[tuple[re.Match[str], re.Match[str] | None]]) -> None:
@@ -205,31 +233,94 @@ class _Builder:
         return index < 0 or self.kept[index][1] <= offset
 
 
-def _stray_problems(builder: _Builder, events: _Events) -> None:
+def _stray_problems(builder: _Builder, events: _Events, regex: re.Pattern[str]) -> None:
     for closer in events.closers:
         if builder.outside(closer.start()):
+            if builder.problems.full("stray-closer"):
+                builder.problems.drop("warning")
+                continue
             tag = closer.group(_CLOSER)
             message = (
                 f"stray closer [/{tag}] has no opening [{tag}] before it; "
                 "it is left as text: remove it or add the opener"
             )
             builder.problems.append((closer.start(), "stray-closer", message, "warning"))
-    for opener in events.unterminated:
-        if builder.outside(opener.start()):
-            message = (
-                f"shortcode [{opener.group(_TAG)} has no closing ] before the next [ "
-                "or the end; it is left as text: add the ]"
-            )
-            builder.problems.append((opener.start(), "unterminated-opener", message, "error"))
+    problems = builder.problems
+    for offset in events.unterminated:
+        if not builder.outside(offset):
+            continue
+        if problems.full("unterminated-opener"):
+            problems.drop("error")  # counted, not spelled out: see _ProblemLog
+            continue
+        opener = regex.match(builder.text, offset)
+        tag = opener.group(_TAG) if opener else "?"
+        message = (
+            f"shortcode [{tag} has no closing ] before the next [ or the end; it is left as text: add the ]"
+        )
+        problems.append((offset, "unterminated-opener", message, "error"))
 
 
-def _diagnostics(text: str, problems: list[_Problem]) -> list[Diagnostic]:
+def _diagnostics(text: str, problems: _ProblemLog) -> list[Diagnostic]:
     locate = Locator(text)
     diagnostics = []
-    for offset, code, message, severity in sorted(problems, key=lambda p: p[0]):
+    shown, hidden, hidden_errors, first_hidden = problems.report()
+    for offset, code, message, severity in shown:
         line, column = locate(offset)
         diagnostics.append(Diagnostic(code, message, line, column, severity, offset))
+    if hidden:
+        line, column = locate(first_hidden)
+        worst: Severity = "error" if hidden_errors else "warning"
+        message = (
+            f"{hidden} more problem(s) from here on are not listed ({hidden_errors} error(s)); "
+            f"only the first {MAX_DIAGNOSTICS} are"
+        )
+        diagnostics.append(Diagnostic("more-problems", message, line, column, worst, first_hidden))
     return diagnostics
+
+
+MAX_DIAGNOSTICS = 1000
+
+
+class _ProblemLog:
+    """The problems of one scan, bounded: the first ``MAX_DIAGNOSTICS`` by offset, and a count.
+
+    A hostile page can hold millions of problems (issue 18: 3.5 million warning lines, gigabytes
+    of memory). Each code's problems arrive in ascending offset order, so keeping the first
+    ``MAX_DIAGNOSTICS + 1`` of each code is enough to know the overall first ones exactly.
+    """
+
+    __slots__ = ("_by_code", "_dropped", "_dropped_errors")
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, list[_Problem]] = {}
+        self._dropped = 0
+        self._dropped_errors = 0
+
+    def full(self, code: str) -> bool:
+        return len(self._by_code.get(code, ())) > MAX_DIAGNOSTICS
+
+    def drop(self, severity: Severity) -> None:
+        self._dropped += 1
+        self._dropped_errors += severity == "error"
+
+    def append(self, problem: _Problem) -> None:
+        kept = self._by_code.setdefault(problem[1], [])
+        if len(kept) > MAX_DIAGNOSTICS:
+            self.drop(problem[3])
+        else:
+            kept.append(problem)
+
+    def extend(self, problems: Iterable[_Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def report(self) -> tuple[list[_Problem], int, int, int]:
+        """Shown problems by offset; how many are hidden, how many of those are errors, the first's offset."""
+        merged = sorted((p for kept in self._by_code.values() for p in kept), key=lambda p: p[0])
+        shown, rest = merged[:MAX_DIAGNOSTICS], merged[MAX_DIAGNOSTICS:]
+        hidden = len(rest) + self._dropped
+        errors = sum(p[3] == "error" for p in rest) + self._dropped_errors
+        return shown, hidden, errors, rest[0][0] if rest else 0
 
 
 def scan(
@@ -258,19 +349,23 @@ def scan(
     key = _tag_key(tags)
     if not key or "[" not in text:
         return ScanResult()
-    finder = FINDERS[mode]
     regex = _event_regex(key)
     # Every object made here is acyclic; pausing the cyclic collector spares it from
-    # re-traversing the growing result lists, which made large documents superlinear.
+    # re-traversing the growing result lists, which made large documents superlinear. Measured
+    # with `python -m benchmarks.profile tricks` (CPU time, median of 5): 8 MB with an unclosed
+    # opener on every line takes 346 ms with the pause and 503 ms without (43 vs 63 ms/MB; 1 MB:
+    # 40 vs 44 ms), so without it scanner_linearity would be 1.43 instead of 1.09. Kept for that.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        regions = finder(text) if finder is not None and regex.search(text) else None
-        events = _collect(text, regex, regions)
+        matches, unterminated, problems = _matches(text, regex, mode, key)
+        events = _collect(text, matches, unterminated)
         builder = _Builder(text, mode)
+        builder.problems.extend(problems)
         builder.build(events.pairs())
-        _stray_problems(builder, events)
-        return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems))
+        _stray_problems(builder, events, regex)
+        _, omitted, omitted_errors, _ = builder.problems.report()
+        return ScanResult(builder.shortcodes, _diagnostics(text, builder.problems), omitted, omitted_errors)
     finally:
         if collecting:
             gc.enable()

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import markdown
 import pytest
+from commonmark_examples import MARK, examples, inside_code, offline_engine, substituted
 from integration_stats import get_items_per_marketplace
 from test_integration_markdown_it import DOCUMENT
 
+from asa2render.engine import Engine
 from asa2render.errors import StrictModeError
 from asa2render.integrations.markdown import Asa2Extension, close_shared_engines, makeExtension
 from asa2render.sandbox import Sandbox
@@ -71,3 +73,110 @@ def test_strict_mode_raises(site_config: Path, sandbox: Sandbox) -> None:
     extension = Asa2Extension(config=str(site_config), sandbox=sandbox.url, strict=True, path="p.md")
     with pytest.raises(StrictModeError, match=r"p\.md:3:1: invalid ASIN"):
         markdown.markdown('Intro\n\n[asa2 asin="NOT-AN-ASIN"]\n', extensions=[extension])
+
+
+# -- CommonMark spec examples through Python-Markdown, and the cases of issue 9 ------------------------
+
+
+@pytest.fixture(scope="module")
+def pymd() -> Iterator[tuple[markdown.Markdown, markdown.Markdown, Engine]]:
+    engine = offline_engine()
+    yield markdown.Markdown(), markdown.Markdown(extensions=[Asa2Extension(engine=engine)]), engine
+    engine.close()
+
+
+def _convert(md: markdown.Markdown, text: str) -> str:
+    return md.reset().convert(text)
+
+
+def test_spec_examples_without_shortcodes_render_as_python_markdown_alone(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
+    plain, extended, _ = pymd
+    changed = [
+        e["example"]
+        for e in examples()
+        if _convert(extended, e["markdown"]) != _convert(plain, e["markdown"])
+    ]
+    assert changed == []
+
+
+def test_spec_examples_never_expand_where_python_markdown_renders_code(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
+    plain, extended, _ = pymd
+    wrong = [
+        n
+        for n, text in substituted()
+        if inside_code(_convert(plain, text)) and MARK in _convert(extended, text)
+    ]
+    assert wrong == []
+
+
+def test_spec_examples_expand_in_plain_paragraphs(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
+    _, extended, _ = pymd
+    assert sum(MARK in _convert(extended, text) for _, text in substituted()) > 200
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '# Heading\n    [asa2 asin="B0LOCAL001"]\n',
+        '> Quote\n>\n>     [asa2 asin="B0LOCAL001"]\n',
+        '>     [asa2 asin="B0LOCAL001"]\n',
+    ],
+    ids=["after-heading", "in-block-quote", "block-quote-only"],
+)
+def test_indented_code_is_not_expanded_by_python_markdown(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine], text: str
+) -> None:
+    plain, extended, _ = pymd
+    assert "<pre><code>" in _convert(plain, text)
+    assert _convert(extended, text) == _convert(plain, text)
+
+
+@pytest.mark.parametrize("tag", ["pre", "script", "style", "textarea"])
+def test_raw_html_blocks_are_left_alone_by_python_markdown(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine], tag: str
+) -> None:
+    plain, extended, _ = pymd
+    text = f'<{tag}>\n[asa2 asin="B0LOCAL001"]\n</{tag}>\n'
+    assert _convert(extended, text) == _convert(plain, text)
+
+
+def test_div_html_block_expands_in_python_markdown(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
+    _, extended, _ = pymd
+    html = _convert(
+        extended, '<div class="wrap">\n[asa2 asin="B0LOCAL001"]\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n'
+    )
+    assert (
+        html
+        == f'<div class="wrap">\n<div class="asa2-box">{MARK}</div>\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>'
+    )
+
+
+def test_image_alt_and_link_text_shortcodes_stay_literal_with_a_warning_in_python_markdown(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
+    plain, extended, engine = pymd
+    text = 'See ![[asa2 asin="B0LOCAL001"]](x.png) and [the [asa2 asin="B0LOCAL002"] box](/box).\n'
+    before = len(engine.problems)
+    assert _convert(extended, text) == _convert(plain, text)
+    assert [(p.code, p.location.line) for p in engine.problems[before:]] == [("shortcode-in-link", 1)] * 2
+
+
+def test_box_alone_in_a_paragraph_is_not_wrapped_and_inline_html_is_skipped(
+    pymd: tuple[markdown.Markdown, markdown.Markdown, Engine],
+) -> None:
+    _, extended, _ = pymd
+    html = _convert(
+        extended, 'Intro <span title=\'[asa2 asin="B0LOCAL002"]\'>x</span>\n\n[asa2 asin="B0LOCAL001"]\n'
+    )
+    assert (
+        html
+        == f'<p>Intro <span title=\'[asa2 asin="B0LOCAL002"]\'>x</span></p>\n<div class="asa2-box">{MARK}</div>'
+    )

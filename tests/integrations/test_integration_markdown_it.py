@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from commonmark_examples import MARK, examples, inside_code, offline_engine, substituted
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from integration_stats import get_items_per_marketplace
 from markdown_it import MarkdownIt
 
+from asa2render.engine import Engine
 from asa2render.errors import StrictModeError
 from asa2render.integrations.markdown_it import asa2_plugin, engine_of
 from asa2render.sandbox import Sandbox
@@ -85,3 +90,172 @@ def test_strict_mode_raises_before_rendering(site_config: Path, sandbox: Sandbox
             md.render('Fine.\n\nText: [asa2 asin="NOT-AN-ASIN"]\n', {"asa2_path": "doc.md"})
     finally:
         engine_of(md).close()
+
+
+# -- CommonMark spec properties and the cases of issue 9 --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spec_parsers() -> Iterator[tuple[MarkdownIt, MarkdownIt, Engine]]:
+    engine = offline_engine()
+    yield MarkdownIt(), MarkdownIt().use(asa2_plugin, engine=engine), engine
+    engine.close()
+
+
+def _plugin_places(plugin: MarkdownIt, text: str) -> list[tuple[int, int]]:
+    env: dict[str, Any] = {}
+    plugin.render(text, env)
+    return sorted((r.location.line, r.location.column) for r in env.get("asa2_requests", []))
+
+
+def _cli_places(engine: Engine, text: str) -> list[tuple[int, int]]:
+    doc = engine.prepare(text, mode="markdown")
+    return sorted((r.location.line, r.location.column) for r in doc.requests)
+
+
+def test_spec_examples_without_shortcodes_render_as_markdown_it_alone(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    plain, plugin, _ = spec_parsers
+    assert [
+        e["example"] for e in examples() if plugin.render(e["markdown"]) != plain.render(e["markdown"])
+    ] == []
+
+
+def test_spec_examples_never_expand_inside_code_or_raw_html(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    plain, plugin, engine = spec_parsers
+    wrong = []
+    for number, text in substituted():
+        if inside_code(plain.render(text)):
+            cli = plain.render(engine.render(engine.prepare(text, mode="markdown")))
+            if MARK in plugin.render(text) or MARK in cli:
+                wrong.append(number)
+    assert wrong == []
+
+
+def test_spec_examples_cli_markdown_mode_and_plugin_expand_the_same_shortcodes(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    _, plugin, engine = spec_parsers
+    differ = [n for n, text in substituted() if _plugin_places(plugin, text) != _cli_places(engine, text)]
+    assert differ == []
+
+
+def test_multi_line_code_span_is_not_expanded_by_markdown_it_plugin(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    plain, plugin, _ = spec_parsers
+    text = '``\n[asa2 asin="B0LOCAL001"]\n``\n'
+    assert plugin.render(text) == plain.render(text)
+    assert "<code>" in plugin.render(text)
+
+
+def test_div_html_block_expands_in_plugin_and_cli_alike(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    _, plugin, engine = spec_parsers
+    text = '<div class="wrap">\n[asa2 asin="B0LOCAL001"]\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n'
+    html = plugin.render(text)
+    assert (
+        html
+        == f'<div class="wrap">\n<div class="asa2-box">{MARK}</div>\n<!-- [asa2 asin="B0LOCAL002"] -->\n</div>\n'
+    )
+    assert _plugin_places(plugin, text) == _cli_places(engine, text) == [(2, 1)]
+
+
+@pytest.mark.parametrize("tag", ["pre", "script", "style", "textarea"])
+def test_raw_html_blocks_are_left_alone_by_plugin_and_cli(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine], tag: str
+) -> None:
+    plain, plugin, engine = spec_parsers
+    text = f'<{tag}>\n[asa2 asin="B0LOCAL001"]\n</{tag}>\n'
+    assert plugin.render(text) == plain.render(text)
+    assert engine.process(text, mode="markdown") == text
+
+
+def test_image_alt_text_shortcode_is_never_silently_lost(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    plain, plugin, engine = spec_parsers
+    text = '![[asa2 asin="B0LOCAL001"]](x.png)\n'
+    env: dict[str, Any] = {}
+    assert plugin.render(text, env) == plain.render(text)
+    assert 'alt="[asa2 asin=&quot;B0LOCAL001&quot;]"' in plain.render(text)
+    assert [(p.code, p.location.line) for p in env["asa2_problems"]] == [("shortcode-in-link", 1)]
+    doc = engine.prepare(text, mode="markdown")
+    assert doc.requests == []
+    assert [p.code for p in doc.problems] == ["shortcode-in-link"]
+
+
+def test_link_text_shortcode_stays_literal_in_plugin_and_cli(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    plain, plugin, engine = spec_parsers
+    text = 'See [the [asa2 asin="B0LOCAL001"] box](/box).\n'
+    env: dict[str, Any] = {}
+    assert plugin.render(text, env) == plain.render(text)
+    assert [p.code for p in env["asa2_problems"]] == ["shortcode-in-link"]
+    assert [p.code for p in engine.prepare(text, mode="markdown").problems] == ["shortcode-in-link"]
+
+
+def test_box_alone_on_a_paragraph_line_is_lifted_out_of_the_paragraph(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine],
+) -> None:
+    _, plugin, _ = spec_parsers
+    html = plugin.render('Before\n[asa2 asin="B0LOCAL001"]\nafter `code`\n')
+    assert html == f'<p>Before</p>\n<div class="asa2-box">{MARK}</div>\n<p>after <code>code</code></p>\n'
+
+
+_FRAGMENTS = [
+    '[asa2 asin="B0LOCAL001"]',
+    "[asa2]B0X[/asa2]",
+    "[[asa2 x]]",
+    "[/asa2]",
+    "[asa2 x",
+    "`",
+    "``",
+    "\n",
+    "\n\n",
+    "    ",
+    "\t",
+    "> ",
+    "- ",
+    "1. ",
+    "```",
+    "~~~",
+    "<div>",
+    "</div>",
+    "<pre>",
+    "</pre>",
+    "<!--",
+    "-->",
+    "![",
+    "](",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\\",
+    "*",
+    "# ",
+    "text ",
+    "\r\n",
+    '<a href="x">',
+    "</a>",
+    "<span title='[asa2 y]'>",
+    "===",
+    "---",
+    "[ref]: /u\n",
+    "&#91;",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30).map("".join))
+def test_random_markdown_cli_mode_and_plugin_expand_the_same_shortcodes(
+    spec_parsers: tuple[MarkdownIt, MarkdownIt, Engine], text: str
+) -> None:
+    _, plugin, engine = spec_parsers
+    assert _plugin_places(plugin, text) == _cli_places(engine, text)

@@ -57,6 +57,9 @@ def test_mkdocs_build_renders_boxes_with_one_fetch_per_marketplace(site: Path, s
     assert 'class="theme-pick"><a class="asa2-textlink asa2-fresh"' in index
     # the stylesheet is written and linked
     assert (site / "out" / "assets" / "asa2render.css").is_file()
+    assert (
+        site / "out" / "assets" / "asa2render-logos" / "amazon-logo-small-de.svg"
+    ).is_file()  # AmazonLogo*Url
     assert "assets/asa2render.css" in index
 
     stats = sandbox.stats()

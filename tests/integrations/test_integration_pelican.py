@@ -55,6 +55,7 @@ def test_pelican_run_renders_boxes_with_one_fetch_per_marketplace(site: Path, sa
     assert "[asa2 asin=&quot;B0DEMO0002&quot;]" in first or '[asa2 asin="B0DEMO0002"]</code>' in first
     assert '[asa2 asin="B0DEMO0003"]' in first
     assert (site / "out" / "theme" / "css" / "asa2render.css").is_file()
+    assert (site / "out" / "theme" / "css" / "asa2render-logos" / "amazon-logo-large.svg").is_file()
 
     stats = sandbox.stats()
     assert get_items_per_marketplace(stats) == {"www.amazon.de": 1, "www.amazon.com": 1}

@@ -34,3 +34,14 @@ def test_urls(url: str, asin: str, country: str) -> None:
 
 def test_non_amazon_url() -> None:
     assert parse_asin_ref("https://example.com/dp/B0TEST0001") is None
+
+
+@pytest.mark.parametrize(
+    "raw", ["[asa2_textlink asin=B0X]/dp/B0TEST0001", "https://[::1/dp/x", "[x]\nline/two"]
+)
+def test_text_that_breaks_url_parsing_is_no_asin_and_no_crash(raw: str) -> None:
+    assert parse_asin_ref(raw) is None
+
+
+def test_text_that_urlsplit_rejects_is_no_asin() -> None:
+    assert parse_asin_ref("[ref]: /u") is None  # urlsplit raises on the bracketed "host"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from asa2_fakes import FakeFetcher, make_product
+import pytest
+from asa2_fakes import FakeFetcher, FakeReport, make_product
 
 from asa2render.config.model import Config
 from asa2render.products.cache import ProductCache
 from asa2render.products.local import LocalProducts
-from asa2render.products.models import ProductKey
+from asa2render.products.models import Failure, Product, ProductKey
 from asa2render.products.store import ProductStore
 
 KEY = ProductKey("de", "B0TEST0001")
@@ -68,3 +70,29 @@ def test_local_products_come_first(config: Config) -> None:
     store = ProductStore(config, ProductCache.in_memory(), local, lambda: fetcher, clock=lambda: NOON)
     assert store.get_many([KEY])[KEY].product.source == "local"  # type: ignore[union-attr]
     assert fetcher.batches == []
+
+
+class _KilledAfterOneBatch(FakeFetcher):
+    """Answers the first half of the keys as one batch, then is interrupted (Ctrl-C mid-fetch)."""
+
+    def fetch(
+        self,
+        keys: Iterable[ProductKey],
+        on_batch: Callable[[Mapping[ProductKey, Product | Failure]], None] | None = None,
+    ) -> FakeReport:
+        wanted = list(keys)
+        if on_batch is not None:
+            on_batch(
+                {k: make_product(k.asin, k.country, fetched_at=NOON) for k in wanted[: len(wanted) // 2]}
+            )
+        raise KeyboardInterrupt
+
+
+def test_each_batch_is_cached_as_it_arrives(config: Config) -> None:
+    cache = ProductCache.in_memory()
+    store = _store(config, _KilledAfterOneBatch(), cache, NOON)
+    keys = [ProductKey("de", f"B0KILL{n:04d}") for n in range(20)]
+    with pytest.raises(KeyboardInterrupt):
+        store.get_many(keys)
+    assert store.saved == 10
+    assert sorted(cache.get_products(keys)) == keys[:10]

@@ -16,6 +16,7 @@ def test_gallery_shows_every_template_in_every_case(tmp_path: Path) -> None:
     assert {(t, c) for t in TEMPLATES for c in CASES} <= shown
     assert set(re.findall(r'data-gallery-country="(\w+)"', html)) == {"us", *LOCALES}
     assert (tmp_path / "g" / "asa2render.css").read_text(encoding="utf-8") == stylesheet()
+    assert (tmp_path / "g" / "asa2render-logos" / "amazon-logo-small.svg").is_file()
     for src in re.findall(r'<img src="([^"]+)"', html):
         assert (tmp_path / "g" / src).is_file(), src  # offline: every picture sits beside the page
 

@@ -6,7 +6,7 @@ import pytest
 from shortcode_fixtures import Case, params
 
 from asa2render.shortcodes import Shortcode, expand, scan
-from asa2render.shortcodes.regions import Regions, markdown_regions
+from asa2render.shortcodes.regions import Regions
 
 
 def box(shortcode: Shortcode) -> str:
@@ -67,4 +67,4 @@ def test_regions_merge_and_overlap() -> None:
 
 def test_many_unclosed_backtick_runs_mask_nothing() -> None:
     text = "`` ` ``` " * 50 + "[asa2]"
-    assert markdown_regions(text).spans()[-1][1] <= text.index("[asa2]")
+    assert [sc.start for sc in scan(text, ["asa2"], mode="markdown").shortcodes] == [text.index("[asa2]")]

@@ -1,0 +1,260 @@
+"""User templates in ``[site] templates``: Twig ones (``<name>.twig`` / ``<name>.html.twig``), the
+WordPress-bridge check, and the ``data-asa2-*`` attributes added to whatever a user template renders.
+
+Built-in templates and ``<name>.html`` user templates stay Jinja (the renderer's own environment);
+this module only decides which kind a name is and renders the Twig ones through :mod:`asa2render.twig`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from ..errors import TemplateError
+from ..twig import Environment as TwigEnvironment
+from ..twig.lexer import NAME, PUNCT, tokenize
+
+Kind = Literal["twig", "jinja", "builtin"]
+TWIG_SUFFIXES = (".html.twig", ".twig")
+_WP_HINT = (
+    "ASA2's WordPress bridge does not exist outside WordPress; use the product placeholders "
+    "({{ Title }}, {{ DetailPageURL }}, {{ OffersAutoPriceFormattedPrice }} …) or values passed in the "
+    "shortcode's own attributes ({{ options.<name> }}) instead"
+)
+# Elements that may sit inside a paragraph: output made only of these is wrapped in a <span>.
+_INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "meter",
+        "output",
+        "picture",
+        "progress",
+        "q",
+        "ruby",
+        "s",
+        "samp",
+        "select",
+        "small",
+        "source",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "svg",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]
+)
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
+
+
+class WordPressBridgeError(TemplateError):
+    """A user template calls ``wp.…`` (ASA2's WordPress bridge), which cannot exist here."""
+
+    def __init__(self, template: str, line: int, call: str) -> None:
+        self.template = template
+        self.line = line
+        super().__init__(f"{template}:{line}: '{call}' is not available: {_WP_HINT}")
+
+
+class _DirectorySources(Mapping[str, str]):
+    """Template sources of one directory, read on first use (Twig's loader over the directory)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._read: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._read:
+            path = (self.directory / name).resolve()
+            if self.directory.resolve() not in path.parents or not path.is_file():
+                raise KeyError(name)
+            self._read[name] = path.read_text(encoding="utf-8")
+        return self._read[name]
+
+    def __contains__(self, name: object) -> bool:
+        try:
+            self[str(name)]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return (p.relative_to(self.directory).as_posix() for p in self.directory.rglob("*") if p.is_file())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class UserTemplates:
+    """Which templates the user supplies, and rendering of the Twig ones."""
+
+    def __init__(self, directory: Path | None, timezone: str, jinja_env: jinja2.Environment) -> None:
+        self.directory = directory if directory is not None and directory.is_dir() else None
+        self.jinja_env = jinja_env
+        self._kinds: dict[str, tuple[Kind, str]] = {}
+        self._checked: set[str] = set()
+        self.twig = (
+            TwigEnvironment(_DirectorySources(self.directory), autoescape=True, timezone=timezone)
+            if self.directory is not None
+            else None
+        )
+
+    def twig_names(self) -> set[str]:
+        """The names of the Twig templates at the top of the directory (``box`` for ``box.html.twig``)."""
+        if self.directory is None:
+            return set()
+        names = set()
+        for path in self.directory.iterdir():
+            for suffix in TWIG_SUFFIXES:
+                if path.name.endswith(suffix) and path.is_file():
+                    names.add(path.name.removesuffix(suffix))
+                    break
+        return names
+
+    def kind(self, name: str) -> tuple[Kind, str]:
+        """The kind of template ``name`` and its file name (``box.twig``, ``box.html`` …)."""
+        found = self._kinds.get(name)
+        if found is None:
+            found = self._kinds[name] = self._find(name)
+        return found
+
+    def _find(self, name: str) -> tuple[Kind, str]:
+        if self.directory is not None:
+            for suffix in TWIG_SUFFIXES:
+                if (self.directory / f"{name}{suffix}").is_file():
+                    return "twig", f"{name}{suffix}"
+            if (self.directory / f"{name}.html").is_file():
+                return "jinja", f"{name}.html"
+        return "builtin", f"{name}.html"
+
+    def check(self, kind: Kind, filename: str) -> None:
+        """Reject a user template that calls ``wp.…`` (once per template and process)."""
+        if kind == "builtin" or filename in self._checked or self.directory is None:
+            return
+        source = (self.directory / filename).read_text(encoding="utf-8")
+        found = _twig_wp_call(source, filename) if kind == "twig" else _jinja_wp_call(self.jinja_env, source)
+        if found is not None:
+            raise WordPressBridgeError(filename, *found)
+        self._checked.add(filename)
+
+    def render_twig(self, filename: str, context: Mapping[str, Any]) -> str:
+        """Render the Twig template ``filename`` with ``context``."""
+        assert self.twig is not None
+        return self.twig.render(filename, context)
+
+
+def _twig_wp_call(source: str, filename: str) -> tuple[int, str] | None:
+    tokens = tokenize(source, filename)
+    for token, dot, attr in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if token.kind == NAME and token.value == "wp" and dot.kind == PUNCT and dot.value == ".":
+            return token.line, f"wp.{attr.value}"
+    return None
+
+
+def _jinja_wp_call(env: jinja2.Environment, source: str) -> tuple[int, str] | None:
+    tokens = list(env.lex(source))
+    for (line, kind, value), (_, _, dot), (_, _, attr) in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if kind == "name" and value == "wp" and dot == ".":
+            return line, f"wp.{attr}"
+    return None
+
+
+class _RootScan(HTMLParser):
+    """Finds the top-level elements of an HTML fragment and whether anything else sits beside them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.roots: list[tuple[int, int, str]] = []  # (line, column) of each top-level start tag, tag
+        self.loose_text = False
+        self.block_content = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _INLINE:
+            self.block_content = True
+        if self.depth == 0:
+            line, column = self.getpos()
+            self.roots.append((line, column, tag))
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _INLINE:
+            self.block_content = True
+        if self.depth == 0:
+            line, column = self.getpos()
+            self.roots.append((line, column, tag))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.depth = max(self.depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.depth == 0 and data.strip():
+            self.loose_text = True
+
+    def handle_entityref(self, name: str) -> None:
+        if self.depth == 0:
+            self.loose_text = True
+
+    handle_charref = handle_entityref
+
+
+def _offset(html: str, line: int, column: int) -> int:
+    starts = [0, *(m.end() for m in re.finditer("\n", html))]
+    return starts[line - 1] + column
+
+
+def add_root_attributes(html: str, asin: str, state: str) -> str:
+    """Put ``data-asa2-asin``/``data-asa2-state`` on the single root element of ``html``.
+
+    An attribute the root already carries is kept as the template wrote it; markup without a single
+    root element is wrapped in a ``<span>`` when it is inline-only (so it can stay inside a
+    paragraph), else in a ``<div>``.
+    """
+    wanted = {"data-asa2-asin": asin, "data-asa2-state": state}
+    scan = _RootScan()
+    scan.feed(html)
+    scan.close()
+    if len(scan.roots) == 1 and not scan.loose_text and scan.depth == 0:
+        line, column, tag = scan.roots[0]
+        start = _offset(html, line, column)
+        head_end = start + 1 + len(tag)
+        head = html[start : html.find(">", start)]
+        missing = "".join(f' {name}="{escape(value)}"' for name, value in wanted.items() if name not in head)
+        return html[:head_end] + missing + html[head_end:]
+    attributes = "".join(f' {name}="{escape(value)}"' for name, value in wanted.items())
+    wrapper = "div" if scan.block_content else "span"
+    return f"<{wrapper}{attributes}>{html}</{wrapper}>"
+
+
+__all__ = ["TWIG_SUFFIXES", "UserTemplates", "WordPressBridgeError", "add_root_attributes"]
