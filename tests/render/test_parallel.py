@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import click
@@ -89,3 +90,68 @@ def test_slices_keep_order_and_cover_everything() -> None:
     assert [len(part) for part in parts] == [6, 6, 6, 5]
     assert split(items[:2], 4) == [[0], [1]]
     assert split([], 4) == []
+
+
+# -- main's render features under --jobs ----------------------------------------------------------
+
+
+def _runs(site: Path, command: str, *extra: str) -> dict[str, tuple[int, str, dict[str, bytes]]]:
+    runs = {}
+    for jobs in ("1", "2"):
+        out = f"out{jobs}"
+        result = CliRunner().invoke(cli, [command, "site", "-o", out, "--offline", "-j", jobs, *extra])
+        tree = _tree(site / out) if (site / out).exists() else {}
+        runs[jobs] = (result.exit_code, result.stderr.replace(out, "out"), tree)
+    return runs
+
+
+def test_huge_pages_are_streamed_in_pieces_by_workers_with_the_same_bytes(site: Path) -> None:
+    from asa2render.segments import LARGE_PAGE
+
+    paragraph = "Some words about a product, " * 20 + "\n\n"
+    boxes = "".join(f"[asa2]B0PARA{i % 12:04}[/asa2]\n\n" for i in range(40))
+    body = (paragraph * (LARGE_PAGE // len(paragraph) // 2)) + boxes + '[asa2 asin="bad"]\n\n'
+    text = "---\ntitle: Huge\n---\n" + body + paragraph * (LARGE_PAGE // len(paragraph) // 2) + boxes
+    assert len(text) > LARGE_PAGE
+    (site / "site" / "huge.md").write_text(text, encoding="utf-8")
+    runs = _runs(site, "render")
+    assert runs["1"][0] == runs["2"][0] == 0
+    assert runs["1"][1] == runs["2"][1]
+    assert runs["1"][2] == runs["2"][2]
+    huge = runs["2"][2]["huge.md"].decode()
+    assert "[asa2]" not in huge.replace("`[asa2]B0PARA0001[/asa2]`", "")
+    assert "huge.md" in runs["2"][1]  # its problem (the bad ASIN) came back from the worker
+
+
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_undecodable_pages_are_reported_in_order_and_skipped_with_jobs(site: Path, command: str) -> None:
+    (site / "site" / "deep" / "broken.md").write_bytes(b"# Broken\n\n\xc3\x28 [asa2]B0PARA0001[/asa2]\n")
+    runs = _runs(site, command)
+    assert runs["1"] == runs["2"]
+    assert runs["2"][0] == 0 and "broken.md" in runs["2"][1]
+
+
+def test_a_strict_parallel_build_with_an_undecodable_page_writes_nothing(site: Path) -> None:
+    (site / "site" / "broken.md").write_bytes(b"# Broken\n\xc3\x28\n")
+    result = CliRunner().invoke(cli, ["build", "site", "-o", "out", "--offline", "--strict", "-j", "2"])
+    assert result.exit_code == 1, result.output
+    assert "broken.md" in result.stderr and "not valid UTF-8" in result.stderr
+    assert not (site / "out").exists() or not list((site / "out").rglob("*.html"))
+
+
+def test_problems_past_the_per_file_cap_are_counted_the_same_with_jobs(site: Path) -> None:
+    (site / "site" / "noisy.md").write_text('[asa2 asin="bad"]\n\n' * 150, encoding="utf-8")
+    runs = _runs(site, "render")
+    assert runs["1"] == runs["2"]
+    assert "more problem(s) not listed" in runs["2"][1]
+
+
+def test_in_place_with_jobs_rewrites_the_inputs_like_one_process(site: Path) -> None:
+    copies = {}
+    for jobs in ("1", "2"):
+        shutil.copytree(site / "site", site / f"in{jobs}")
+        result = CliRunner().invoke(cli, ["render", f"in{jobs}", "--in-place", "--offline", "-j", jobs])
+        assert result.exit_code == 0, result.output
+        copies[jobs] = _tree(site / f"in{jobs}")
+    assert copies["1"] == copies["2"]
+    assert any(name.endswith(".bak") for name in copies["2"])
