@@ -39,6 +39,10 @@ class Sizes:
     scale_small: int
     scale_large: int
     startup_repeat: int
+    shared_per_store: int
+    shared_rate: float
+    jobs_pages: int
+    jobs_rounds: int
     twig_boxes: int = 500
     twig_repeat: int = 25  # many short interleaved rounds: the best of each side survives a noisy machine
 
@@ -53,6 +57,10 @@ FULL = Sizes(
     scale_small=2000,
     scale_large=20000,
     startup_repeat=5,
+    shared_per_store=800,
+    shared_rate=4.0,
+    jobs_pages=20000,
+    jobs_rounds=3,
 )
 QUICK = Sizes(
     scanner=ScannerSizes(
@@ -66,6 +74,10 @@ QUICK = Sizes(
     scale_small=300,
     scale_large=3000,
     startup_repeat=3,
+    shared_per_store=100,
+    shared_rate=4.0,
+    jobs_pages=2000,
+    jobs_rounds=2,
     twig_boxes=500,
     twig_repeat=7,
 )
@@ -114,6 +126,18 @@ def _startup(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return startup(sizes.startup_repeat, log)
 
 
+def _shared(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .sharing import shared_builders
+
+    return shared_builders(sizes.shared_per_store, sizes.shared_rate, log)
+
+
+def _jobs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .sharing import parallel_build
+
+    return parallel_build(sizes.jobs_pages, sizes.jobs_rounds, log)
+
+
 def _twig(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .twig import twig_vs_jinja
 
@@ -133,6 +157,11 @@ FAMILIES: dict[str, Family] = {
     "rebuild": (("warm_rebuild_requests",), _rebuild),
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
     "startup": (("startup_eager_imports",), _startup),
+    "shared": (
+        ("shared_builders_requests_vs_minimum", "shared_builders_429", "shared_builders_vs_floor"),
+        _shared,
+    ),
+    "jobs": (("parallel_build_speedup_2_jobs",), _jobs),
     "twig": (("twig_render_vs_jinja",), _twig),
     "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }
