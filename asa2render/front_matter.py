@@ -11,13 +11,13 @@ asa2render must not expand shortcodes inside it meanwhile.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
-
-import yaml
 
 Format = Literal["yaml", "toml", "json"]
 
@@ -67,12 +67,36 @@ def _delimited(text: str, offset: int, pattern: re.Pattern[str], fmt: Format) ->
     match = pattern.match(text, offset)
     if match is None:
         return FrontMatter()
-    body = match.group(1) or ""
+    data, error = _parsed(match.group(1) or "", fmt)
+    # A deep copy: the parsed block is shared by every page that repeats it; callers own theirs.
+    return FrontMatter(copy.deepcopy(data), match.end(), fmt, error)
+
+
+@lru_cache(maxsize=256)
+def _parsed(body: str, fmt: Format) -> tuple[dict[str, Any], str | None]:
+    """The mapping a block holds (empty unless a mapping) and why it did not parse, memoised.
+
+    Site builds read every page twice (once to prefetch every product, once to render). YAML goes
+    through libyaml's ``CSafeLoader`` when the PyYAML wheel has it (the same safe schema, about ten
+    times faster); a block it rejects is parsed again by the pure-Python loader, so the message is
+    the same with or without libyaml. PyYAML is imported only for pages that have YAML front matter.
+    """
+    if fmt != "yaml":
+        try:
+            data = tomllib.loads(body)
+        except tomllib.TOMLDecodeError as exc:
+            return {}, _first_line(exc)
+        return data, None
+    import yaml
+
     try:
-        data = yaml.safe_load(body) if fmt == "yaml" else tomllib.loads(body)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        return FrontMatter({}, match.end(), fmt, _first_line(exc))
-    return FrontMatter(data if isinstance(data, dict) else {}, match.end(), fmt)
+        data = yaml.load(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+    except yaml.YAMLError:
+        try:
+            data = yaml.safe_load(body)
+        except yaml.YAMLError as exc:
+            return {}, _first_line(exc)
+    return (data if isinstance(data, dict) else {}), None
 
 
 def _json(text: str, offset: int) -> FrontMatter:

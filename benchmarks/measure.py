@@ -15,7 +15,10 @@ another engineer's job holds is not charged to either side.
 from __future__ import annotations
 
 import gc
+import os
 import statistics
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -50,6 +53,52 @@ def time_runs(work: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -
         work()
         runs.append(time.perf_counter() - started)
     return Timing(tuple(runs))
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a user's shell: bytecode is written and reused, so children start warm.
+
+    (The harness this suite runs under may set ``PYTHONDONTWRITEBYTECODE``; a user's Python writes
+    ``__pycache__`` on the first run, and pip compiles installed packages.)
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class ChildTime:
+    """Seconds of one child process: on the wall clock, and on the CPU (user + system)."""
+
+    wall: float
+    cpu: float
+
+
+def run_timed(command: list[str], cwd: str | os.PathLike[str] | None = None) -> ChildTime:
+    """Run ``command`` to completion (output discarded); its wall time and CPU time from ``wait4``.
+
+    CPU time is what the work costs; on a shared machine the wall time adds however long the child
+    waited for a core, which other people's work decides. Raises RuntimeError when the child fails.
+    """
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=child_env(), stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")[-800:]
+            raise RuntimeError(f"{' '.join(command[:4])} failed ({process.returncode}): {message}")
+    return ChildTime(wall, usage.ru_utime + usage.ru_stime)
+
+
+def spread(values: list[float]) -> str:
+    """``median (lowest-highest)`` of a list of ratios, for figure details and logs."""
+    ordered = sorted(values)
+    return f"{statistics.median(ordered):.3f} ({ordered[0]:.3f}-{ordered[-1]:.3f})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,13 +287,17 @@ def _rounded(value: Any) -> Any:
 
 
 __all__ = [
+    "ChildTime",
     "Figure",
     "Goal",
     "Paired",
     "Timing",
+    "child_env",
     "paired_figure",
     "paired_rounds",
     "ratio_figure",
+    "run_timed",
+    "spread",
     "time_runs",
     "unavailable",
 ]

@@ -6,6 +6,11 @@ Targets:
 * ``render``: markdown-it-py + ``asa2_plugin`` over a warm cache (the ``warm_render_overhead`` run);
 * ``render-free-boxes``: the same with a renderer whose boxes cost nothing, which shows what the
   plugin machinery alone adds (compare its ms/page with ``render`` and with markdown-it alone);
+* ``mkdocs`` / ``pelican``: one in-process build of the ``*_build_overhead`` site (``--pages``, 500 by
+  default for these) with the plugin, over a warm cache; prints the CPU seconds of each plugin hook
+  and of the engine's steps, then cProfile's asa2render functions;
+* ``startup``: the one-shortcode ``asa2render render`` of ``startup_render_one_vs_python``, under
+  ``python -X importtime`` (import milliseconds by package, the fastest of five runs) and cProfile;
 * ``tricks``: no profiler; CPU time of the scanner with and without its two speed tricks (the
   paused garbage collector in ``scan`` and the slot-twin builder ``new_shortcode``), median of 5
   interleaved runs on the benchmark documents, 1 MB and 8 MB.
@@ -18,11 +23,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -33,6 +40,7 @@ from asa2render.products.resolve import TAGS, ProductRequest
 from asa2render.render.renderer import Renderer
 
 from .fetching import bench_config
+from .measure import child_env
 from .rendering import warm_cache
 from .scanner import MB, _ours_scan_only
 from .sites import SiteSpec, markdown_document, site_pages
@@ -81,6 +89,119 @@ def _render_work(pages: int, free_boxes: bool) -> tuple[Callable[[], object], Ca
     return work, cleanup
 
 
+class _Clock:
+    """CPU seconds spent in chosen methods (wrapped in place), for the per-hook table."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.process_time() - started
+
+        setattr(owner, name, timed)
+
+    def print(self) -> None:
+        for label, seconds in sorted(self.seconds.items(), key=lambda item: -item[1]):
+            print(f"  {label:<40} {seconds:7.3f} s CPU")
+
+
+def _host_build(target: str, pages: int, top: int) -> None:
+    """One build with the plugin, in this process: hook and engine CPU times, then cProfile."""
+    from asa2render import engine
+    from asa2render.render import renderer
+
+    from . import hosts
+    from .sites import write_config
+
+    clock = _Clock()
+    with tempfile.TemporaryDirectory(prefix="asa2render-profile-") as temporary:
+        root = Path(temporary)
+        write_config(root)
+        warm_cache(root / ".asa2render-cache", hosts.site_spec(pages))
+        clock.wrap(engine.Engine, "prepare", "Engine.prepare (scan, resolve)")
+        clock.wrap(engine.Engine, "render", "Engine.render (splice, boxes; fetch of nothing)")
+        clock.wrap(renderer.Renderer, "_render_items", "Renderer._render_items (Jinja, distinct boxes)")
+        clock.wrap(engine.Engine, "fetch", "Engine.fetch (warm cache)")
+        started = time.process_time()
+        if target == "mkdocs":
+            from mkdocs.commands.build import build
+            from mkdocs.config import load_config
+
+            from asa2render.integrations import mkdocs as plugin
+
+            for hook in ("on_config", "on_files", "on_page_markdown", "on_env", "on_post_page"):
+                clock.wrap(plugin.Asa2Plugin, hook, f"Asa2Plugin.{hook}")
+            hosts.write_mkdocs_site(root, pages)
+            config = load_config(str(root / "with.yml"))
+            work: Callable[[], object] = lambda: build(config)  # noqa: E731
+        else:
+            from pelican import Pelican
+            from pelican.settings import read_settings
+
+            from asa2render.integrations import markdown, pelican
+
+            clock.wrap(pelican, "initialized", "pelican.initialized (prefetch)")
+            clock.wrap(markdown.ShortcodePreprocessor, "run", "ShortcodePreprocessor.run")
+            hosts.write_pelican_site(root, pages)
+            settings = read_settings(str(root / "with.py"), override={"PATH": str(root / "content")})
+            settings["OUTPUT_PATH"] = str(root / "output-with")
+            work = lambda: Pelican(settings).run()  # noqa: E731
+        profiler = cProfile.Profile()
+        profiler.enable()
+        work()
+        profiler.disable()
+        elapsed = time.process_time() - started
+    print(f"{target} build of {pages} pages with the plugin: {elapsed:.2f} s CPU under the profiler")
+    clock.print()
+    stats = pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative")
+    stats.print_stats("asa2render", top)
+
+
+def _startup(top: int) -> None:
+    """Import time by package (best of five) and a cProfile of the one-shortcode render."""
+    from .startup import prepared_render
+
+    with tempfile.TemporaryDirectory(prefix="asa2render-profile-") as temporary:
+        command = prepared_render(Path(temporary))
+        best: dict[str, int] = {}
+        for _ in range(5):
+            done = subprocess.run(
+                [sys.executable, "-X", "importtime", *command],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=child_env(),
+            )
+            for line in done.stderr.splitlines():
+                parts = line.removeprefix("import time:").split("|")
+                if len(parts) == 3 and parts[0].strip().isdigit():
+                    module = parts[2].strip()
+                    best[module] = min(best.get(module, 10**12), int(parts[0]))
+        packages: dict[str, int] = {}
+        for module, microseconds in best.items():
+            top_level = module.split(".")[0]
+            name = ".".join(module.split(".")[:2]) if top_level == "asa2render" else top_level
+            packages[name] = packages.get(name, 0) + microseconds
+        print(f"imports: {sum(best.values()) / 1000:.0f} ms (self times, fastest of five runs), by package:")
+        for name, microseconds in sorted(packages.items(), key=lambda item: -item[1])[:top]:
+            print(f"  {name:<40} {microseconds / 1000:6.1f} ms")
+        profiled = subprocess.run(
+            [sys.executable, "-m", "cProfile", "-s", "cumulative", *command],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=child_env(),
+        )
+        print("\n".join(profiled.stdout.splitlines()[: top + 10]))
+
+
 def _tricks() -> None:
     """Scanner CPU time with each trick switched off in turn (module attributes swapped back after)."""
     import gc
@@ -123,13 +244,23 @@ def _tricks() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
-    parser.add_argument("target", choices=["scanner", "render", "render-free-boxes", "tricks"])
+    parser.add_argument(
+        "target",
+        choices=["scanner", "render", "render-free-boxes", "tricks", "mkdocs", "pelican", "startup"],
+    )
     parser.add_argument("--top", type=int, default=30, help="how many functions to print")
-    parser.add_argument("--pages", type=int, default=300, help="pages for the render targets")
+    parser.add_argument("--pages", type=int, default=None, help="pages for the render and build targets")
     args = parser.parse_args(argv)
     if args.target == "tricks":
         _tricks()
         return 0
+    if args.target in ("mkdocs", "pelican"):
+        _host_build(args.target, args.pages or 500, args.top)
+        return 0
+    if args.target == "startup":
+        _startup(args.top)
+        return 0
+    args.pages = args.pages or 300
     if args.target == "scanner":
         text = markdown_document(MB, 1000)
         elapsed = _profile(lambda: _ours_scan_only(text), args.top)

@@ -43,6 +43,9 @@ class Sizes:
     shared_rate: float
     jobs_pages: int
     jobs_rounds: int
+    scale_huge: int
+    host_pages: int
+    host_rounds: int
     twig_boxes: int = 500
     twig_repeat: int = 25  # many short interleaved rounds: the best of each side survives a noisy machine
 
@@ -56,11 +59,14 @@ FULL = Sizes(
     rebuild_pages=2000,
     scale_small=2000,
     scale_large=20000,
-    startup_repeat=5,
+    startup_repeat=15,
     shared_per_store=800,
     shared_rate=4.0,
     jobs_pages=20000,
     jobs_rounds=3,
+    scale_huge=100_000,
+    host_pages=500,
+    host_rounds=5,
 )
 QUICK = Sizes(
     scanner=ScannerSizes(
@@ -73,11 +79,14 @@ QUICK = Sizes(
     rebuild_pages=200,
     scale_small=300,
     scale_large=3000,
-    startup_repeat=3,
+    startup_repeat=5,
     shared_per_store=100,
     shared_rate=4.0,
     jobs_pages=2000,
     jobs_rounds=2,
+    scale_huge=5000,
+    host_pages=50,
+    host_rounds=1,
     twig_boxes=500,
     twig_repeat=7,
 )
@@ -117,7 +126,7 @@ def _rebuild(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
 def _scale(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .scale import scale
 
-    return scale(sizes.scale_small, sizes.scale_large, log)
+    return scale(sizes.scale_small, sizes.scale_large, log, huge_pages=sizes.scale_huge)
 
 
 def _startup(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
@@ -138,6 +147,18 @@ def _jobs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return parallel_build(sizes.jobs_pages, sizes.jobs_rounds, log)
 
 
+def _mkdocs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .hosts import mkdocs_build_overhead
+
+    return mkdocs_build_overhead(sizes.host_pages, sizes.host_rounds, log)
+
+
+def _pelican(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .hosts import pelican_build_overhead
+
+    return pelican_build_overhead(sizes.host_pages, sizes.host_rounds, log)
+
+
 def _twig(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .twig import twig_vs_jinja
 
@@ -155,13 +176,15 @@ FAMILIES: dict[str, Family] = {
     "render": (("warm_render_overhead", "python_markdown_overhead"), _render),
     "fetch": (("cold_fetch_vs_floor", "cold_fetch_requests_vs_minimum"), _fetch),
     "rebuild": (("warm_rebuild_requests",), _rebuild),
-    "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k"), _scale),
-    "startup": (("startup_eager_imports",), _startup),
+    "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k", "peak_rss_mb_100k_pages"), _scale),
+    "startup": (("startup_render_one_vs_python", "startup_eager_imports"), _startup),
     "shared": (
         ("shared_builders_requests_vs_minimum", "shared_builders_429", "shared_builders_vs_floor"),
         _shared,
     ),
     "jobs": (("parallel_build_speedup_2_jobs",), _jobs),
+    "mkdocs": (("mkdocs_build_overhead",), _mkdocs),
+    "pelican": (("pelican_build_overhead",), _pelican),
     "twig": (("twig_render_vs_jinja",), _twig),
     "geo": (("geo_lookup_requests_vs_minimum", "geo_rebuild_requests", "geo_script_gzip_bytes"), _geo),
 }

@@ -202,6 +202,10 @@ def theme_keys(env: jinja2.Environment, engine: Engine) -> list[ProductKey]:
     keys: list[ProductKey] = []
     for name in env.list_templates(extensions=["html"]):
         try:
+            # Every name the parse looks for contains "asa2": a theme's other templates (most of
+            # them) are not parsed at all.
+            if FILTER not in _source(env, name)[1]:
+                continue
             keys += literal_keys(env, [name], engine)
         except jinja2.TemplateError:
             continue

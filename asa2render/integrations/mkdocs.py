@@ -40,6 +40,7 @@ from ..geo.site import MISS_CODE, add_script, site_table
 from ..geo.table import GeoTable
 from ..render.logos import logo_assets
 from ..render.renderer import stylesheet
+from ..shortcodes import Shortcode
 from ..sources import read_front_matter
 from .hosts import open_engine, splice
 from .jinja import install, theme_keys
@@ -80,6 +81,9 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         self.engine: Engine | None = None
         self.boxes = BoxMarkers()
         self.sources: dict[str, str] = {}
+        # Each page prepared by on_files, with the store it was prepared for: on_page_markdown renders
+        # it without scanning the page a second time when MkDocs hands over the same text.
+        self.prepared: dict[str, tuple[Document, str | None]] = {}
         self._session = False
         self._settings: tuple[str, bool | None, str] | None = None
         self.geo: GeoTable | None = None
@@ -126,7 +130,8 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         engine = self._engine()
         self.boxes.clear()
         self.sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
-        documents = [self._prepare(text, uri) for uri, text in self.sources.items()]
+        self.prepared = {uri: self._prepare(text, uri) for uri, text in self.sources.items()}
+        documents = [doc for doc, _ in self.prepared.values()]
         keys = [key for doc in documents for r in doc.requests for key in engine.request_keys(r)]
         keys += theme_keys(config.theme.get_env(), engine)  # literal uses of the asa2 filter
         before = engine.report.api_requests
@@ -162,16 +167,19 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         uri = page.file.src_uri
-        padding = _front_matter_lines(self.sources.get(uri, ""), markdown)
+        source = self.sources.get(uri, "")
         country = _text(page.meta.get("asa2_country")) or self.config.country
-        doc = self._engine().prepare(
-            "\n" * padding + markdown, mode="markdown", path=uri, page_country=country
-        )
+        doc, skip = self._reuse(uri, source, markdown, country)
+        if doc is None:
+            skip = _front_matter_lines(source, markdown)
+            doc = self._engine().prepare(
+                "\n" * skip + markdown, mode="markdown", path=uri, page_country=country
+            )
         for problem in doc.problems:
             if problem.severity == "warning" or not self._engine().strict:
                 log.warning("%s", problem)
         try:
-            return splice(self._engine(), doc, self.boxes.add)[padding:]
+            return splice(self._engine(), doc, self.boxes.add)[skip:]
         except StrictModeError as exc:
             raise PluginError(f"asa2render: {exc}") from None
 
@@ -183,10 +191,26 @@ class Asa2Plugin(BasePlugin[Asa2PluginConfig]):  # type: ignore[no-untyped-call]
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _prepare(self, text: str, uri: str) -> Document:
+    def _prepare(self, text: str, uri: str) -> tuple[Document, str | None]:
         front, _ = read_front_matter(text)
         country = _text(front.get("asa2_country")) or self.config.country
-        return self._engine().prepare(text, mode="markdown", path=uri, page_country=country)
+        return self._engine().prepare(text, mode="markdown", path=uri, page_country=country), country
+
+    def _reuse(
+        self, uri: str, source: str, markdown: str, country: str | None
+    ) -> tuple[Document | None, int]:
+        """The page as on_files prepared it, and how many characters of meta-data precede ``markdown``.
+
+        Only when ``markdown`` is the source's tail (no other plugin changed it), the page's store is
+        the one it was prepared for, and every shortcode lies in that tail; otherwise ``(None, 0)``.
+        """
+        prepared = self.prepared.pop(uri, None)
+        if prepared is None or prepared[1] != country or not source.endswith(markdown):
+            return None, 0
+        doc, skip = prepared[0], len(source) - len(markdown)
+        if any(min(code.start, code.outer_start) < skip for code in _shortcodes(doc)):
+            return None, 0
+        return doc, skip
 
     def _engine(self) -> Engine:
         if self.engine is None:
@@ -235,6 +259,10 @@ class _BoxStash(StashPreprocessor):
 
     def replace(self, text: str, store: Callable[[str], str]) -> str:
         return self.boxes.pattern.sub(lambda m: store(self.boxes.markup[int(m.group(1))]), text)
+
+
+def _shortcodes(doc: Document) -> list[Shortcode]:
+    return [request.shortcode for request in doc.requests] + doc.escapes
 
 
 def _front_matter_lines(source: str, markdown: str) -> int:

@@ -136,7 +136,10 @@ class Labels:
 
     def datetime_text(self, moment: datetime) -> str:
         """``27.11.2026, 12:00 UTC`` (de), ``Nov 27, 2026, 12:00 PM UTC`` (en): date, time and zone."""
-        return self._remember(("datetime", moment), lambda: self._datetime_text(moment))
+        # The text shows minutes, never seconds (CLDR's short time formats have none), so products
+        # fetched within the same minute share one Babel call: remembered by the local minute.
+        local = moment.astimezone(self._zone).replace(second=0, microsecond=0)
+        return self._remember(("datetime", local), lambda: self._datetime_text(local))
 
     def _datetime_text(self, moment: datetime) -> str:
         local = moment.astimezone(self._zone)

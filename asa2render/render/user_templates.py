@@ -12,13 +12,14 @@ from collections.abc import Iterator, Mapping
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 
 from ..errors import TemplateError
-from ..twig import Environment as TwigEnvironment
-from ..twig.lexer import NAME, PUNCT, tokenize
+
+if TYPE_CHECKING:  # the Twig front end is imported only for a templates folder (start-up cost)
+    from ..twig import Environment as TwigEnvironment
 
 Kind = Literal["twig", "jinja", "builtin"]
 TWIG_SUFFIXES = (".html.twig", ".twig")
@@ -122,11 +123,11 @@ class UserTemplates:
         self.jinja_env = jinja_env
         self._kinds: dict[str, tuple[Kind, str]] = {}
         self._checked: set[str] = set()
-        self.twig = (
-            TwigEnvironment(_DirectorySources(self.directory), autoescape=True, timezone=timezone)
-            if self.directory is not None
-            else None
-        )
+        self.twig: TwigEnvironment | None = None
+        if self.directory is not None:
+            from ..twig import Environment
+
+            self.twig = Environment(_DirectorySources(self.directory), autoescape=True, timezone=timezone)
 
     def twig_names(self) -> set[str]:
         """The names of the Twig templates at the top of the directory (``box`` for ``box.html.twig``)."""
@@ -173,6 +174,8 @@ class UserTemplates:
 
 
 def _twig_wp_call(source: str, filename: str) -> tuple[int, str] | None:
+    from ..twig.lexer import NAME, PUNCT, tokenize
+
     tokens = tokenize(source, filename)
     for token, dot, attr in zip(tokens, tokens[1:], tokens[2:], strict=False):
         if token.kind == NAME and token.value == "wp" and dot.kind == PUNCT and dot.value == ".":

@@ -98,3 +98,30 @@ def test_mkdocs_rebuilds_in_one_session_do_not_refetch(site: Path, sandbox: Sand
 
     assert get_items_per_marketplace(sandbox.stats()) == {"www.amazon.de": 1, "www.amazon.com": 1}
     assert "Edited" in (site / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_page_prepared_on_files_is_rendered_without_a_second_scan_only_when_mkdocs_hands_it_over() -> None:
+    from asa2render.config.model import config_from_dict
+    from asa2render.engine import Engine
+    from asa2render.integrations.mkdocs import Asa2Plugin
+    from asa2render.products.cache import ProductCache
+
+    config = config_from_dict(
+        {"marketplaces": [{"country": "de", "partner_tag": "test-21", "default": True}]}
+    )
+    plugin = Asa2Plugin()
+    plugin.load_config({})
+    source = '---\ntitle: A\n---\n# A\n\n[asa2 asin="B0DEMO0001"]\n'
+    body = source.split("---\n", 2)[2]
+    with Engine(config, offline=True, cache=ProductCache.in_memory()) as engine:
+        plugin.engine = engine
+        plugin.prepared = {"a.md": plugin._prepare(source, "a.md")}
+        doc, skip = plugin._reuse("a.md", source, body, None)
+        assert doc is not None and source[skip:] == body
+        assert doc.requests[0].location.line == 6  # lines of the source file, front matter included
+        # MkDocs handed over other text (another plugin changed it) or another store: scan again.
+        plugin.prepared = {"a.md": plugin._prepare(source, "a.md")}
+        assert plugin._reuse("a.md", source, body + "more\n", None) == (None, 0)
+        plugin.prepared = {"a.md": plugin._prepare(source, "a.md")}
+        assert plugin._reuse("a.md", source, body, "us") == (None, 0)
+        assert plugin._reuse("b.md", source, body, None) == (None, 0)  # never prepared
