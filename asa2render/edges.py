@@ -75,11 +75,22 @@ def open_engine(
         offline: local products and the cache only.
         base: the folder a relative ``config`` path is resolved against.
         host: override ``[site] host`` (the generator that reads the output).
+
+    Raises:
+        ConfigError: the configuration or the cache URL is invalid.
+        CacheError: the cache folder cannot be used, or Redis cannot be reached.
     """
     from .engine import Engine
+    from .shared import cache_url_setting
 
+    loaded = load(config, base=base)
     return Engine(
-        load(config, base=base), strict=strict, sandbox=sandbox_endpoint(sandbox), offline=offline, host=host
+        loaded,
+        strict=strict,
+        sandbox=sandbox_endpoint(sandbox),
+        offline=offline,
+        host=host,
+        cache_url=cache_url_setting(loaded),
     )
 
 

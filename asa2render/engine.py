@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .config.model import Config, Host
 from .errors import ConfigError, EncodingError, Location, StrictModeError, TemplateError
@@ -36,6 +36,9 @@ from .segments import pieces
 from .shortcodes import Severity, Shortcode, scan
 from .sources import Mode, read_front_matter
 from .textio import read_text
+
+if TYPE_CHECKING:
+    from .shared import Backing, CacheUrl
 
 log = logging.getLogger("asa2render")
 # ``Engine(config, sandbox="auto")`` resolves "auto" through this hook ("module:factory" of a
@@ -83,7 +86,10 @@ class Engine:
             None talks to Amazon; the environment is not consulted here (the edges do that).
         offline: local products and the cache only, no API.
         host: override ``[site] host`` (the generator that reads the output; render/hosts.py).
-        cache: the product cache (default: on disk at ``[site] cache_dir``).
+        cache: the product cache (default: the shared store — on disk at ``[site] cache_dir``, or
+            Redis at ``cache_url`` — with its claims, shared rate limits and token store).
+        cache_url: Redis for products, tokens and rate limits shared by several builders (the edges
+            read ``[site] cache_url`` and ``$ASA2RENDER_CACHE_URL``; see :mod:`asa2render.shared`).
         fetcher_factory: builds the API fetcher on first need (tests inject fakes).
         clock: "now", injectable for tests.
     """
@@ -99,6 +105,7 @@ class Engine:
         cache: ProductCache | None = None,
         fetcher_factory: Callable[[], ProductFetcher] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        cache_url: CacheUrl | None = None,
     ) -> None:
         if not offline and (sandbox == "auto" or (sandbox is not None and not isinstance(sandbox, str))):
             config = _with_demo_store(config)  # an in-process sandbox: its demo store when nothing is set
@@ -106,7 +113,12 @@ class Engine:
         self.strict = config.site.strict if strict is None else strict
         self.host: Host = host or config.site.host
         self._sandbox: str | SandboxEndpoint | None = sandbox or None
-        self.cache = cache or self._open_cache()
+        self._backing: Backing | None = None
+        if cache is None:
+            from .shared import open_backing
+
+            self._backing = open_backing(config, cache_url)
+        self.cache = cache or self._backing.cache  # type: ignore[union-attr]
         factory = None if offline else (fetcher_factory or self._default_fetcher)
         local = LocalProducts.load(config)
         self.store = ProductStore(config, self.cache, local, factory, clock=clock)
@@ -142,7 +154,10 @@ class Engine:
 
     def close(self) -> None:
         self.store.close()
-        self.cache.close()
+        if self._backing is not None:
+            self._backing.close()
+        else:
+            self.cache.close()
         if self._sandbox is not None and not isinstance(self._sandbox, str):
             self._sandbox.close()  # the engine owns the endpoint it was given
         self._sandbox = None
@@ -255,6 +270,21 @@ class Engine:
             severity: Severity = "error" if errors else "warning"
             summaries.append(Problem(Location(where, 0, 0), "more-problems", message, severity))
         return summaries
+
+    def hidden_counts(self) -> dict[str | None, tuple[int, int]]:
+        """Per file, how many problems were only counted (and how many of them are errors)."""
+        return dict(self._hidden)
+
+    def merge_hidden(self, counts: dict[str | None, tuple[int, int]]) -> None:
+        """Add another engine's :meth:`hidden_counts` (a ``--jobs`` worker's) to this one's."""
+        for path, (count, errors) in counts.items():
+            known, known_errors = self._hidden.get(path, (0, 0))
+            self._hidden[path] = (known + count, known_errors + errors)
+
+    def forget_problems(self, path: str | None) -> None:
+        """Forget how many problems of one file were kept or counted (its page is prepared again)."""
+        self._shown.pop(path, None)
+        self._hidden.pop(path, None)
 
     def clear_problems(self) -> None:
         """Forget every recorded problem (a CLI's second pass records them again)."""
@@ -533,15 +563,24 @@ class Engine:
         if errors:
             raise StrictModeError(errors)
 
-    def _open_cache(self) -> ProductCache:
-        directory = self.config.resolve_path(self.config.site.cache_dir)
-        assert directory is not None
-        return ProductCache.on_disk(directory)
-
     def _default_fetcher(self) -> ProductFetcher:
         from .api import Fetcher
 
-        return Fetcher(self.config, sandbox=self._sandbox_base_url())
+        backing = self._backing
+        if backing is None or backing.coordinator is None:
+            return Fetcher(self.config, sandbox=self._sandbox_base_url())
+        from .api.ratelimit import SystemClock
+        from .shared.fetching import SharedFetcher
+        from .shared.limiter import SharedLimiter
+
+        coordinator, clock = backing.coordinator, SystemClock()
+        fetcher = Fetcher(
+            self.config,
+            sandbox=self._sandbox_base_url(),
+            token_store=backing.tokens,
+            limiter=lambda credential, rate: SharedLimiter(coordinator, credential, rate, clock),
+        )
+        return SharedFetcher(fetcher, self.cache, coordinator, self.config, mark=backing.mark)
 
     def _sandbox_base_url(self) -> str | None:
         if self._sandbox == "auto":

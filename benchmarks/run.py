@@ -39,6 +39,10 @@ class Sizes:
     scale_small: int
     scale_large: int
     startup_repeat: int
+    shared_per_store: int
+    shared_rate: float
+    jobs_pages: int
+    jobs_rounds: int
     scale_huge: int
     host_pages: int
     host_rounds: int
@@ -56,6 +60,10 @@ FULL = Sizes(
     scale_small=2000,
     scale_large=20000,
     startup_repeat=15,
+    shared_per_store=800,
+    shared_rate=4.0,
+    jobs_pages=20000,
+    jobs_rounds=3,
     scale_huge=100_000,
     host_pages=500,
     host_rounds=5,
@@ -72,6 +80,10 @@ QUICK = Sizes(
     scale_small=300,
     scale_large=3000,
     startup_repeat=5,
+    shared_per_store=100,
+    shared_rate=4.0,
+    jobs_pages=2000,
+    jobs_rounds=2,
     scale_huge=5000,
     host_pages=50,
     host_rounds=1,
@@ -123,6 +135,18 @@ def _startup(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     return startup(sizes.startup_repeat, log)
 
 
+def _shared(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .sharing import shared_builders
+
+    return shared_builders(sizes.shared_per_store, sizes.shared_rate, log)
+
+
+def _jobs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
+    from .sharing import parallel_build
+
+    return parallel_build(sizes.jobs_pages, sizes.jobs_rounds, log)
+
+
 def _mkdocs(sizes: Sizes, log: Callable[[str], None]) -> list[Figure]:
     from .hosts import mkdocs_build_overhead
 
@@ -154,6 +178,11 @@ FAMILIES: dict[str, Family] = {
     "rebuild": (("warm_rebuild_requests",), _rebuild),
     "scale": (("peak_rss_mb_20k_pages", "per_page_time_20k_vs_2k", "peak_rss_mb_100k_pages"), _scale),
     "startup": (("startup_render_one_vs_python", "startup_eager_imports"), _startup),
+    "shared": (
+        ("shared_builders_requests_vs_minimum", "shared_builders_429", "shared_builders_vs_floor"),
+        _shared,
+    ),
+    "jobs": (("parallel_build_speedup_2_jobs",), _jobs),
     "mkdocs": (("mkdocs_build_overhead",), _mkdocs),
     "pelican": (("pelican_build_overhead",), _pelican),
     "twig": (("twig_render_vs_jinja",), _twig),

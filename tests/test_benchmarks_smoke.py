@@ -202,6 +202,24 @@ def _memory_cache() -> ProductCache:
     return ProductCache.in_memory()
 
 
+def test_shared_builder_page_sets_overlap_and_cover_each_store() -> None:
+    from benchmarks import sharing
+
+    sets = sharing.page_sets(100)
+    assert len(sets) == sharing.BUILDERS
+    assert sharing.minimum_requests(sets) == 10 + 5  # 100 de + 50 fr products, ten per request
+    assert set(sets[0]["de"]) & set(sets[1]["de"])  # neighbours share products
+
+
+def test_parallel_build_figure_at_a_tiny_size() -> None:
+    from benchmarks import sharing
+
+    (figure,) = sharing.parallel_build(4, 1, log=lambda _: None)
+    assert figure.name == "parallel_build_speedup_2_jobs"
+    assert figure.value is not None and figure.value > 0
+    assert figure.extra["identical_output"] is True
+
+
 def test_geo_family_counts_one_batch_per_store_per_ten_products() -> None:
     from benchmarks import geo
 

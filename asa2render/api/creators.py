@@ -9,7 +9,7 @@ import httpx
 
 from ..marketplaces import Store
 from ..products.models import VariationSummary
-from .ratelimit import TokenBucket
+from .ratelimit import RateLimiter
 from .responses import Context
 from .results import ItemResults, SearchPage, all_items_not_found, results_from_body, search_page_from_body
 from .session import ApiSession
@@ -47,7 +47,7 @@ class CreatorsClient:
         *,
         url: str,
         auth: CreatorsAuth,
-        bucket: TokenBucket,
+        bucket: RateLimiter,
         version: str,
         search_url: str | None = None,
         variations_url: str | None = None,

@@ -38,7 +38,7 @@ from .endpoints import (
     Endpoints,
 )
 from .paapi import PAAPI_LABEL, PaapiClient
-from .ratelimit import Clock, SystemClock, TokenBucket
+from .ratelimit import Clock, RateLimiter, SystemClock, TokenBucket
 from .results import ItemResults, SearchPage
 from .retry import RetryPolicy
 from .session import ApiSession
@@ -167,6 +167,9 @@ class Fetcher:
         token_store: where Creators tokens are kept between runs (default: the per-user state dir).
         logger: where retries and failures are logged (default: ``asa2render.api``).
         clock: time and sleeping, injectable so tests never wait.
+        limiter: ``limiter(credential name, requests per second)`` builds the rate limit of one
+            credential (default: a token bucket in this process; builders sharing a store pass
+            :class:`~asa2render.shared.limiter.SharedLimiter`).
     """
 
     def __init__(
@@ -178,8 +181,10 @@ class Fetcher:
         token_store: TokenStore | None = None,
         logger: logging.Logger | None = None,
         clock: Clock | None = None,
+        limiter: Callable[[str, float], RateLimiter] | None = None,
     ) -> None:
         self._config = config
+        self._limiter = limiter
         self._sandbox = sandbox or None
         self._endpoints = Endpoints(self._sandbox)
         self._clock: Clock = clock or SystemClock()
@@ -196,7 +201,7 @@ class Fetcher:
         self._session = ApiSession(
             self._client, self._clock, RetryPolicy.from_config(config.api), self._logger
         )
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets: dict[str, RateLimiter] = {}
         self._creators: dict[str, CreatorsClient] = {}
         self._paapi: PaapiClient | None = None
         self._paapi_deprecated: ApiError | None = None
@@ -432,10 +437,13 @@ class Fetcher:
         for asin in asins:
             outcome.put(country, asin, failure)
 
-    def _bucket(self, credential: str) -> TokenBucket:
+    def _bucket(self, credential: str) -> RateLimiter:
         with self._lock:
             if credential not in self._buckets:
-                self._buckets[credential] = TokenBucket(self._config.api.requests_per_second, self._clock)
+                rate = self._config.api.requests_per_second
+                self._buckets[credential] = (
+                    self._limiter(credential, rate) if self._limiter else TokenBucket(rate, self._clock)
+                )
             return self._buckets[credential]
 
     def _creators_client(self, group: Group) -> CreatorsClient:

@@ -17,7 +17,7 @@ from ..marketplaces import Store
 from ..products.models import VariationSummary
 from .casing import camel_keys
 from .creators import MAX_ITEM_IDS
-from .ratelimit import TokenBucket
+from .ratelimit import RateLimiter
 from .responses import PERMANENT_ITEM_CODES, Context, error_from_response
 from .results import ItemResults, SearchPage, item_errors, results_from_body, search_page_from_body
 from .session import ApiSession
@@ -57,7 +57,7 @@ class PaapiClient:
     label = PAAPI_LABEL
 
     def __init__(
-        self, session: ApiSession, *, access_key: str, secret_key: SecretStr, bucket: TokenBucket
+        self, session: ApiSession, *, access_key: str, secret_key: SecretStr, bucket: RateLimiter
     ) -> None:
         self._session = session
         self._access_key = access_key

@@ -42,6 +42,14 @@ class SystemClock:
             time.sleep(seconds)
 
 
+class RateLimiter(Protocol):
+    """What a client needs of a rate limit: wait for the next request's turn."""
+
+    def acquire(self) -> None:
+        """Block until one request may be sent."""
+        ...
+
+
 class TokenBucket:
     """Lets at most ``rate`` requests a second through, with a burst of ``burst``; thread-safe.
 
@@ -78,4 +86,4 @@ class TokenBucket:
         self._last = now
 
 
-__all__ = ["Clock", "SystemClock", "TokenBucket"]
+__all__ = ["Clock", "RateLimiter", "SystemClock", "TokenBucket"]

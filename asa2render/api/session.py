@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ..errors import ApiError
-from .ratelimit import Clock, TokenBucket
+from .ratelimit import Clock, RateLimiter
 from .responses import Context, decode_json, error_from_exception, error_from_response, with_context
 from .retry import RetryPolicy
 
@@ -37,7 +37,7 @@ class ApiSession:
         build: Callable[[], httpx.Request],
         *,
         auth: httpx.Auth,
-        bucket: TokenBucket,
+        bucket: RateLimiter,
         context: Context,
         parse: Parse[T],
         passthrough: frozenset[int] = frozenset(),

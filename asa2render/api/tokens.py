@@ -14,11 +14,13 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import filelock
 import httpx
 import platformdirs
 from pydantic import SecretStr
@@ -93,6 +95,29 @@ class TokenStore:
             entries[self.key(token_url, credential_id)] = entry
             self._save(entries)
 
+    @contextmanager
+    def lock(self, token_url: str, credential_id: str) -> Iterator[None]:
+        """Held while a token is fetched, so processes sharing the store fetch one token, not one each.
+
+        The file store uses a lock file beside the token file (``filelock``: OS locks, released when a
+        process dies); a lock that cannot be had within a minute is given up rather than waited for.
+        """
+        if self.path is None:
+            yield
+            return
+        lock = filelock.FileLock(str(self.path) + ".lock", timeout=60)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            lock.acquire()
+        except (OSError, filelock.Timeout) as exc:
+            logger.warning("cannot lock the Creators API token file (%s); fetching a token anyway", exc)
+            yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
+
     def discard(self, token_url: str, credential_id: str) -> None:
         with self._lock:
             entries = self._load()
@@ -154,7 +179,11 @@ class CreatorsAuth(httpx.Auth):
         with self._lock:
             token = self._usable_token()
             if token is None:
-                token = yield from self._fetch_token(request)
+                with self._store.lock(self._token_url, self._credential.credential_id):
+                    # Another process may have fetched one while this one waited for the lock.
+                    token = self._usable_token()
+                    if token is None:
+                        token = yield from self._fetch_token(request)
         self._authorize(request, token)
         response = yield request
         if response.status_code == 401:

@@ -8,6 +8,7 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import signal
 import sys
@@ -28,13 +29,14 @@ from ..files import atomic_write
 from ..geo.assets import write_assets
 from ..geo.site import MISS_CODE, site_table, with_inline_table
 from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrite, walk_files
-from ..products.cache import ProductCache
 from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.hosts import hugo_unsafe_warning
 from ..render.logos import logo_assets
+from ..render.parallel import RenderResult, ScanResult, jobs_option, run_pages
 from ..render.renderer import stylesheet as css_text
 from ..render.site import STYLESHEET_NAME
+from ..segments import LARGE_PAGE
 from ..sources import PAGE_SUFFIXES, Mode, is_page, mode_for
 from ..textio import decode_text
 from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, CliError
@@ -225,8 +227,8 @@ def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Sourc
 
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
-    """A progress bar on a terminal for directory runs; silent otherwise."""
-    if len(items) < 2 or not sys.stderr.isatty():
+    """A progress bar on a terminal for directory runs; silent otherwise (and in --jobs workers)."""
+    if len(items) < 2 or not sys.stderr.isatty() or multiprocessing.parent_process() is not None:
         yield from items
         return
     from rich.progress import track
@@ -304,6 +306,7 @@ def collect_keys(engine: Engine, sources: list[Source]) -> tuple[list[ProductKey
     help="Do not write the product stylesheet (nor the logo files beside it).",
 )
 @host_option
+@jobs_option
 @engine_options
 def render(
     inputs: tuple[Path, ...],
@@ -313,6 +316,7 @@ def render(
     stylesheet: Path | None,
     no_stylesheet: bool,
     host: Host | None,
+    jobs: int,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -335,11 +339,16 @@ def render(
         sources = discover(inputs, exclude=[output] if output else [])
         single = len(inputs) == 1 and inputs[0].is_file()
         plan = _output_plan(inputs, sources, output, single, in_place)
-        keys, count = collect_keys(engine, sources)
-        engine.clear_problems()
-        engine.fetch(keys)
-        rendered: list[Document] = []  # requests only, kept when [geo] enabled
-        failed = _render_sources(engine, sources, plan, single, rendered)
+        if jobs > 1 and not single and not engine.config.geo.enabled:
+            # (the geo table needs every page's requests here: a [geo] run stays in one process)
+            failed, count = _render_parallel(engine, sources, plan, jobs)
+            rendered: list[Document] = []
+        else:
+            keys, count = collect_keys(engine, sources)
+            engine.clear_problems()
+            engine.fetch(keys)
+            rendered = []  # requests only, kept when [geo] enabled
+            failed = _render_sources(engine, sources, plan, single, rendered)
         if not single and output is not None:
             files = walk(inputs, exclude=[output])
             _copy_files([s for s in files if not s.is_page], output)
@@ -493,6 +502,81 @@ def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
             atomic_write(logo, svg + "\n", create_parents=True)
 
 
+def _render_parallel(engine: Engine, sources: list[Source], plan: OutputPlan, jobs: int) -> tuple[bool, int]:
+    """``render --jobs N``: scan in N processes, one fetch here, render in the same N processes.
+
+    A page cut into pieces (above :data:`~asa2render.segments.LARGE_PAGE`) is not kept between the
+    passes: its worker reads it again and streams it piece by piece, as one process would.
+    """
+
+    def fetch(keys: list[ProductKey]) -> dict[ProductKey, Any]:
+        engine.fetch(keys)
+        return engine.resolved
+
+    site = engine.config.site.model_copy(update={"host": engine.host})  # a --host override included
+    config = engine.config.model_copy(update={"site": site})
+    scans, results = run_pages(
+        config, engine.strict, jobs, sources, _scan_sources, _render_prepared, fetch, plan
+    )
+    for result in results:
+        engine.problems.extend(result.problems)
+        engine.merge_hidden(result.hidden)
+    return any(result.failed for result in results), sum(scan.shortcodes for scan in scans)
+
+
+def _scan_sources(engine: Engine, sources: list[Source]) -> tuple[ScanResult, list[tuple[Source, Any]]]:
+    """A worker's first pass over its slice: the product keys, and the documents kept for the second.
+
+    Pages that could not be read or that are cut into pieces are kept as None: read again later.
+    """
+    scan = ScanResult()
+    kept: list[tuple[Source, Any]] = []
+    for source in sources:
+        text = engine.read_page(source.path)
+        if text is None:
+            kept.append((source, None))
+            continue
+        docs = engine.prepare_pieces(text, mode=mode_for(source.path), path=str(source.path))
+        if len(text) > LARGE_PAGE:
+            for doc in docs:
+                scan.keys.extend(dict.fromkeys(doc.keys))
+                scan.shortcodes += len(doc.requests)
+            engine.forget_problems(str(source.path))  # the second pass records them again
+            kept.append((source, None))
+            continue
+        for doc in docs:
+            scan.keys.extend(dict.fromkeys(doc.keys))
+            scan.shortcodes += len(doc.requests)
+            kept.append((source, doc))
+    return scan, kept
+
+
+def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], plan: OutputPlan) -> RenderResult:
+    """A worker's second pass: each page's problems (scanning, then rendering) in page order."""
+    result = RenderResult()
+    for source, doc in kept:
+        target = plan[source.path]
+        if doc is None:  # unreadable, or huge: read again and streamed piece by piece
+            before = len(engine.problems)
+            text = engine.read_page(source.path)
+            if text is None:
+                result.failed = result.failed or engine.strict
+            else:
+                parts = _page_parts(engine, text, mode_for(source.path), str(source.path), single=False)
+                try:
+                    _write_result(source.path, target, parts, text, engine.strict)
+                except StrictModeError:
+                    result.failed = True
+            result.problems.extend(engine.problems[before:])
+            continue
+        try:
+            _write_result(source.path, target, (engine.render(d) for d in [doc]), doc.text, engine.strict)
+        except StrictModeError:
+            result.failed = True
+        result.problems.extend(doc.problems)
+    return result
+
+
 def _with_geo(engine: Engine, docs: list[Document], result: str) -> str:
     """A single page carries its geo table inline (``[geo] enabled``)."""
     table = site_table(engine, docs)
@@ -513,11 +597,13 @@ def _geo_assets(engine: Engine, documents: list[Document], output: Path) -> None
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path))
 @host_option
+@jobs_option
 @engine_options
 def build(
     source: Path,
     output: Path,
     host: Host | None,
+    jobs: int,
     config_path: Path | None,
     strict: bool | None,
     sandbox: str | None,
@@ -533,7 +619,7 @@ def build(
         raise CliError(str(exc), EXIT_USAGE) from None
     with open_engine(config_path, strict=strict, sandbox=sandbox, offline=offline, host=host) as engine:
         try:
-            pages, count = build_site(engine, source, output)
+            pages, count = build_site(engine, source, output, jobs=jobs)
         except StrictModeError:
             report_problems(engine)
             raise CliError("strict mode: the build failed (see the problems above)", EXIT_FAILURES) from None
@@ -672,18 +758,19 @@ def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
 @click.argument("action", type=click.Choice(["stats", "clear", "prune"]))
 @config_option
 def cache(action: str, config_path: Path | None) -> None:
-    """Show, clear or prune the product cache."""
+    """Show, clear or prune the product cache (the cache folder, or Redis with cache_url)."""
+    from ..shared import cache_url_setting, open_backing
+
     config = load(config_path)
-    directory = config.resolve_path(config.site.cache_dir)
-    assert directory is not None
-    store = ProductCache.on_disk(directory)  # an unusable folder: CacheError, exit 2 (cli/app.py)
+    backing = open_backing(config, cache_url_setting(config))  # errors: exit 2 (cli_error), no traceback
+    store = backing.cache
     try:
         if action == "stats":
             stats = store.stats()
-            click.echo(f"cache: {directory}")
+            click.echo(f"cache: {backing.where}")
             click.echo(f"products: {stats.products}")
             click.echo(f"remembered failures: {stats.negative}")
-            click.echo(f"size on disk: {stats.bytes_on_disk} bytes")
+            click.echo(f"size {'in Redis' if backing.in_redis else 'on disk'}: {stats.bytes_on_disk} bytes")
             if stats.oldest and stats.newest:
                 click.echo(f"oldest: {stats.oldest.isoformat()}  newest: {stats.newest.isoformat()}")
         elif action == "clear":
@@ -691,7 +778,7 @@ def cache(action: str, config_path: Path | None) -> None:
         else:
             click.echo(f"removed {store.prune()} expired or unreadable entries")
     finally:
-        store.close()
+        backing.close()
 
 
 # -- refresh ---------------------------------------------------------------------------------------

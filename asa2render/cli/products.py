@@ -24,24 +24,17 @@ from ..products.asins import normalize_asin
 from ..products.edit import ProductsDocument
 from ..products.local import LocalProduct, read_products
 from ..products.models import Product, ProductKey
-from ..products.transfer import ROW_FIELDS, csv_text, export_json, export_rows, read_file
+from ..products.transfer import COLUMNS, ROW_FIELDS, csv_text, export_json, export_rows, read_file
 from .content import config_option, load, open_engine
 from .errors import EXIT_FAILURES, EXIT_USAGE, CliError
 from .output import emit
 
 DEFAULT_STORE = "products.toml"
 # The fields ``products add`` takes from the API; the user's own (categories, tags, review, rating) stay.
-API_FIELDS = (
-    "title",
-    "url",
-    "image",
-    "price",
-    "currency",
-    "list_price",
-    "availability",
-    "brand",
-    "features",
-    "updated",
+API_FIELDS = tuple(
+    column
+    for column in COLUMNS
+    if column not in {"asin", "country", "categories", "tags", "rating", "reviews", "review"}
 )
 
 

@@ -58,6 +58,9 @@ class SiteConfig(_Section):
 
     products: str | None = None
     cache_dir: str = ".asa2render-cache"
+    # "redis://host:port/db": products, tokens and rate limits shared by every builder (a secret:
+    # the URL may carry a password, so it is never shown).
+    cache_url: SecretStr | None = None
     cache_ttl: int = Field(default=DEFAULT_CACHE_TTL, ge=0, le=MAX_CACHE_AGE)
     negative_cache_ttl: int = Field(default=600, ge=0, le=MAX_CACHE_AGE)
     templates: str | None = "templates"

@@ -77,7 +77,7 @@ class ProductFetcher(Protocol):
 class ProductSearcher(Protocol):
     """What searches need of the API layer (``asa2render.api.Fetcher.search``)."""
 
-    def search(self, query: SearchQuery) -> SearchOutcome: ...
+    def search(self, query: SearchQuery) -> SearchOutcome | None: ...
 
 
 @dataclass
@@ -175,8 +175,8 @@ class ProductStore:
         fetcher = self._get_fetcher()
         search = getattr(fetcher, "search", None)
         failure = Failure(kind="offline", message="no API was asked")
-        if callable(search):
-            outcome: SearchOutcome = search(query)
+        outcome: SearchOutcome | None = search(query) if callable(search) else None
+        if outcome is not None:
             self.report.api_requests += outcome.requests
             self.report.token_requests += outcome.tokens
             self.report.add_notices(outcome.notices)

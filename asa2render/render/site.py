@@ -10,16 +10,22 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..engine import Document, Engine
+from ..errors import StrictModeError
 from ..geo.assets import write_assets
 from ..geo.site import add_script, script_src, site_table
+from ..products.models import ProductKey, Resolved
 from ..sources import read_front_matter
 from .logos import write_logo_assets
 from .renderer import stylesheet
+
+if TYPE_CHECKING:
+    from .parallel import RenderResult, ScanResult
 
 STYLESHEET_NAME = "asa2render.css"
 DISCLOSURE = "As an Amazon Associate I earn from qualifying purchases."  # English; pages use the catalogue
@@ -32,27 +38,23 @@ def markdown_renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
-    """Build every page; returns (pages written, shortcodes seen)."""
-    pages, documents = _read_pages(engine, source, output)
-    engine.fetch_documents(documents)  # one batched fetch for the whole site
-    geo = site_table(engine, documents)  # None unless [geo] enabled
-    md = markdown_renderer()
-    layout = engine.renderer.env.get_template(PAGE_TEMPLATE)
-    output.mkdir(parents=True, exist_ok=True)
-    for page, doc in zip(pages, documents, strict=True):
-        expanded = engine.render(doc)
-        front, body_start = read_front_matter(expanded)
-        target = output / page.relative_to(source).with_suffix(".html")
-        css = os.path.relpath(output / STYLESHEET_NAME, target.parent)
-        title = str(front.get("title") or page.stem.replace("-", " ").title())
-        body = md.render(expanded[body_start:])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # the disclosure and the page's lang are the environment's: the site's language
-        page_html = layout.render(title=title, css=css, body=Markup(body))
-        if geo is not None:
-            page_html = add_script(page_html, script_src(target, output))
-        target.write_text(page_html + "\n", encoding="utf-8")
+def build_site(engine: Engine, source: Path, output: Path, *, jobs: int = 1) -> tuple[int, int]:
+    """Build every page; returns (pages written, shortcodes seen).
+
+    With ``jobs`` > 1 pages are scanned and rendered in that many processes around the one fetch
+    (:mod:`.parallel`); the pages written are the same, byte for byte.
+    """
+    candidates = _site_pages(source, output)
+    geo = None
+    if jobs > 1 and len(candidates) > 1 and not engine.config.geo.enabled:
+        # (the geo table needs every page's shortcodes in this process: a [geo] build stays single)
+        written, shortcodes = _build_parallel(engine, candidates, source, output, jobs)
+    else:
+        pages, documents = _read_pages(engine, source, output)
+        engine.fetch_documents(documents)  # one batched fetch for the whole site
+        geo = site_table(engine, documents)  # None unless [geo] enabled
+        write_pages(engine, list(zip(pages, documents, strict=True)), source, output, geo is not None)
+        written, shortcodes = len(pages), sum(len(doc.requests) for doc in documents)
     (output / STYLESHEET_NAME).write_text(stylesheet(), encoding="utf-8")
     write_logo_assets(output)  # AmazonLogo*Url files, beside the stylesheet
     if geo is not None:
@@ -64,14 +66,117 @@ def build_site(engine: Engine, source: Path, output: Path) -> tuple[int, int]:
         if p
     ]
     _copy_assets(source, output, skip)
-    return len(pages), sum(len(doc.requests) for doc in documents)
+    return written, shortcodes
+
+
+def _site_pages(source: Path, output: Path) -> list[Path]:
+    return sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
+
+
+def write_pages(
+    engine: Engine, pages: list[tuple[Path, Document]], source: Path, output: Path, geo: bool = False
+) -> None:
+    """Render prepared pages into the layout and write them (products must be resolved).
+
+    ``geo``: add the localiser's script tag to pages that show boxes (``[geo] enabled``).
+    """
+    md = markdown_renderer()
+    layout = engine.renderer.env.get_template(PAGE_TEMPLATE)
+    output.mkdir(parents=True, exist_ok=True)
+    for page, doc in pages:
+        expanded = engine.render(doc)
+        front, body_start = read_front_matter(expanded)
+        target = output / page.relative_to(source).with_suffix(".html")
+        css = os.path.relpath(output / STYLESHEET_NAME, target.parent)
+        title = str(front.get("title") or page.stem.replace("-", " ").title())
+        body = md.render(expanded[body_start:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # the disclosure and the page's lang are the environment's: the site's language
+        page_html = layout.render(title=title, css=css, body=Markup(body))
+        if geo:
+            page_html = add_script(page_html, script_src(target, output))
+        target.write_text(page_html + "\n", encoding="utf-8")
+
+
+def _build_parallel(
+    engine: Engine, pages: list[Path], source: Path, output: Path, jobs: int
+) -> tuple[int, int]:
+    """Scan in ``jobs`` processes, fetch once here, render in the same processes.
+
+    As in the one-process build, every page's scanning problems come before any page's rendering
+    problems, an undecodable page fails a strict build before anything is written, and strict
+    mode fails the build (:class:`StrictModeError`) once the workers stopped.
+    Returns (pages written, shortcodes seen).
+    """
+    from .parallel import run_pages
+
+    def fetch(keys: list[ProductKey]) -> dict[ProductKey, Resolved]:
+        engine.fetch(keys)
+        return engine.resolved
+
+    def after_scan(scans: list[ScanResult]) -> None:
+        for scan in scans:
+            engine.problems.extend(scan.problems)
+        engine.enforce_strict(p for p in engine.problems if p.code == "unreadable-page")  # before writing
+
+    site = engine.config.site.model_copy(update={"host": engine.host})  # a --host override included
+    scans, results = run_pages(
+        engine.config.model_copy(update={"site": site}),
+        engine.strict,
+        jobs,
+        pages,
+        _scan_pages,
+        _write_part,
+        fetch,
+        source,
+        output,
+        after_scan=after_scan,
+    )
+    for result in results:
+        engine.problems.extend(result.problems)
+        engine.merge_hidden(result.hidden)
+    if any(result.failed for result in results):
+        engine.enforce_strict([*engine.problems, *engine.hidden_problems()])
+    return sum(scan.pages for scan in scans), sum(scan.shortcodes for scan in scans)
+
+
+def _scan_pages(engine: Engine, pages: list[Path]) -> tuple[ScanResult, list[tuple[Path, Document]]]:
+    from .parallel import ScanResult
+
+    scan = ScanResult()
+    kept = []
+    for page in pages:
+        text = engine.read_page(page)
+        if text is None:
+            continue  # reported (one problem); the other pages go on
+        doc = engine.prepare(text, mode="markdown", path=str(page))
+        scan.pages += 1
+        scan.keys.extend(dict.fromkeys(doc.keys))
+        scan.shortcodes += len(doc.requests)
+        kept.append((page, doc))
+    scan.problems = list(engine.problems)
+    return scan, kept
+
+
+def _write_part(
+    engine: Engine, kept: list[tuple[Path, Document]], source: Path, output: Path
+) -> RenderResult:
+    from .parallel import RenderResult
+
+    result = RenderResult()
+    try:
+        write_pages(engine, kept, source, output)
+    except StrictModeError:
+        result.failed = True  # like the one-process build: no page after the first that fails
+    result.problems = list(engine.problems)  # rendering problems only: the worker cleared the scan's
+    return result
 
 
 def _read_pages(engine: Engine, source: Path, output: Path) -> tuple[list[Path], list[Document]]:
     """Every page that can be decoded, prepared; undecodable ones are reported and skipped."""
     pages: list[Path] = []
     documents: list[Document] = []
-    for page in sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output)):
+    for page in _site_pages(source, output):
         text = engine.read_page(page)
         if text is not None:
             pages.append(page)
@@ -105,4 +210,4 @@ def _copy_assets(source: Path, output: Path, skip: list[Path]) -> None:
         shutil.copy2(item, target)
 
 
-__all__ = ["DISCLOSURE", "PAGE_TEMPLATE", "STYLESHEET_NAME", "build_site", "markdown_renderer"]
+__all__ = ["DISCLOSURE", "PAGE_TEMPLATE", "STYLESHEET_NAME", "build_site", "markdown_renderer", "write_pages"]

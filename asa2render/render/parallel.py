@@ -1,0 +1,249 @@
+"""``--jobs N``: pages scanned and rendered in N processes around one shared fetch.
+
+The flow stays the engine's: every page is scanned for product keys (in the workers, a chunk of pages
+each), the parent process resolves all keys in **one** fetch (the only API traffic), then the workers
+render their chunks with the resolved products handed to them — offline, from the same code the
+single-process path runs, so the output is byte for byte the same as with ``--jobs 1``.
+
+Each worker takes one slice of the pages, in order, and keeps what it prepared between the two
+phases, so no page is scanned twice. Workers are started with ``spawn`` (no fork of a process that
+may run HTTP or sandbox threads). Slices keep source order, and problems come back in it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..config.model import Config
+from ..errors import Asa2Error
+from ..products.models import ProductKey, Resolved
+from ..products.resolve import Problem
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+
+    _IntParam = click.ParamType[int, Any]
+else:  # click < 8.2 has no generic ParamType at run time
+    _IntParam = click.ParamType
+
+_T = TypeVar("_T")
+_WORKER: dict[str, Any] = {}  # the engine of this worker process
+
+
+class JobsType(_IntParam):
+    """``--jobs``: a positive number of processes, or ``auto`` for one per CPU."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            number = value
+        elif str(value).strip().lower() == "auto":
+            return os.cpu_count() or 1
+        else:
+            try:
+                number = int(str(value))
+            except ValueError:
+                self.fail(f"{value!r} is not a number of processes or 'auto'", param, ctx)
+        if number < 1:
+            self.fail(f"{number} is not at least 1", param, ctx)
+        return number
+
+
+JOBS = JobsType()
+
+
+def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "-j",
+        "--jobs",
+        type=JOBS,
+        default="1",
+        show_default=True,
+        help="Render pages in N processes after one shared fetch ('auto': one per CPU).",
+    )(func)
+
+
+@dataclass
+class ScanResult:
+    """What scanning a chunk found: its product keys, shortcodes and problems, in source order."""
+
+    keys: list[ProductKey] = field(default_factory=list)
+    shortcodes: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    pages: int = 0
+
+
+@dataclass
+class RenderResult:
+    """What rendering a chunk did: problems in source order, whether a page failed, a value per chunk."""
+
+    problems: list[Problem] = field(default_factory=list)
+    failed: bool = False
+    value: Any = None
+    # per file, problems only counted (Engine.hidden_counts): the parent adds them to its own
+    hidden: dict[str | None, tuple[int, int]] = field(default_factory=dict)
+
+
+def split(items: Sequence[_T], parts: int) -> list[list[_T]]:
+    """``items`` cut into at most ``parts`` consecutive slices of nearly equal length, in order."""
+    count = max(1, min(len(items), parts))
+    size, extra = divmod(len(items), count)
+    slices, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        if end > start:
+            slices.append(list(items[start:end]))
+        start = end
+    return slices
+
+
+Scan = Callable[["Engine", list[Any]], tuple[ScanResult, Any]]
+Render = Callable[..., RenderResult]
+
+
+def run_pages(
+    config: Config,
+    strict: bool,
+    jobs: int,
+    items: Sequence[Any],
+    scan: Scan,
+    render: Render,
+    fetch: Callable[[list[ProductKey]], dict[ProductKey, Resolved]],
+    *render_args: Any,
+    after_scan: Callable[[list[ScanResult]], None] | None = None,
+) -> tuple[list[ScanResult], list[RenderResult]]:
+    """Scan ``items`` in ``jobs`` processes, fetch once here, render in the same processes.
+
+    Each worker scans one slice (``scan(engine, slice)`` gives its :class:`ScanResult` and whatever
+    it keeps, e.g. prepared documents), sends the keys, waits for the products this process resolved
+    with ``fetch(all keys)`` (after ``after_scan(scans)``, which may raise to stop every worker),
+    then runs ``render(engine, kept, *render_args)``. Pages are scanned
+    once, and only the products a slice needs travel to its worker.
+
+    Raises:
+        Asa2Error: a worker failed (its message); every worker is stopped first. Tasks report
+            strict-mode failures in their results instead.
+    """
+    context = get_context("spawn")
+    slices = split(items, jobs)
+    results = context.Queue()
+    inboxes = [context.Queue() for _ in slices]
+    workers = [
+        context.Process(
+            target=_worker,
+            args=(config, strict, scan, render, part, render_args, inbox, results, index),
+            daemon=True,
+        )
+        for index, (part, inbox) in enumerate(zip(slices, inboxes, strict=True))
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        scans: list[ScanResult] = _gather(results, workers)
+        if after_scan is not None:
+            try:
+                after_scan(scans)  # e.g. strict mode refusing the run before anything is written
+            except BaseException:
+                for worker in workers:
+                    worker.terminate()
+                raise
+        resolved = fetch([key for scanned in scans for key in scanned.keys])
+        for inbox, scanned in zip(inboxes, scans, strict=True):
+            inbox.put(needed(resolved, scanned.keys))
+        rendered: list[RenderResult] = _gather(results, workers)
+    finally:
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.terminate()
+                worker.join()
+    return scans, rendered
+
+
+def _gather(results: Any, workers: list[Any]) -> list[Any]:
+    """One answer from every worker, in slice order; a worker's error is raised here."""
+    answers: dict[int, Any] = {}
+    while len(answers) < len(workers):
+        try:
+            index, kind, value = results.get(timeout=1.0)
+        except queue.Empty:
+            dead = [w for w in workers if w.exitcode not in (0, None)]
+            if dead:
+                raise Asa2Error(f"a --jobs worker stopped (exit code {dead[0].exitcode})") from None
+            continue
+        if kind == "error":
+            for worker in workers:
+                worker.terminate()
+            raise Asa2Error(value)
+        answers[index] = value
+    return [answers[index] for index in range(len(workers))]
+
+
+def _worker(
+    config: Config,
+    strict: bool,
+    scan: Scan,
+    render: Render,
+    part: list[Any],
+    render_args: tuple[Any, ...],
+    inbox: Any,
+    results: Any,
+    index: int,
+) -> None:
+    try:
+        engine = _worker_engine(config, strict)
+        engine.clear_problems()
+        scanned, kept = scan(engine, part)
+        results.put((index, "scan", scanned))
+        give(engine, inbox.get())
+        engine.problems.clear()  # (the per-file counts of kept problems stay: pages are not scanned again)
+        rendered = render(engine, kept, *render_args)
+        rendered.hidden = engine.hidden_counts()
+        results.put((index, "render", rendered))
+    except Asa2Error as error:  # sent as text: not every error class survives pickling
+        results.put((index, "error", str(error)))
+    except Exception as error:  # anything else is a bug: the parent reports it with its type
+        results.put((index, "error", f"a --jobs worker failed: {type(error).__name__}: {error}"))
+
+
+def _worker_engine(config: Config, strict: bool) -> Engine:
+    from ..engine import Engine
+    from ..products.cache import ProductCache
+
+    engine = _WORKER.get("engine")
+    if engine is None or _WORKER.get("config") != (config, strict):
+        # Offline, with an empty in-memory cache: products come only from what the parent resolved.
+        engine = Engine(config, strict=strict, offline=True, cache=ProductCache.in_memory())
+        _WORKER.update(engine=engine, config=(config, strict))
+    return engine
+
+
+def needed(resolved: dict[ProductKey, Resolved], keys: Iterable[ProductKey]) -> dict[ProductKey, Resolved]:
+    """The resolved products a chunk needs (so each worker gets only its part)."""
+    return {key: resolved[key] for key in dict.fromkeys(keys) if key in resolved}
+
+
+def give(engine: Engine, resolved: dict[ProductKey, Resolved]) -> None:
+    """Hand a worker's engine the products the parent resolved."""
+    engine.resolved.update(resolved)
+
+
+__all__ = [
+    "JOBS",
+    "JobsType",
+    "RenderResult",
+    "ScanResult",
+    "give",
+    "jobs_option",
+    "needed",
+    "run_pages",
+    "split",
+]

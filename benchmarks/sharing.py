@@ -1,0 +1,322 @@
+"""Figure family 7: builders that share one Amazon budget, and ``--jobs`` on one machine.
+
+**Shared builders.** Four ``asa2render render`` processes start together on overlapping page sets,
+sharing one Creators credential (Cognito EU, stores de and fr) and one store — a real
+``redis-server`` on a free loopback port — against the sandbox, whose throttle is below the four
+builders' combined ``requests_per_second``. Figures: GetItems requests of all four together over the
+minimum Σ ceil(unique products per store / 10) (= 1.0), how many were throttled (= 0), and the wall
+time from start to the last builder's exit over the floor the shared rate imposes (minimum requests
+/ requests_per_second; ≤ 1.2). The same run over a shared cache folder (no Redis) is reported in the
+details.
+
+**Parallel build.** ``asa2render build`` of a 20k-page site over a warm cache, offline, with
+``--jobs 2`` and ``--jobs 1``. The machine may be shared: runs are interleaved (1, 2, 1, 2, …) so
+load drifts hit both alike, the figure is the ratio of the medians, and the spread of the per-round
+ratios and each run's CPU time are reported with it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .measure import Figure, ratio_figure
+from .rendering import warm_cache
+from .sites import SiteSpec, write_config, write_site
+
+BUILDERS = 4
+CONFIG = """
+[site]
+cache_dir = "{cache_dir}"
+
+[[marketplaces]]
+country = "de"
+credential_type = "cognito"
+credential_id = "demo-cognito-eu"
+credential_secret = "demo-secret"
+partner_tag = "benchde-21"
+default = true
+
+[[marketplaces]]
+country = "fr"
+credential_type = "cognito"
+credential_id = "demo-cognito-eu"
+credential_secret = "demo-secret"
+partner_tag = "benchfr-21"
+
+[api]
+requests_per_second = {rate}
+timeout = 10.0
+"""
+
+
+def page_sets(per_store: int) -> list[dict[str, list[str]]]:
+    """Builder i needs a window of each store's products; windows overlap by half."""
+    de = [f"B0BSDE{i:04}" for i in range(per_store)]
+    fr = [f"B0BSFR{i:04}" for i in range(per_store // 2)]
+    window_de, window_fr = len(de) * 2 // (BUILDERS + 1), len(fr) * 2 // (BUILDERS + 1)
+    step_de, step_fr = window_de // 2, window_fr // 2
+    sets = []
+    for i in range(BUILDERS):
+        last = i == BUILDERS - 1
+        sets.append(
+            {
+                "de": de[i * step_de :] if last else de[i * step_de : i * step_de + window_de],
+                "fr": fr[i * step_fr :] if last else fr[i * step_fr : i * step_fr + window_fr],
+            }
+        )
+    return sets
+
+
+def minimum_requests(sets: list[dict[str, list[str]]]) -> int:
+    unique: dict[str, set[str]] = {}
+    for wanted in sets:
+        for country, asins in wanted.items():
+            unique.setdefault(country, set()).update(asins)
+    return sum(math.ceil(len(asins) / 10) for asins in unique.values())
+
+
+def _write(root: Path, sets: list[dict[str, list[str]]], rate: float) -> list[Path]:
+    (root / "asa2render.toml").write_text(
+        CONFIG.format(cache_dir=(root / "cache").as_posix(), rate=rate), encoding="utf-8"
+    )
+    folders = []
+    for number, wanted in enumerate(sets):
+        folder = root / f"pages{number}"
+        folder.mkdir(parents=True)
+        for country, asins in wanted.items():
+            for start in range(0, len(asins), 5):
+                body = "\n\n".join(f'[asa2 asin="{a}" country="{country}"]' for a in asins[start : start + 5])
+                (folder / f"{country}-{start:04}.md").write_text(f"# Page\n\n{body}\n", encoding="utf-8")
+        folders.append(folder)
+    return folders
+
+
+def run_builders(root: Path, folders: list[Path], sandbox: str, env: dict[str, str]) -> float:
+    """Start every builder at once; seconds until the last one exits."""
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "asa2render",
+                "render",
+                str(folder),
+                "-o",
+                str(root / f"out{n}"),
+                "--config",
+                str(root / "asa2render.toml"),
+                "--sandbox",
+                sandbox,
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n, folder in enumerate(folders)
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=900)
+        if process.returncode != 0:
+            raise RuntimeError(f"a builder failed ({process.returncode}): {err[-400:]}")
+    return time.perf_counter() - started
+
+
+def _redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import socket
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is missing (scripts/test-tools/redis.sh installs it)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+def _one_run(
+    backend: str, per_store: int, rate: float, throttle: float, log: Callable[[str], None]
+) -> dict[str, float]:
+    from asa2render.sandbox import Sandbox, SandboxOptions
+
+    sets = page_sets(per_store)
+    with tempfile.TemporaryDirectory(prefix="asa2render-bench-shared-") as temporary:
+        root = Path(temporary)
+        folders = _write(root, sets, rate)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ASA2RENDER_")}
+        env["XDG_STATE_HOME"] = str(root / "state")
+        server = None
+        if backend == "redis":
+            server, url = _redis(root)
+            env["ASA2RENDER_CACHE_URL"] = url
+        try:
+            with Sandbox(SandboxOptions(throttle_tps=throttle)) as sandbox:
+                seconds = run_builders(root, folders, sandbox.url, env)
+                stats = sandbox.stats()
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait()
+    get_items = [r for r in stats["requests"] if r["operation"] == "GetItems"]
+    minimum = minimum_requests(sets)
+    result = {
+        "requests": float(len(get_items)),
+        "minimum": float(minimum),
+        "throttled": float(sum(1 for r in get_items if r["status"] == 429)),
+        "tokens": float(len(stats["tokens"])),
+        "seconds": seconds,
+        "floor": minimum / rate,
+    }
+    log(
+        f"  {backend}: {BUILDERS} builders, {len(get_items)} GetItems (minimum {minimum}), "
+        f"{int(result['throttled'])} throttled, {int(result['tokens'])} token(s), {seconds:.1f} s "
+        f"(floor {result['floor']:.1f} s at {rate:g}/s)"
+    )
+    return result
+
+
+def shared_builders(per_store: int, rate: float, log: Callable[[str], None] = print) -> list[Figure]:
+    """The three shared-builder figures (Redis), with the shared-cache-folder run in the details."""
+    throttle = rate * 1.5  # below the four builders' combined rate (4 x rate), above the shared one
+    redis_run = _one_run("redis", per_store, rate, throttle, log)
+    disk_run = _one_run("disk", per_store, rate, throttle, log)
+    detail = (
+        f"{BUILDERS} builders, {int(redis_run['minimum'])} minimum requests, requests_per_second {rate:g} "
+        f"each, sandbox throttle {throttle:g}/s; shared cache folder instead of Redis: "
+        f"{int(disk_run['requests'])} requests, {int(disk_run['throttled'])} throttled, "
+        f"{int(disk_run['tokens'])} token(s), {disk_run['seconds'] / disk_run['floor']:.2f}x floor"
+    )
+    return [
+        ratio_figure(
+            "shared_builders_requests_vs_minimum",
+            redis_run["requests"],
+            redis_run["minimum"],
+            unit="requests",
+            target="= 1.0",
+            goal="equal",
+            limit=1.0,
+            detail=detail,
+            tokens=redis_run["tokens"],
+            disk_requests_vs_minimum=disk_run["requests"] / disk_run["minimum"],
+        ),
+        Figure(
+            "shared_builders_429",
+            redis_run["throttled"],
+            "responses",
+            0.0,
+            None,
+            "= 0",
+            "equal",
+            0.0,
+            redis_run["throttled"],
+            "responses",
+            f"throttled GetItems responses across {BUILDERS} builders (shared cache folder: "
+            f"{int(disk_run['throttled'])})",
+        ),
+        ratio_figure(
+            "shared_builders_vs_floor",
+            redis_run["seconds"],
+            redis_run["floor"],
+            unit="s",
+            target="<= 1.2",
+            goal="max",
+            limit=1.2,
+            detail=f"wall time of {BUILDERS} builders from start to the last exit vs minimum requests / rate "
+            "(includes 4 interpreter starts)",
+            disk_vs_floor=disk_run["seconds"] / disk_run["floor"],
+        ),
+    ]
+
+
+def _build(root: Path, config: Path, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds (this child and its workers) of one offline build."""
+    out = root / f"out-{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "asa2render", "build", str(root / "site"), "-o", str(out)]
+    subprocess.run(
+        [*command, "--offline", "--config", str(config), "--jobs", str(jobs)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
+
+
+def parallel_build(pages: int, rounds: int, log: Callable[[str], None] = print) -> list[Figure]:
+    """``build --jobs 2`` vs ``--jobs 1`` on a warm cache: interleaved rounds, ratio of medians."""
+    with tempfile.TemporaryDirectory(prefix="asa2render-bench-jobs-") as temporary:
+        root = Path(temporary)
+        config = write_config(root)
+        write_site(root / "site", SiteSpec(pages=pages, unique_asins=500))
+        warm_cache(root / ".asa2render-cache", SiteSpec(pages=100, unique_asins=500), log)
+        one: list[tuple[float, float]] = []
+        two: list[tuple[float, float]] = []
+        for number in range(rounds):
+            one.append(_build(root, config, 1))
+            two.append(_build(root, config, 2))
+            log(
+                f"  round {number + 1}: --jobs 1 {one[-1][0]:.2f} s (cpu {one[-1][1]:.1f}), "
+                f"--jobs 2 {two[-1][0]:.2f} s (cpu {two[-1][1]:.1f})"
+            )
+        same = subprocess.run(
+            ["diff", "-rq", str(root / "out-1"), str(root / "out-2")], capture_output=True, check=False
+        )
+    ratios = [a[0] / b[0] for a, b in zip(one, two, strict=True)]
+    single = statistics.median(w for w, _ in one)
+    double = statistics.median(w for w, _ in two)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return [
+        ratio_figure(
+            "parallel_build_speedup_2_jobs",
+            double,
+            single,
+            unit="s",
+            target=">= 1.7",
+            goal="min",
+            limit=1.7,
+            invert=True,
+            detail=(
+                f"build of {pages} pages x 5 boxes, warm cache, offline, {rounds} interleaved rounds; "
+                f"per-round speedups {min(ratios):.2f}-{max(ratios):.2f}; median cpu "
+                f"{statistics.median(c for _, c in one):.1f} s (1 job) vs "
+                f"{statistics.median(c for _, c in two):.1f} s (2 jobs); {os.cpu_count()} CPUs, "
+                f"load average {load:.1f} at the end; outputs identical: {same.returncode == 0}"
+            ),
+            rounds_jobs1_s=[w for w, _ in one],
+            rounds_jobs2_s=[w for w, _ in two],
+            identical_output=same.returncode == 0,
+        )
+    ]
+
+
+__all__ = ["minimum_requests", "page_sets", "parallel_build", "shared_builders"]

@@ -1,0 +1,157 @@
+"""``--jobs N``: pages scanned and rendered in N processes give the same bytes as one process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from asa2render.cli.app import cli
+from asa2render.render.parallel import JOBS, split
+
+CONFIG = """
+[site]
+products = "products.toml"
+cache_dir = "cache"
+
+[[marketplaces]]
+country = "de"
+partner_tag = "mytag-21"
+default = true
+"""
+PRODUCTS = "".join(
+    f'[[products]]\nasin = "B0PARA{i:04}"\ntitle = "Product {i}"\nprice = "{i}.99"\n\n' for i in range(12)
+)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "asa2render.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "products.toml").write_text(PRODUCTS, encoding="utf-8")
+    pages = tmp_path / "site"
+    (pages / "deep" / "er").mkdir(parents=True)
+    for number in range(14):
+        folder = pages if number % 3 else pages / "deep" / ("er" if number % 2 else "")
+        text = (
+            f"---\ntitle: Page {number}\n---\n# Page {number}\r\n\r\n"
+            f"[asa2]B0PARA{number % 12:04}[/asa2]\n\n"
+            f'[asa2 asin="B0PARA{(number + 1) % 12:04},B0MISSING{number % 10}" tpl="list"]\n\n'
+            '[asa2 asin="bad"]\n\n`[asa2]B0PARA0001[/asa2]` [[asa2]]\n'
+        )
+        (folder / f"page{number:02}.md").write_text(text, encoding="utf-8", newline="")
+    (pages / "image.txt").write_text("asset\n", encoding="utf-8")
+    return tmp_path
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_two_jobs_write_the_same_bytes_and_report_the_same_problems(site: Path, command: str) -> None:
+    runs = {}
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(cli, [command, "site", "-o", f"out{jobs}", "--offline", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        runs[jobs] = result.stderr.replace(f"out{jobs}", "out")
+    one, two = _tree(site / "out1"), _tree(site / "out2")
+    assert len(one) >= 14 and one == two
+    assert runs["1"] == runs["2"]
+    assert "invalid ASIN 'bad'" in runs["2"] and "B0MISSING" in runs["2"]  # problems came back from workers
+
+
+def test_strict_mode_fails_parallel_runs_like_single_ones(site: Path) -> None:
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(cli, ["build", "site", "-o", "out", "--offline", "--strict", "-j", jobs])
+        assert result.exit_code == 1, result.output
+        assert "strict mode: the build failed" in result.stderr
+        result = CliRunner().invoke(cli, ["render", "site", "-o", "out", "--offline", "--strict", "-j", jobs])
+        assert result.exit_code == 1, result.output
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_jobs_must_be_a_positive_number_or_auto(site: Path, value: str) -> None:
+    result = CliRunner().invoke(cli, ["render", "site", "-o", "out", "--jobs", value])
+    assert result.exit_code == 2
+    assert "--jobs" in result.stderr
+    assert JOBS.convert("auto", None, None) >= 1
+    with pytest.raises(click.BadParameter):
+        JOBS.convert("0", None, None)
+
+
+def test_slices_keep_order_and_cover_everything() -> None:
+    items = list(range(23))
+    parts = split(items, 4)
+    assert [x for part in parts for x in part] == items
+    assert [len(part) for part in parts] == [6, 6, 6, 5]
+    assert split(items[:2], 4) == [[0], [1]]
+    assert split([], 4) == []
+
+
+# -- main's render features under --jobs ----------------------------------------------------------
+
+
+def _runs(site: Path, command: str, *extra: str) -> dict[str, tuple[int, str, dict[str, bytes]]]:
+    runs = {}
+    for jobs in ("1", "2"):
+        out = f"out{jobs}"
+        result = CliRunner().invoke(cli, [command, "site", "-o", out, "--offline", "-j", jobs, *extra])
+        tree = _tree(site / out) if (site / out).exists() else {}
+        runs[jobs] = (result.exit_code, result.stderr.replace(out, "out"), tree)
+    return runs
+
+
+def test_huge_pages_are_streamed_in_pieces_by_workers_with_the_same_bytes(site: Path) -> None:
+    from asa2render.segments import LARGE_PAGE
+
+    paragraph = "Some words about a product, " * 20 + "\n\n"
+    boxes = "".join(f"[asa2]B0PARA{i % 12:04}[/asa2]\n\n" for i in range(40))
+    body = (paragraph * (LARGE_PAGE // len(paragraph) // 2)) + boxes + '[asa2 asin="bad"]\n\n'
+    text = "---\ntitle: Huge\n---\n" + body + paragraph * (LARGE_PAGE // len(paragraph) // 2) + boxes
+    assert len(text) > LARGE_PAGE
+    (site / "site" / "huge.md").write_text(text, encoding="utf-8")
+    runs = _runs(site, "render")
+    assert runs["1"][0] == runs["2"][0] == 0
+    assert runs["1"][1] == runs["2"][1]
+    assert runs["1"][2] == runs["2"][2]
+    huge = runs["2"][2]["huge.md"].decode()
+    assert "[asa2]" not in huge.replace("`[asa2]B0PARA0001[/asa2]`", "")
+    assert "huge.md" in runs["2"][1]  # its problem (the bad ASIN) came back from the worker
+
+
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_undecodable_pages_are_reported_in_order_and_skipped_with_jobs(site: Path, command: str) -> None:
+    (site / "site" / "deep" / "broken.md").write_bytes(b"# Broken\n\n\xc3\x28 [asa2]B0PARA0001[/asa2]\n")
+    runs = _runs(site, command)
+    assert runs["1"] == runs["2"]
+    assert runs["2"][0] == 0 and "broken.md" in runs["2"][1]
+
+
+def test_a_strict_parallel_build_with_an_undecodable_page_writes_nothing(site: Path) -> None:
+    (site / "site" / "broken.md").write_bytes(b"# Broken\n\xc3\x28\n")
+    result = CliRunner().invoke(cli, ["build", "site", "-o", "out", "--offline", "--strict", "-j", "2"])
+    assert result.exit_code == 1, result.output
+    assert "broken.md" in result.stderr and "not valid UTF-8" in result.stderr
+    assert not (site / "out").exists() or not list((site / "out").rglob("*.html"))
+
+
+def test_problems_past_the_per_file_cap_are_counted_the_same_with_jobs(site: Path) -> None:
+    (site / "site" / "noisy.md").write_text('[asa2 asin="bad"]\n\n' * 150, encoding="utf-8")
+    runs = _runs(site, "render")
+    assert runs["1"] == runs["2"]
+    assert "more problem(s) not listed" in runs["2"][1]
+
+
+def test_in_place_with_jobs_rewrites_the_inputs_like_one_process(site: Path) -> None:
+    copies = {}
+    for jobs in ("1", "2"):
+        shutil.copytree(site / "site", site / f"in{jobs}")
+        result = CliRunner().invoke(cli, ["render", f"in{jobs}", "--in-place", "--offline", "-j", jobs])
+        assert result.exit_code == 0, result.output
+        copies[jobs] = _tree(site / f"in{jobs}")
+    assert copies["1"] == copies["2"]
+    assert any(name.endswith(".bak") for name in copies["2"])
