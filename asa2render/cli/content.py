@@ -8,7 +8,6 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
-import multiprocessing
 import shutil
 import signal
 import sys
@@ -26,16 +25,12 @@ from ..config.model import HOSTS, Config, Host
 from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
 from ..files import atomic_write
-from ..geo.assets import write_assets
-from ..geo.site import MISS_CODE, site_table, with_inline_table
 from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrite, walk_files
 from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.hosts import hugo_unsafe_warning
-from ..render.logos import logo_assets
 from ..render.parallel import RenderResult, ScanResult, jobs_option, run_pages
 from ..render.renderer import stylesheet as css_text
-from ..render.site import STYLESHEET_NAME
 from ..segments import LARGE_PAGE
 from ..sources import PAGE_SUFFIXES, Mode, is_page, mode_for
 from ..textio import decode_text
@@ -228,7 +223,7 @@ def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Sourc
 
 def progress(items: list[Source], label: str) -> Iterator[Source]:
     """A progress bar on a terminal for directory runs; silent otherwise (and in --jobs workers)."""
-    if len(items) < 2 or not sys.stderr.isatty() or multiprocessing.parent_process() is not None:
+    if len(items) < 2 or not sys.stderr.isatty() or _in_worker():
         yield from items
         return
     from rich.progress import track
@@ -251,6 +246,13 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             bar.update(task, completed=done, total=total)
 
         yield advance
+
+
+def _in_worker() -> bool:
+    """Whether this is a ``--jobs`` worker (multiprocessing is imported only when it can be one)."""
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
 
 
 def _stderr_console() -> Any:
@@ -353,6 +355,8 @@ def render(
             files = walk(inputs, exclude=[output])
             _copy_files([s for s in files if not s.is_page], output)
             if not no_stylesheet:
+                from ..render.site import STYLESHEET_NAME  # (imports markdown-it: directory runs only)
+
                 _write_stylesheet(stylesheet or output / STYLESHEET_NAME, files, output)
             _geo_assets(engine, rendered, output)
         if engine.host == "hugo" and output is not None:
@@ -493,6 +497,8 @@ def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
 
     A stylesheet or logo file the site already has is its own and wins.
     """
+    from ..render.logos import logo_assets
+
     own = {output / s.relative for s in files}
     if target not in own:
         atomic_write(target, css_text(), create_parents=True)
@@ -579,12 +585,17 @@ def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], plan: Outpu
 
 def _with_geo(engine: Engine, docs: list[Document], result: str) -> str:
     """A single page carries its geo table inline (``[geo] enabled``)."""
+    from ..geo.site import site_table, with_inline_table
+
     table = site_table(engine, docs)
     return with_inline_table(result, table) if table is not None else result
 
 
 def _geo_assets(engine: Engine, documents: list[Document], output: Path) -> None:
     """A rendered folder gets the geo table and script once, at its top (``[geo] enabled``)."""
+    from ..geo.assets import write_assets
+    from ..geo.site import site_table
+
     table = site_table(engine, documents)
     if table is not None:
         write_assets(output, table)
@@ -657,6 +668,8 @@ def check(
         printer = _RowPrinter(fmt)
         if engine.config.geo.enabled:
             # The site-wide geo table needs every request at once, so documents are kept here.
+            from ..geo.site import site_table
+
             docs = [doc for source in sources for doc in _check_documents(engine, source)]
             engine.fetch_documents(docs)
             site_table(engine, docs)  # products without an exact match in an offered store
@@ -717,6 +730,8 @@ class _RowPrinter:
 
 
 def _check_rows(engine: Engine, doc: Any) -> Iterator[dict[str, Any]]:
+    from ..geo.site import MISS_CODE
+
     by_location: dict[str, list[Problem]] = {}
     for problem in doc.problems:
         by_location.setdefault(str(problem.location), []).append(problem)

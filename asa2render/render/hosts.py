@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from ..config.model import Host
 
 PageMode = Literal["text", "markdown", "html"]
@@ -185,8 +183,13 @@ def _load_site_config(path: Path) -> Any:
             return tomllib.loads(text)
         if path.suffix == ".json":
             return json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError):
+        return None
+    import yaml  # only a YAML site configuration needs the YAML parser (a costly import)
+
+    try:
         return yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError):
+    except yaml.YAMLError:
         return None
 
 

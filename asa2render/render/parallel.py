@@ -16,7 +16,6 @@ import os
 import queue
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -132,6 +131,8 @@ def run_pages(
         Asa2Error: a worker failed (its message); every worker is stopped first. Tasks report
             strict-mode failures in their results instead.
     """
+    from multiprocessing import get_context  # only --jobs > 1 pays for multiprocessing
+
     context = get_context("spawn")
     slices = split(items, jobs)
     results = context.Queue()
