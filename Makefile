@@ -35,14 +35,16 @@ demo: $(STAMP_RUN)
 	@echo "then open http://127.0.0.1:8000/ (Ctrl+C stops it). Every template in every state:"
 	@echo "    $(BIN)/asa2render gallery -o build/gallery   (open build/gallery/index.html)"
 
-# The boxes' message catalogue: collect the ids (babel.cfg) into the .pot, then add new ids to every
-# language's .po for translation (translations are read straight from the .po files at run time).
+# The boxes' message catalogue: collect the ids (babel.cfg) into the .pot, add new ids to every
+# language's .po for translation, and compile each .po to the .mo a run reads (tests/render/test_i18n.py
+# fails when a .mo differs from its .po compiled afresh).
 LOCALES_DIR := asa2render/render/locale
 messages: $(STAMP_RUN)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location --width 110 \
 		--project asa2render --omit-header -o $(LOCALES_DIR)/asa2render.pot .
 	$(BIN)/pybabel update -i $(LOCALES_DIR)/asa2render.pot -d $(LOCALES_DIR) -D asa2render \
 		--width 110 --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d $(LOCALES_DIR) -D asa2render
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check asa2render tests benchmarks

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from importlib.resources import files
+from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from asa2_fakes import make_product
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
@@ -53,6 +55,16 @@ def test_every_store_language_has_a_complete_translation() -> None:
         complete = all(m.string if isinstance(m.string, str) else all(m.string) for m in catalog if m.id)
         assert translated == known and complete, language
         assert not any(m.fuzzy for m in catalog if m.id), language
+
+
+@pytest.mark.parametrize("po", sorted(LOCALE_DIR.glob("*/LC_MESSAGES/asa2render.po")), ids=lambda p: p.parts[-3])
+def test_the_compiled_catalogue_is_its_po_compiled_afresh(po: Path) -> None:
+    """A run reads the ``.mo``; after editing a ``.po``, ``make messages`` compiles it again."""
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=po.parts[-3], domain="asa2render")
+    fresh = BytesIO()
+    write_mo(fresh, catalog)
+    assert po.with_suffix(".mo").read_bytes() == fresh.getvalue(), "run `make messages`"
 
 
 @pytest.mark.parametrize(
