@@ -18,7 +18,6 @@ unknown code) uses the default marketplace too, as the seed says, with a warning
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -283,6 +282,8 @@ class _Resolver:
         for name in self.shortcode.attrs:
             if name in CONTROL_ATTRIBUTES or name in TEMPLATE_OPTIONS:
                 continue
+            import difflib  # only a misspelt attribute needs a suggestion
+
             close = difflib.get_close_matches(name, _KNOWN, n=1, cutoff=0.75)
             if close:
                 self.report("unknown-attribute", f'unknown attribute "{name}" (did you mean "{close[0]}"?)')

@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -174,6 +173,8 @@ class SharedFetcher:
         if len(countries) == 1:
             drain(countries[0])
         else:
+            from concurrent.futures import ThreadPoolExecutor  # several stores only
+
             with ThreadPoolExecutor(max_workers=min(len(countries), _MAX_WORKERS)) as pool:
                 futures = [pool.submit(drain, country) for country in countries]
                 try:

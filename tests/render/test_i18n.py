@@ -57,7 +57,9 @@ def test_every_store_language_has_a_complete_translation() -> None:
         assert not any(m.fuzzy for m in catalog if m.id), language
 
 
-@pytest.mark.parametrize("po", sorted(LOCALE_DIR.glob("*/LC_MESSAGES/asa2render.po")), ids=lambda p: p.parts[-3])
+@pytest.mark.parametrize(
+    "po", sorted(LOCALE_DIR.glob("*/LC_MESSAGES/asa2render.po")), ids=lambda p: p.parts[-3]
+)
 def test_the_compiled_catalogue_is_its_po_compiled_afresh(po: Path) -> None:
     """A run reads the ``.mo``; after editing a ``.po``, ``make messages`` compiles it again."""
     with po.open("rb") as handle:
