@@ -16,7 +16,6 @@ or ``updated``, ascending unless written ``-price``, ``price:desc`` or with ``or
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -97,6 +96,8 @@ def parse_smart(attrs: Mapping[str, str], report: Report, template_options: Iter
         elif name in ORDERING:
             _ordering(name, value, fields, report)
         elif name not in known:
+            import difflib  # only a misspelt filter needs a suggestion
+
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             report(

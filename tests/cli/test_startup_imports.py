@@ -1,0 +1,90 @@
+"""A one-file offline render imports only what it uses (its start-up is most of its run).
+
+The render runs in a child process, which reports ``sys.modules`` afterwards: what a page without
+front matter, code, links or several stores does not need must not be there. Time is measured in
+``benchmarks/startup.py``, never here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+_PROBE = """
+import json, sys
+from asa2render.cli.app import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+# Each is imported where it is used: YAML front matter or Hugo's YAML configuration, the markdown-it
+# parse of a page the fast path cannot prove plain (and `build`), --jobs, [geo], several stores
+# fetched at once, the .po parser (the compiled .mo is read), the API and the sandbox. (Not difflib:
+# click imports it to parse any short option such as -o.)
+NOT_IMPORTED = (
+    "yaml",
+    "markdown_it",
+    "multiprocessing",
+    "concurrent.futures",
+    "babel.messages.pofile",
+    "asa2render.render.site",
+    "asa2render.render.gallery",
+    "asa2render.geo.site",
+    "asa2render.geo.assets",
+    "asa2render.api",
+    "asa2render.sandbox",
+    "asa2render.twig",
+    "httpx",
+    "rich",
+)
+
+
+def _render_modules(tmp_path: Path, page: str) -> list[str]:
+    (tmp_path / "products.toml").write_text(
+        '[[products]]\nasin = "B0STARTUP1"\ncountry = "de"\ntitle = "Start-up grinder"\nprice = "49.99"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "asa2render.toml").write_text(
+        '[site]\nproducts = "products.toml"\n\n[[marketplaces]]\ncountry = "de"\n'
+        'partner_tag = "startup-21"\ndefault = true\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "page.md").write_text(page, encoding="utf-8")
+    arguments = ["render", "page.md", "-o", "page.out.md", "--offline", "--config", "asa2render.toml"]
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *arguments], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["code"] in (None, 0), done.stderr
+    assert "Start-up grinder" in (tmp_path / "page.out.md").read_text(encoding="utf-8")
+    modules: list[str] = report["modules"]
+    return modules
+
+
+def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules for name in names if m == name or m.startswith(name + "."))
+
+
+def test_a_plain_page_imports_only_what_it_uses(tmp_path: Path) -> None:
+    modules = _render_modules(tmp_path, '# One box\n\n[asa2 asin="B0STARTUP1"]\n')
+    assert _loaded(modules, NOT_IMPORTED) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "needed"),
+    [
+        ('---\ntitle: One box\n---\n\n[asa2 asin="B0STARTUP1"]\n', "yaml"),
+        ('Intro\n\n- a list item [asa2 asin="B0STARTUP1"]\n', "markdown_it"),
+    ],
+    ids=["yaml-front-matter", "markdown-it-parse"],
+)
+def test_what_a_page_needs_is_still_imported(tmp_path: Path, page: str, needed: str) -> None:
+    """The lazy imports happen: YAML front matter is read, a list item is located by the parse."""
+    assert needed in _render_modules(tmp_path, page)
