@@ -8,7 +8,6 @@ Exit codes and the one error path: :mod:`asa2render.cli.errors`.
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 from typing import Any
 
@@ -73,6 +72,8 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Render Amazon product boxes from [asa2 …] shortcodes in Markdown and HTML."""
+    import logging  # not at the top: ``--version`` exits before this callback and needs no logging
+
     ctx.meta[_DEBUG] = verbose >= 2
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     _configure_logging(level)
@@ -80,6 +81,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 def _configure_logging(level: int) -> None:
     """Library log records (cache repairs, API notices) go to stderr as ``asa2render: message``."""
+    import logging
+
     logger = logging.getLogger("asa2render")
     logger.setLevel(level)
     # Replace the handler on every invocation: the stream must be the current stderr (tests swap it).
