@@ -189,7 +189,8 @@ def _record_error(cls: type[Record], exc: msgspec.ValidationError) -> RecordErro
     match = _MESSAGE.match(str(exc))
     assert match is not None  # the pattern matches any text
     message = match.group("message")
-    loc = [part[0] or part[1] for part in _PATH_PART.findall(match.group("path") or "")]
+    # msgspec does not say which mapping key held the bad value ("[...]"): shown as "*".
+    loc = [(part[0] or part[1]).replace("...", "*") for part in _PATH_PART.findall(match.group("path") or "")]
     cause = exc.__cause__
     if isinstance(cause, FieldError):
         loc.append(cause.field)
@@ -216,7 +217,8 @@ def _literal_values(cls: type[Record], loc: list[str]) -> tuple[Any, ...]:
         if isinstance(kind, type) and issubclass(kind, Record):
             kind = typing.get_type_hints(kind, include_extras=True).get(part)
         else:
-            kind = next(iter(reversed(get_args(kind))), None)  # tuple[X, ...] / dict[str, X]
+            items = [arg for arg in get_args(kind) if arg is not Ellipsis]  # tuple[X, ...], dict[str, X]
+            kind = items[-1] if items else None
     kind = _unwrap(kind)
     return get_args(kind) if get_origin(kind) is Literal else ()
 
