@@ -96,11 +96,14 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         exclude_defaults: bool = False,
     ) -> dict[str, Any]:
         """The fields as a dict, nested records too (``mode="json"``: only JSON types, tuples as lists)."""
+        if mode == "json" and not exclude_none and not exclude_defaults:
+            # at C speed; through JSON text because to_builtins keeps tuples as tuples
+            return msgspec.json.decode(msgspec.json.encode(self, enc_hook=_encode))  # type: ignore[no-any-return]
         return _dump(self, mode == "json", exclude_none, exclude_defaults)
 
     def model_dump_json(self) -> str:
         """Compact JSON of every field (Decimal as a string, datetimes in ISO 8601 with ``Z``)."""
-        return msgspec.json.encode(self).decode()
+        return msgspec.json.encode(self, enc_hook=_encode).decode()
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
         """A copy with some fields replaced (``__post_init__`` runs again; types are not re-checked)."""
@@ -121,6 +124,14 @@ def _decode(kind: type, value: Any) -> Any:
         return SecretStr(value)
     if kind is Path and isinstance(value, str):
         return Path(value)
+    raise NotImplementedError
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, SecretStr):
+        return str(value)  # masked, as in every other output
+    if isinstance(value, Path):
+        return str(value)
     raise NotImplementedError
 
 
@@ -154,11 +165,7 @@ def _value(value: Any, json: bool, exclude_none: bool, exclude_defaults: bool) -
         return value
     if isinstance(value, Decimal | datetime | date | time):
         return msgspec.to_builtins(value)
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, SecretStr):
-        return str(value)  # masked, as in every other output
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return _encode(value)
 
 
 def _defaults(cls: type[Record]) -> dict[str, Any]:
