@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 # Opening quote -> the characters that may close it.
 _CLOSERS: dict[str, str] = {
@@ -60,37 +60,12 @@ _SPACE_CLASS = "\\s\u200b"  # \s already covers NBSP in str patterns; ZWSP it do
 # One unit of whitespace: a space character or an NBSP written as an entity.
 _WS = f"(?:[{_SPACE_CLASS}]|&nbsp;|&#0*160;|&#[xX]0*[aA]0;)"
 _STRIP = " \t\n\r\f\v\xa0\u200b"
-
-
-class _General:
-    """The patterns of the general token loop, compiled on first use (:func:`_general`)."""
-
-    __slots__ = ("bare_value", "canonical", "name_eq", "non_space", "quote", "space", "space_char")
-
-    def __init__(self) -> None:
-        self.space = re.compile(f"{_WS}*")
-        self.space_char = re.compile(_WS)
-        self.name_eq = re.compile(f"([\\w-]+){_WS}*={_WS}*")
-        self.non_space = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}])+")
-        self.bare_value = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}'\"])+(?={_WS}|\\Z)")
-        self.quote = re.compile(_alternation("".join(_CLOSERS)), re.IGNORECASE)
-        self.canonical = {s.lower(): c for c in _CLOSERS for s in _spellings(c)}
-
-
-@cache
-def _general() -> _General:
-    """Compiled once per process, when a text first needs the general loop.
-
-    Most pages hold only plain ``name="value"`` pairs (:func:`_parse_plain_pairs`), so compiling
-    these at import (the quote alternation spells every quote as every entity) charged every run,
-    even a one-file render that never needs them.
-    """
-    return _General()
-
-
-@cache
-def _well_formed_html() -> re.Pattern[str]:
-    return re.compile(r"[^<]*+(?:<[^>]*+>[^<]*+)*+")
+_SPACE = re.compile(f"{_WS}*")
+_SPACE_CHAR = re.compile(_WS)
+_NAME_EQ = re.compile(f"([\\w-]+){_WS}*={_WS}*")
+_NON_SPACE = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}])+")
+_BARE_VALUE = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}'\"])+(?={_WS}|\\Z)")
+_WELL_FORMED_HTML = re.compile(r"[^<]*+(?:<[^>]*+>[^<]*+)*+")
 
 
 def _spellings(char: str) -> list[str]:
@@ -103,6 +78,10 @@ def _spellings(char: str) -> list[str]:
 def _alternation(chars: str) -> str:
     spellings = sorted({s for c in chars for s in _spellings(c)}, key=len, reverse=True)
     return "|".join(re.escape(s) for s in spellings)
+
+
+_QUOTE = re.compile(_alternation("".join(_CLOSERS)), re.IGNORECASE)
+_CANONICAL: dict[str, str] = {s.lower(): c for c in _CLOSERS for s in _spellings(c)}
 
 
 @lru_cache(maxsize=32)
@@ -156,7 +135,7 @@ class _Token:
 
 def _quoted(text: str, pos: int, quote: re.Match[str]) -> _Token | None:
     """Read a quoted value whose opening quote is ``quote``; ``None`` means "not a value"."""
-    opener = _general().canonical[quote.group().lower()]
+    opener = _CANONICAL[quote.group().lower()]
     close = _closer_regex(opener).search(text, quote.end())
     if close is None:
         problem = Problem(
@@ -166,31 +145,30 @@ def _quoted(text: str, pos: int, quote: re.Match[str]) -> _Token | None:
             "of the shortcode; add the closing quote",
         )
         return _Token(text[quote.end() :].rstrip(_STRIP), len(text), problem)
-    if close.end() < len(text) and _general().space_char.match(text, close.end()) is None:
+    if close.end() < len(text) and _SPACE_CHAR.match(text, close.end()) is None:
         return None
     return _Token(text[quote.end() : close.start()], close.end())
 
 
 def _value(text: str, pos: int, named: bool) -> _Token | None:
     """Read the value at ``pos``; ``None`` sends the caller to the positional fallback."""
-    general = _general()
-    quote = general.quote.match(text, pos)
+    quote = _QUOTE.match(text, pos)
     if quote is not None:
         return _quoted(text, pos, quote)
     if not named:
         return None
-    bare = general.bare_value.match(text, pos)
+    bare = _BARE_VALUE.match(text, pos)
     return _Token(bare.group(), bare.end()) if bare else None
 
 
 def _skip_space(text: str, pos: int) -> int:
-    space = _general().space.match(text, pos)
+    space = _SPACE.match(text, pos)
     return space.end() if space else pos
 
 
 def _clean(value: str) -> str:
     """Empty a value holding an unclosed HTML element, as WordPress does."""
-    if "<" in value and _well_formed_html().fullmatch(value) is None:
+    if "<" in value and _WELL_FORMED_HTML.fullmatch(value) is None:
         return ""
     return value
 
@@ -237,14 +215,13 @@ def _parse_general(text: str) -> ParsedAttributes:
     named: dict[str, str] = {}
     positional: list[str] = []
     problems: list[Problem] = []
-    general = _general()
     pos = _skip_space(text, 0)
     while pos < len(text):
-        name_eq = general.name_eq.match(text, pos)
+        name_eq = _NAME_EQ.match(text, pos)
         start = name_eq.end() if name_eq else pos
         token = _value(text, start, named=name_eq is not None)
         if token is None:
-            run = general.non_space.match(text, pos)
+            run = _NON_SPACE.match(text, pos)
             token = _Token(run.group(), run.end()) if run else _Token(text[pos], pos + 1)
             positional.append(_clean(token.value))
         elif name_eq is not None:
