@@ -5,8 +5,10 @@ one saving an answered batch (one store: no worker threads), a signal could land
 written to the cache but before they were counted, and the run would then report fewer saved products than
 the cache holds. Inside :func:`deferred_interrupts` the handlers installed by :func:`handle_stop_signals`
 only note the signal; it is raised when the outermost block ends, so a batch is saved and counted whole.
-Outside such a block, and in threads other than the main one (which signals never interrupt), nothing
-changes.
+Outside such a block the signal is raised at once, and also noted: an exception raised while Python runs a
+finalizer or a callback is printed and dropped ("Exception ignored in …"), and a run whose Ctrl-C was
+dropped that way would go on to the end. The next block to end raises a noted signal that never stopped
+the run. Threads other than the main one (which signals never interrupt) are left alone.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Terminated(KeyboardInterrupt):
 
 
 _depth = 0  # nesting of deferred_interrupts() blocks in the main thread
-_pending: KeyboardInterrupt | None = None  # the first signal that arrived inside one
+_pending: KeyboardInterrupt | None = None  # the first signal received; it stops the run when raised
 
 
 @contextmanager
@@ -45,10 +47,9 @@ def deferred_interrupts() -> Iterator[None]:
 
 def _raise_or_defer(interrupt: KeyboardInterrupt) -> None:
     global _pending
-    if _depth:
-        _pending = _pending or interrupt
-        return
-    raise interrupt
+    _pending = _pending or interrupt
+    if not _depth:
+        raise _pending
 
 
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
@@ -69,12 +70,14 @@ def handle_stop_signals() -> Iterator[None]:
         signal.SIGINT: _on_sigint,
         signal.SIGTERM: _on_sigterm,
     }
+    global _pending
     previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _pending = None  # the run that received it is over, however it ended
 
 
 __all__ = ["Terminated", "deferred_interrupts", "handle_stop_signals"]

@@ -65,6 +65,36 @@ def test_outside_a_block_the_signal_stops_at_once() -> None:
     assert steps == []
 
 
+def _swallowed_then_next_batch(steps: list[str]) -> None:
+    try:
+        _signal_self(signal.SIGINT)
+    except KeyboardInterrupt:
+        steps.append("dropped")  # as Python drops an exception raised in a finalizer
+    with deferred_interrupts():
+        steps.append("next batch saved")
+
+
+def test_a_dropped_interrupt_stops_the_run_after_the_next_batch() -> None:
+    steps: list[str] = []
+    with handle_stop_signals(), pytest.raises(KeyboardInterrupt):
+        _swallowed_then_next_batch(steps)
+    assert steps == ["dropped", "next batch saved"]
+
+
+def test_a_finished_run_forgets_its_signal() -> None:
+    steps: list[str] = []
+    with handle_stop_signals(), pytest.raises(KeyboardInterrupt):
+        _unprotected_sigint(steps)
+    with handle_stop_signals(), deferred_interrupts():
+        steps.append("next run")
+    assert steps == ["next run"]
+
+
+def _unprotected_sigint(steps: list[str]) -> None:
+    _signal_self(signal.SIGINT)
+    steps.append("after")
+
+
 def test_the_previous_handlers_are_back_afterwards() -> None:
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     with handle_stop_signals():
