@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from sys import intern
 
 # Opening quote -> the characters that may close it.
 _CLOSERS: dict[str, str] = {
@@ -205,9 +206,11 @@ def _parse_plain_pairs(text: str) -> ParsedAttributes | None:
     if "&" in text or _PLAIN_PAIRS.fullmatch(text) is None:
         return None
     pairs = _PLAIN_PAIR.findall(text)
+    # Names are interned: a page repeats the same few names on every shortcode, and a fresh string
+    # each would be memory held by every shortcode of the page (see the scanner's build loop).
     if "<" in text:  # only a value holding "<" can need cleaning
-        return ParsedAttributes({name.lower(): _clean(value) for name, value in pairs})
-    return ParsedAttributes({name.lower(): value for name, value in pairs})
+        return ParsedAttributes({intern(name.lower()): _clean(value) for name, value in pairs})
+    return ParsedAttributes({intern(name.lower()): value for name, value in pairs})
 
 
 def _parse_general(text: str) -> ParsedAttributes:
@@ -225,7 +228,7 @@ def _parse_general(text: str) -> ParsedAttributes:
             token = _Token(run.group(), run.end()) if run else _Token(text[pos], pos + 1)
             positional.append(_clean(token.value))
         elif name_eq is not None:
-            named[name_eq.group(1).lower()] = _clean(token.value)
+            named[intern(name_eq.group(1).lower())] = _clean(token.value)
         else:
             positional.append(_clean(token.value))
         if token.problem is not None:

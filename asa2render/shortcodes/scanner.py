@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import repeat
+from sys import intern
 from typing import get_args
 
 from asa2render.shortcodes.attributes import Problem, parse_attributes
@@ -170,11 +171,15 @@ class _Builder:
         self.html = mode == "html"
         self.shortcodes: list[Shortcode] = []
         self.problems = _ProblemLog()
-        self.kept: list[tuple[int, int]] = []
+        # The kept spans as two offset arrays (16 bytes a shortcode, not a tuple object): a large
+        # page holds thousands, and every object allocated here is memory the OS must hand over.
+        self.kept_starts: array[int] = array("q")
+        self.kept_ends: array[int] = array("q")
 
     def build(self, pairs: Iterable[tuple[re.Match[str], re.Match[str] | None]]) -> None:
         """Keep every opener that does not start inside the previous kept span."""
-        text, kept, shortcodes, html = self.text, self.kept, self.shortcodes, self.html
+        text, shortcodes, html = self.text, self.shortcodes, self.html
+        kept_start, kept_end = self.kept_starts.append, self.kept_ends.append
         last_end = line_start = located = 0
         line = 1
         for opener, closer in pairs:
@@ -193,7 +198,8 @@ class _Builder:
             if span_start < last_end:
                 continue
             last_end = span_end
-            kept.append((span_start, span_end))
+            kept_start(span_start)
+            kept_end(span_end)
             newlines = text.count("\n", located, span_start)
             if newlines:
                 line += newlines
@@ -207,7 +213,8 @@ class _Builder:
                 outer_start, outer_end = paragraph_span(text, span_start, span_end)
             shortcodes.append(
                 new_shortcode(
-                    opener.group(_TAG),
+                    # Interned: one string per tag name, not one per shortcode.
+                    intern(opener.group(_TAG)),
                     parsed.named.copy(),
                     parsed.positional,
                     text[end : closer.start()] if closer is not None else None,
@@ -228,9 +235,9 @@ class _Builder:
         )
 
     def outside(self, offset: int) -> bool:
-        """Return whether ``offset`` lies outside every kept span (``kept`` is sorted)."""
-        index = bisect_right(self.kept, (offset, len(self.text) + 1)) - 1
-        return index < 0 or self.kept[index][1] <= offset
+        """Return whether ``offset`` lies outside every kept span (the spans are sorted, disjoint)."""
+        index = bisect_right(self.kept_starts, offset) - 1
+        return index < 0 or self.kept_ends[index] <= offset
 
 
 def _stray_problems(builder: _Builder, events: _Events, regex: re.Pattern[str]) -> None:
