@@ -24,6 +24,7 @@ Beyond WordPress:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from sys import intern
@@ -149,6 +150,38 @@ class ParsedAttributes:
 _EMPTY = ParsedAttributes()
 
 
+class _NamedOnly:
+    """A mutable twin of :class:`ParsedAttributes` (same slots) for the fast path's results.
+
+    A frozen dataclass sets each field through ``object.__setattr__``; the fast path makes one
+    result per distinct attribute text of a page, so it fills the twin and switches the instance's
+    class (allowed for identical slot layouts), as ``model.new_shortcode`` does for shortcodes.
+    """
+
+    __slots__ = ParsedAttributes.__slots__
+
+    def __init__(self, named: dict[str, str]) -> None:
+        self.named = named
+        self.positional: tuple[str, ...] = ()
+        self.problems: tuple[Problem, ...] = ()
+        self.__class__ = ParsedAttributes  # type: ignore[assignment]
+
+
+_named_only: Callable[[dict[str, str]], ParsedAttributes] = _NamedOnly  # type: ignore[assignment]
+
+# Lower-cased attribute names by name as written, shared by every result: a page repeats the same
+# few names on every shortcode, and a fresh string each would be memory held by every shortcode.
+_NAMES: dict[str, str] = {}
+_MAX_NAMES = 1024  # names are the page author's: past this many, new ones are simply not shared
+
+
+def _name(written: str) -> str:
+    name = intern(written.lower())
+    if len(_NAMES) < _MAX_NAMES:
+        _NAMES[written] = name
+    return name
+
+
 class _Token:
     """A value read by the general loop and where it ends (a plain class: a dataclass costs import time)."""
 
@@ -232,11 +265,10 @@ def _parse_plain_pairs(text: str) -> ParsedAttributes | None:
     if "&" in text or _PLAIN_PAIRS.fullmatch(text) is None:
         return None
     pairs = _PLAIN_PAIR.findall(text)
-    # Names are interned: a page repeats the same few names on every shortcode, and a fresh string
-    # each would be memory held by every shortcode of the page (see the scanner's build loop).
+    names = _NAMES
     if "<" in text:  # only a value holding "<" can need cleaning
-        return ParsedAttributes({intern(name.lower()): _clean(value) for name, value in pairs})
-    return ParsedAttributes({intern(name.lower()): value for name, value in pairs})
+        return _named_only({(names.get(name) or _name(name)): _clean(value) for name, value in pairs})
+    return _named_only({(names.get(name) or _name(name)): value for name, value in pairs})
 
 
 def _parse_general(text: str) -> ParsedAttributes:
@@ -255,7 +287,8 @@ def _parse_general(text: str) -> ParsedAttributes:
             token = _Token(run.group(), run.end()) if run else _Token(text[pos], pos + 1)
             positional.append(_clean(token.value))
         elif name_eq is not None:
-            named[intern(name_eq.group(1).lower())] = _clean(token.value)
+            written = name_eq.group(1)
+            named[_NAMES.get(written) or _name(written)] = _clean(token.value)
         else:
             positional.append(_clean(token.value))
         if token.problem is not None:
