@@ -55,6 +55,10 @@ class Regions:
     def __bool__(self) -> bool:
         return bool(self._starts)
 
+    def bounds(self) -> tuple[list[int], list[int]]:
+        """Return the merged spans' starts and ends (sorted; do not modify)."""
+        return self._starts, self._ends
+
     def spans(self) -> list[Span]:
         """Return the merged spans in order."""
         return list(zip(self._starts, self._ends, strict=True))
