@@ -11,6 +11,9 @@ Targets:
   and of the engine's steps, then cProfile's asa2render functions;
 * ``startup``: the one-shortcode ``asa2render render`` of ``startup_render_one_vs_python``, under
   ``python -X importtime`` (import milliseconds by package, the fastest of five runs) and cProfile;
+* ``linearity``: no profiler, no timing; instructions per MB of the scanner at 8 MB over 1 MB, counted
+  by callgrind for the three inputs of ``scanner_linearity`` (load-independent: a ratio above 1 is
+  the code's own non-linearity, not the machine's). Needs valgrind; takes several minutes;
 * ``tricks``: no profiler; CPU time of the scanner with and without its two speed tricks (the
   paused garbage collector in ``scan`` and the slot-twin builder ``new_shortcode``), median of 5
   interleaved runs on the benchmark documents, 1 MB and 8 MB.
@@ -242,17 +245,38 @@ def _tricks() -> None:
         scanner.gc, scanner.new_shortcode = collector, new_shortcode
 
 
+def _linearity_inputs() -> list[str]:
+    from .scanner import ScannerSizes, _linearity_variants
+
+    return list(_linearity_variants(ScannerSizes()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
     parser.add_argument(
         "target",
-        choices=["scanner", "render", "render-free-boxes", "tricks", "mkdocs", "pelican", "startup"],
+        choices=[
+            "scanner",
+            "render",
+            "render-free-boxes",
+            "tricks",
+            "linearity",
+            "mkdocs",
+            "pelican",
+            "startup",
+        ],
     )
     parser.add_argument("--top", type=int, default=30, help="how many functions to print")
     parser.add_argument("--pages", type=int, default=None, help="pages for the render and build targets")
     args = parser.parse_args(argv)
     if args.target == "tricks":
         _tricks()
+        return 0
+    if args.target == "linearity":
+        from .run import FULL
+        from .scanner import instruction_linearity
+
+        instruction_linearity(FULL.scanner, tuple(_linearity_inputs()))
         return 0
     if args.target in ("mkdocs", "pelican"):
         _host_build(args.target, args.pages or 500, args.top)

@@ -51,7 +51,9 @@ class Sizes:
 
 
 FULL = Sizes(
-    scanner=ScannerSizes(MB, 1000, MB, 8 * MB, repeat=5, peer_repeat=3, speedup_rounds=5, linearity_rounds=9),
+    scanner=ScannerSizes(
+        MB, 1000, MB, 8 * MB, repeat=5, peer_repeat=3, speedup_rounds=5, linearity_rounds=15
+    ),
     render_pages=2000,
     render_repeat=7,
     fetch_asins=1000,

@@ -22,7 +22,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +38,16 @@ from asa2render.products.resolve import TAGS
 from asa2render.shortcodes import Shortcode, expand, scan
 from asa2render.shortcodes.attributes import parse_attributes
 
-from .measure import Figure, Paired, Timing, paired_figure, paired_rounds, ratio_figure, time_runs
+from .measure import (
+    Figure,
+    Paired,
+    Timing,
+    child_env,
+    paired_figure,
+    paired_rounds,
+    ratio_figure,
+    time_runs,
+)
 from .sites import markdown_document, stray_closer_document, unclosed_openers_document
 
 MB = 1_000_000
@@ -217,7 +232,7 @@ class ScannerSizes:
     repeat: int = 5
     peer_repeat: int = 3
     speedup_rounds: int = 7
-    linearity_rounds: int = 9
+    linearity_rounds: int = 15
 
 
 def throughput(
@@ -311,6 +326,47 @@ def _each(work: Callable[[str], int], texts: list[str]) -> int:
     return sum(work(text) for text in texts)
 
 
+class _Memory:
+    """Minor page faults and system CPU seconds of the runs of one side, summed over its runs.
+
+    callgrind counts the same instructions per MB on both sides (see :func:`instruction_linearity`);
+    what a large page adds is memory: CPython returns emptied arenas to the OS after each scan, so
+    the 8 MB scan's thousands of shortcodes are faulted in afresh every time, while back-to-back
+    1 MB scans reuse each other's memory. These counts show that share in every run.
+    """
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._work = work
+        self.runs = 0
+        self.faults = 0
+        self.system = 0.0
+
+    def __call__(self) -> object:
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        result = self._work()
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        self.runs += 1
+        self.faults += after.ru_minflt - before.ru_minflt
+        self.system += after.ru_stime - before.ru_stime
+        return result
+
+    def per_mb(self, megabytes: float) -> tuple[float, float]:
+        """Faults and system milliseconds per MB of input, per run."""
+        runs = max(self.runs, 1)
+        return self.faults / runs / megabytes, self.system * 1000 / runs / megabytes
+
+
+def _linearity_variants(sizes: ScannerSizes) -> dict[str, Callable[[int, int], str]]:
+    per_mb = sizes.throughput_shortcodes / (sizes.throughput_bytes / MB)
+    return {
+        "normal": lambda size, seed: markdown_document(size, round(per_mb * size / MB), seed=seed),
+        "unclosed opener every line": lambda size, seed: unclosed_openers_document(size, seed=seed),
+        "stray closer at the end": lambda size, seed: stray_closer_document(
+            size, round(per_mb * size / MB), seed=seed
+        ),
+    }
+
+
 def _per_mb(paired: Paired, large_mb: float, small_mb: float) -> Paired:
     return Paired(
         tuple(seconds / large_mb for seconds in paired.measured),
@@ -320,33 +376,33 @@ def _per_mb(paired: Paired, large_mb: float, small_mb: float) -> Paired:
 
 def linearity(sizes: ScannerSizes, log: Callable[[str], None] = print) -> list[Figure]:
     """Seconds per MB at the large size over the small size, for three inputs; the worst one counts."""
-    per_mb = sizes.throughput_shortcodes / (sizes.throughput_bytes / MB)
-    variants: dict[str, Callable[[int, int], str]] = {
-        "normal": lambda size, seed: markdown_document(size, round(per_mb * size / MB), seed=seed),
-        "unclosed opener every line": lambda size, seed: unclosed_openers_document(size, seed=seed),
-        "stray closer at the end": lambda size, seed: stray_closer_document(
-            size, round(per_mb * size / MB), seed=seed
-        ),
-    }
     results: dict[str, Paired] = {}
+    memory: dict[str, str] = {}
     floor: Paired | None = None
     times = max(1, round(sizes.large_bytes / sizes.small_bytes))
-    for label, build in variants.items():
+    for label, build in _linearity_variants(sizes).items():
         # The small side scans `times` different documents (seeds), so both sides read the same
         # amount of distinct text: a small document scanned again and again would stay in the CPU
         # cache and make the large one look slower per MB than the algorithm makes it.
         smalls = [build(sizes.small_bytes, seed) for seed in range(times)]
         large = build(sizes.large_bytes, 0)
         small_mb, large_mb = sum(map(len, smalls)) / MB, len(large) / MB
-        paired = paired_rounds(
-            functools.partial(_ours_scan_only, large),
-            functools.partial(_each, _ours_scan_only, smalls),
-            rounds=sizes.linearity_rounds,
-            best_of=3,
-        )
+        large_side = _Memory(functools.partial(_ours_scan_only, large))
+        small_side = _Memory(functools.partial(_each, _ours_scan_only, smalls))
+        paired = paired_rounds(large_side, small_side, rounds=sizes.linearity_rounds, best_of=3)
         results[label] = _per_mb(paired, large_mb, small_mb)
         low, high = results[label].spread()
-        log(f"  linearity: {label}: {results[label].median_ratio():.3f} ({low:.3f}-{high:.3f})")
+        (large_faults, large_system), (small_faults, small_system) = (
+            large_side.per_mb(large_mb),
+            small_side.per_mb(small_mb),
+        )
+        memory[label] = (
+            f"{large_faults:.0f} vs {small_faults:.0f} page faults/MB, "
+            f"system {large_system:.2f} vs {small_system:.2f} ms/MB"
+        )
+        log(
+            f"  linearity: {label}: {results[label].median_ratio():.3f} ({low:.3f}-{high:.3f}); {memory[label]}"
+        )
         if label == "normal":  # the floor's own "linearity" shows how noisy the machine is
             floor_pair = paired_rounds(
                 functools.partial(_floor, large),
@@ -355,8 +411,16 @@ def linearity(sizes: ScannerSizes, log: Callable[[str], None] = print) -> list[F
                 best_of=3,
             )
             floor = _per_mb(floor_pair, large_mb, small_mb)
+            log(
+                f"  linearity: re.finditer floor: {floor.median_ratio():.3f} "
+                f"({floor.spread()[0]:.3f}-{floor.spread()[1]:.3f})"
+            )
     worst = max(results, key=lambda label: results[label].median_ratio())
-    noise = f"{floor.median_ratio():.3f}" if floor is not None else "n/a"
+    noise = (
+        f"{floor.median_ratio():.3f} ({floor.spread()[0]:.3f}-{floor.spread()[1]:.3f})"
+        if floor is not None
+        else "n/a"
+    )
     return [
         paired_figure(
             "scanner_linearity",
@@ -372,15 +436,97 @@ def linearity(sizes: ScannerSizes, log: Callable[[str], None] = print) -> list[F
                     for label, paired in results.items()
                 )
                 + f"; re.finditer floor on the same inputs: {noise} (machine noise)"
+                + f"; large vs small side, per MB: {memory[worst]}"
             ),
+            noise_gauge=floor.median_ratio() if floor is not None else None,
+            inputs={label: round(paired.median_ratio(), 4) for label, paired in results.items()},
         )
     ]
+
+
+# The child that instruction_linearity runs under callgrind: scans the documents named on its command
+# line as _ours_scan_only does (cold attribute cache), or only reads them ("0"). It imports no more
+# than the scanner: under callgrind every imported module costs seconds.
+_CALLGRIND_CHILD = """
+import sys
+from asa2render.shortcodes import scan
+from asa2render.shortcodes.attributes import parse_attributes
+tags = tuple(sys.argv[2].split(","))
+texts = [open(name, encoding="utf-8").read() for name in sys.argv[3:]]
+scan("[asa2 x]\\n\\nwarm [asa2 y]", tags, mode="markdown")
+if sys.argv[1] == "1":
+    for text in texts:
+        parse_attributes.cache_clear()
+        scan(text, tags, mode="markdown")
+"""
+
+
+def instruction_linearity(
+    sizes: ScannerSizes, variants: tuple[str, ...] = ("normal",), log: Callable[[str], None] = print
+) -> dict[str, float]:
+    """Instructions per MB at the large size over the small size, counted by callgrind (no timing).
+
+    Instruction counts do not depend on the machine's load, so this tells a real non-linearity of
+    the scanner's code (ratio above 1) from what memory and other processes add to the timed
+    figure. Each side runs in its own child; a child that only reads the same files is subtracted.
+    Needs ``valgrind``; takes minutes (callgrind runs Python about 50 times slower).
+    """
+    if shutil.which("valgrind") is None:
+        raise RuntimeError("valgrind is not installed; instruction counts need callgrind")
+    builds = _linearity_variants(sizes)
+    times = max(1, round(sizes.large_bytes / sizes.small_bytes))
+    ratios: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="asa2render-callgrind-") as folder:
+        for label in variants:
+            smalls, large = [], os.path.join(folder, "large.md")
+            for seed in range(times):
+                smalls.append(os.path.join(folder, f"small-{seed}.md"))
+                with open(smalls[-1], "w", encoding="utf-8") as file:
+                    file.write(builds[label](sizes.small_bytes, seed))
+            with open(large, "w", encoding="utf-8") as file:
+                file.write(builds[label](sizes.large_bytes, 0))
+            small_mb = sum(os.path.getsize(name) for name in smalls) / MB
+            large_mb = os.path.getsize(large) / MB
+            per_mb = {}
+            for side, names, megabytes in (("small", smalls, small_mb), ("large", [large], large_mb)):
+                scanned = _callgrind_instructions("1", names) - _callgrind_instructions("0", names)
+                per_mb[side] = scanned / megabytes
+                log(f"  instructions: {label}, {side}: {per_mb[side] / 1e6:.1f} M per MB")
+            ratios[label] = per_mb["large"] / per_mb["small"]
+            log(f"  instructions: {label}: large/small per MB {ratios[label]:.3f}")
+    return ratios
+
+
+def _callgrind_instructions(scan_flag: str, names: list[str]) -> int:
+    with tempfile.NamedTemporaryFile(suffix=".callgrind") as output:
+        completed = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={output.name}",
+                sys.executable,
+                "-c",
+                _CALLGRIND_CHILD,
+                scan_flag,
+                ",".join(TAGS),
+                *names,
+            ],
+            capture_output=True,
+            text=True,
+            env=child_env(),
+            check=True,
+        )
+    found = re.search(r"Collected : (\d+)", completed.stderr)
+    if found is None:
+        raise RuntimeError(f"callgrind printed no instruction count: {completed.stderr[-400:]}")
+    return int(found.group(1))
 
 
 __all__ = [
     "CONTENDERS",
     "Contender",
     "ScannerSizes",
+    "instruction_linearity",
     "linearity",
     "throughput",
     "wordpress_do_shortcode",

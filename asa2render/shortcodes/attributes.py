@@ -24,8 +24,10 @@ Beyond WordPress:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from sys import intern
 
 # Opening quote -> the characters that may close it.
 _CLOSERS: dict[str, str] = {
@@ -60,12 +62,6 @@ _SPACE_CLASS = "\\s\u200b"  # \s already covers NBSP in str patterns; ZWSP it do
 # One unit of whitespace: a space character or an NBSP written as an entity.
 _WS = f"(?:[{_SPACE_CLASS}]|&nbsp;|&#0*160;|&#[xX]0*[aA]0;)"
 _STRIP = " \t\n\r\f\v\xa0\u200b"
-_SPACE = re.compile(f"{_WS}*")
-_SPACE_CHAR = re.compile(_WS)
-_NAME_EQ = re.compile(f"([\\w-]+){_WS}*={_WS}*")
-_NON_SPACE = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}])+")
-_BARE_VALUE = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}'\"])+(?={_WS}|\\Z)")
-_WELL_FORMED_HTML = re.compile(r"[^<]*+(?:<[^>]*+>[^<]*+)*+")
 
 
 def _spellings(char: str) -> list[str]:
@@ -80,8 +76,36 @@ def _alternation(chars: str) -> str:
     return "|".join(re.escape(s) for s in spellings)
 
 
-_QUOTE = re.compile(_alternation("".join(_CLOSERS)), re.IGNORECASE)
-_CANONICAL: dict[str, str] = {s.lower(): c for c in _CLOSERS for s in _spellings(c)}
+class _Grammar:
+    """The general token loop's regexes, compiled on first use rather than at import.
+
+    Most attribute texts take the fast path below (plain ``name="value"`` pairs), and a one-page
+    render may never need these: compiling them (the quote alternation alone spells every quote
+    three ways) took about 4 ms of every ``import asa2render.shortcodes``. The loop fetches the
+    instance once per attribute text, not once per regex use.
+    """
+
+    __slots__ = ("bare_value", "canonical", "name_eq", "non_space", "quote", "space", "space_char")
+
+    def __init__(self) -> None:
+        self.space = re.compile(f"{_WS}*")
+        self.space_char = re.compile(_WS)
+        self.name_eq = re.compile(f"([\\w-]+){_WS}*={_WS}*")
+        self.non_space = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}])+")
+        self.bare_value = re.compile(f"(?:(?!{_WS})[^{_SPACE_CLASS}'\"])+(?={_WS}|\\Z)")
+        self.quote = re.compile(_alternation("".join(_CLOSERS)), re.IGNORECASE)
+        self.canonical: dict[str, str] = {s.lower(): c for c in _CLOSERS for s in _spellings(c)}
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    return _Grammar()
+
+
+@lru_cache(maxsize=1)
+def _well_formed_html() -> re.Pattern[str]:
+    """Compiled on first use: only a value holding ``<`` is checked."""
+    return re.compile(r"[^<]*+(?:<[^>]*+>[^<]*+)*+")
 
 
 @lru_cache(maxsize=32)
@@ -126,16 +150,52 @@ class ParsedAttributes:
 _EMPTY = ParsedAttributes()
 
 
-@dataclass(slots=True)
+class _NamedOnly:
+    """A mutable twin of :class:`ParsedAttributes` (same slots) for the fast path's results.
+
+    A frozen dataclass sets each field through ``object.__setattr__``; the fast path makes one
+    result per distinct attribute text of a page, so it fills the twin and switches the instance's
+    class (allowed for identical slot layouts), as ``model.new_shortcode`` does for shortcodes.
+    """
+
+    __slots__ = ParsedAttributes.__slots__
+
+    def __init__(self, named: dict[str, str]) -> None:
+        self.named = named
+        self.positional: tuple[str, ...] = ()
+        self.problems: tuple[Problem, ...] = ()
+        self.__class__ = ParsedAttributes  # type: ignore[assignment]
+
+
+_named_only: Callable[[dict[str, str]], ParsedAttributes] = _NamedOnly  # type: ignore[assignment]
+
+# Lower-cased attribute names by name as written, shared by every result: a page repeats the same
+# few names on every shortcode, and a fresh string each would be memory held by every shortcode.
+_NAMES: dict[str, str] = {}
+_MAX_NAMES = 1024  # names are the page author's: past this many, new ones are simply not shared
+
+
+def _name(written: str) -> str:
+    name = intern(written.lower())
+    if len(_NAMES) < _MAX_NAMES:
+        _NAMES[written] = name
+    return name
+
+
 class _Token:
-    value: str
-    end: int
-    problem: Problem | None = None
+    """A value read by the general loop and where it ends (a plain class: a dataclass costs import time)."""
+
+    __slots__ = ("end", "problem", "value")
+
+    def __init__(self, value: str, end: int, problem: Problem | None = None) -> None:
+        self.value = value
+        self.end = end
+        self.problem = problem
 
 
-def _quoted(text: str, pos: int, quote: re.Match[str]) -> _Token | None:
+def _quoted(grammar: _Grammar, text: str, pos: int, quote: re.Match[str]) -> _Token | None:
     """Read a quoted value whose opening quote is ``quote``; ``None`` means "not a value"."""
-    opener = _CANONICAL[quote.group().lower()]
+    opener = grammar.canonical[quote.group().lower()]
     close = _closer_regex(opener).search(text, quote.end())
     if close is None:
         problem = Problem(
@@ -145,30 +205,30 @@ def _quoted(text: str, pos: int, quote: re.Match[str]) -> _Token | None:
             "of the shortcode; add the closing quote",
         )
         return _Token(text[quote.end() :].rstrip(_STRIP), len(text), problem)
-    if close.end() < len(text) and _SPACE_CHAR.match(text, close.end()) is None:
+    if close.end() < len(text) and grammar.space_char.match(text, close.end()) is None:
         return None
     return _Token(text[quote.end() : close.start()], close.end())
 
 
-def _value(text: str, pos: int, named: bool) -> _Token | None:
+def _value(grammar: _Grammar, text: str, pos: int, named: bool) -> _Token | None:
     """Read the value at ``pos``; ``None`` sends the caller to the positional fallback."""
-    quote = _QUOTE.match(text, pos)
+    quote = grammar.quote.match(text, pos)
     if quote is not None:
-        return _quoted(text, pos, quote)
+        return _quoted(grammar, text, pos, quote)
     if not named:
         return None
-    bare = _BARE_VALUE.match(text, pos)
+    bare = grammar.bare_value.match(text, pos)
     return _Token(bare.group(), bare.end()) if bare else None
 
 
-def _skip_space(text: str, pos: int) -> int:
-    space = _SPACE.match(text, pos)
+def _skip_space(grammar: _Grammar, text: str, pos: int) -> int:
+    space = grammar.space.match(text, pos)
     return space.end() if space else pos
 
 
 def _clean(value: str) -> str:
     """Empty a value holding an unclosed HTML element, as WordPress does."""
-    if "<" in value and _WELL_FORMED_HTML.fullmatch(value) is None:
+    if "<" in value and _well_formed_html().fullmatch(value) is None:
         return ""
     return value
 
@@ -205,30 +265,33 @@ def _parse_plain_pairs(text: str) -> ParsedAttributes | None:
     if "&" in text or _PLAIN_PAIRS.fullmatch(text) is None:
         return None
     pairs = _PLAIN_PAIR.findall(text)
+    names = _NAMES
     if "<" in text:  # only a value holding "<" can need cleaning
-        return ParsedAttributes({name.lower(): _clean(value) for name, value in pairs})
-    return ParsedAttributes({name.lower(): value for name, value in pairs})
+        return _named_only({(names.get(name) or _name(name)): _clean(value) for name, value in pairs})
+    return _named_only({(names.get(name) or _name(name)): value for name, value in pairs})
 
 
 def _parse_general(text: str) -> ParsedAttributes:
     """The full WordPress-compatible token loop (every quote style, positional values, problems)."""
+    grammar = _grammar()
     named: dict[str, str] = {}
     positional: list[str] = []
     problems: list[Problem] = []
-    pos = _skip_space(text, 0)
+    pos = _skip_space(grammar, text, 0)
     while pos < len(text):
-        name_eq = _NAME_EQ.match(text, pos)
+        name_eq = grammar.name_eq.match(text, pos)
         start = name_eq.end() if name_eq else pos
-        token = _value(text, start, named=name_eq is not None)
+        token = _value(grammar, text, start, named=name_eq is not None)
         if token is None:
-            run = _NON_SPACE.match(text, pos)
+            run = grammar.non_space.match(text, pos)
             token = _Token(run.group(), run.end()) if run else _Token(text[pos], pos + 1)
             positional.append(_clean(token.value))
         elif name_eq is not None:
-            named[name_eq.group(1).lower()] = _clean(token.value)
+            written = name_eq.group(1)
+            named[_NAMES.get(written) or _name(written)] = _clean(token.value)
         else:
             positional.append(_clean(token.value))
         if token.problem is not None:
             problems.append(token.problem)
-        pos = _skip_space(text, token.end)
+        pos = _skip_space(grammar, text, token.end)
     return ParsedAttributes(named, tuple(positional), tuple(problems))

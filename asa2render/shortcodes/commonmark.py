@@ -244,6 +244,11 @@ class Mask:
     def touches(self, start: int, end: int) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def outside(self, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+        """The matches (sorted by start) that touch nothing masked."""
+        touches = self.touches
+        return [match for match in matches if not touches(*match.span())]
+
 
 class _FastMask(Mask):
     """The fast path's answer: every event outside the top-level raw blocks lies in a plain paragraph."""
@@ -254,6 +259,22 @@ class _FastMask(Mask):
 
     def touches(self, start: int, end: int) -> bool:
         return bool(self._raw) and self._raw.touches(start, start + 1)
+
+    def outside(self, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+        # One walk along the sorted matches and blocks instead of a bisection per match: this runs
+        # for every shortcode of every page.
+        if not self._raw:
+            return matches
+        starts, ends = self._raw.bounds()
+        kept: list[re.Match[str]] = []
+        index, count = 0, len(starts)
+        for match in matches:
+            start = match.start()
+            while index < count and ends[index] <= start:
+                index += 1
+            if index == count or start < starts[index]:
+                kept.append(match)
+        return kept
 
 
 # Line-start patterns begin with a literal "\n" so the regex engine skips ahead fast (a "^" under

@@ -17,14 +17,20 @@ from functools import lru_cache
 
 Span = tuple[int, int]
 
-_HTML = re.compile(
-    r"<(?:!--"
-    r"|(?P<raw>pre|code|script|style|textarea)(?=[\s/>])"
-    # Only tags with a "[" before the next "<" can hide a shortcode; the lookahead keeps the
-    # Python-level work proportional to those, not to every tag of the page.
-    r"|(?=[^<]*\[)/?[A-Za-z][\w:-]*[^>\"'<]*+(?:(?:\"[^\"<]*+\"|'[^'<]*+')[^>\"'<]*+)*+>)",
-    re.IGNORECASE,
-)
+
+@lru_cache(maxsize=1)
+def _html() -> re.Pattern[str]:
+    """The HTML-mode construct regex, compiled on first use (about 1 ms that a Markdown page rarely needs)."""
+    return re.compile(
+        r"<(?:!--"
+        r"|(?P<raw>pre|code|script|style|textarea)(?=[\s/>])"
+        # Only tags with a "[" before the next "<" can hide a shortcode; the lookahead keeps the
+        # Python-level work proportional to those, not to every tag of the page.
+        r"|(?=[^<]*\[)/?[A-Za-z][\w:-]*[^>\"'<]*+(?:(?:\"[^\"<]*+\"|'[^'<]*+')[^>\"'<]*+)*+>)",
+        re.IGNORECASE,
+    )
+
+
 _P_OPEN = re.compile(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
 _P_CLOSE = re.compile(r"(?:\s|&nbsp;)*</p\s*>", re.IGNORECASE)
 _P_GAP = re.compile(r"(?:\s|&nbsp;)*", re.IGNORECASE)
@@ -48,6 +54,10 @@ class Regions:
 
     def __bool__(self) -> bool:
         return bool(self._starts)
+
+    def bounds(self) -> tuple[list[int], list[int]]:
+        """Return the merged spans' starts and ends (sorted; do not modify)."""
+        return self._starts, self._ends
 
     def spans(self) -> list[Span]:
         """Return the merged spans in order."""
@@ -77,7 +87,8 @@ def html_regions(text: str) -> Regions:
     """Return the comment, raw-text-element and tag regions of an HTML document."""
     spans: list[Span] = []
     pos = 0
-    while (match := _HTML.search(text, pos)) is not None:
+    search = _html().search
+    while (match := search(text, pos)) is not None:
         raw = match.group("raw")
         if match.group() == "<!--":
             end = _comment_end(text, match.start())

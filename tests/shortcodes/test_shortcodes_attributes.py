@@ -46,3 +46,24 @@ def test_attrs_are_fresh_dicts() -> None:
 def test_args_is_a_tuple() -> None:
     (shortcode,) = parse("[asa2 x y]", ["asa2"])
     assert shortcode.args == ("x", "y")
+
+
+def test_names_are_shared_between_shortcodes_and_results_stay_frozen() -> None:
+    # A page repeats the same names on every shortcode: one string each, not one per shortcode.
+    first, second = parse('[asa2 ASIN="B01" country="de"] [asa2 asin="B02" Country="us"]', ["asa2"])
+    for name in ("asin", "country"):
+        (a,) = (key for key in first.attrs if key == name)
+        (b,) = (key for key in second.attrs if key == name)
+        assert a is b
+    assert first.tag is second.tag
+    parsed = parse_attributes(' asin="B03"')
+    assert type(parsed).__name__ == "ParsedAttributes"
+    with pytest.raises(AttributeError):
+        parsed.named = {}  # type: ignore[misc]
+
+
+def test_names_past_the_shared_table_are_still_lower_cased() -> None:
+    texts = [f' Name{index}="v"' for index in range(1100)]
+    assert [dict(parse_attributes(text).named) for text in texts] == [
+        {f"name{index}": "v"} for index in range(1100)
+    ]
