@@ -37,7 +37,7 @@ from ..products.models import ProductKey, Resolved
 from ..products.resolve import Problem
 
 if TYPE_CHECKING:
-    from multiprocessing.context import BaseContext
+    from multiprocessing.context import ForkContext, SpawnContext
 
     from ..engine import Engine
 
@@ -179,7 +179,7 @@ def run_pages(
     return scans, rendered
 
 
-def start_context() -> BaseContext:
+def start_context() -> ForkContext | SpawnContext:
     """``fork`` on Linux while this process runs a single thread, else ``spawn`` (see the module doc)."""
     import multiprocessing  # here, not at import time: a one-process run never needs it
 
