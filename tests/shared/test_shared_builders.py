@@ -1,4 +1,4 @@
-"""Four builders at once, one credential, one budget: over Redis and over a shared cache folder.
+"""Four builders at once, one credential, one budget: over Redis (plain and TLS) and over a shared folder.
 
 Real processes (``python -m asa2render render``) start together against the sandbox, whose throttle
 is below the builders' combined ``requests_per_second``. Together they must make the minimum number
@@ -7,6 +7,7 @@ of GetItems requests (each product fetched once), fetch one token, and never be 
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -22,7 +23,7 @@ from asa2render.sandbox import Sandbox, SandboxOptions
 CONFIG = """
 [site]
 cache_dir = "{cache_dir}"
-
+{cache_url}
 [[marketplaces]]
 country = "de"
 credential_type = "cognito"
@@ -62,8 +63,10 @@ def page_sets() -> list[dict[str, list[str]]]:
     return [{"de": de[10 * i : 10 * i + 30], "fr": fr[10 * i : 10 * i + 20]} for i in range(BUILDERS)]
 
 
-def write_site(root: Path, cache_dir: Path) -> list[Path]:
-    (root / "asa2render.toml").write_text(CONFIG.format(cache_dir=cache_dir.as_posix()), encoding="utf-8")
+def write_site(root: Path, cache_dir: Path, cache_url: str | None = None) -> list[Path]:
+    setting = f"cache_url = {json.dumps(cache_url)}\n" if cache_url else ""
+    config = CONFIG.format(cache_dir=cache_dir.as_posix(), cache_url=setting)
+    (root / "asa2render.toml").write_text(config, encoding="utf-8")
     folders = []
     for number, wanted in enumerate(page_sets()):
         folder = root / f"pages{number}"
@@ -136,16 +139,24 @@ def builder_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("backend", ["redis", "disk"])
-def test_four_builders_share_one_budget(
-    tmp_path: Path, backend: str, redis_server: RedisServer, redis_url: str
-) -> None:
-    folders = write_site(tmp_path, tmp_path / "shared-cache")
-    env = builder_env(tmp_path, **({"ASA2RENDER_CACHE_URL": redis_url} if backend == "redis" else {}))
+@pytest.mark.parametrize("backend", ["redis", "rediss", "disk"])
+def test_four_builders_share_one_budget(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    """``redis``: the URL in the environment; ``rediss``: TLS, named in ``[site] cache_url`` with its CA."""
+    server: RedisServer | None = None
+    env = builder_env(tmp_path)
+    if backend == "redis":
+        server = request.getfixturevalue("redis_server")
+        env["ASA2RENDER_CACHE_URL"] = request.getfixturevalue("redis_url")
+        folders = write_site(tmp_path, tmp_path / "shared-cache")
+    elif backend == "rediss":
+        server = request.getfixturevalue("redis_tls_server")
+        folders = write_site(tmp_path, tmp_path / "shared-cache", request.getfixturevalue("redis_tls_url"))
+    else:
+        folders = write_site(tmp_path, tmp_path / "shared-cache")
     with Sandbox(SandboxOptions(throttle_tps=THROTTLE)) as sandbox:
         errors = run_builders(tmp_path, folders, sandbox.url, env)
         assert_one_budget(sandbox, tmp_path)
     assert not any("Traceback" in err for err in errors)
-    if backend == "redis":
+    if server is not None:
         assert not (tmp_path / "shared-cache").exists()  # everything lived in Redis
-        assert redis_server.client().keys("asa2render:p:*")
+        assert server.client().keys("asa2render:p:*")
