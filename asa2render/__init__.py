@@ -8,7 +8,7 @@ The public API, importable from here::
         html = engine.process("[asa2]B0LOCAL001[/asa2]", mode="markdown")
 
 Importing this package is cheap: each name below is imported from its module on first use (PEP 562),
-so ``asa2render --version`` loads neither pydantic, Jinja nor httpx, and host packages (mkdocs,
+so ``asa2render --version`` loads neither msgspec, Jinja nor httpx, and host packages (mkdocs,
 pelican, markdown), rich and the sandbox are imported only by the modules that use them.
 """
 

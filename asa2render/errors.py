@@ -1,14 +1,16 @@
 """The one error tree of asa2render.
 
-Every error the library raises derives from :class:`Asa2Error`; httpx, diskcache and pydantic errors
-are translated at one boundary each (``api/``, ``products/cache.py``, ``config/model.py``). Messages
-say what happened, where, and what to do. They never contain a credential secret. The command line
+Every error the library raises derives from :class:`Asa2Error`; httpx and diskcache errors are
+translated at one boundary each (``api/``, ``products/cache.py``), msgspec's validation errors in
+``records.py`` (as :class:`RecordError`; the configuration loaders turn it into :class:`ConfigError`).
+Messages say what happened, where, and what to do. They never contain a credential secret. The command line
 wraps them in :class:`asa2render.cli.errors.CliError`, which carries the exit code.
 
 ::
 
     Asa2Error
     ├── ConfigError                 asa2render.toml / products.toml / secrets file is invalid
+    ├── RecordError                 data does not fit a record (key, reason): a model failed validation
     ├── ShortcodeError              a shortcode is malformed or names something unknown (has a location)
     ├── StrictModeError             strict mode turned one or more diagnostics into a failure
     ├── CacheError                  the disk cache cannot be opened at all (entries never raise)
@@ -59,6 +61,19 @@ class ConfigError(Asa2Error):
         self.key = key
         where = ": ".join(part for part in (path, key) if part)
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class RecordError(Asa2Error, ValueError):
+    """Data does not fit a record: ``key`` is the dotted path (``marketplaces.0.country``), or empty.
+
+    Also a ``ValueError``, as the validation errors it replaces were: readers of cached JSON treat
+    any ``ValueError`` as a corrupt entry.
+    """
+
+    def __init__(self, reason: str, *, key: str = "") -> None:
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{key}: {reason}" if key else reason)
 
 
 class ShortcodeError(Asa2Error):
@@ -208,6 +223,7 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "OutputError",
+    "RecordError",
     "ServerError",
     "ShortcodeError",
     "StrictModeError",

@@ -60,3 +60,14 @@ class FakeFetcher:
         if on_batch is not None:
             on_batch(results)
         return FakeReport(results, requests=1 if batch else 0)
+
+
+# The German marketplace on the sandbox's demo Cognito credential, as tests write it into asa2render.toml.
+SANDBOX_DE_MARKETPLACE = """[[marketplaces]]
+country = "de"
+credential_type = "cognito"
+credential_id = "demo-cognito-eu"
+credential_secret = "demo-secret"
+partner_tag = "mytag-21"
+default = true
+"""

@@ -11,24 +11,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from asa2_fakes import SANDBOX_DE_MARKETPLACE
 from click.testing import CliRunner
 
 from asa2render.cli.app import cli
 from asa2render.sandbox import Sandbox, SandboxOptions
 
-CONFIG = """
+CONFIG = (
+    """
 [site]
 cache_dir = "cache"
 cache_ttl = {ttl}
 
-[[marketplaces]]
-country = "de"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "mytag-21"
-default = true
-
+"""
+    + SANDBOX_DE_MARKETPLACE
+    + """
 [[marketplaces]]
 country = "us"
 credential_type = "lwa"
@@ -42,6 +39,7 @@ timeout = 1.0
 max_retries = 3
 max_backoff = 0.2
 """
+)
 STATE = re.compile(r'data-asa2-state="(fresh|stale|fallback)"')
 
 

@@ -55,7 +55,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 def test_importing_the_package_stays_cheap() -> None:
     code = (
         "import sys, asa2render\n"
-        "print([m for m in ('pydantic', 'jinja2', 'httpx', 'yaml', 'asa2render.engine') if m in sys.modules])\n"
+        "print([m for m in ('pydantic', 'msgspec', 'jinja2', 'httpx', 'yaml', 'asa2render.engine') if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

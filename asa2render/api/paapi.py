@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import SecretStr
 
 from ..marketplaces import Store
 from ..products.models import VariationSummary
+from ..records import SecretStr
 from .casing import camel_keys
 from .creators import MAX_ITEM_IDS
 from .ratelimit import RateLimiter

@@ -23,10 +23,10 @@ from typing import Any
 import filelock
 import httpx
 import platformdirs
-from pydantic import SecretStr
 
 from ..errors import ApiError, AuthError
 from ..files import PRIVATE_FILE_MODE, atomic_write
+from ..records import SecretStr
 from .ratelimit import Clock
 from .responses import Context, decode_json, error_from_response
 

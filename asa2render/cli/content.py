@@ -11,9 +11,7 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictM
 from ..files import atomic_write
 from ..geo.assets import write_assets
 from ..geo.site import MISS_CODE, site_table, with_inline_table
+from ..interrupts import Terminated, handle_stop_signals
 from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrite, walk_relative
 from ..products.models import ProductKey
 from ..products.resolve import Problem
@@ -108,26 +107,18 @@ def open_engine(
         yield engine
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread like Ctrl-C so both stop a run the same way."""
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
 @contextmanager
 def stop_cleanly(engine: Engine) -> Iterator[None]:
     """Ctrl-C and SIGTERM stop a run cleanly: exit 130 / 143 and say how many products were kept.
 
     Every batch is cached as it arrives (see ``ProductStore``), so nothing fetched before the
     signal is lost; the request in flight is abandoned (single credential) or finished (several
-    credentials fetching in parallel), and the cache is closed on the way out.
+    credentials fetching in parallel), and the cache is closed on the way out. A signal that arrives
+    while a batch is being saved waits for it (``asa2render.interrupts``), so the count is exact.
     """
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
     try:
-        yield
+        with handle_stop_signals():
+            yield
     except KeyboardInterrupt as exc:
         name, code = (
             ("SIGTERM", EXIT_TERMINATED) if isinstance(exc, Terminated) else ("SIGINT", EXIT_INTERRUPTED)
@@ -139,9 +130,6 @@ def stop_cleanly(engine: Engine) -> Iterator[None]:
             err=True,
         )
         sys.exit(code)
-    finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:

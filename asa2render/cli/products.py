@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
 
 from ..config.model import Config
-from ..errors import Asa2Error
+from ..errors import Asa2Error, RecordError
 from ..marketplaces import normalize_country
 from ..products.asins import normalize_asin
 from ..products.edit import ProductsDocument
@@ -100,10 +99,9 @@ def _validate_store(document: ProductsDocument, config: Config) -> None:
     for index, entry in enumerate(data.get("products", [])):
         try:
             LocalProduct.model_validate(entry)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(part) for part in first["loc"])
-            raise ValueError(f"products[{index}].{key}: {first['msg']}") from None
+        except RecordError as exc:
+            key = f"products[{index}].{exc.key}" if exc.key else f"products[{index}]"
+            raise ValueError(f"{key}: {exc.reason}") from None
 
 
 @products.command("export")

@@ -14,21 +14,15 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from msgspec import Meta, field
+from msgspec.structs import force_setattr
 
-from ..errors import ConfigError, EncodingError
+from ..errors import ConfigError, EncodingError, RecordError
 from ..geo.defaults import DEFAULT_FALLBACKS
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
+from ..records import FieldError, Record, SecretStr
 from ..textio import read_text
 from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
 from .rules import parse_condition
@@ -49,11 +43,11 @@ def env_reference(value: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Section(Record, frozen=True, kw_only=True):
+    """A configuration section: frozen, unknown keys refused."""
 
 
-class SiteConfig(_Section):
+class SiteConfig(_Section, frozen=True, kw_only=True):
     """``[site]``: files, cache and rendering defaults."""
 
     products: str | None = None
@@ -61,8 +55,8 @@ class SiteConfig(_Section):
     # "redis://host:port/db": products, tokens and rate limits shared by every builder (a secret:
     # the URL may carry a password, so it is never shown).
     cache_url: SecretStr | None = None
-    cache_ttl: int = Field(default=DEFAULT_CACHE_TTL, ge=0, le=MAX_CACHE_AGE)
-    negative_cache_ttl: int = Field(default=600, ge=0, le=MAX_CACHE_AGE)
+    cache_ttl: Annotated[int, Meta(ge=0, le=MAX_CACHE_AGE)] = DEFAULT_CACHE_TTL
+    negative_cache_ttl: Annotated[int, Meta(ge=0, le=MAX_CACHE_AGE)] = 600
     templates: str | None = "templates"
     template: str = "box"
     strict: bool = False
@@ -74,7 +68,7 @@ class SiteConfig(_Section):
     # What to show for a product Amazon reports as gone, unavailable or out of stock (see
     # asa2render.products.unavailable): keep the box, hide it, replace it, or link to a search.
     unavailable: Literal["keep", "hide", "replace", "search-link"] = "keep"
-    out_of_stock_after: int = Field(default=0, ge=0)  # seconds out of stock before it counts
+    out_of_stock_after: Annotated[int, Meta(ge=0)] = 0  # seconds out of stock before it counts
     host: Host = "plain"  # the generator that reads asa2render's output (render/hosts.py)
     # Labels, dates and numbers of boxes follow each product's store unless this names one locale
     # for the whole site ("de", "en_GB", "ja-JP").
@@ -82,63 +76,61 @@ class SiteConfig(_Section):
     # The short disclosure beside each box's link; None = the localised "(paid link)", "" = none.
     paid_label: str | None = None
 
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str | None) -> str | None:
+    def __post_init__(self) -> None:
+        self._known_language(self.language)
+
+    @staticmethod
+    def _known_language(value: str | None) -> None:
         if value is None:
-            return None
+            return
         from babel import Locale, UnknownLocaleError  # only sites that set a language pay for it
 
         try:
             Locale.parse(value.replace("-", "_"))
         except (UnknownLocaleError, ValueError):
-            raise ValueError(
-                f"unknown language {value!r}; expected a locale such as 'de' or 'en_GB'"
+            raise FieldError(
+                "language", f"unknown language {value!r}; expected a locale such as 'de' or 'en_GB'"
             ) from None
-        return value
 
 
-class ReportRule(_Section):
+class ReportRule(_Section, frozen=True, kw_only=True):
     """One ``[[report.rules]]`` entry: a named condition, optionally limited to some pages."""
 
-    name: str = Field(min_length=1)
+    name: Annotated[str, Meta(min_length=1)]
     condition: str
     pages: tuple[str, ...] = ()  # glob patterns ("content/kitchen/*.md"); empty: every page
 
-    @field_validator("condition")
-    @classmethod
-    def _valid_condition(cls, value: str) -> str:
-        parse_condition(value)
-        return value
+    def __post_init__(self) -> None:
+        try:
+            parse_condition(self.condition)
+        except ValueError as exc:
+            raise FieldError("condition", str(exc)) from None
 
 
-class ReportConfig(_Section):
+class ReportConfig(_Section, frozen=True, kw_only=True):
     """``[report]``: the rules of ``asa2render report`` and where it remembers the last prices."""
 
     rules: tuple[ReportRule, ...] = ()
     state: str | None = None  # default: report-state.json in the cache folder
 
-    @field_validator("rules")
-    @classmethod
-    def _unique_names(cls, rules: tuple[ReportRule, ...]) -> tuple[ReportRule, ...]:
-        names = [rule.name for rule in rules]
+    def __post_init__(self) -> None:
+        names = [rule.name for rule in self.rules]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
-            raise ValueError(f"rule names must be unique: {', '.join(duplicates)}")
-        return rules
+            raise FieldError("rules", f"rule names must be unique: {', '.join(duplicates)}")
 
 
-class ApiConfig(_Section):
+class ApiConfig(_Section, frozen=True, kw_only=True):
     """``[api]``: how politely the clients talk to Amazon."""
 
-    requests_per_second: float = Field(default=1.0, gt=0, le=100)
-    timeout: float = Field(default=10.0, gt=0, le=300)
-    max_retries: int = Field(default=3, ge=0, le=10)
-    max_backoff: float = Field(default=30.0, ge=0, le=600)
-    token_margin: int = Field(default=60, ge=0, le=1800)
+    requests_per_second: Annotated[float, Meta(gt=0, le=100)] = 1.0
+    timeout: Annotated[float, Meta(gt=0, le=300)] = 10.0
+    max_retries: Annotated[int, Meta(ge=0, le=10)] = 3
+    max_backoff: Annotated[float, Meta(ge=0, le=600)] = 30.0
+    token_margin: Annotated[int, Meta(ge=0, le=1800)] = 60
 
 
-class PlaceholdersConfig(_Section):
+class PlaceholdersConfig(_Section, frozen=True, kw_only=True):
     """``[placeholders]``: ASA2's global placeholder options (AutoPrice, ``IsAvailable``, logos).
 
     AutoPrice takes the sale price, else the main price (a parent's lowest variation price when it has
@@ -149,7 +141,7 @@ class PlaceholdersConfig(_Section):
     """
 
     # TOML true/false only: a string such as "yes" is a mistake to report, not a value to guess
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # (config_from_dict validates this section strictly).
 
     autoprice_lowest_new: bool = True
     autoprice_lowest_new_only_if_no_other: bool = False
@@ -169,76 +161,78 @@ class PlaceholdersConfig(_Section):
     # unset: the logos are inlined as data: URLs, which work on every page without a file.
     logo_base_url: str | None = None
 
-    @model_validator(mode="after")
-    def _one_mode_per_price(self) -> PlaceholdersConfig:
+    def __post_init__(self) -> None:
+        force_setattr(self, "logo_base_url", self._usable_base(self.logo_base_url))
         for kind in ("lowest_new", "lowest_used", "collectible"):
             if getattr(self, f"autoprice_{kind}") and getattr(self, f"autoprice_{kind}_only_if_no_other"):
                 raise ValueError(
                     f"autoprice_{kind} (use it when lower) and autoprice_{kind}_only_if_no_other "
                     "(use it only when there is no other price) exclude each other; set one of them"
                 )
-        return self
 
-    @field_validator("logo_base_url")
-    @classmethod
-    def _usable_base(cls, value: str | None) -> str | None:
+    @staticmethod
+    def _usable_base(value: str | None) -> str | None:
         if value is None:
             return None
         if not value.strip() or any(c in value for c in "\"<>'` \t\n"):
-            raise ValueError(f"logo_base_url {value!r} must be a URL or path without spaces or quotes")
+            raise FieldError(
+                "logo_base_url", f"logo_base_url {value!r} must be a URL or path without spaces or quotes"
+            )
         if ":" in value.split("/", 1)[0] and not value.lower().startswith(("https://", "http://")):
-            raise ValueError(f"logo_base_url {value!r}: only http(s) URLs or paths are allowed")
+            raise FieldError(
+                "logo_base_url", f"logo_base_url {value!r}: only http(s) URLs or paths are allowed"
+            )
         return value if value.endswith("/") else value + "/"
 
 
 _ISO_COUNTRY = re.compile(r"^[a-z]{2}$")
 
 
-class GeoConfig(_Section):
+class GeoConfig(_Section, frozen=True, kw_only=True):
     """``[geo]``: send visitors from other countries to their own Amazon store (see the README)."""
 
     enabled: bool = False
     stores: tuple[str, ...] | None = None  # None: every store that has a tracking ID
-    fallbacks: dict[str, str] = Field(default_factory=dict)  # merged over DEFAULT_FALLBACKS
+    fallbacks: dict[str, str] = field(default_factory=dict)  # merged over DEFAULT_FALLBACKS
     mode: Literal["exact", "close", "search"] = "close"
     geoip_url: str | None = None  # off by default: the browser asks nobody
 
-    @field_validator("stores")
-    @classmethod
-    def _known_stores(cls, stores: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    def __post_init__(self) -> None:
+        force_setattr(self, "stores", self._known_stores(self.stores))
+        force_setattr(self, "fallbacks", self._valid_fallbacks(self.fallbacks))
+        # The endpoint is the site's own (a CDN header exposed at a URL): https or a same-origin path.
+        if self.geoip_url is not None and not self.geoip_url.startswith(("https://", "/")):
+            raise FieldError(
+                "geoip_url", "geoip_url must be an https:// URL or a path on the site such as /geo"
+            )
+
+    @staticmethod
+    def _known_stores(stores: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if stores is None:
             return None
         canonical = []
         for code in stores:
             store = normalize_country(code)
             if store is None:
-                raise ValueError(f"unknown store {code!r}; allowed: {', '.join(country_codes())}")
+                raise FieldError("stores", f"unknown store {code!r}; allowed: {', '.join(country_codes())}")
             canonical.append(store)
         return tuple(dict.fromkeys(canonical))
 
-    @field_validator("fallbacks")
-    @classmethod
-    def _valid_fallbacks(cls, fallbacks: dict[str, str]) -> dict[str, str]:
+    @staticmethod
+    def _valid_fallbacks(fallbacks: dict[str, str]) -> dict[str, str]:
         cleaned: dict[str, str] = {}
         for country, target in fallbacks.items():
             key = country.strip().lower()
             if not _ISO_COUNTRY.match(key):
-                raise ValueError(f"fallbacks: {country!r} is not a two-letter country code")
+                raise FieldError("fallbacks", f"fallbacks: {country!r} is not a two-letter country code")
             store = normalize_country(target)
             if store is None:
-                raise ValueError(
-                    f"fallbacks.{key}: unknown store {target!r}; allowed: {', '.join(country_codes())}"
+                raise FieldError(
+                    "fallbacks",
+                    f"fallbacks.{key}: unknown store {target!r}; allowed: {', '.join(country_codes())}",
                 )
             cleaned[key] = store
         return cleaned
-
-    @field_validator("geoip_url")
-    @classmethod
-    def _own_endpoint(cls, url: str | None) -> str | None:
-        # The endpoint is the site's own (a CDN header exposed at a URL): https or a same-origin path.
-        if url is not None and not url.startswith(("https://", "/")):
-            raise ValueError("geoip_url must be an https:// URL or a path on the site such as /geo")
-        return url
 
     @property
     def all_fallbacks(self) -> dict[str, str]:
@@ -246,7 +240,7 @@ class GeoConfig(_Section):
         return {**DEFAULT_FALLBACKS, **self.fallbacks}
 
 
-class MarketplaceConfig(_Section):
+class MarketplaceConfig(_Section, frozen=True, kw_only=True):
     """One ``[[marketplaces]]`` entry: the seed's per-store Creators API credentials."""
 
     country: str
@@ -257,24 +251,18 @@ class MarketplaceConfig(_Section):
     enabled: bool = True
     default: bool = False
 
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str) -> str:
-        canonical = normalize_country(value)
+    def __post_init__(self) -> None:
+        canonical = normalize_country(self.country)
         if canonical is None:
             allowed = ", ".join(country_codes())
-            raise ValueError(f"unknown country {value!r}; allowed: {allowed}")
-        return canonical
-
-    @model_validator(mode="after")
-    def _tag_shape(self) -> MarketplaceConfig:
+            raise FieldError("country", f"unknown country {self.country!r}; allowed: {allowed}")
+        force_setattr(self, "country", canonical)
         problem = partner_tag_problem(self.store, self.partner_tag) if self.partner_tag is not None else None
         if problem:
             raise ValueError(f"{self.country}: {problem}")
-        return self
+        self._credentials_complete()
 
-    @model_validator(mode="after")
-    def _credentials_complete(self) -> MarketplaceConfig:
+    def _credentials_complete(self) -> None:
         if self.credential_type and not self.credential_id:
             raise ValueError(f"{self.country}: credential_type needs credential_id")
         if self.credential_id and not self.credential_type:
@@ -283,7 +271,6 @@ class MarketplaceConfig(_Section):
             problem = credential_problem(self.store, self.credential_type, self.credential_id)
             if problem:
                 raise ValueError(f"{self.country}: {problem}")
-        return self
 
     @property
     def store(self) -> Store:
@@ -306,7 +293,7 @@ class MarketplaceConfig(_Section):
         return self.enabled and self.has_credentials
 
 
-class PaapiConfig(_Section):
+class PaapiConfig(_Section, frozen=True, kw_only=True):
     """``[paapi]``: PA-API 5.0 keys, the fallback route."""
 
     access_key: str | None = None
@@ -318,41 +305,43 @@ class PaapiConfig(_Section):
         return bool(self.access_key and secret)
 
 
-class Config(BaseModel):
+class Config(_Section, frozen=True, kw_only=True):
     """The whole validated configuration, plus where it came from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-    site: SiteConfig = Field(default_factory=SiteConfig)
-    api: ApiConfig = Field(default_factory=ApiConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
     marketplaces: tuple[MarketplaceConfig, ...] = ()
-    paapi: PaapiConfig = Field(default_factory=PaapiConfig)
-    report: ReportConfig = Field(default_factory=ReportConfig)
-    placeholders: PlaceholdersConfig = Field(default_factory=PlaceholdersConfig)
-    associate_id_sets: dict[str, dict[str, str]] = Field(default_factory=dict)
-    geo: GeoConfig = Field(default_factory=GeoConfig)
-    collections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    paapi: PaapiConfig = field(default_factory=PaapiConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    placeholders: PlaceholdersConfig = field(default_factory=PlaceholdersConfig)
+    associate_id_sets: dict[str, dict[str, str]] = field(default_factory=dict)
+    geo: GeoConfig = field(default_factory=GeoConfig)
+    collections: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: Path | None = None
     unresolved_secrets: tuple[str, ...] = ()
 
-    @field_validator("associate_id_sets")
-    @classmethod
-    def _valid_sets(cls, sets: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    def __post_init__(self) -> None:
+        force_setattr(self, "associate_id_sets", self._valid_sets(self.associate_id_sets))
+        self._one_default_one_entry()
+
+    @staticmethod
+    def _valid_sets(sets: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
         cleaned: dict[str, dict[str, str]] = {}
         for name, tags in sets.items():
             cleaned[name] = {}
             for country, tag in tags.items():
                 canonical = normalize_country(country)
                 if canonical is None:
-                    raise ValueError(f"associate set {name!r}: unknown country {country!r}")
+                    raise FieldError(
+                        "associate_id_sets", f"associate set {name!r}: unknown country {country!r}"
+                    )
                 problem = partner_tag_problem(store_for(canonical), tag)
                 if problem:
-                    raise ValueError(f"associate set {name!r}: {problem}")
+                    raise FieldError("associate_id_sets", f"associate set {name!r}: {problem}")
                 cleaned[name][canonical] = tag
         return cleaned
 
-    @model_validator(mode="after")
-    def _one_default_one_entry(self) -> Config:
+    def _one_default_one_entry(self) -> None:
         defaults = [m.country for m in self.marketplaces if m.default]
         if len(defaults) > 1:
             raise ValueError(
@@ -363,7 +352,6 @@ class Config(BaseModel):
             if market.country in seen:
                 raise ValueError(f"marketplace {market.country!r} is configured twice")
             seen.add(market.country)
-        return self
 
     @property
     def root(self) -> Path:
@@ -461,9 +449,20 @@ def config_from_dict(
     expanded["path"] = path
     expanded["unresolved_secrets"] = tuple(unresolved)
     try:
+        if isinstance(expanded.get("placeholders"), dict):
+            # TOML true/false only here: "yes" is a mistake to report, not a value to guess.
+            expanded["placeholders"] = _section(PlaceholdersConfig, "placeholders", expanded["placeholders"])
         return Config.model_validate(expanded)
-    except ValidationError as exc:
-        raise _config_error(exc, path) from None
+    except RecordError as exc:
+        raise ConfigError(str(exc), path=str(path) if path else None) from None
+
+
+def _section(kind: type[PlaceholdersConfig], name: str, data: dict[str, Any]) -> PlaceholdersConfig:
+    """One section validated strictly (no "yes" for true), its errors named from the file's top."""
+    try:
+        return kind.model_validate(data, strict=True)
+    except RecordError as exc:
+        raise RecordError(exc.reason, key=f"{name}.{exc.key}" if exc.key else name) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -515,19 +514,6 @@ def _expand_env(value: Any, env: Mapping[str, str]) -> tuple[Any, list[str]]:
         return env[name]
 
     return walk(value), missing
-
-
-def _config_error(exc: ValidationError, path: Path | None) -> ConfigError:
-    problems = []
-    for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif error["type"] == "literal_error":
-            message = f"{message} (got {error.get('input')!r})"
-        problems.append(f"{key}: {message}" if key else message)
-    return ConfigError("; ".join(problems), path=str(path) if path else None)
 
 
 __all__ = [

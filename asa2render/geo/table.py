@@ -18,7 +18,7 @@ small; :meth:`GeoTable.link` builds the same URLs the browser script builds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote_plus
@@ -27,7 +27,7 @@ from ..config.model import Config
 from ..marketplaces import STORES, Store, get_store, normalize_country
 from ..products.models import ProductKey, Resolved, utc_now
 from ..products.resolve import ProductRequest
-from ..render.i18n import LABEL_MESSAGES
+from ..render.i18n import LABEL_MESSAGES, N_
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -174,7 +174,7 @@ def build_table(engine: Engine, requests: Iterable[ProductRequest]) -> GeoTable:
     if lookup:
         known.update(engine.store.get_many(lookup, count=False))
     table = GeoTable(
-        data=_skeleton(config, stores, sets, engine.renderer.labels().gettext(LABEL_MESSAGES["map_label"])),
+        data=_skeleton(config, stores, sets, _script_labels(engine.renderer.labels().gettext)),
         lookups=len(lookup),
         requests=engine.store.report.api_requests - requests_before,
     )
@@ -186,7 +186,17 @@ def build_table(engine: Engine, requests: Iterable[ProductRequest]) -> GeoTable:
     return table
 
 
-def _skeleton(config: Config, stores: list[str], sets: set[str], see_price: str) -> dict[str, Any]:
+def _script_labels(gettext: Callable[[str], str]) -> dict[str, str]:
+    """The script's texts in the site's language: the price note ("See price on Amazon", in which the script
+    names the store: "Amazon.fr") and the store switcher's accessible name and first choice."""
+    return {
+        "see_price": gettext(LABEL_MESSAGES["map_label"]),
+        "switcher": gettext(N_("Amazon store")),
+        "automatic": gettext(N_("Automatic")),
+    }
+
+
+def _skeleton(config: Config, stores: list[str], sets: set[str], labels: dict[str, str]) -> dict[str, Any]:
     default = config.site.associate_set
     tags = {default: {s: tag for s in stores if (tag := tracking_id(config, s, default))}}
     for name in sorted(sets - {default}):
@@ -201,8 +211,7 @@ def _skeleton(config: Config, stores: list[str], sets: set[str], see_price: str)
         "set": default,
         "stores": {s: _store_label(s) for s in stores},
         "fallbacks": offered_fallbacks(config, stores),
-        # "See price on Amazon" in the site's language; the script names the store in it ("Amazon.fr").
-        "labels": {"see_price": see_price, "switcher": "Amazon store", "automatic": "Automatic"},
+        "labels": labels,
         "tags": tags,
         "products": {},
     }

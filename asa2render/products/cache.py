@@ -20,10 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from pydantic import ValidationError
-
 from ..config.model import MAX_CACHE_AGE
-from ..errors import CacheError
+from ..errors import CacheError, RecordError
 from .models import Failure, Product, ProductKey, SearchQuery, SearchResult
 
 log = logging.getLogger("asa2render.products.cache")
@@ -372,7 +370,7 @@ class ProductCache:
         for id_, text in self._backend.get_many(list(wanted)).items():
             try:
                 found[wanted[id_]] = Failure.model_validate(json.loads(text)["failure"])
-            except (ValueError, KeyError, TypeError, ValidationError):
+            except (ValueError, KeyError, TypeError, RecordError):
                 self._drop_corrupt(id_)
         return found
 
@@ -405,7 +403,7 @@ class ProductCache:
             if payload.get("v") != FORMAT_VERSION:
                 raise ValueError("unknown format version")
             return SearchResult.model_validate(payload["search"])
-        except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecordError):
             self._drop_corrupt(id_)
             return None
 
@@ -480,7 +478,7 @@ class ProductCache:
             if payload.get("v") != FORMAT_VERSION:
                 raise ValueError("unknown format version")
             return Product.model_validate(payload["product"])
-        except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecordError):
             self._drop_corrupt(id_)
             return None
 

@@ -39,22 +39,16 @@ import tomllib
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from msgspec import Meta
+from msgspec.structs import force_setattr
 
 from ..config.model import Config
-from ..errors import ConfigError, EncodingError
+from ..errors import ConfigError, EncodingError, RecordError
 from ..marketplaces import Store, normalize_country, store_for
 from ..money import format_money
+from ..records import FieldError, Record
 from ..textio import read_text
 from .asins import normalize_asin
 from .models import AVAILABILITY_TYPES, Availability, Image, Images, Money, Product, ProductKey, Savings
@@ -64,10 +58,8 @@ SHOP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 Origin = Literal["manual", "api"]
 
 
-class LocalProduct(BaseModel):
+class LocalProduct(Record, frozen=True, kw_only=True):
     """One ``[[products]]`` entry as the user writes it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # ``shop`` comes first: the checks of ``asin`` and ``url`` depend on it.
     shop: str | None = None
@@ -76,9 +68,9 @@ class LocalProduct(BaseModel):
     title: str
     url: str | None = None
     image: str | None = None
-    price: Decimal | None = Field(default=None, ge=0)
+    price: Decimal | None = None  # >= 0 (checked below: msgspec bounds only plain numbers)
     currency: str | None = None
-    list_price: Decimal | None = Field(default=None, ge=0)
+    list_price: Decimal | None = None  # >= 0
     availability: str = "IN_STOCK"
     availability_message: str | None = None
     features: tuple[str, ...] = ()
@@ -87,64 +79,59 @@ class LocalProduct(BaseModel):
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     review: str | None = None
-    rating: float | None = Field(default=None, ge=0, le=5)
-    reviews: int | None = Field(default=None, ge=0)
+    rating: Annotated[float, Meta(ge=0, le=5)] | None = None
+    reviews: Annotated[int, Meta(ge=0)] | None = None
     origin: Origin = "manual"
 
-    @field_validator("asin")
-    @classmethod
-    def _valid_asin(cls, value: str, info: ValidationInfo) -> str:
-        if info.data.get("shop") is not None:
-            if not SHOP_ID.match(value):
-                raise ValueError(f"invalid product id {value!r}: letters, digits, '-' or '_' expected")
-            return value
-        asin = normalize_asin(value)
-        if asin is None:
-            raise ValueError(f"invalid ASIN {value!r}: 10 letters or digits expected")
-        return asin
-
-    @field_validator("url")
-    @classmethod
-    def _https_url(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if info.data.get("shop") is not None:
-            if value is None or not is_safe_image_url(value):
-                raise ValueError(f"a shop product's url must be an https:// link, got {value!r}")
-        elif value is not None and not is_amazon_url(value):
-            raise ValueError(f"url must be an https:// Amazon link, got {value!r}")
-        return value
-
-    @model_validator(mode="after")
-    def _shop_needs_url(self) -> LocalProduct:
+    def __post_init__(self) -> None:
+        # Field by field in declaration order, then the checks across fields (the first problem is reported).
+        force_setattr(self, "asin", self._valid_asin(self.asin))
+        force_setattr(self, "country", self._valid_country(self.country))
+        for name in ("price", "list_price"):
+            amount = getattr(self, name)
+            if amount is not None and not amount >= 0:  # also refuses NaN
+                raise FieldError(name, "must be greater than or equal to 0")
+        self._https_url(self.url)
+        if self.image is not None and not is_safe_image_url(self.image):
+            raise FieldError("image", f"image must be an https:// URL, got {self.image!r}")
+        upper = self.availability.upper()
+        if upper not in AVAILABILITY_TYPES:
+            raise FieldError("availability", f"availability must be one of {sorted(AVAILABILITY_TYPES)}")
+        force_setattr(self, "availability", upper)
         if self.shop is not None and self.url is None:
             raise ValueError("a shop product needs an https:// url")
         if self.shop is not None and self.origin == "api":
             raise ValueError('origin = "api" is for Amazon products, not shop products')
-        return self
 
-    @field_validator("country")
-    @classmethod
-    def _valid_country(cls, value: str | None) -> str | None:
+    def _valid_asin(self, value: str) -> str:
+        if self.shop is not None:
+            if not SHOP_ID.match(value):
+                raise FieldError(
+                    "asin", f"invalid product id {value!r}: letters, digits, '-' or '_' expected"
+                )
+            return value
+        asin = normalize_asin(value)
+        if asin is None:
+            raise FieldError("asin", f"invalid ASIN {value!r}: 10 letters or digits expected")
+        return asin
+
+    def _https_url(self, value: str | None) -> None:
+        if value is None:
+            return  # a shop product without one is refused below, with its own message
+        if self.shop is not None:
+            if not is_safe_image_url(value):
+                raise FieldError("url", f"a shop product's url must be an https:// link, got {value!r}")
+        elif value is not None and not is_amazon_url(value):
+            raise FieldError("url", f"url must be an https:// Amazon link, got {value!r}")
+
+    @staticmethod
+    def _valid_country(value: str | None) -> str | None:
         if value is None:
             return None
         canonical = normalize_country(value)
         if canonical is None:
-            raise ValueError(f"unknown country {value!r}")
+            raise FieldError("country", f"unknown country {value!r}")
         return canonical
-
-    @field_validator("image")
-    @classmethod
-    def _https_image(cls, value: str | None) -> str | None:
-        if value is not None and not is_safe_image_url(value):
-            raise ValueError(f"image must be an https:// URL, got {value!r}")
-        return value
-
-    @field_validator("availability")
-    @classmethod
-    def _known_availability(cls, value: str) -> str:
-        upper = value.upper()
-        if upper not in AVAILABILITY_TYPES:
-            raise ValueError(f"availability must be one of {sorted(AVAILABILITY_TYPES)}")
-        return upper
 
 
 class LocalProducts:
@@ -233,11 +220,9 @@ def read_products(path: Path, config: Config) -> list[tuple[LocalProduct, Produc
 def _validate(entry: Any, path: Path, index: int) -> LocalProduct:
     try:
         return LocalProduct.model_validate(entry)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(message, path=str(path), key=f"products[{index}].{key}") from None
+    except RecordError as exc:
+        key = f"products[{index}].{exc.key}" if exc.key else f"products[{index}]"
+        raise ConfigError(exc.reason, path=str(path), key=key) from None
 
 
 def _to_product(item: LocalProduct, config: Config, modified: datetime, path: Path, index: int) -> Product:

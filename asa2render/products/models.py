@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from msgspec import field
 
 from ..money import minor_units
+from ..records import LenientRecord
 
 Source = Literal["local", "creators", "paapi"]
 State = Literal["fresh", "stale", "fallback"]
@@ -41,11 +42,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+# Unknown fields are ignored: cache entries written by a newer version still read back.
+class _Model(LenientRecord, frozen=True, kw_only=True):
+    pass
 
 
-class Image(_Model):
+class Image(_Model, frozen=True, kw_only=True):
     """A hot-linked image: only its URL is ever stored, never the bytes."""
 
     url: str
@@ -53,7 +55,7 @@ class Image(_Model):
     height: int | None = None
 
 
-class Images(_Model):
+class Images(_Model, frozen=True, kw_only=True):
     small: Image | None = None
     medium: Image | None = None
     large: Image | None = None
@@ -63,7 +65,7 @@ class Images(_Model):
         return self.large or self.medium or self.small
 
 
-class Money(_Model):
+class Money(_Model, frozen=True, kw_only=True):
     amount: Decimal
     currency: str
     display: str
@@ -80,7 +82,7 @@ class Money(_Model):
         return self.currency == other.currency and self.amount < other.amount
 
 
-class Savings(_Model):
+class Savings(_Model, frozen=True, kw_only=True):
     money: Money | None = None
     percentage: int | None = None
 
@@ -89,7 +91,7 @@ OfferCondition = Literal["New", "Used", "Collectible", "Refurbished"]
 OFFER_CONDITIONS: tuple[OfferCondition, ...] = ("New", "Used", "Collectible", "Refurbished")
 
 
-class OfferSummary(_Model):
+class OfferSummary(_Model, frozen=True, kw_only=True):
     """All offers of one condition: PA-API's ``Offers.Summaries``, or derived from OffersV2 listings."""
 
     condition: OfferCondition
@@ -98,7 +100,7 @@ class OfferSummary(_Model):
     offer_count: int | None = None
 
 
-class VariationSummary(_Model):
+class VariationSummary(_Model, frozen=True, kw_only=True):
     """A parent product's variations (``VariationSummary`` of GetVariations): price range and count."""
 
     lowest: Money | None = None
@@ -107,27 +109,27 @@ class VariationSummary(_Model):
     dimensions: tuple[str, ...] = ()
 
 
-class Availability(_Model):
+class Availability(_Model, frozen=True, kw_only=True):
     type: str = "UNKNOWN"
     message: str | None = None
     min_order_quantity: int | None = None
     max_order_quantity: int | None = None
 
 
-class Product(_Model):
+class Product(_Model, frozen=True, kw_only=True):
     """One product in one marketplace, normalised from whichever source produced it."""
 
     asin: str
     country: str
     title: str
     url: str
-    images: Images = Field(default_factory=Images)
+    images: Images = field(default_factory=Images)
     price: Money | None = None
     # The buy-box price again when Amazon marks it reduced (a live deal, or savings against a basis).
     sale_price: Money | None = None
     savings: Savings | None = None
     list_price: Money | None = None
-    availability: Availability = Field(default_factory=Availability)
+    availability: Availability = field(default_factory=Availability)
     brand: str | None = None
     features: tuple[str, ...] = ()
     violates_map: bool = False
@@ -137,7 +139,7 @@ class Product(_Model):
     parent_asin: str | None = None
     offer_summaries: tuple[OfferSummary, ...] = ()
     variations: VariationSummary | None = None
-    fetched_at: datetime = Field(default_factory=utc_now)
+    fetched_at: datetime = field(default_factory=utc_now)
     source: Source = "local"
     # The user's own data from the product store (ASA2's "Products" section), never from Amazon.
     categories: tuple[str, ...] = ()
@@ -174,7 +176,7 @@ class ProductKey(NamedTuple):
         return f"{self.country}:{self.asin}"
 
 
-class Failure(_Model):
+class Failure(_Model, frozen=True, kw_only=True):
     """Why a product could not be resolved; rendered as a compliant fallback link."""
 
     kind: str  # "not_found", "invalid", "auth", "forbidden", "throttled", "server", "network", …
@@ -193,7 +195,7 @@ class SearchQuery(NamedTuple):
         return f'{self.country}:"{self.keywords}"'
 
 
-class SearchResult(_Model):
+class SearchResult(_Model, frozen=True, kw_only=True):
     """The answer to a search: the ASINs in Amazon's order (their products are cached on their own)."""
 
     country: str
@@ -201,10 +203,10 @@ class SearchResult(_Model):
     asins: tuple[str, ...] = ()
     search_url: str | None = None
     total: int | None = None
-    fetched_at: datetime = Field(default_factory=utc_now)
+    fetched_at: datetime = field(default_factory=utc_now)
 
 
-class SearchResolved(_Model):
+class SearchResolved(_Model, frozen=True, kw_only=True):
     """What an ``[asa2_search]`` shows: its result list (if any) and its freshness state."""
 
     query: SearchQuery
@@ -213,7 +215,7 @@ class SearchResolved(_Model):
     failure: Failure | None = None
 
 
-class Resolved(_Model):
+class Resolved(_Model, frozen=True, kw_only=True):
     """What a shortcode shows for one product: the product (if any) and its freshness state."""
 
     key_country: str

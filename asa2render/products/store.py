@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ..config.model import MAX_CACHE_AGE, Config
+from ..interrupts import deferred_interrupts
 from .cache import ProductCache
 from .local import LocalProducts
 from .models import (
@@ -230,9 +231,10 @@ class ProductStore:
         if fetcher is not None:
 
             def on_batch(batch: Mapping[ProductKey, Product | Failure]) -> None:
-                for key, outcome in batch.items():
-                    self._remember(key, outcome, now)
-                    stored.add(key)
+                with deferred_interrupts():  # saved and counted whole, even on Ctrl-C
+                    for key, outcome in batch.items():
+                        self._remember(key, outcome, now)
+                        stored.add(key)
 
             report = fetcher.fetch(keys, on_batch=on_batch)
             results = report.results
@@ -308,10 +310,11 @@ class ProductStore:
 
         def on_batch(batch: Mapping[ProductKey, Product | Failure]) -> None:
             # Cached as each batch arrives: a refresh stopped mid-chunk keeps what it was sent.
-            for key, outcome in batch.items():
-                if isinstance(outcome, Product):
-                    self._remember(key, outcome, self._clock())
-                    stored.add(key)
+            with deferred_interrupts():
+                for key, outcome in batch.items():
+                    if isinstance(outcome, Product):
+                        self._remember(key, outcome, self._clock())
+                        stored.add(key)
 
         result = fetcher.fetch(chunk, on_batch=on_batch)
         self.report.api_requests += result.requests

@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from ..errors import RecordError
 from ..marketplaces import normalize_country
 from .local import LocalProduct
 
@@ -244,10 +243,8 @@ def validate_row(
         return "title", "missing"
     try:
         item = LocalProduct.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        column = ".".join(str(part) for part in first["loc"]) or None
-        return column, first["msg"].removeprefix("Value error, ")
+    except RecordError as exc:
+        return exc.key or None, exc.reason
     if item.country is None and default_country is None:
         return "country", "empty, and no default marketplace to assume"
     return entry_of(item)

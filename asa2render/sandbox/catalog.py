@@ -45,50 +45,47 @@ import random
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from babel.numbers import get_currency_precision
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from msgspec import Meta, field
 
-from ..errors import ConfigError
+from ..errors import ConfigError, RecordError
 from ..marketplaces import Store, normalize_country
 from ..money import format_store_money, quantize
 from ..products.models import AVAILABILITY_TYPES as MODEL_AVAILABILITY_TYPES
+from ..records import Record
 from .images import image_path
 
 # Amazon's OffersV2 enum: our model's list less BACKORDER, which only ASA2's placeholders know.
 AVAILABILITY_TYPES = MODEL_AVAILABILITY_TYPES - {"BACKORDER"}
 
 
-class OtherOffer(BaseModel):
+class OtherOffer(Record, frozen=True, kw_only=True):
     """Offers of one condition besides the buy box: ``count`` sellers, the cheapest at ``price``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     condition: Literal["New", "Used", "Collectible", "Refurbished"]
-    price: float = Field(gt=0)
+    price: Annotated[float, Meta(gt=0)]
     merchant: str | None = None
-    count: int = Field(default=1, ge=1, le=999)
+    count: Annotated[int, Meta(ge=1, le=999)] = 1
 
 
-class CatalogProduct(BaseModel):
+class CatalogProduct(Record, frozen=True, kw_only=True):
     """One product in one store, as written in a catalog file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    asin: str = Field(pattern=r"^[A-Z0-9]{10}$")
+    asin: Annotated[str, Meta(pattern=r"^[A-Z0-9]{10}$")]
     country: str
     title: str
     brand: str | None = None
     manufacturer: str | None = None
     features: tuple[str, ...] = ()
     image: str | None = None
-    price: float | None = Field(default=None, ge=0)
-    list_price: float | None = Field(default=None, ge=0)
+    price: Annotated[float, Meta(ge=0)] | None = None
+    list_price: Annotated[float, Meta(ge=0)] | None = None
     availability: str = "IN_STOCK"
     availability_message: str | None = None
-    rating: float | None = Field(default=None, ge=0, le=5)
-    reviews: int | None = Field(default=None, ge=0)
+    rating: Annotated[float, Meta(ge=0, le=5)] | None = None
+    reviews: Annotated[int, Meta(ge=0)] | None = None
     merchant: str | None = None
     parent_asin: str | None = None
     deal_badge: str | None = None
@@ -98,11 +95,9 @@ class CatalogProduct(BaseModel):
     parent: bool = False
 
 
-class _CatalogFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _CatalogFile(Record, frozen=True, kw_only=True):
     products: list[CatalogProduct]
-    missing: dict[str, list[str]] = Field(default_factory=dict)
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
 
 # Rough price level of each currency against the US dollar, so synthetic prices look plausible.
@@ -230,7 +225,7 @@ class Catalog:
                 raise ConfigError(f"cannot read the catalog: {error.strerror}", path=where) from error
         try:
             parsed = _CatalogFile.model_validate(json.loads(text))
-        except (json.JSONDecodeError, ValidationError) as error:
+        except (json.JSONDecodeError, RecordError) as error:
             raise ConfigError(f"invalid sandbox catalog: {error}", path=where) from error
         pairs = [(asin, country) for asin, countries in parsed.missing.items() for country in countries]
         try:

@@ -9,9 +9,8 @@ PA-API keys for every other store.
 
 from __future__ import annotations
 
-from pydantic import SecretStr
-
 from ..config.model import Config, MarketplaceConfig, PaapiConfig
+from ..records import SecretStr
 from .options import DEMO_PAAPI_KEYS
 
 DEMO_SECRET = "demo-secret"

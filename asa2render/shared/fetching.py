@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..config.model import Config
+from ..interrupts import deferred_interrupts
 from ..products.cache import Backend, ProductCache
 from ..products.models import Failure, Product, ProductKey, SearchQuery, utc_now
 from ..products.store import SearchOutcome
@@ -198,9 +199,10 @@ class SharedFetcher:
             report.add(result)
         results = {key: result.results.get(key) or _lost(key) for key in batch}
         try:
-            self._store(results)
-            if on_batch is not None:
-                on_batch(results)
+            with deferred_interrupts():  # stored and counted whole, even on Ctrl-C
+                self._store(results)
+                if on_batch is not None:
+                    on_batch(results)
         finally:
             outcome = {key: None if isinstance(value, Product) else value for key, value in results.items()}
             self._coordinator.settle(outcome)

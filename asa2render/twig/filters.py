@@ -6,7 +6,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cmp_to_key
 from typing import Any, cast
@@ -479,27 +479,22 @@ def merge(*arrays: Any) -> Any:
                 f'The "merge" filter expects a sequence or a mapping, got "{debug_type(operand)}" '
                 f"for argument {number}."
             )
-    result: dict[Any, Any] = {}
-    index = 0
-    for operand in arrays:
-        for key, item in items(operand):
-            if isinstance(key, int):
-                result[index] = item
-                index += 1
-            else:
-                result[key] = item
-    return normalize_array(result)
+    return _renumbered((pair for operand in arrays for pair in items(operand)), renumber=True)
 
 
 def reverse(value: Any, preserve_keys: Any = False) -> Any:
     """The ``reverse`` filter: strings by character, arrays with integer keys renumbered."""
     if not isinstance(value, Mapping | list | tuple):
         return to_str(value)[::-1]
-    pairs = list(reversed(items(value)))
+    return _renumbered(reversed(items(value)), renumber=not truthy(preserve_keys))
+
+
+def _renumbered(pairs: Iterable[tuple[Any, Any]], *, renumber: bool) -> Any:
+    """PHP's array building: with ``renumber``, integer keys become 0, 1, … in order; string keys are kept."""
     result: dict[Any, Any] = {}
     index = 0
     for key, item in pairs:
-        if isinstance(key, int) and not truthy(preserve_keys):
+        if renumber and isinstance(key, int):
             result[index] = item
             index += 1
         else:

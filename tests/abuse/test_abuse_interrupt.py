@@ -20,26 +20,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from asa2_fakes import SANDBOX_DE_MARKETPLACE
 
 from asa2render.products.cache import ProductCache
 from asa2render.sandbox import Sandbox, SandboxOptions
 
 PRODUCTS = 300
-CONFIG = """
+CONFIG = (
+    """
 [site]
 cache_dir = "cache"
 
 [api]
 requests_per_second = 10
 
-[[marketplaces]]
-country = "de"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "mytag-21"
-default = true
 """
+    + SANDBOX_DE_MARKETPLACE
+    + """"""
+)
 
 
 @pytest.fixture

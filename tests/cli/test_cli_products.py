@@ -9,25 +9,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from asa2_fakes import SANDBOX_DE_MARKETPLACE
 from click.testing import CliRunner, Result
 
 from asa2render.cli.app import cli
 from asa2render.products.transfer import COLUMNS
 from asa2render.sandbox import Sandbox, SandboxOptions
 
-CONFIG = """
+CONFIG = (
+    """
 [site]
 cache_dir = "cache"
 products = "products.toml"
 
-[[marketplaces]]
-country = "de"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "mytag-21"
-default = true
 """
+    + SANDBOX_DE_MARKETPLACE
+    + """"""
+)
 HEADER = ",".join(COLUMNS)
 GOOD_AND_BAD = f"""{HEADER}
 B0CSV00001,de,Grinder,,https://m.media-amazon.com/images/I/a.jpg,"49,99",EUR,59.99,IN_STOCK,Acme,fast|quiet,kitchen|coffee,grinder,4.5,12,"Great **grinder**

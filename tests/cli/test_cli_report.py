@@ -6,25 +6,23 @@ import json
 from pathlib import Path
 
 import pytest
+from asa2_fakes import SANDBOX_DE_MARKETPLACE
 from click.testing import CliRunner, Result
 
 from asa2render.cli.app import cli
 from asa2render.sandbox import Sandbox
 
-CONFIG = """
+CONFIG = (
+    """
 [site]
 cache_dir = "cache"
 unavailable = "{policy}"
 
-[[marketplaces]]
-country = "de"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "mytag-21"
-default = true
-{extra}
 """
+    + SANDBOX_DE_MARKETPLACE
+    + """{extra}
+"""
+)
 RULES = """
 [[report.rules]]
 name = "kitchen-trouble"

@@ -161,3 +161,30 @@ def test_search_mode_looks_nothing_up(sandbox: Sandbox) -> None:
 def test_search_links_escape_like_the_browser() -> None:
     url = search_url(store_for("uk"), "Pan (28 cm) & lid, it's cast  iron", "uktag-21")
     assert url == "https://www.amazon.co.uk/s?k=Pan+(28+cm)+%26+lid%2C+it's+cast+iron&tag=uktag-21"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            None,
+            {"see_price": "Preis bei Amazon ansehen", "switcher": "Amazon-Shop", "automatic": "Automatisch"},
+        ),
+        (
+            "fr",
+            {
+                "see_price": "Voir le prix sur Amazon",
+                "switcher": "Boutique Amazon",
+                "automatic": "Automatique",
+            },
+        ),
+    ],
+)
+def test_script_labels_are_in_the_sites_language(language: str | None, expected: dict[str, str]) -> None:
+    config = make_config(mode="search")
+    if language:
+        config = config.model_copy(update={"site": config.site.model_copy(update={"language": language})})
+    with Engine(config, cache=ProductCache.in_memory()) as engine:
+        table = site(engine, ["[asa2]B0DEMO0001[/asa2]"])
+
+    assert table.data["labels"] == expected

@@ -6,29 +6,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from asa2_fakes import SANDBOX_DE_MARKETPLACE
 
 from asa2render.config.model import Config, load_config
 
-SITE = """
+SITE = (
+    """
 [site]
 cache_dir = "cache"
 products = "products.toml"
 unavailable = "{policy}"
 
-[[marketplaces]]
-country = "de"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "mytag-21"
-default = true
-
+"""
+    + SANDBOX_DE_MARKETPLACE
+    + """
 [api]
 requests_per_second = 50
 timeout = 2.0
 max_retries = 1
 max_backoff = 0.1
 """
+)
 
 
 @pytest.fixture

@@ -1,0 +1,247 @@
+"""The record base (asa2render/records.py): validation errors, secrets, dumps and the cache's JSON shape."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import pytest
+from msgspec import Meta
+
+from asa2render.config.model import ApiConfig, MarketplaceConfig, PaapiConfig, config_from_dict
+from asa2render.errors import Asa2Error, ConfigError, RecordError
+from asa2render.products.models import (
+    Availability,
+    Failure,
+    Image,
+    Images,
+    Money,
+    OfferSummary,
+    Product,
+    Savings,
+    SearchResult,
+    VariationSummary,
+)
+from asa2render.records import FieldError, Record, SecretStr
+
+SECRET = "hunter2-very-secret"
+
+
+class Part(Record, frozen=True, kw_only=True):
+    size: Annotated[int, Meta(ge=1, le=9)] = 1
+    colour: Literal["red", "blue"] = "red"
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name == "bad":
+            raise FieldError("name", "names may not be 'bad'")
+
+
+class Box(Record, frozen=True, kw_only=True):
+    parts: tuple[Part, ...] = ()
+    key: SecretStr | None = None
+
+
+def _error(data: object) -> RecordError:
+    with pytest.raises(RecordError) as caught:
+        Box.model_validate(data)
+    return caught.value
+
+
+def test_a_secret_never_shows_its_value() -> None:
+    secret = SecretStr(SECRET)
+    assert SECRET not in repr(secret) and SECRET not in str(secret) and SECRET not in f"{secret}"
+    assert secret.get_secret_value() == SECRET
+    box = Box.model_validate({"key": SECRET, "parts": [{"size": 2}]})
+    assert SECRET not in repr(box) and SECRET not in str(box.model_dump(mode="json"))
+    assert box.key == SecretStr(SECRET)
+    market = MarketplaceConfig(
+        country="de", credential_type="cognito", credential_id="id", credential_secret=secret
+    )
+    assert SECRET not in repr(market) and SECRET not in repr(PaapiConfig(secret_key=secret))
+
+
+def test_a_secret_is_not_in_validation_errors() -> None:
+    error = _error({"key": SECRET, "parts": [{"size": 0}]})
+    assert SECRET not in str(error)
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict(
+            {"marketplaces": [{"country": "de", "credential_secret": SECRET, "credential_type": "oauth"}]}
+        )
+    assert SECRET not in str(caught.value) and "marketplaces.0.credential_type" in str(caught.value)
+
+
+def test_a_secret_must_be_a_string() -> None:
+    error = _error({"key": 12345})
+    assert error.key == "key" and "str" in error.reason and "12345" not in str(error)
+
+
+def test_an_unknown_field_is_refused_by_name() -> None:
+    error = _error({"parts": [{"size": 2}, {"sise": 3}]})
+    assert (error.key, error.reason) == ("parts.1.sise", "unknown key")
+    assert str(error) == "parts.1.sise: unknown key"
+    assert isinstance(error, Asa2Error) and isinstance(error, ValueError)
+
+
+def test_constraint_errors_name_the_key_and_the_bound() -> None:
+    assert str(_error({"parts": [{"size": 10}]})) == "parts.0.size: must be less than or equal to 9"
+    assert str(_error({"parts": [{"size": "x"}]})) == "parts.0.size: Expected `int`, got `str`"
+    with pytest.raises(ConfigError, match=r"api\.timeout: must be greater than 0"):
+        config_from_dict({"api": {"timeout": 0}})
+    assert ApiConfig.model_validate({"timeout": "5"}).timeout == 5.0  # a text format's "5" is a 5
+
+
+def test_literal_errors_say_what_is_allowed() -> None:
+    error = _error({"parts": [{"colour": "green"}]})
+    assert error.key == "parts.0.colour"
+    assert error.reason == "Invalid enum value 'green'; allowed: 'red', 'blue'"
+
+
+def test_checks_in_post_init_name_their_field() -> None:
+    assert str(_error({"parts": [{"name": "bad"}]})) == "parts.0.name: names may not be 'bad'"
+
+
+def test_dump_copy_and_fields() -> None:
+    part = Part(size=3, name=None)
+    assert part.model_dump() == {"size": 3, "colour": "red", "name": None}
+    assert part.model_dump(exclude_none=True, exclude_defaults=True) == {"size": 3}
+    assert Box(parts=(part,)).model_dump()["parts"] == ({"size": 3, "colour": "red", "name": None},)
+    assert part.model_copy(update={"size": 4}) == Part(size=4)
+    with pytest.raises(FieldError):
+        part.model_copy(update={"name": "bad"})  # the checks run on copies too
+    assert Part.model_fields() == ("size", "colour", "name")
+
+
+def _eur(amount: str) -> Money:
+    return Money(amount=Decimal(amount), currency="EUR", display=f"{amount} €")
+
+
+def _product() -> Product:
+    return Product(
+        asin="B0REPR0001",
+        country="de",
+        title="Espresso grinder",
+        url="https://www.amazon.de/dp/B0REPR0001?tag=mytag-21",
+        images=Images(
+            small=Image(url="https://m.media-amazon.com/images/I/s.jpg", width=75, height=75),
+            large=Image(url="https://m.media-amazon.com/images/I/l.jpg", width=500, height=500),
+        ),
+        price=_eur("47.67"),
+        sale_price=_eur("47.67"),
+        savings=Savings(money=_eur("12.33"), percentage=21),
+        list_price=_eur("60.00"),
+        availability=Availability(type="IN_STOCK", message="Only 3 left", min_order_quantity=1),
+        brand="Acme",
+        features=("Conical burrs", "40 settings"),
+        rating=4.5,
+        review_count=1234,
+        merchant="Amazon",
+        parent_asin="B0PARENT01",
+        offer_summaries=(
+            OfferSummary(condition="New", lowest=_eur("45.00"), highest=_eur("59.90"), offer_count=3),
+            OfferSummary(condition="Used", lowest=_eur("30.10"), offer_count=1),
+        ),
+        variations=VariationSummary(
+            lowest=_eur("40.00"), highest=_eur("70.00"), count=4, dimensions=("Color", "Size")
+        ),
+        fetched_at=datetime(2026, 11, 27, 12, 0, 5, 123456, tzinfo=UTC),
+        source="creators",
+        categories=("kitchen",),
+        tags=("grinder",),
+        review="My **own** verdict.",
+    )
+
+
+# What pydantic wrote for this product (asa2render 0.1.0's caches hold entries of this shape).
+PYDANTIC_JSON = {
+    "asin": "B0REPR0001",
+    "country": "de",
+    "title": "Espresso grinder",
+    "url": "https://www.amazon.de/dp/B0REPR0001?tag=mytag-21",
+    "images": {
+        "small": {"url": "https://m.media-amazon.com/images/I/s.jpg", "width": 75, "height": 75},
+        "medium": None,
+        "large": {"url": "https://m.media-amazon.com/images/I/l.jpg", "width": 500, "height": 500},
+    },
+    "price": {"amount": "47.67", "currency": "EUR", "display": "47.67 €"},
+    "sale_price": {"amount": "47.67", "currency": "EUR", "display": "47.67 €"},
+    "savings": {"money": {"amount": "12.33", "currency": "EUR", "display": "12.33 €"}, "percentage": 21},
+    "list_price": {"amount": "60.00", "currency": "EUR", "display": "60.00 €"},
+    "availability": {
+        "type": "IN_STOCK",
+        "message": "Only 3 left",
+        "min_order_quantity": 1,
+        "max_order_quantity": None,
+    },
+    "brand": "Acme",
+    "features": ["Conical burrs", "40 settings"],
+    "violates_map": False,
+    "rating": 4.5,
+    "review_count": 1234,
+    "merchant": "Amazon",
+    "parent_asin": "B0PARENT01",
+    "offer_summaries": [
+        {
+            "condition": "New",
+            "lowest": {"amount": "45.00", "currency": "EUR", "display": "45.00 €"},
+            "highest": {"amount": "59.90", "currency": "EUR", "display": "59.90 €"},
+            "offer_count": 3,
+        },
+        {
+            "condition": "Used",
+            "lowest": {"amount": "30.10", "currency": "EUR", "display": "30.10 €"},
+            "highest": None,
+            "offer_count": 1,
+        },
+    ],
+    "variations": {
+        "lowest": {"amount": "40.00", "currency": "EUR", "display": "40.00 €"},
+        "highest": {"amount": "70.00", "currency": "EUR", "display": "70.00 €"},
+        "count": 4,
+        "dimensions": ["Color", "Size"],
+    },
+    "fetched_at": "2026-11-27T12:00:05.123456Z",
+    "source": "creators",
+    "categories": ["kitchen"],
+    "tags": ["grinder"],
+    "review": "My **own** verdict.",
+    "shop": None,
+}
+
+
+def test_a_product_dumps_exactly_what_pydantic_dumped() -> None:
+    dumped = _product().model_dump(mode="json")
+    assert dumped == PYDANTIC_JSON
+    assert json.dumps(dumped) == json.dumps(PYDANTIC_JSON)  # same key order too
+
+
+def test_a_cached_product_reads_back_identically() -> None:
+    assert Product.model_validate(json.loads(json.dumps(PYDANTIC_JSON))) == _product()
+
+
+def test_failures_and_searches_keep_their_json() -> None:
+    failure = Failure(kind="not_found", message="de:B0X: gone", permanent=True)
+    assert failure.model_dump_json() == '{"kind":"not_found","message":"de:B0X: gone","permanent":true}'
+    assert Failure.model_validate(json.loads(failure.model_dump_json())) == failure
+    search = SearchResult(
+        country="de",
+        keywords="coffee",
+        asins=("B0A", "B0B"),
+        total=2,
+        fetched_at=datetime(2026, 11, 27, 12, tzinfo=UTC),
+    )
+    assert search.model_dump(mode="json") == {
+        "country": "de",
+        "keywords": "coffee",
+        "asins": ["B0A", "B0B"],
+        "search_url": None,
+        "total": 2,
+        "fetched_at": "2026-11-27T12:00:00Z",
+    }
+
+
+def test_products_ignore_fields_of_newer_versions() -> None:
+    entry = {**PYDANTIC_JSON, "colour": "red"}
+    assert Product.model_validate(entry) == _product()
