@@ -17,7 +17,6 @@ ratios and each run's CPU time are reported with it.
 
 from __future__ import annotations
 
-import math
 import os
 import resource
 import shutil
@@ -29,34 +28,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .builders import BUILDERS, RedisServer, builder_env, minimum_requests, run_builders, write_builders
 from .measure import Figure, ratio_figure
 from .rendering import warm_cache
 from .sites import SiteSpec, write_config, write_site
-
-BUILDERS = 4
-CONFIG = """
-[site]
-cache_dir = "{cache_dir}"
-
-[[marketplaces]]
-country = "de"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "benchde-21"
-default = true
-
-[[marketplaces]]
-country = "fr"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "benchfr-21"
-
-[api]
-requests_per_second = {rate}
-timeout = 10.0
-"""
 
 
 def page_sets(per_store: int) -> list[dict[str, list[str]]]:
@@ -77,88 +52,6 @@ def page_sets(per_store: int) -> list[dict[str, list[str]]]:
     return sets
 
 
-def minimum_requests(sets: list[dict[str, list[str]]]) -> int:
-    unique: dict[str, set[str]] = {}
-    for wanted in sets:
-        for country, asins in wanted.items():
-            unique.setdefault(country, set()).update(asins)
-    return sum(math.ceil(len(asins) / 10) for asins in unique.values())
-
-
-def _write(root: Path, sets: list[dict[str, list[str]]], rate: float) -> list[Path]:
-    (root / "asa2render.toml").write_text(
-        CONFIG.format(cache_dir=(root / "cache").as_posix(), rate=rate), encoding="utf-8"
-    )
-    folders = []
-    for number, wanted in enumerate(sets):
-        folder = root / f"pages{number}"
-        folder.mkdir(parents=True)
-        for country, asins in wanted.items():
-            for start in range(0, len(asins), 5):
-                body = "\n\n".join(f'[asa2 asin="{a}" country="{country}"]' for a in asins[start : start + 5])
-                (folder / f"{country}-{start:04}.md").write_text(f"# Page\n\n{body}\n", encoding="utf-8")
-        folders.append(folder)
-    return folders
-
-
-def run_builders(root: Path, folders: list[Path], sandbox: str, env: dict[str, str]) -> float:
-    """Start every builder at once; seconds until the last one exits."""
-    started = time.perf_counter()
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "asa2render",
-                "render",
-                str(folder),
-                "-o",
-                str(root / f"out{n}"),
-                "--config",
-                str(root / "asa2render.toml"),
-                "--sandbox",
-                sandbox,
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n, folder in enumerate(folders)
-    ]
-    for process in processes:
-        _, err = process.communicate(timeout=900)
-        if process.returncode != 0:
-            raise RuntimeError(f"a builder failed ({process.returncode}): {err[-400:]}")
-    return time.perf_counter() - started
-
-
-def _redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import socket
-
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is missing (scripts/test-tools/redis.sh installs it)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    import redis
-
-    client = redis.Redis(host="127.0.0.1", port=port)
-    for _ in range(200):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    return process, f"redis://127.0.0.1:{port}/0"
-
-
 def _one_run(
     backend: str, per_store: int, rate: float, throttle: float, log: Callable[[str], None]
 ) -> dict[str, float]:
@@ -167,21 +60,18 @@ def _one_run(
     sets = page_sets(per_store)
     with tempfile.TemporaryDirectory(prefix="asa2render-bench-shared-") as temporary:
         root = Path(temporary)
-        folders = _write(root, sets, rate)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ASA2RENDER_")}
-        env["XDG_STATE_HOME"] = str(root / "state")
-        server = None
-        if backend == "redis":
-            server, url = _redis(root)
-            env["ASA2RENDER_CACHE_URL"] = url
+        folders = write_builders(root, sets, rate=rate, timeout=10.0, tag="bench", per_page=5)
+        env = builder_env(root / "state")
+        server = RedisServer(root) if backend == "redis" else None
+        if server is not None:
+            env["ASA2RENDER_CACHE_URL"] = server.url
         try:
             with Sandbox(SandboxOptions(throttle_tps=throttle)) as sandbox:
-                seconds = run_builders(root, folders, sandbox.url, env)
+                seconds, _ = run_builders(root, folders, sandbox.url, env)
                 stats = sandbox.stats()
         finally:
             if server is not None:
-                server.terminate()
-                server.wait()
+                server.stop()
     get_items = [r for r in stats["requests"] if r["operation"] == "GetItems"]
     minimum = minimum_requests(sets)
     result = {

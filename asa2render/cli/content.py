@@ -8,6 +8,7 @@ the keys), one batched fetch follows, then a second pass renders and writes file
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,7 +25,7 @@ from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
 from ..files import atomic_write
 from ..interrupts import Terminated, handle_stop_signals
-from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrite, walk_files
+from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrite, walk_relative
 from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.hosts import hugo_unsafe_warning
@@ -160,10 +161,24 @@ def print_summary(engine: Engine, shortcodes: int) -> None:
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
-    path: Path
-    relative: Path
+    """A file of the inputs: the folder it was found under and its path relative to that folder.
+
+    One string per file, the folder shared by all of them: a run over 100,000 pages keeps every
+    source between its two passes, and two ``Path`` objects a file were most of its memory.
+    """
+
+    root: Path
+    name: str  # relative to ``root``, with the platform's separator
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.name
+
+    @property
+    def relative(self) -> Path:
+        return Path(self.name)
 
     @property
     def is_page(self) -> bool:
@@ -179,14 +194,12 @@ def walk(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Source]:
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in sorted(item.rglob("*")):
-                relative = found.relative_to(item)
-                if not found.is_file() or SKIPPED_DIRECTORIES.intersection(relative.parts):
-                    continue
-                if not any(is_inside(found, folder) for folder in exclude):
-                    sources.append(Source(found, relative))
+            for name in walk_relative(item, skip_names=SKIPPED_DIRECTORIES):
+                found = item / name
+                if os.path.isfile(found) and not any(is_inside(found, folder) for folder in exclude):
+                    sources.append(Source(item, name))
         elif item.is_file():
-            sources.append(Source(item, Path(item.name)))
+            sources.append(Source(item.parent, item.name))
         else:
             raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
@@ -200,10 +213,10 @@ def discover(inputs: Iterable[Path], exclude: Sequence[Path] = ()) -> list[Sourc
     sources: list[Source] = []
     for item in inputs:
         if item.is_dir():
-            for found in walk_files(item, PAGE_SUFFIXES, exclude):
-                sources.append(Source(found, found.relative_to(item)))
+            for name in walk_relative(item, PAGE_SUFFIXES, exclude):
+                sources.append(Source(item, name))
         elif item.is_file():
-            sources.append(Source(item, Path(item.name)))
+            sources.append(Source(item.parent, item.name))
         else:
             raise CliError(f"{item}: no such file or directory", EXIT_USAGE)
     return sources
@@ -374,30 +387,41 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
     report_problems(engine)
 
 
-# Where each source's result goes: a file path, None for stdout.
-OutputPlan = dict[Path, Path | None]
+@dataclass(frozen=True, slots=True)
+class OutputPlan:
+    """Where each source's result goes: a file path, or None for stdout.
+
+    A rule, not a table: a run over 100,000 pages would otherwise hold a target path per page.
+    """
+
+    output: Path | None
+    single: bool
+    in_place: bool
+
+    def target(self, source: Source) -> Path | None:
+        if self.in_place:
+            return source.path
+        if self.output is None:
+            return None
+        if self.single and not self.output.is_dir():
+            return self.output
+        return self.output / source.name
 
 
 def _output_plan(
     inputs: Sequence[Path], sources: list[Source], output: Path | None, single: bool, in_place: bool
 ) -> OutputPlan:
     """Decide every target before anything is read or written; refuse targets that are inputs."""
-    if in_place:
-        return {s.path: s.path for s in sources}
-    if not single and output is None:
+    if not in_place and not single and output is None:
         raise CliError("several inputs or a directory need -o DIR", EXIT_USAGE)
-    plan: OutputPlan = {}
-    for source in sources:
-        if output is None:
-            plan[source.path] = None
-        elif single and not output.is_dir():
-            plan[source.path] = output
-        else:
-            plan[source.path] = output / source.relative
+    plan = OutputPlan(output, single, in_place)
+    if in_place:
+        return plan
     try:
         if output is not None:
             refuse_output_at_input(inputs, output)
-        refuse_overwrite((source, target) for source, target in plan.items() if target is not None)
+        pairs = ((source.path, plan.target(source)) for source in sources)
+        refuse_overwrite((path, target) for path, target in pairs if target is not None)
     except OutputError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     return plan
@@ -464,7 +488,7 @@ def _render_sources(
             continue
         parts = _page_parts(engine, text, mode_for(source.path), str(source.path), single, rendered)
         try:
-            _write_result(source.path, plan[source.path], parts, text, engine.strict)
+            _write_result(source.path, plan.target(source), parts, text, engine.strict)
         except StrictModeError:
             failed = True
     return failed
@@ -487,7 +511,10 @@ def _write_stylesheet(target: Path, files: list[Source], output: Path) -> None:
     """
     from ..render.logos import logo_assets
 
-    own = {output / s.relative for s in files}
+    wanted = [target, *(target.parent / relative for relative in logo_assets())]
+    # Only files with one of these names can be one of them: no path is made for the others.
+    names = {path.name for path in wanted}
+    own = {output / s.name for s in files if os.path.basename(s.name) in names}
     if target not in own:
         atomic_write(target, css_text(), create_parents=True)
     for relative, svg in logo_assets().items():
@@ -549,7 +576,7 @@ def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], plan: Outpu
     """A worker's second pass: each page's problems (scanning, then rendering) in page order."""
     result = RenderResult()
     for source, doc in kept:
-        target = plan[source.path]
+        target = plan.target(source)
         if doc is None:  # unreadable, or huge: read again and streamed piece by piece
             before = len(engine.problems)
             text = engine.read_page(source.path)

@@ -6,14 +6,25 @@ render their chunks with the resolved products handed to them — offline, from 
 single-process path runs, so the output is byte for byte the same as with ``--jobs 1``.
 
 Each worker takes one slice of the pages, in order, and keeps what it prepared between the two
-phases, so no page is scanned twice. Workers are started with ``spawn`` (no fork of a process that
-may run HTTP or sandbox threads). Slices keep source order, and problems come back in it.
+phases, so no page is scanned twice. Slices keep source order, and problems come back in it.
+
+On Linux the workers are forked from this process while it runs no other thread (before any
+fetch): they inherit the imported modules, the configuration, their slice and an engine prepared
+here (templates loaded), so a worker starts in milliseconds instead of importing and building
+everything again, and nothing but the keys, the products and the problems crosses a pipe. Elsewhere,
+or when a thread runs (an in-process sandbox, a test runner's), workers are spawned: forking a
+multi-threaded process may copy a lock some other thread holds, and macOS frameworks do not survive
+a fork.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,6 +37,8 @@ from ..products.models import ProductKey, Resolved
 from ..products.resolve import Problem
 
 if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, SpawnContext
+
     from ..engine import Engine
 
     _IntParam = click.ParamType[int, Any]
@@ -33,7 +46,7 @@ else:  # click < 8.2 has no generic ParamType at run time
     _IntParam = click.ParamType
 
 _T = TypeVar("_T")
-_WORKER: dict[str, Any] = {}  # the engine of this worker process
+_WORKER: dict[str, Any] = {}  # the engine of this worker process (set before a fork: inherited)
 
 
 class JobsType(_IntParam):
@@ -131,9 +144,8 @@ def run_pages(
         Asa2Error: a worker failed (its message); every worker is stopped first. Tasks report
             strict-mode failures in their results instead.
     """
-    from multiprocessing import get_context  # only --jobs > 1 pays for multiprocessing
-
-    context = get_context("spawn")
+    context = start_context()
+    forked = context.get_start_method() == "fork"
     slices = split(items, jobs)
     results = context.Queue()
     inboxes = [context.Queue() for _ in slices]
@@ -145,21 +157,19 @@ def run_pages(
         )
         for index, (part, inbox) in enumerate(zip(slices, inboxes, strict=True))
     ]
-    for worker in workers:
-        worker.start()
+    _start(workers, config, strict, forked)
     try:
         scans: list[ScanResult] = _gather(results, workers)
         if after_scan is not None:
-            try:
-                after_scan(scans)  # e.g. strict mode refusing the run before anything is written
-            except BaseException:
-                for worker in workers:
-                    worker.terminate()
-                raise
+            after_scan(scans)  # e.g. strict mode refusing the run before anything is written
         resolved = fetch([key for scanned in scans for key in scanned.keys])
         for inbox, scanned in zip(inboxes, scans, strict=True):
             inbox.put(needed(resolved, scanned.keys))
         rendered: list[RenderResult] = _gather(results, workers)
+    except BaseException:  # an error, Ctrl-C or SIGTERM here: the workers stop at once
+        for worker in workers:
+            worker.terminate()
+        raise
     finally:
         for worker in workers:
             worker.join(timeout=10)
@@ -167,6 +177,33 @@ def run_pages(
                 worker.terminate()
                 worker.join()
     return scans, rendered
+
+
+def start_context() -> ForkContext | SpawnContext:
+    """``fork`` on Linux while this process runs a single thread, else ``spawn`` (see the module doc)."""
+    import multiprocessing  # here, not at import time: a one-process run never needs it
+
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _start(workers: list[Any], config: Config, strict: bool, forked: bool) -> None:
+    """Start the workers; forked ones inherit an engine prepared here once, instead of each making one."""
+    if not forked:
+        for worker in workers:
+            worker.start()
+        return
+    _WORKER.update(engine=_new_engine(config, strict), config=(config, strict))
+    # Frozen objects are left alone by the collector, so the workers' collections neither walk nor
+    # write to the pages they share with this process (copy-on-write stays shared, and cheap).
+    gc.freeze()
+    try:
+        for worker in workers:
+            worker.start()
+    finally:
+        gc.unfreeze()
+        _WORKER.clear()  # this process renders nothing itself
 
 
 def _gather(results: Any, workers: list[Any]) -> list[Any]:
@@ -199,10 +236,15 @@ def _worker(
     results: Any,
     index: int,
 ) -> None:
+    # The parent stops its workers (SIGTERM) when it is interrupted or fails; a worker neither reacts
+    # to Ctrl-C itself nor runs the parent's handlers it may have inherited with a fork.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         engine = _worker_engine(config, strict)
         engine.clear_problems()
         scanned, kept = scan(engine, part)
+        scanned.keys = list(dict.fromkeys(scanned.keys))  # first occurrences keep the order of the fetch
         results.put((index, "scan", scanned))
         give(engine, inbox.get())
         engine.problems.clear()  # (the per-file counts of kept problems stay: pages are not scanned again)
@@ -216,15 +258,22 @@ def _worker(
 
 
 def _worker_engine(config: Config, strict: bool) -> Engine:
+    engine = _WORKER.get("engine")
+    if engine is None or _WORKER.get("config") != (config, strict):
+        engine = _new_engine(config, strict)
+        _WORKER.update(engine=engine, config=(config, strict))
+    return engine
+
+
+def _new_engine(config: Config, strict: bool) -> Engine:
+    """Offline, with an empty in-memory cache: products come only from what the parent resolved.
+
+    (No file, database or connection is open in it, so a forked worker can use the one its parent made.)
+    """
     from ..engine import Engine
     from ..products.cache import ProductCache
 
-    engine = _WORKER.get("engine")
-    if engine is None or _WORKER.get("config") != (config, strict):
-        # Offline, with an empty in-memory cache: products come only from what the parent resolved.
-        engine = Engine(config, strict=strict, offline=True, cache=ProductCache.in_memory())
-        _WORKER.update(engine=engine, config=(config, strict))
-    return engine
+    return Engine(config, strict=strict, offline=True, cache=ProductCache.in_memory())
 
 
 def needed(resolved: dict[ProductKey, Resolved], keys: Iterable[ProductKey]) -> dict[ProductKey, Resolved]:
@@ -247,4 +296,5 @@ __all__ = [
     "needed",
     "run_pages",
     "split",
+    "start_context",
 ]

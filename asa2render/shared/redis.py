@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -154,9 +155,18 @@ def connect(location: CacheUrl) -> redis_module.Redis:
     return client
 
 
+_UNTRUSTED = re.compile(r"certificate verify failed: ([^(]*)", re.IGNORECASE)
+
+
 def _reason(exc: BaseException) -> str:
     """A short, password-free reason ("connection refused", "authentication failed", …)."""
     text = str(exc).lower()
+    untrusted = _UNTRUSTED.search(str(exc))
+    if untrusted:  # the usual TLS problem, a private CA: say how to name it
+        return (
+            f"the server's TLS certificate is not trusted ({untrusted.group(1).strip().rstrip('.')}); "
+            "if a private CA issued it, name its file in the URL: rediss://host:port/0?ssl_ca_certs=/path/ca.pem"
+        )
     for needle, reason in (
         ("refused", "connection refused"),
         ("auth", "authentication failed"),
@@ -166,6 +176,8 @@ def _reason(exc: BaseException) -> str:
         ("name or service", "unknown host"),
         ("nodename", "unknown host"),
         ("ssl", "TLS handshake failed"),
+        ("no such file", "a file the URL names (ssl_ca_certs, ssl_certfile, ssl_keyfile) does not exist"),
+        ("reset by peer", "connection reset by the server (does it speak TLS only? then use rediss://)"),
     ):
         if needle in text:
             return reason

@@ -2,6 +2,7 @@
 # redis-server for the shared-backend tests (tests/shared/): the suite starts its own server on a free
 # loopback port and stops it. Debian's redis-server package is used (installed with apt-get when
 # running as root): a real server, the same one users run, with no binary downloaded from elsewhere.
+# It must be built with TLS (Debian's is, since Redis 6): the rediss:// tests start it with --tls-port.
 set -euo pipefail
 
 if command -v redis-server >/dev/null 2>&1; then

@@ -51,8 +51,27 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(params=["fork", "spawn"])
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways workers start: forked (Linux, one thread) and spawned (elsewhere, or with threads).
+
+    Which one a test run picks by itself depends on the runner (pytest-xdist's workers run a thread).
+    """
+    import multiprocessing
+
+    from asa2render.render import parallel
+
+    method = str(request.param)
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
+    monkeypatch.setattr(parallel, "start_context", lambda: multiprocessing.get_context(method))
+    return method
+
+
 @pytest.mark.parametrize("command", ["render", "build"])
-def test_two_jobs_write_the_same_bytes_and_report_the_same_problems(site: Path, command: str) -> None:
+def test_two_jobs_write_the_same_bytes_and_report_the_same_problems(
+    site: Path, command: str, start_method: str
+) -> None:
     runs = {}
     for jobs in ("1", "2"):
         result = CliRunner().invoke(cli, [command, "site", "-o", f"out{jobs}", "--offline", "--jobs", jobs])
@@ -64,7 +83,7 @@ def test_two_jobs_write_the_same_bytes_and_report_the_same_problems(site: Path, 
     assert "invalid ASIN 'bad'" in runs["2"] and "B0MISSING" in runs["2"]  # problems came back from workers
 
 
-def test_strict_mode_fails_parallel_runs_like_single_ones(site: Path) -> None:
+def test_strict_mode_fails_parallel_runs_like_single_ones(site: Path, start_method: str) -> None:
     for jobs in ("1", "2"):
         result = CliRunner().invoke(cli, ["build", "site", "-o", "out", "--offline", "--strict", "-j", jobs])
         assert result.exit_code == 1, result.output
@@ -105,7 +124,9 @@ def _runs(site: Path, command: str, *extra: str) -> dict[str, tuple[int, str, di
     return runs
 
 
-def test_huge_pages_are_streamed_in_pieces_by_workers_with_the_same_bytes(site: Path) -> None:
+def test_huge_pages_are_streamed_in_pieces_by_workers_with_the_same_bytes(
+    site: Path, start_method: str
+) -> None:
     from asa2render.segments import LARGE_PAGE
 
     paragraph = "Some words about a product, " * 20 + "\n\n"
@@ -155,3 +176,21 @@ def test_in_place_with_jobs_rewrites_the_inputs_like_one_process(site: Path) -> 
         copies[jobs] = _tree(site / f"in{jobs}")
     assert copies["1"] == copies["2"]
     assert any(name.endswith(".bak") for name in copies["2"])
+
+
+def test_workers_fork_only_while_one_thread_runs() -> None:
+    import sys
+    import threading
+
+    from asa2render.render.parallel import start_context
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_context().get_start_method() == "spawn"  # a lock another thread holds is not copied
+    finally:
+        stop.set()
+        other.join()
+    if sys.platform == "linux" and threading.active_count() == 1:
+        assert start_context().get_start_method() == "fork"
