@@ -17,8 +17,8 @@ What decides a box, and so its key:
   placeholders, tags, language and time zone), the user's own shop links, and the content of every file
   in the user's templates folder;
 * per box: the template name, the shortcode's options, link text and associate set, the list settings,
-  and each product's full data, state and unavailability action (``repr`` of the resolved items: the
-  fetch time and so the "as of" minute are part of the product).
+  and each resolved item in full as JSON (its product's data, state and unavailability action; the fetch
+  time and so the "as of" minute are part of the product).
 
 Anything the key does not cover is not stored: a box whose rendering reported a problem, boxes of a
 renderer with its own image source (the gallery), and everything when ``ASA2RENDER_BOX_CACHE=off``.
@@ -111,7 +111,7 @@ def fingerprint(config: Any, trusted_links: Iterable[str], templates: Path | Non
 
 
 def box_key(parts: object) -> str:
-    """A box's key from the ``repr`` of what decides it (request settings and resolved items)."""
+    """A box's key from the ``repr`` of what decides it (request settings, resolved items as JSON)."""
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 

@@ -163,7 +163,9 @@ class Renderer:
         markup = self._memo.get(memo_key)
         if markup is None:
             boxes = self._box_store()
-            kept_key = box_store.box_key((_request_key(request), items)) if boxes is not None else ""
+            kept_key = ""
+            if boxes is not None:  # products by their whole data: JSON is 6x cheaper than repr
+                kept_key = box_store.box_key((_request_key(request), [i.model_dump_json() for i in items]))
             markup = boxes.get(kept_key) if boxes is not None else None
             if markup is None:
                 problems_before = len(self.problems)
