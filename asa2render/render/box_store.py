@@ -23,6 +23,11 @@ What decides a box, and so its key:
 Anything the key does not cover is not stored: a box whose rendering reported a problem, boxes of a
 renderer with its own image source (the gallery), and everything when ``ASA2RENDER_BOX_CACHE=off``.
 A file that cannot be read or written costs only the time saved; boxes are then rendered as usual.
+
+Amazon's 24 h cap holds here too: each box carries the fetch time of its oldest product (the time it
+was kept when it shows none), and a box past 24 h is dropped when the file is read or written. A kept box
+is only ever shown for products the engine resolved with exactly that data, which the product cache
+itself never keeps past 24 h.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ from typing import Any
 ENVIRONMENT = "ASA2RENDER_BOX_CACHE"  # "off" (or "0", "no", "false"): neither read nor write
 MAX_ENTRIES = 20_000  # a file beyond this keeps only the boxes this process used
 MAX_AGE_S = 30 * 24 * 3600  # other fingerprints' files untouched this long are removed on save
+DATA_CAP_S = (
+    24 * 3600
+)  # Amazon's cap on keeping product data: a box older than its oldest product's fetch + 24 h goes
 _PREFIX = "__asa2render-boxes-"
 _STORES: dict[Path, BoxStore] = {}  # one per file and process: rebuilds in one process share it
 
@@ -55,18 +63,20 @@ class BoxStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._boxes: dict[str, str] | None = None
+        self._boxes: dict[str, tuple[str, float]] | None = None  # key → (markup, fetched, epoch seconds)
         self._used: set[str] = set()
         self._added = 0
 
     def get(self, key: str) -> str | None:
-        markup = self._loaded().get(key)
-        if markup is not None:
-            self._used.add(key)
-        return markup
+        found = self._loaded().get(key)
+        if found is None:
+            return None
+        self._used.add(key)
+        return found[0]
 
-    def put(self, key: str, markup: str) -> None:
-        self._loaded()[key] = markup
+    def put(self, key: str, markup: str, fetched: float | None = None) -> None:
+        """Keep ``markup``; ``fetched``: when its oldest product was fetched (None: now)."""
+        self._loaded()[key] = (markup, time.time() if fetched is None else fetched)
         self._used.add(key)
         self._added += 1
 
@@ -74,7 +84,7 @@ class BoxStore:
         """Write the boxes added since the last save (atomically; a failure is ignored)."""
         if not self._added or self._boxes is None:
             return
-        boxes = self._boxes
+        boxes = self._boxes = _current(self._boxes)
         if len(boxes) > MAX_ENTRIES:
             boxes = self._boxes = {key: boxes[key] for key in self._used if key in boxes}
         try:
@@ -84,7 +94,7 @@ class BoxStore:
         self._added = 0
         _remove_old(self.path.parent, keep=self.path)
 
-    def _loaded(self) -> dict[str, str]:
+    def _loaded(self) -> dict[str, tuple[str, float]]:
         if self._boxes is None:
             self._boxes = _read(self.path)
         return self._boxes
@@ -150,14 +160,28 @@ def _folder_digest(folder: Path | None) -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path) -> dict[str, str]:
+def _read(path: Path) -> dict[str, tuple[str, float]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    boxes = {
+        key: (value[0], float(value[1]))
+        for key, value in data.items()
+        if isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], int | float)
+    }
+    return _current(boxes)
+
+
+def _current(boxes: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
+    """The boxes whose products are younger than Amazon's 24 h cap."""
+    oldest = time.time() - DATA_CAP_S
+    return {key: box for key, box in boxes.items() if box[1] > oldest}
 
 
 def _write_atomically(path: Path, text: str) -> None:

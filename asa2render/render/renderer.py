@@ -173,7 +173,8 @@ class Renderer:
                 if len(self.problems) > problems_before:
                     return markup  # neither memoised nor kept: every use must report its problem
                 if boxes is not None:
-                    boxes.put(kept_key, markup)
+                    fetched = [i.product.fetched_at for i in items if i.product is not None]
+                    boxes.put(kept_key, markup, min(fetched).timestamp() if fetched else None)
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[memo_key] = markup

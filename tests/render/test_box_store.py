@@ -9,21 +9,30 @@ from __future__ import annotations
 import json
 import stat
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import pytest
-from asa2_fakes import make_product
+from asa2_fakes import make_product as make_old_product
 
 from asa2render.config.model import Config, config_from_dict
-from asa2render.products.models import ProductKey, Resolved
+from asa2render.products.models import Product, ProductKey, Resolved
 from asa2render.products.resolve import TAGS, ProductRequest, resolve
 from asa2render.render import box_store, renderer
 from asa2render.render.renderer import Renderer
 from asa2render.shortcodes import parse
 
 KEY = ProductKey("de", "B0TEST0001")
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def make_product(**changes: Any) -> Product:
+    """A product fetched this minute (boxes of products fetched over 24 h ago are not kept)."""
+    return make_old_product(**{"fetched_at": NOW, **changes})
+
+
 POISON = '<div data-asa2-asin="B0TEST0001" data-asa2-state="fresh">kept</div>'
 
 
@@ -71,7 +80,8 @@ def _poison(folder: Path) -> None:
     """Replace every kept box with POISON."""
     for path in folder.glob("__asa2render-boxes-*.json"):
         boxes = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(dict.fromkeys(boxes, POISON)), encoding="utf-8")
+        poisoned = {key: [POISON, fetched] for key, (_, fetched) in boxes.items()}
+        path.write_text(json.dumps(poisoned), encoding="utf-8")
 
 
 TEXT = '[asa2 asin="B0TEST0001"]'
@@ -98,7 +108,7 @@ def _changed(name: str, tmp_path: Path) -> tuple[BuildArgs, BuildArgs]:
     config = _config()
     product = make_product()
     base: BuildArgs = (config, TEXT, _item(product))
-    later = product.fetched_at.replace(minute=1)
+    later = product.fetched_at + timedelta(minutes=1)
     changes: dict[str, Callable[[], BuildArgs]] = {
         "product data": lambda: (config, TEXT, _item(make_product(title="Another title"))),
         "state stale": lambda: (config, TEXT, _item(product, "stale")),
@@ -216,3 +226,14 @@ def test_an_unreadable_store_costs_nothing_but_time(folder: Path) -> None:
     for path in folder.glob("__asa2render-boxes-*.json"):
         path.write_text("{not json", encoding="utf-8")
     assert _build(config, TEXT, _item(make_product())) == expected
+
+
+def test_boxes_of_products_fetched_over_24_hours_ago_are_dropped(folder: Path) -> None:
+    config = _config()
+    old = make_product(fetched_at=NOW - timedelta(hours=25))
+    _build(config, TEXT, _item(old))
+    _build(config, TEXT, _item(make_product()))
+    [kept] = folder.glob("__asa2render-boxes-*.json")
+    assert len(json.loads(kept.read_text(encoding="utf-8"))) == 1  # only the fresh product's box
+    _poison(folder)
+    assert _build(config, TEXT, _item(old)) != POISON
