@@ -129,9 +129,10 @@ def box_key(parts: object) -> str:
 def _code_identity() -> str:
     """asa2render's version and every file of the package by size and modification time, plus the
     versions of the libraries that shape the markup."""
+    from importlib.metadata import version
+
     import babel
     import jinja2
-    import markupsafe
 
     from .. import __version__
 
@@ -145,8 +146,13 @@ def _code_identity() -> str:
                 files.append(
                     f"{os.path.relpath(os.path.join(root, name), package)}:{info.st_size}:{info.st_mtime_ns}"
                 )
-    # The modules' own version strings: importlib.metadata would scan every installed distribution.
-    libraries = [f"{m.__name__}={m.__version__}" for m in (jinja2, markupsafe, babel)]
+    # The modules' own version strings where they are not deprecated (MarkupSafe's is): the metadata
+    # lookup reads installed distributions.
+    libraries = [
+        f"jinja2={jinja2.__version__}",
+        f"babel={babel.__version__}",
+        f"markupsafe={version('markupsafe')}",
+    ]
     return "\n".join([__version__, *libraries, *files])
 
 
