@@ -153,6 +153,7 @@ class Engine:
         self.close()
 
     def close(self) -> None:
+        self.renderer.close()  # keeps this build's rendered boxes for the next (render/box_store.py)
         self.store.close()
         if self._backing is not None:
             self._backing.close()

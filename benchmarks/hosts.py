@@ -129,21 +129,12 @@ def write_mkdocs_site(root: Path, pages: int) -> tuple[Build, Build]:
 
 def mkdocs_build_overhead(pages: int, rounds: int, log: Callable[[str], None] = print) -> list[Figure]:
     """A ``pages``-page MkDocs site with the plugin vs without it, warm cache."""
-    with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
-        root = Path(temporary)
-        write_config(root)
-        warm_cache(root / ".asa2render-cache", site_spec(pages), log)
-        measured, baseline = write_mkdocs_site(root, pages)
-        figure = interleaved_ratio(
-            "mkdocs_build_overhead",
-            measured,
-            baseline,
-            rounds,
-            detail=f"mkdocs build, {pages} pages x 5 boxes, default theme, no other plugins",
-            log=log,
+    detail = f"mkdocs build, {pages} pages x 5 boxes, default theme, no other plugins"
+    return [
+        _build_overhead(
+            "mkdocs_build_overhead", write_mkdocs_site, ("site-with", "*.html"), pages, rounds, detail, log
         )
-        _check_boxes(root / "site-with", "*.html", pages * 5)
-    return [figure]
+    ]
 
 
 # -- Pelican ---------------------------------------------------------------------------------------
@@ -184,23 +175,32 @@ def write_pelican_site(root: Path, pages: int) -> tuple[Build, Build]:
 
 def pelican_build_overhead(pages: int, rounds: int, log: Callable[[str], None] = print) -> list[Figure]:
     """A ``pages``-article Pelican site with the plugin vs without it, warm cache."""
+    detail = f"pelican, {pages} articles x 5 boxes, default theme, no other plugins"
+    # Pelican writes each article once plus index/category/tag/author pages that repeat summaries;
+    # the check counts the article pages only.
+    built = ("output-with", "page-*.html")
+    return [_build_overhead("pelican_build_overhead", write_pelican_site, built, pages, rounds, detail, log)]
+
+
+def _build_overhead(
+    name: str,
+    write_site: Callable[[Path, int], tuple[Build, Build]],
+    built: tuple[str, str],
+    pages: int,
+    rounds: int,
+    detail: str,
+    log: Callable[[str], None],
+) -> Figure:
+    """One generator's figure: a site in a temporary folder over a warm cache, interleaved builds, and
+    afterwards every page built with the plugin (``built``: output folder, page pattern) checked."""
     with tempfile.TemporaryDirectory(prefix="asa2render-bench-") as temporary:
         root = Path(temporary)
         write_config(root)
         warm_cache(root / ".asa2render-cache", site_spec(pages), log)
-        measured, baseline = write_pelican_site(root, pages)
-        figure = interleaved_ratio(
-            "pelican_build_overhead",
-            measured,
-            baseline,
-            rounds,
-            detail=f"pelican, {pages} articles x 5 boxes, default theme, no other plugins",
-            log=log,
-        )
-        # Pelican writes each article once plus index/category/tag/author pages that repeat summaries;
-        # count the article pages only.
-        _check_boxes(root / "output-with", "page-*.html", pages * 5)
-    return [figure]
+        measured, baseline = write_site(root, pages)
+        figure = interleaved_ratio(name, measured, baseline, rounds, detail=detail, log=log)
+        _check_boxes(root / built[0], built[1], pages * 5)
+    return figure
 
 
 def _check_boxes(site: Path, pattern: str, expected: int) -> None:

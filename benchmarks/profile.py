@@ -151,7 +151,10 @@ def _host_build(target: str, pages: int, top: int) -> None:
             from asa2render.integrations import markdown, pelican
 
             clock.wrap(pelican, "initialized", "pelican.initialized (prefetch)")
-            clock.wrap(markdown.ShortcodePreprocessor, "run", "ShortcodePreprocessor.run")
+            clock.wrap(
+                markdown.ShortcodeInlineProcessor, "handleMatch", "ShortcodeInlineProcessor.handleMatch"
+            )
+            clock.wrap(markdown._Boxes, "run", "markdown._Boxes.run (resolve, boxes)")
             hosts.write_pelican_site(root, pages)
             settings = read_settings(str(root / "with.py"), override={"PATH": str(root / "content")})
             settings["OUTPUT_PATH"] = str(root / "output-with")

@@ -55,8 +55,11 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     """Every test gets its own persisted-token folder and no sandbox from the developer's shell.
 
     Tokens persisted by one test's sandbox must not reach another sandbox that happens to reuse the port.
+    Rendered boxes are not kept between runs (render/box_store.py): a box stored by an earlier run would
+    hide what a test changes in code or templates; tests/render/test_box_store.py turns the store on.
     """
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("ASA2RENDER_BOX_CACHE", "off")
     monkeypatch.delenv("ASA2RENDER_SANDBOX", raising=False)
 
 

@@ -30,6 +30,7 @@ from ..products.autoprice import auto_price, is_available, main_price
 from ..products.models import Money, OfferCondition, Product, ProductKey, Resolved, State
 from ..products.resolve import Problem, ProductRequest
 from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
+from . import box_store
 from .i18n import LABEL_MESSAGES, Labels, box_locale
 from .logos import LogoSize, logo_url
 from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
@@ -79,6 +80,10 @@ class Renderer:
         )
         self.problems: list[Problem] = []  # template problems since the last take_problems()
         self._memo: dict[Hashable, str] = {}
+        # Boxes kept between builds (box_store.py); only with the built-in image source, whose
+        # choices the store's key covers. Opened on the first box, None once known to be off.
+        self._keeps_boxes = image_source is None and box_store.enabled()
+        self._boxes: box_store.BoxStore | None = None
         self._names: list[str] | None = None
         self._problems: dict[str, str | None] = {}
 
@@ -157,14 +162,40 @@ class Renderer:
         memo_key = _memo_key(request, items)
         markup = self._memo.get(memo_key)
         if markup is None:
-            problems_before = len(self.problems)
-            markup = self._render_items(request, items)
-            if len(self.problems) > problems_before:
-                return markup  # not memoised: every use must report its problem
+            boxes = self._box_store()
+            kept_key = ""
+            if boxes is not None:  # products by their whole data: JSON is 6x cheaper than repr
+                kept_key = box_store.box_key((_request_key(request), [i.model_dump_json() for i in items]))
+            markup = boxes.get(kept_key) if boxes is not None else None
+            if markup is None:
+                problems_before = len(self.problems)
+                markup = self._render_items(request, items)
+                if len(self.problems) > problems_before:
+                    return markup  # neither memoised nor kept: every use must report its problem
+                if boxes is not None:
+                    fetched = [i.product.fetched_at for i in items if i.product is not None]
+                    boxes.put(kept_key, markup, min(fetched).timestamp() if fetched else None)
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[memo_key] = markup
         return markup
+
+    def close(self) -> None:
+        """Keep the boxes rendered since the last close for later builds (see box_store.py)."""
+        if self._boxes is not None:
+            self._boxes.save()
+
+    def _box_store(self) -> box_store.BoxStore | None:
+        if self._boxes is None and self._keeps_boxes:
+            self._keeps_boxes = False  # decided once: opened below, or off for good
+            try:
+                folder = _bytecode_cache().directory  # Jinja's private per-user folder, checked by Jinja
+            except (OSError, RuntimeError):
+                return None
+            templates = self.config.resolve_path(self.config.site.templates)
+            fingerprint = box_store.fingerprint(self.config, self._trusted, templates)
+            self._boxes = box_store.store_for(fingerprint, folder)
+        return self._boxes
 
     def take_problems(self) -> list[Problem]:
         """Template problems recorded since the last call (a rejected user template, …)."""
@@ -376,7 +407,7 @@ class Renderer:
 
 
 @lru_cache(maxsize=1)
-def _bytecode_cache() -> jinja2.BytecodeCache:
+def _bytecode_cache() -> jinja2.FileSystemBytecodeCache:
     """Compiled templates kept between processes, so a build or a one-file render does not recompile.
 
     Jinja's own per-user cache folder (created 0700 in the temporary directory, its owner checked),
@@ -435,6 +466,13 @@ def product_image(product: Product, size: str = "large") -> dict[str, Any] | Non
         return None
     fallback = DEFAULT_IMAGE_SIZES.get(size, DEFAULT_IMAGE_SIZES["large"])
     return {"url": image.url, "width": image.width or fallback, "height": image.height or fallback}
+
+
+def _request_key(request: ProductRequest) -> tuple[Any, ...]:
+    """Everything of a request that decides its markup, besides its products."""
+    options = tuple(sorted(request.options.items()))
+    lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
+    return (request.template, options, request.link_text, request.associate_set, lists)
 
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:

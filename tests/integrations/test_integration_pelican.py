@@ -75,3 +75,21 @@ def test_pelican_strict_failure_stops_the_build(site: Path, sandbox: Sandbox) ->
     assert result.returncode != 0
     assert "first-post.md:17:5" in result.stdout + result.stderr
     assert not (site / "out" / "first-post.html").exists()
+
+
+def test_prefetch_skips_pages_whose_real_path_is_in_the_output_folder(tmp_path: Path) -> None:
+    from asa2render.integrations.pelican import _sources
+
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "kept.md").write_text("kept\n", encoding="utf-8")
+    output = content / "out"
+    (output / "deep").mkdir(parents=True)
+    (output / "deep" / "built.md").write_text("built\n", encoding="utf-8")
+    (content / "link.md").symlink_to(output / "deep" / "built.md")  # a file link into the output
+    (content / "linked").symlink_to(output / "deep")  # a folder link into the output
+    (tmp_path / "elsewhere.md").write_text("elsewhere\n", encoding="utf-8")
+    (content / "outside.md").symlink_to(tmp_path / "elsewhere.md")  # a link out of both: kept
+    settings = {"PATH": str(content), "OUTPUT_PATH": str(output), "IGNORE_FILES": []}
+    found = sorted(path.relative_to(content).as_posix() for path, _, _ in _sources(settings, None))
+    assert found == ["outside.md", "posts/kept.md"]
