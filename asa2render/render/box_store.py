@@ -46,9 +46,8 @@ from typing import Any
 ENVIRONMENT = "ASA2RENDER_BOX_CACHE"  # "off" (or "0", "no", "false"): neither read nor write
 MAX_ENTRIES = 20_000  # a file beyond this keeps only the boxes this process used
 MAX_AGE_S = 30 * 24 * 3600  # other fingerprints' files untouched this long are removed on save
-DATA_CAP_S = (
-    24 * 3600
-)  # Amazon's cap on keeping product data: a box older than its oldest product's fetch + 24 h goes
+# Amazon's cap on keeping product data: a box older than its oldest product's fetch + 24 h goes.
+DATA_CAP_S = 24 * 3600
 _PREFIX = "__asa2render-boxes-"
 _STORES: dict[Path, BoxStore] = {}  # one per file and process: rebuilds in one process share it
 
