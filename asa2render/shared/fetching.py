@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from ..config.model import Config
@@ -69,6 +70,8 @@ class Mark:
     """When this builder last looked at the cache, on the shared store's clock (see :class:`MarkingCache`)."""
 
     since: float | None = None
+    # The same moment on this builder's own clock, which products' fetch times are written in.
+    looked_at: datetime | None = None
 
 
 class MarkingCache(ProductCache):
@@ -85,6 +88,7 @@ class MarkingCache(ProductCache):
 
     def get_products(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Product]:
         self._mark.since = self._coordinator.now()
+        self._mark.looked_at = utc_now()
         return super().get_products(keys)
 
 
@@ -141,7 +145,8 @@ class SharedFetcher:
         countries = sorted({key.country for key in wanted})
         pending = set(wanted)
         since = self._mark.since if self._mark.since is not None else self._coordinator.now()
-        self._mark.since = None
+        looked_at = self._mark.looked_at or utc_now()
+        self._mark.since = self._mark.looked_at = None
         self._stop.clear()
         self._coordinator.offer(wanted, since)
         while pending:
@@ -151,7 +156,7 @@ class SharedFetcher:
             fetched = self._drain(countries, report, on_batch)
             before = len(pending)
             pending -= fetched.keys() & pending
-            self._collect(pending, since, report)
+            self._collect(pending, since, looked_at, report)
             if len(pending) == before and not fetched:
                 self._sleep(POLL_SECONDS)
         report.notices.extend(n for n in self._coordinator.notices if n not in report.notices)
@@ -217,7 +222,9 @@ class SharedFetcher:
             elif value.permanent:
                 self._cache.put_failure(key, value, self._config.site.negative_cache_ttl)
 
-    def _collect(self, pending: set[ProductKey], since: float, report: SharedReport) -> None:
+    def _collect(
+        self, pending: set[ProductKey], since: float, looked_at: datetime, report: SharedReport
+    ) -> None:
         """Pick up what other builders settled; offer again what nobody holds any more."""
         if not pending:
             return
@@ -240,6 +247,16 @@ class SharedFetcher:
             # the marker would only make this builder wait, so it asks for these itself.
             self._fetch_alone(vanished, report, None)
             pending.difference_update(vanished)
+        if lost:
+            # A marker outlives neither a long run nor a builder busy fetching for longer than its
+            # lifetime: what another builder fetched after this one looked is in the cache, not lost.
+            arrived = self._cache.get_products(lost)
+            for key in lost:
+                product = arrived.get(key)
+                if product is not None and product.fetched_at >= looked_at:
+                    report.results[key] = product
+                    pending.discard(key)
+            lost = [key for key in lost if key in pending]
         if lost:
             log.debug("offering %d product(s) again", len(lost))
             self._coordinator.offer(lost, since)

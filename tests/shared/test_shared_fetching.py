@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from asa2_fakes import make_product
 
 from asa2render.api.ratelimit import SystemClock
 from asa2render.config.model import config_from_dict
 from asa2render.products.cache import ProductCache
 from asa2render.products.models import Failure, Product, ProductKey, utc_now
+from asa2render.shared import local
 from asa2render.shared.fetching import Mark, MarkingCache, SharedFetcher
 from asa2render.shared.limiter import SharedLimiter
 from asa2render.shared.local import LocalCoordinator
@@ -143,3 +145,31 @@ def test_the_shared_limiter_falls_back_to_its_own_bucket(tmp_path: Path) -> None
     coordinator.close()
     limiter.acquire()  # the store failed: the local token bucket answers, nothing raises
     assert not coordinator.healthy
+
+
+def test_a_product_whose_marker_expired_is_read_from_the_cache_not_fetched_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A builder busy fetching for longer than a marker lives finds the others' markers gone when it
+    # collects at last (the four-builder benchmark asked 20 products twice that way).
+    monkeypatch.setattr(local, "RESULT_TTL", -1.0)  # every marker has expired by the time anyone reads it
+    api = CountingApi()
+    wanted = keys(0, 10)
+    other = LocalCoordinator(tmp_path)  # another builder, which claimed these first
+    other.offer(wanted, other.now())
+    assert other.take(["de"], 10, 600.0) == wanted
+    shared_cache = ProductCache.on_disk(tmp_path)
+
+    def other_builder_finishes(seconds: float) -> None:
+        for key in wanted:
+            shared_cache.put_product(make_product(key.asin, key.country, fetched_at=utc_now()), utc_now())
+        other.settle(dict.fromkeys(wanted))
+
+    coordinator = LocalCoordinator(tmp_path)
+    mark = Mark()
+    cache = MarkingCache(shared_cache.backend, coordinator, mark)
+    waiting = SharedFetcher(api, cache, coordinator, CONFIG, mark=mark, sleep=other_builder_finishes)
+    cache.get_products(wanted)  # this builder looks before the other one has fetched them
+    results = waiting.fetch(wanted).results
+    assert all(isinstance(results[key], Product) for key in wanted)
+    assert api.batches == []  # read from the cache, not asked again
