@@ -197,3 +197,21 @@ def test_refresh_command_refetches_cached_products(
         cli, ["refresh", "--limit", "3", "--config", str(site / "asa2render.toml"), "--sandbox", sandbox.url]
     )
     assert "refreshed 3 product(s)" in limited.stderr
+
+
+def test_the_summary_counts_what_the_api_saw_when_stores_are_fetched_at_once(
+    tmp_path: Path, sandbox: Sandbox, token_home: None
+) -> None:
+    # Two stores are fetched by two threads at the same time: each request and token counted once.
+    site = _site(tmp_path, [])
+    lines = [f'[asa2 asin="B0E2EDE{i:03}"]' for i in range(40)]
+    lines += [f'[asa2 asin="B0E2EUS{i:03}" country="us"]' for i in range(40)]
+    (site / "content" / "both.md").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    code, err, states = _render(site, sandbox.url)
+    assert code == 0, err
+    assert states == ["fresh"] * 80
+    seen = sandbox.stats()
+    summary = re.search(r"(\d+) API request\(s\), (\d+) token\(s\)", err)
+    assert summary, err
+    assert (int(summary.group(1)), int(summary.group(2))) == (len(seen["requests"]), len(seen["tokens"]))
+    assert len(seen["requests"]) == 8

@@ -223,6 +223,15 @@ class Fetcher:
         """Close the HTTP connections."""
         self._client.close()
 
+    def totals(self) -> tuple[int, int]:
+        """API and token requests sent so far by this fetcher, from every thread.
+
+        A report's own counts are the change of these totals during its call, so calls running at the
+        same time in several threads each count the others' requests too; a caller that runs them so
+        (the shared fetcher, one thread per store) takes the change of the totals over all of them.
+        """
+        return self._counter.requests, self._counter.tokens
+
     def fetch(self, keys: Iterable[ProductKey], on_batch: BatchListener | None = None) -> FetchReport:
         """Fetch every key (duplicates are fetched once); never raises for API failures.
 

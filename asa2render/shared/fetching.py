@@ -142,6 +142,8 @@ class SharedFetcher:
         """A result for every key; never raises for API or shared-store failures."""
         wanted = list(dict.fromkeys(ProductKey(*key) for key in keys))
         report = SharedReport()
+        totals = getattr(self._inner, "totals", None)
+        sent_before = totals() if callable(totals) else None
         countries = sorted({key.country for key in wanted})
         pending = set(wanted)
         since = self._mark.since if self._mark.since is not None else self._coordinator.now()
@@ -161,6 +163,11 @@ class SharedFetcher:
                 self._sleep(POLL_SECONDS)
         report.notices.extend(n for n in self._coordinator.notices if n not in report.notices)
         report.results = {key: report.results[key] for key in wanted if key in report.results}
+        if sent_before is not None and callable(totals):
+            # The stores' threads ran their batches at the same time, so the batches' own counts
+            # overlap; the fetcher's totals count each request once.
+            requests, tokens = totals()
+            report.requests, report.tokens = requests - sent_before[0], tokens - sent_before[1]
         return report
 
     def _drain(
