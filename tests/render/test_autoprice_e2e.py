@@ -7,23 +7,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from asa2_fakes import SANDBOX_DE_MARKETPLACE
 from click.testing import CliRunner
 
 from asa2render.cli.app import cli
 from asa2render.sandbox import Sandbox, SandboxOptions
 
-CONFIG = """
+CONFIG = (
+    """
 [site]
 cache_dir = "cache"
 
-[[marketplaces]]
-country = "de"
-credential_type = "cognito"
-credential_id = "demo-cognito-eu"
-credential_secret = "demo-secret"
-partner_tag = "mytag-21"
-default = true
-
+"""
+    + SANDBOX_DE_MARKETPLACE
+    + """
 [[marketplaces]]
 country = "uk"
 partner_tag = "mytag-21"
@@ -42,6 +39,7 @@ is_available_if_other_offers = true
 localized_shop_logos = true
 logo_base_url = "/static/"
 """
+)
 TEMPLATE = (
     '<p data-asa2-asin="{{ ASIN }}" data-asa2-state="{{ state }}">'
     "{{ OffersAutoPriceFormattedPrice }}|{{ OffersAutoPriceInteger }}|{{ OffersAutoPriceSource }}|"
