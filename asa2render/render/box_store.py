@@ -36,6 +36,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterable
@@ -127,12 +128,12 @@ def box_key(parts: object) -> str:
 @lru_cache(maxsize=1)
 def _code_identity() -> str:
     """asa2render's version and every file of the package by size and modification time, plus the
-    versions of the libraries that shape the markup."""
-    from importlib.metadata import version
+    versions of the libraries that shape the markup.
 
-    import babel
-    import jinja2
-
+    The library versions come from the names of their installed ``*.dist-info`` folders, not from
+    importing them or ``importlib.metadata``: a one-file render whose box is kept then imports neither
+    Jinja nor Babel, and the metadata machinery alone costs 25 ms of start-up.
+    """
     from .. import __version__
 
     package = Path(__file__).resolve().parent.parent
@@ -145,14 +146,56 @@ def _code_identity() -> str:
                 files.append(
                     f"{os.path.relpath(os.path.join(root, name), package)}:{info.st_size}:{info.st_mtime_ns}"
                 )
-    # The modules' own version strings where they are not deprecated (MarkupSafe's is): the metadata
-    # lookup reads installed distributions.
-    libraries = [
-        f"jinja2={jinja2.__version__}",
-        f"babel={babel.__version__}",
-        f"markupsafe={version('markupsafe')}",
-    ]
+    libraries = [f"{name}={_installed_version(name)}" for name in ("jinja2", "babel", "markupsafe")]
     return "\n".join([__version__, *libraries, *files])
+
+
+def _installed_version(name: str) -> str:
+    """The version of an installed distribution, read from its ``name-version.dist-info`` folder name
+    beside the package; ``importlib.metadata`` when the package was installed some other way."""
+    from importlib.util import find_spec
+
+    spec = find_spec(name)
+    if spec is not None and spec.origin is not None:
+        site = Path(spec.origin).parent.parent
+        prefix = name.lower() + "-"
+        with contextlib.suppress(OSError):
+            found = sorted(
+                entry.name.removesuffix(".dist-info")[len(prefix) :]
+                for entry in os.scandir(site)
+                if entry.name.lower().startswith(prefix) and entry.name.endswith(".dist-info")
+            )
+            if len(found) == 1:
+                return found[0]
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def private_folder() -> str:
+    """Jinja's per-user cache folder (``_jinja2-cache-<uid>`` in the temporary directory, 0700, owned
+    by this user), where compiled templates and kept boxes live.
+
+    The same folder and the same checks as ``jinja2.FileSystemBytecodeCache``'s default, done here so
+    that finding the kept boxes does not import Jinja (45 ms of a one-file render). Raises RuntimeError
+    when the folder is not safe to use (another owner, a link, other permissions), like Jinja.
+    """
+    if os.name == "nt":
+        return tempfile.gettempdir()
+    if not hasattr(os, "getuid"):
+        raise RuntimeError("Cannot determine safe temp directory.  You need to explicitly provide one.")
+    folder = os.path.join(tempfile.gettempdir(), f"_jinja2-cache-{os.getuid()}")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, stat.S_IRWXU)
+    os.chmod(folder, stat.S_IRWXU)
+    info = os.lstat(folder)
+    if (
+        info.st_uid != os.getuid()
+        or not stat.S_ISDIR(info.st_mode)
+        or stat.S_IMODE(info.st_mode) != stat.S_IRWXU
+    ):
+        raise RuntimeError("Cannot determine safe temp directory.  You need to explicitly provide one.")
+    return folder
 
 
 def _folder_digest(folder: Path | None) -> str:
@@ -215,4 +258,13 @@ def _remove_old(folder: Path, keep: Path) -> None:
                         os.unlink(entry.path)
 
 
-__all__ = ["ENVIRONMENT", "MAX_ENTRIES", "BoxStore", "box_key", "enabled", "fingerprint", "store_for"]
+__all__ = [
+    "ENVIRONMENT",
+    "MAX_ENTRIES",
+    "BoxStore",
+    "box_key",
+    "enabled",
+    "fingerprint",
+    "private_folder",
+    "store_for",
+]

@@ -16,10 +16,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import jinja2
 from markupsafe import Markup, escape
 
 from ..config.model import Config, PlaceholdersConfig
@@ -34,6 +33,11 @@ from . import box_store
 from .i18n import LABEL_MESSAGES, Labels, box_locale
 from .logos import LogoSize, logo_url
 from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
+
+if TYPE_CHECKING:
+    # Imported where an environment is built or its errors are caught: a one-file render whose box
+    # is kept (box_store.py) never builds one, and Jinja costs 45-55 ms of its start-up.
+    import jinja2
 
 BUILTIN_TEMPLATES = ("box", "compact", "fallback", "image", "list", "textlink")
 SINGLE_TEMPLATES = frozenset({"box", "compact", "image", "textlink"})  # built-ins that show one product
@@ -74,9 +78,8 @@ class Renderer:
         self._envs: dict[str, jinja2.Environment] = {}
         self._twig_globals: dict[str, dict[str, Any]] = {}  # site globals per locale, for Twig contexts
         self.locale = box_locale(config.default_country, config.site.language)
-        self.env = self.environment(self.locale)
         self.user_templates = UserTemplates(
-            self.config.resolve_path(self.config.site.templates), config.site.timezone, self.env
+            self.config.resolve_path(self.config.site.templates), config.site.timezone, lambda: self.env
         )
         self.problems: list[Problem] = []  # template problems since the last take_problems()
         self._memo: dict[Hashable, str] = {}
@@ -100,6 +103,11 @@ class Renderer:
         """The translated labels and formatters of a locale (the site's default locale when None)."""
         return Labels(locale or self.locale, self._zone, self.config.site.paid_label)
 
+    @property
+    def env(self) -> jinja2.Environment:
+        """The Jinja environment of the site's default locale, built on first use."""
+        return self.environment(self.locale)
+
     def environment(self, locale: str) -> jinja2.Environment:
         """The Jinja environment of one locale, built on first use."""
         env = self._envs.get(locale)
@@ -108,6 +116,8 @@ class Renderer:
         return env
 
     def _environment(self, locale: str) -> jinja2.Environment:
+        import jinja2
+
         loaders: list[jinja2.BaseLoader] = []
         user_dir = self.config.resolve_path(self.config.site.templates)
         if user_dir is not None and user_dir.is_dir():
@@ -189,7 +199,7 @@ class Renderer:
         if self._boxes is None and self._keeps_boxes:
             self._keeps_boxes = False  # decided once: opened below, or off for good
             try:
-                folder = _bytecode_cache().directory  # Jinja's private per-user folder, checked by Jinja
+                folder = box_store.private_folder()  # Jinja's private per-user folder, checked as Jinja does
             except (OSError, RuntimeError):
                 return None
             templates = self.config.resolve_path(self.config.site.templates)
@@ -217,6 +227,8 @@ class Renderer:
             return self._fallback(request, items[0] if items else None)
 
     def _render_any(self, request: ProductRequest, items: list[Resolved]) -> str:
+        import jinja2  # imported by then (the environment renders); a dictionary look-up here
+
         try:
             lists = request.search is not None or request.smart is not None
             if not lists and len(items) == 1 and request.template != "list":
@@ -370,12 +382,19 @@ class Renderer:
         return self._problems[name]
 
     def _find_template_problem(self, name: str) -> str | None:
+        if self.user_templates.directory is None and name in BUILTIN_TEMPLATES and name not in _INTERNAL:
+            # A built-in nobody overrides (no templates folder) compiles: the release's tests render
+            # each one. Asking Jinja here would build the environment at start-up, which a one-file
+            # render whose box is kept (box_store.py) never needs.
+            return None
         names = self.template_names()
         if name not in names:
             shown = name if len(name) <= 60 else name[:57] + "..."
             return f"unknown template {shown!r}; available: {', '.join(names)}"
         if self.user_templates.kind(name)[0] == "twig":
             return None  # compiled on first render; a Twig error there costs that box (located)
+        import jinja2
+
         try:
             self.env.get_template(f"{name}.html")
         except jinja2.TemplateSyntaxError as exc:
@@ -416,9 +435,11 @@ def _bytecode_cache() -> jinja2.FileSystemBytecodeCache:
     Python versions; the file names carry ours, because the compiled code also depends on the
     environment's settings and filters, which are this module's and fixed per release.
     """
+    import jinja2
+
     from .. import __version__
 
-    return jinja2.FileSystemBytecodeCache(pattern=f"__asa2render-{__version__}-%s.cache")
+    return jinja2.FileSystemBytecodeCache(box_store.private_folder(), f"__asa2render-{__version__}-%s.cache")
 
 
 def _is_twig_error(error: BaseException) -> bool:

@@ -8,17 +8,17 @@ this module only decides which kind a name is and renders the Twig ones through 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import jinja2
-
 from ..errors import TemplateError
 
 if TYPE_CHECKING:  # the Twig front end is imported only for a templates folder (start-up cost)
+    import jinja2  # annotations only: a one-file render whose box is kept never imports Jinja
+
     from ..twig import Environment as TwigEnvironment
 
 Kind = Literal["twig", "jinja", "builtin"]
@@ -118,9 +118,12 @@ class _DirectorySources(Mapping[str, str]):
 class UserTemplates:
     """Which templates the user supplies, and rendering of the Twig ones."""
 
-    def __init__(self, directory: Path | None, timezone: str, jinja_env: jinja2.Environment) -> None:
+    def __init__(
+        self, directory: Path | None, timezone: str, jinja_env: Callable[[], jinja2.Environment]
+    ) -> None:
+        """``jinja_env`` returns the renderer's default environment, built on first use."""
         self.directory = directory if directory is not None and directory.is_dir() else None
-        self.jinja_env = jinja_env
+        self._jinja_env = jinja_env
         self._kinds: dict[str, tuple[Kind, str]] = {}
         self._checked: set[str] = set()
         self.twig: TwigEnvironment | None = None
@@ -162,7 +165,9 @@ class UserTemplates:
         if kind == "builtin" or filename in self._checked or self.directory is None:
             return
         source = (self.directory / filename).read_text(encoding="utf-8")
-        found = _twig_wp_call(source, filename) if kind == "twig" else _jinja_wp_call(self.jinja_env, source)
+        found = (
+            _twig_wp_call(source, filename) if kind == "twig" else _jinja_wp_call(self._jinja_env(), source)
+        )
         if found is not None:
             raise WordPressBridgeError(filename, *found)
         self._checked.add(filename)

@@ -13,14 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pytest
 from asa2_fakes import make_product as make_old_product
 
 from asa2render.config.model import Config, config_from_dict
 from asa2render.products.models import Product, ProductKey, Resolved
 from asa2render.products.resolve import TAGS, ProductRequest, resolve
-from asa2render.render import box_store, renderer
+from asa2render.render import box_store
 from asa2render.render.renderer import Renderer
 from asa2render.shortcodes import parse
 
@@ -42,8 +41,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "private"
     folder.mkdir(mode=0o700)
     monkeypatch.setenv(box_store.ENVIRONMENT, "on")
-    cache = jinja2.FileSystemBytecodeCache(str(folder))
-    monkeypatch.setattr(renderer, "_bytecode_cache", lambda: cache)
+    monkeypatch.setattr(box_store, "private_folder", lambda: str(folder))
     box_store._STORES.clear()
     yield folder
     box_store._STORES.clear()
