@@ -88,7 +88,7 @@ class BoxStore:
         if len(boxes) > MAX_ENTRIES:
             boxes = self._boxes = {key: boxes[key] for key in self._used if key in boxes}
         try:
-            _write_atomically(self.path, json.dumps(boxes, separators=(",", ":")))
+            write_atomically(self.path, json.dumps(boxes, separators=(",", ":")))
         except OSError:
             return
         self._added = 0
@@ -146,11 +146,12 @@ def _code_identity() -> str:
                 files.append(
                     f"{os.path.relpath(os.path.join(root, name), package)}:{info.st_size}:{info.st_mtime_ns}"
                 )
-    libraries = [f"{name}={_installed_version(name)}" for name in ("jinja2", "babel", "markupsafe")]
+    libraries = [f"{name}={installed_version(name)}" for name in ("jinja2", "babel", "markupsafe")]
     return "\n".join([__version__, *libraries, *files])
 
 
-def _installed_version(name: str) -> str:
+@lru_cache(maxsize=8)
+def installed_version(name: str) -> str:
     """The version of an installed distribution, read from its ``name-version.dist-info`` folder name
     beside the package; ``importlib.metadata`` when the package was installed some other way."""
     from importlib.util import find_spec
@@ -235,7 +236,9 @@ def _current(boxes: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]
     return {key: box for key, box in boxes.items() if box[1] > oldest}
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path | str, text: str) -> None:
+    """Replace ``path`` by a complete file holding ``text`` (never a half-written one)."""
+    path = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -265,6 +268,8 @@ __all__ = [
     "box_key",
     "enabled",
     "fingerprint",
+    "installed_version",
     "private_folder",
     "store_for",
+    "write_atomically",
 ]

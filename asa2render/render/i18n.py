@@ -15,15 +15,16 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent, parse_pattern
-from babel.support import NullTranslations, Translations
 
 from ..marketplaces import get_store
 from ..money import babel_locale
+
+if TYPE_CHECKING:
+    # Babel is imported where a box is formatted: a one-file render whose box is kept (box_store.py)
+    # formats nothing, and importing Babel costs it about 30 ms.
+    from babel.support import NullTranslations
 
 DOMAIN = "asa2render"
 _MEMO_SIZE = 4096
@@ -78,6 +79,8 @@ def box_locale(country: str | None, override: str | None = None) -> str:
 @lru_cache(maxsize=32)
 def translations(locale: str) -> NullTranslations:
     """The compiled catalogue for a locale's language; English (the message ids) when there is none."""
+    from babel.support import NullTranslations, Translations
+
     language = babel_locale(locale).language
     compiled = files("asa2render.render").joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.mo")
     if not compiled.is_file():
@@ -98,6 +101,8 @@ class Labels:
         # Formatting with Babel costs microseconds a call and boxes repeat the same values (ratings,
         # percentages, fetch times of one batch): remember the texts, bounded.
         self._memo: dict[tuple[Any, ...], str] = {}
+        from babel.numbers import parse_pattern
+
         self._number_patterns = {d: parse_pattern("#,##0" + ("." + "0" * d if d else "")) for d in (0, 1)}
 
     def gettext(self, message: str) -> str:
@@ -137,6 +142,8 @@ class Labels:
         return self._remember(("datetime", local), lambda: self._datetime_text(local))
 
     def _datetime_text(self, moment: datetime) -> str:
+        from babel.dates import format_date, format_time
+
         local = moment.astimezone(self._zone)
         pattern = str(self._babel.datetime_formats["short"])  # how the locale joins date and time
         date = format_date(local, "medium", locale=self._babel)
@@ -151,11 +158,15 @@ class Labels:
         """``1234`` → ``1.234`` (de) / ``1,234`` (en); ``digits`` decimals (0 or 1)."""
         pattern = self._number_patterns.get(digits)
         if pattern is None:
+            from babel.numbers import format_decimal
+
             return str(format_decimal(value, locale=self._babel))
         return self._remember(("number", value, digits), lambda: str(pattern.apply(value, self._babel)))
 
     def percent(self, value: int) -> str:
         """A whole percentage (``15`` → ``15 %`` in de, ``15%`` in en)."""
+        from babel.numbers import format_percent
+
         return self._remember(
             ("percent", value), lambda: str(format_percent(Decimal(value) / 100, locale=self._babel))
         )
