@@ -8,6 +8,7 @@ front matter, code, links or several stores does not need must not be there. Tim
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,11 @@ NOT_IMPORTED = (
 
 
 def _render_modules(tmp_path: Path, page: str) -> list[str]:
+    _write_site(tmp_path, page)
+    return _rendered_modules(tmp_path)
+
+
+def _write_site(tmp_path: Path, page: str) -> None:
     (tmp_path / "products.toml").write_text(
         '[[products]]\nasin = "B0STARTUP1"\ncountry = "de"\ntitle = "Start-up grinder"\nprice = "49.99"\n',
         encoding="utf-8",
@@ -57,9 +63,18 @@ def _render_modules(tmp_path: Path, page: str) -> list[str]:
         encoding="utf-8",
     )
     (tmp_path / "page.md").write_text(page, encoding="utf-8")
+
+
+def _rendered_modules(tmp_path: Path, environ: dict[str, str] | None = None) -> list[str]:
+    """Render ``page.md`` in a child process; the modules it imported."""
     arguments = ["render", "page.md", "-o", "page.out.md", "--offline", "--config", "asa2render.toml"]
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *arguments], cwd=tmp_path, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PROBE, *arguments],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(environ or {})},
     )
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["code"] in (None, 0), done.stderr
@@ -88,3 +103,24 @@ def test_a_plain_page_imports_only_what_it_uses(tmp_path: Path) -> None:
 def test_what_a_page_needs_is_still_imported(tmp_path: Path, page: str, needed: str) -> None:
     """The lazy imports happen: YAML front matter is read, a list item is located by the parse."""
     assert needed in _render_modules(tmp_path, page)
+
+
+# What only rendering a box needs: the template engine, Babel's formatting and CLDR data, and the
+# package metadata machinery (versions are read from the dist-info folder names).
+RENDERING = ("jinja2", "babel", "importlib.metadata")
+
+
+def test_a_kept_box_is_shown_without_jinja_or_babel(tmp_path: Path) -> None:
+    """The second render of a page finds its box kept (box_store.py) and its price written: neither
+    Jinja nor Babel is imported, yet the output is the same."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    environ = {"ASA2RENDER_BOX_CACHE": "on", "TMPDIR": str(private)}
+    _write_site(tmp_path, '# One box\n\n[asa2 asin="B0STARTUP1"]\n')
+    first = _rendered_modules(tmp_path, environ)
+    assert "jinja2" in first and "babel" in first  # the first render renders
+    rendered = (tmp_path / "page.out.md").read_text(encoding="utf-8")
+    (tmp_path / "page.out.md").unlink()
+    again = _rendered_modules(tmp_path, environ)
+    assert _loaded(again, RENDERING) == []
+    assert (tmp_path / "page.out.md").read_text(encoding="utf-8") == rendered
