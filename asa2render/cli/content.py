@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -501,6 +500,8 @@ def _copy_files(files: list[Source], output: Path) -> None:
         if target.exists() and target.samefile(source.path):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
+        import shutil  # here: only a directory run copies files, and a one-file render skips it
+
         shutil.copy2(source.path, target)
 
 

@@ -32,7 +32,7 @@ from ..products.urls import is_amazon_url, is_safe_image_url, with_tag
 from . import box_store
 from .i18n import LABEL_MESSAGES, Labels, box_locale
 from .logos import LogoSize, logo_url
-from .user_templates import UserTemplates, WordPressBridgeError, add_root_attributes
+from .user_templates import UserTemplates, WordPressBridgeError
 
 if TYPE_CHECKING:
     # Imported where an environment is built or its errors are caught: a one-file render whose box
@@ -337,6 +337,8 @@ class Renderer:
             html = self.user_templates.render_twig(filename, {**self.site_globals(locale), **full})
         else:
             html = env.get_template(filename).render(full)
+        from .root_attributes import add_root_attributes  # user templates only: HTML parser
+
         html = add_root_attributes(
             _BLANKS.sub("", html.strip()), _asins(context), str(context.get("state", ""))
         )

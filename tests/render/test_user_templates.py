@@ -11,7 +11,7 @@ from asa2render.config.model import Config, config_from_dict
 from asa2render.products.models import ProductKey, Resolved
 from asa2render.products.resolve import TAGS, resolve
 from asa2render.render.renderer import Renderer
-from asa2render.render.user_templates import add_root_attributes
+from asa2render.render.root_attributes import add_root_attributes
 from asa2render.shortcodes import parse
 
 KEY = ProductKey("de", "B0TEST0001")
