@@ -21,7 +21,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import repeat
+from itertools import islice, repeat
 from operator import attrgetter
 from sys import intern
 from typing import get_args
@@ -43,6 +43,9 @@ _MODES = frozenset(get_args(Mode))
 # Group numbers in the event regex; ``lastindex`` tells the kinds apart without group lookups.
 _CLOSER, _TAG, _ATTRS, _SLASH, _BRACKET = 1, 2, 3, 4, 5
 _LAST_INDEX = attrgetter("lastindex")
+_START = attrgetter("start")
+_MATCH_START, _MATCH_END = re.Match.start, re.Match.end
+_BATCH = 4096
 
 _Problem = tuple[int, str, str, Severity]
 _Found = tuple[list[re.Match[str]], "array[int]", list[_Problem]]
@@ -109,15 +112,22 @@ def _matches(text: str, regex: re.Pattern[str], mode: Mode, key: tuple[str, ...]
     unterminated, unterminated_ends = array("q"), array("q")
     starts, ends = array("q"), array("q")
     markdown = mode == "markdown"
-    for match in regex.finditer(text):
-        if match.lastindex == _ATTRS:
-            unterminated.append(match.start())
-            unterminated_ends.append(match.end())
-        else:
-            kept.append(match)
+    found = regex.finditer(text)
+    # In batches, so the per-match work runs in C (map, extend) and at most one batch of match
+    # objects for unterminated openers exists at a time.
+    for batch in iter(lambda: list(islice(found, _BATCH)), []):
         if markdown:
-            starts.append(match.start())
-            ends.append(match.end())
+            starts.extend(map(_MATCH_START, batch))
+            ends.extend(map(_MATCH_END, batch))
+        if _ATTRS not in map(_LAST_INDEX, batch):
+            kept += batch
+            continue
+        for match in batch:
+            if match.lastindex == _ATTRS:
+                unterminated.append(match.start())
+                unterminated_ends.append(match.end())
+            else:
+                kept.append(match)
     if mode == "text" or not (kept or unterminated):
         return kept, unterminated, []
     if markdown:
@@ -177,24 +187,23 @@ class _Builder:
         self.html = mode == "html"
         self.shortcodes: list[Shortcode] = []
         self.problems = _ProblemLog()
-        # The kept spans as two offset arrays (16 bytes a shortcode, not a tuple object): a large
-        # page holds thousands, and every object allocated here is memory the OS must hand over.
-        self.kept_starts: array[int] = array("q")
-        self.kept_ends: array[int] = array("q")
 
     def build(self, pairs: Iterable[tuple[re.Match[str], re.Match[str] | None]]) -> None:
         """Keep every opener that does not start inside the previous kept span."""
-        text, shortcodes, html = self.text, self.shortcodes, self.html
-        kept_start, kept_end = self.kept_starts.append, self.kept_ends.append
+        text, html = self.text, self.html
+        append = self.shortcodes.append
+        count, rfind, startswith = text.count, text.rfind, text.startswith
         last_end = line_start = located = 0
         line = 1
         for opener, closer in pairs:
             start, end = opener.span()
+            # One group() call for the three groups: a call per group cost more than the tuple.
+            tag, attributes, slash = opener.group(_TAG, _ATTRS, _SLASH)
             escaped = start > 0 and text[start - 1] == "["
             if escaped:
-                if closer is not None and text.startswith("]", closer.end()):
+                if closer is not None and startswith("]", closer.end()):
                     span_start, span_end = start - 1, closer.end() + 1
-                elif text.startswith("]", end):
+                elif startswith("]", end):
                     # "[[tag]]" wins over a later closer, which is then left as text.
                     span_start, span_end, closer = start - 1, end + 1, None
                 else:
@@ -204,23 +213,22 @@ class _Builder:
             if span_start < last_end:
                 continue
             last_end = span_end
-            kept_start(span_start)
-            kept_end(span_end)
-            newlines = text.count("\n", located, span_start)
+            newlines = count("\n", located, span_start)
             if newlines:
                 line += newlines
-                line_start = text.rfind("\n", located, span_start) + 1
+                line_start = rfind("\n", located, span_start) + 1
             located = span_start
-            parsed = parse_attributes(opener.group(_ATTRS))
+            parsed = parse_attributes(attributes)
             if parsed.problems and not escaped:
                 self._attribute_problems(opener.start(_ATTRS), parsed.problems)
-            outer_start, outer_end = span_start, span_end
             if html and not escaped:
                 outer_start, outer_end = paragraph_span(text, span_start, span_end)
-            shortcodes.append(
+            else:
+                outer_start, outer_end = span_start, span_end
+            append(
                 new_shortcode(
                     # Interned: one string per tag name, not one per shortcode.
-                    intern(opener.group(_TAG)),
+                    intern(tag),
                     parsed.named.copy(),
                     parsed.positional,
                     text[end : closer.start()] if closer is not None else None,
@@ -229,7 +237,7 @@ class _Builder:
                     line,
                     span_start - line_start + 1,
                     escaped,
-                    opener.group(_SLASH) is not None,
+                    slash is not None,
                     outer_start,
                     outer_end,
                 )
@@ -242,8 +250,11 @@ class _Builder:
 
     def outside(self, offset: int) -> bool:
         """Return whether ``offset`` lies outside every kept span (the spans are sorted, disjoint)."""
-        index = bisect_right(self.kept_starts, offset) - 1
-        return index < 0 or self.kept_ends[index] <= offset
+        # The shortcodes themselves are the kept spans: no offset arrays are filled during the build
+        # for the rare page with stray closers or unterminated openers.
+        shortcodes = self.shortcodes
+        index = bisect_right(shortcodes, offset, key=_START) - 1
+        return index < 0 or shortcodes[index].end <= offset
 
 
 def _stray_problems(builder: _Builder, events: _Events, regex: re.Pattern[str]) -> None:
