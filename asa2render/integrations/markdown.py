@@ -130,18 +130,20 @@ class _Page:
         self.problems: list[Problem] = []
         self._source = text
         self._cursors: dict[str, int] = {}
-
-    @property
-    def path(self) -> str | None:
-        return self.extension.getConfig("path") or None
+        # The last located offset and its line: shortcodes come in document order, so each line
+        # number counts only the newlines since the previous one, not the whole page again.
+        self._counted = (0, 1)
+        # Read once per document: the Pelican plugin sets it before each file, never during one.
+        self.path: str | None = self.extension.getConfig("path") or None
 
     def place(self, raw: str) -> tuple[int, int]:
         """Line and column of the next unplaced occurrence of ``raw`` in the source."""
-        line, column, _ = self._locate(raw)
+        line, column, _ = self._locate(raw, shared=False)
         return line, column
 
-    def _locate(self, raw: str) -> tuple[int, int, bool]:
-        """Line, column and whether it shares its source line with other text (render/hosts.py).
+    def _locate(self, raw: str, *, shared: bool = True) -> tuple[int, int, bool]:
+        """Line, column and whether it shares its source line with other text (render/hosts.py;
+        looked at only when ``shared``: warnings and raw HTML blocks never use it).
 
         Python-Markdown hands text over in document order, so each raw text is searched for from
         just after its previous occurrence (0, 0 if the source no longer holds it verbatim).
@@ -151,13 +153,18 @@ class _Page:
         if found < 0:
             return 0, 0, False
         self._cursors[raw] = found + len(raw)
-        inline = placement(source, found, found + len(raw)).inline
-        return source.count("\n", 0, found) + 1, found - source.rfind("\n", 0, found), inline
+        inline = shared and placement(source, found, found + len(raw)).inline
+        counted, line = self._counted
+        if found < counted:  # out of order (a raw HTML block after the text): count from the start
+            counted, line = 0, 1
+        line += source.count("\n", counted, found)
+        self._counted = (found, line)
+        return line, found - source.rfind("\n", 0, found), inline
 
     def marker(self, shortcode: Shortcode, raw: str, *, html_block: bool = False) -> str:
-        line, column, inline = self._locate(raw)
+        line, column, inline = self._locate(raw, shared=not html_block)
         self.found.append(placed(shortcode, line, column))
-        self.inline.append(inline and not html_block)
+        self.inline.append(inline)
         element = "span" if shortcode.tag == TEXTLINK_TAG else "div"
         return f'<{element} data-asa2-box="{len(self.found) - 1}"></{element}>'
 
