@@ -72,10 +72,11 @@ def asa2_plugin(
     _ENGINES[md] = engine
     md.inline.ruler.before("link", "asa2_inline", commonmark.inline_rule(TAGS))
     md.core.ruler.after("inline", "asa2_collect", _Collector(engine))
-    md.add_render_rule("asa2_block", _render_rule(engine, "\n"))
-    md.add_render_rule("asa2_inline", _render_rule(engine, "", inline=True))
+    boxes = _Boxes(engine)
+    md.add_render_rule("asa2_block", _render_rule(engine, boxes, "\n"))
+    md.add_render_rule("asa2_inline", _render_rule(engine, boxes, "", inline=True))
     md.add_render_rule("asa2_escape", _render_escape)
-    md.add_render_rule("html_block", _render_html_block(engine))
+    md.add_render_rule("html_block", _render_html_block(boxes))
 
 
 def engine_of(md: MarkdownIt) -> Engine:
@@ -265,7 +266,64 @@ def _paragraph(opening: Token, inline: Token, closing: Token, children: list[Tok
 # -- rendering -------------------------------------------------------------------------------
 
 
-def _render_rule(engine: Engine, suffix: str, *, inline: bool = False) -> Callable[..., str]:
+class _Boxes:
+    """Each distinct box of a build rendered once: the markup of a request, by what decides it.
+
+    A site repeats its boxes on many pages, and every use would otherwise go through the engine
+    (expand, fetch of nothing, template check, the renderer's own memo key). The key is every field
+    of the request except where it stands (``shortcode``, ``location``, which only reach problem
+    messages); a product's data never changes once the engine has resolved it. Not memoised: a box
+    whose rendering reported a problem (every use must report it again), searches and smart
+    collections (their products are chosen at render time), and anything after the engine's
+    renderer was swapped.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._renderer = engine.renderer
+        self._markup: dict[tuple[Any, ...], str] = {}
+        self._inline: dict[tuple[Any, ...], str] = {}
+
+    def markup(self, request: ProductRequest, *, inline: bool = False) -> str:
+        """The box HTML of ``request``; ``inline`` gives the ``<span>`` form for a box inside text."""
+        engine = self.engine
+        if request.search is not None or request.smart is not None:
+            return _inline_form(engine.render_request(request), inline)
+        if engine.renderer is not self._renderer:
+            self._renderer = engine.renderer
+            self._markup.clear()
+            self._inline.clear()
+        key = (
+            request.keys,
+            request.template,
+            request.country,
+            tuple(request.options.items()),
+            request.link_text,
+            request.associate_set,
+            request.label,
+            request.fallback_url,
+            request.list_state,
+        )
+        memo = self._inline if inline else self._markup
+        markup = memo.get(key)
+        if markup is None:
+            problems = len(engine.problems)
+            markup = _inline_form(engine.render_request(request), inline)
+            if len(engine.problems) == problems:
+                if len(memo) >= _BOX_MEMO_SIZE:
+                    memo.clear()
+                memo[key] = markup
+        return markup
+
+
+_BOX_MEMO_SIZE = 4096
+
+
+def _inline_form(markup: str, inline: bool) -> str:
+    return inline_markup(markup) if inline and is_block_markup(markup) else markup
+
+
+def _render_rule(engine: Engine, boxes: _Boxes, suffix: str, *, inline: bool = False) -> Callable[..., str]:
     """Render rule for ``asa2_block``/``asa2_inline``: the box HTML of the token's request.
 
     A box left inline (it shares its line with text, or sits in a heading or table cell) is made of
@@ -277,10 +335,7 @@ def _render_rule(engine: Engine, suffix: str, *, inline: bool = False) -> Callab
         request: ProductRequest | None = tokens[idx].meta.get("request")
         if request is None:  # rendered without parsing through this parser's core chain
             request, _ = resolve(tokens[idx].meta["shortcode"], engine.config, path=env.get("asa2_path"))
-        markup = engine.render_request(request)
-        if inline and is_block_markup(markup):
-            markup = inline_markup(markup)
-        return markup + suffix
+        return boxes.markup(request, inline=inline) + suffix
 
     return render
 
@@ -291,7 +346,7 @@ def _render_escape(
     return escapeHtml(tokens[idx].content)
 
 
-def _render_html_block(engine: Engine) -> Callable[..., str]:
+def _render_html_block(boxes: _Boxes) -> Callable[..., str]:
     """Render rule for ``html_block``: the block as written, with its boxes spliced in."""
 
     def render(renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -309,7 +364,7 @@ def _render_html_block(engine: Engine) -> Callable[..., str]:
                 )
                 position = shortcode.end
             else:
-                pieces += (token.content[position : shortcode.outer_start], engine.render_request(request))
+                pieces += (token.content[position : shortcode.outer_start], boxes.markup(request))
                 position = shortcode.outer_end
         pieces.append(token.content[position:])
         return "".join(pieces)

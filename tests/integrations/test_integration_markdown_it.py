@@ -83,6 +83,17 @@ def test_render_inline_and_repeated_documents_do_not_refetch(md: MarkdownIt, san
     assert get_items_per_marketplace(sandbox.stats()) == {"www.amazon.de": 1}
 
 
+def test_a_box_reused_on_later_pages_keeps_its_block_and_inline_forms(md: MarkdownIt) -> None:
+    page = '[asa2 asin="B0DEMO0001"]\n\ntext [asa2 asin="B0DEMO0001"] more\n'
+    first = md.render(page, {"asa2_path": "a.md"})
+    second = md.render(page, {"asa2_path": "b.md"})
+
+    assert first == second  # the second page reuses the markup rendered for the first
+    assert first.startswith('<div class="asa2-box')
+    assert '<p>text <span data-asa2-block="div" class="asa2-box' in first
+    assert first.count('data-asa2-asin="B0DEMO0001"') == 2
+
+
 def test_strict_mode_raises_before_rendering(site_config: Path, sandbox: Sandbox) -> None:
     md = MarkdownIt().use(asa2_plugin, config=str(site_config), sandbox=sandbox.url, strict=True)
     try:
