@@ -168,6 +168,10 @@ def _remove_inside(root: Path, file_path: str) -> None:
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 _DB_FILES = ("cache.db", "cache.db-wal", "cache.db-shm")
+# The columns diskcache's Cache table has (and its open indexes): a database without them is not ours.
+_CACHE_COLUMNS = (
+    "rowid, key, raw, store_time, expire_time, access_time, access_count, tag, size, mode, filename, value"
+)
 
 
 def is_corruption(exc: BaseException) -> bool:
@@ -204,7 +208,49 @@ class DiskBackend:
             raise CacheError(f"cannot create the cache folder {directory}: {exc.strerror or exc}") from None
         if not directory.is_dir():
             raise CacheError(f"the cache folder {directory} is not a folder")
-        self._cache = self._guarded(self._open)
+        # diskcache (its import, ~20 statements and a write on every open) waits for the first
+        # lookup: a run whose products are all local never needs it. What its open would find
+        # wrong is still found here, by the same first read (_looks_usable), so a damaged cache is
+        # moved aside and an unusable one refused at start as before.
+        self._opened: Any = None
+        self._opening = threading.Lock()
+        if not self._looks_usable():
+            self._opened = self._guarded(self._open)
+
+    def _looks_usable(self) -> bool:
+        """Whether the existing database passes what diskcache's open checks first; False: open it now.
+
+        diskcache's first statement on a connection is ``SELECT key, value FROM Settings``: random
+        bytes, a truncated file and garbage pages fail it; a foreign database fails on the ``Cache``
+        columns; a read-only database or folder fails the write lock. A missing database (the first
+        run) is created at once, as before. Any doubt opens diskcache here, with its own messages.
+        """
+        path = self.directory / _DB_FILES[0]
+        if not path.is_file():
+            return False
+        try:
+            db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        except sqlite3.Error:
+            return False
+        try:
+            db.execute("SELECT key, value FROM Settings").fetchall()
+            db.execute(f"SELECT {_CACHE_COLUMNS} FROM Cache LIMIT 0").fetchall()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            return False
+        finally:
+            db.close()
+        return True
+
+    @property
+    def _cache(self) -> Any:
+        """The diskcache ``Cache``, opened on first use (see ``__init__``)."""
+        if self._opened is None:
+            with self._opening:  # fetch threads store batches too: one of them opens it
+                if self._opened is None:
+                    self._opened = self._guarded(self._open)
+        return self._opened
 
     def _open(self) -> Any:
         import diskcache
@@ -236,7 +282,7 @@ class DiskBackend:
             raise CacheError(f"cannot use the cache in {self.directory}: {exc}") from None
 
     def _recover(self, exc: BaseException) -> None:
-        old = getattr(self, "_cache", None)
+        old = self._opened
         if old is not None:
             with contextlib.suppress(Exception):
                 old.close()
@@ -261,10 +307,12 @@ class DiskBackend:
             exc,
             moved or "(nothing to move)",
         )
-        self._cache = self._open()
+        self._opened = self._open()
         self._generation += 1
 
     def get_many(self, ids: list[str]) -> dict[str, str]:
+        if not ids:  # a page of local products asks for nothing: no need to open the cache
+            return {}
         return self._guarded(lambda: self._get_many(ids))
 
     def _get_many(self, ids: list[str]) -> dict[str, str]:
@@ -311,8 +359,10 @@ class DiskBackend:
         return int(self._guarded(lambda: self._cache.expire(retry=True)))
 
     def close(self) -> None:
+        if self._opened is None:
+            return
         with contextlib.suppress(sqlite3.DatabaseError):
-            self._cache.close()
+            self._opened.close()
 
     def size(self) -> int:
         return int(self._guarded(lambda: self._cache.volume()))

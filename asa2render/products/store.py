@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..config.model import MAX_CACHE_AGE, Config
 from ..interrupts import deferred_interrupts
@@ -35,7 +35,9 @@ from .models import (
     SearchResult,
     utc_now,
 )
-from .refresh import CHUNK, RefreshReport, differences, refresh_order
+
+if TYPE_CHECKING:  # refreshing is its own command: a render does not import it (start-up time)
+    from .refresh import RefreshReport
 
 log = logging.getLogger("asa2render.products.store")
 
@@ -283,6 +285,8 @@ class ProductStore:
             progress: ``progress(done, total)`` after each chunk of
                 :data:`~asa2render.products.refresh.CHUNK` products.
         """
+        from .refresh import CHUNK, RefreshReport, refresh_order
+
         now = self._clock()
         wanted = list(dict.fromkeys(keys))
         cached = self.cache.get_products(wanted)
@@ -306,6 +310,8 @@ class ProductStore:
         cached: dict[ProductKey, Product],
         report: RefreshReport,
     ) -> None:
+        from .refresh import differences
+
         stored: set[ProductKey] = set()
 
         def on_batch(batch: Mapping[ProductKey, Product | Failure]) -> None:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from ..config.model import Config
 from ..products.cache import ProductCache
 from .coordination import Coordinator
-from .fetching import Mark, MarkingCache
 from .location import CACHE_URL_ENV, CacheUrl, cache_url_setting, parse_cache_url
+from .marking import Mark, MarkingCache
 
 if TYPE_CHECKING:
     from ..api.tokens import TokenStore

@@ -19,10 +19,11 @@ from typing import Protocol
 
 from ..config.model import Config
 from ..interrupts import deferred_interrupts
-from ..products.cache import Backend, ProductCache
+from ..products.cache import ProductCache
 from ..products.models import Failure, Product, ProductKey, SearchQuery, utc_now
 from ..products.store import SearchOutcome
 from .coordination import Coordinator
+from .marking import Mark, MarkingCache
 
 log = logging.getLogger("asa2render.shared")
 BATCH = 10  # GetItems takes at most ten ASINs: one pool batch is one request
@@ -63,33 +64,6 @@ def claim_timeout(config: Config) -> float:
     """How long a claim holds: the longest one batch may take with every retry, plus a margin."""
     api = config.api
     return api.timeout * (api.max_retries + 2) + api.max_backoff * api.max_retries + 10.0
-
-
-@dataclass
-class Mark:
-    """When this builder last looked at the cache, on the shared store's clock (see :class:`MarkingCache`)."""
-
-    since: float | None = None
-    # The same moment on this builder's own clock, which products' fetch times are written in.
-    looked_at: datetime | None = None
-
-
-class MarkingCache(ProductCache):
-    """A product cache that notes when products were looked up, before any fetch follows.
-
-    A builder asks the API for what the cache did not have *when it looked*; results other builders
-    settle after that moment answer it, results settled before do not (see :mod:`.coordination`).
-    """
-
-    def __init__(self, backend: Backend, coordinator: Coordinator, mark: Mark) -> None:
-        super().__init__(backend)
-        self._coordinator = coordinator
-        self._mark = mark
-
-    def get_products(self, keys: Iterable[ProductKey]) -> dict[ProductKey, Product]:
-        self._mark.since = self._coordinator.now()
-        self._mark.looked_at = utc_now()
-        return super().get_products(keys)
 
 
 class SharedFetcher:

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS results (id TEXT PRIMARY KEY, value TEXT NOT NULL, at
                                     expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS limits (name TEXT PRIMARY KEY, tat REAL NOT NULL);
 """
+_TABLES = {"pool", "claims", "results", "limits"}
 
 
 class LocalCoordinator:
@@ -52,14 +53,48 @@ class LocalCoordinator:
         self._notices: list[str] = []
         self._healthy = True
         self._lock = threading.Lock()  # one connection, used by the fetch threads in turn
+        # Only fetching coordinates: a run that fetches nothing (offline, local products) never
+        # opens the file. A file that is there is checked now, so a damaged or read-only one is
+        # still refused at start; a missing one (the first run) is created now, as before.
+        self._connection: sqlite3.Connection | None = None
+        if not self._looks_usable():
+            self._connection = self._open()
+
+    def _open(self) -> sqlite3.Connection:
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             # autocommit mode: each operation opens its own IMMEDIATE transaction
-            self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise CacheError(f"cannot open {self.path}: {exc}") from None
+        return db
+
+    def _looks_usable(self) -> bool:
+        """Whether the existing file reads as our schema and can be locked for writing; False: open it now."""
+        if not self.path.is_file():
+            return False
+        try:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        except sqlite3.Error:
+            return False
+        try:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            return False
+        finally:
+            db.close()
+        return tables >= _TABLES
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection, opened on first use (under ``_lock``, or before any thread starts)."""
+        if self._connection is None:
+            self._connection = self._open()
+        return self._connection
 
     def __repr__(self) -> str:
         return f"LocalCoordinator({str(self.path)!r})"
@@ -192,7 +227,8 @@ class LocalCoordinator:
         return self._guard(run, None)
 
     def close(self) -> None:
-        self._db.close()
+        if self._connection is not None:
+            self._connection.close()
 
     def _claimed(self, db: sqlite3.Connection, id_: str, now: float) -> bool:
         row = db.execute("SELECT host, pid, expires FROM claims WHERE id = ?", (id_,)).fetchone()
