@@ -124,3 +124,20 @@ def test_a_kept_box_is_shown_without_jinja_or_babel(tmp_path: Path) -> None:
     again = _rendered_modules(tmp_path, environ)
     assert _loaded(again, RENDERING) == []
     assert (tmp_path / "page.out.md").read_text(encoding="utf-8") == rendered
+
+
+# What a page of local products does not need once the cache folder exists: the product cache is
+# opened on its first lookup and the shared state file when a run first fetches (a first run creates
+# both); refreshing and the shared fetcher belong to other commands.
+CACHE_AND_FETCHING = ("diskcache", "asa2render.shared.fetching", "asa2render.products.refresh")
+
+
+def test_a_page_of_local_products_opens_no_product_cache(tmp_path: Path) -> None:
+    _write_site(tmp_path, '# One box\n\n[asa2 asin="B0STARTUP1"]\n')
+    first = _rendered_modules(tmp_path)
+    assert "diskcache" in first  # the first run creates the cache folder's database
+    rendered = (tmp_path / "page.out.md").read_text(encoding="utf-8")
+    (tmp_path / "page.out.md").unlink()
+    again = _rendered_modules(tmp_path)
+    assert _loaded(again, CACHE_AND_FETCHING) == []
+    assert (tmp_path / "page.out.md").read_text(encoding="utf-8") == rendered

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from asa2_fakes import make_product
 
-from asa2render.products.cache import MemoryBackend, ProductCache
+from asa2render.products.cache import DiskBackend, MemoryBackend, ProductCache
 from asa2render.products.models import Failure, ProductKey
 
 KEY = ProductKey("de", "B0TEST0001")
@@ -125,3 +125,63 @@ def test_out_of_stock_since_is_remembered_until_back_in_stock() -> None:
     assert cache.out_of_stock_since(KEY, later) == first.fetched_at
     cache.put_product(make_product(), first.fetched_at)  # in stock again
     assert cache.out_of_stock_since(KEY, later) == later
+
+
+def _opens(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record each time a DiskBackend opens diskcache (the expensive part of starting a run)."""
+    opened: list[Path] = []
+    real = DiskBackend._open
+
+    def counting(self: DiskBackend) -> object:
+        opened.append(self.directory)
+        return real(self)
+
+    monkeypatch.setattr(DiskBackend, "_open", counting)
+    return opened
+
+
+def test_an_existing_healthy_cache_is_opened_on_first_lookup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = ProductCache.on_disk(tmp_path / "c")
+    product = make_product()
+    cache.put_product(product, product.fetched_at)
+    cache.close()
+    opened = _opens(monkeypatch)
+    again = ProductCache.on_disk(tmp_path / "c")
+    assert again.get_products([]) == {} and again.get_failures([]) == {}  # a page of local products
+    assert opened == []
+    assert again.get_products([KEY]) == {KEY: product}
+    assert opened == [tmp_path / "c"]
+    again.close()
+
+
+def test_a_new_cache_is_created_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = _opens(monkeypatch)
+    ProductCache.on_disk(tmp_path / "c").close()
+    assert opened == [tmp_path / "c"]
+    assert (tmp_path / "c" / "cache.db").is_file()
+
+
+@pytest.mark.parametrize("damage", ["bytes", "foreign"])
+def test_a_damaged_cache_is_found_and_moved_aside_at_start(
+    tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Opening waits for the first lookup, but what diskcache's open would find is still found at start."""
+    folder = tmp_path / "c"
+    ProductCache.on_disk(folder).close()
+    database = folder / "cache.db"
+    if damage == "bytes":
+        database.write_bytes(b"\x00not a database" * 1000)
+    else:  # another program's SQLite file
+        database.unlink()
+        with sqlite3.connect(database) as other:
+            other.execute("CREATE TABLE Settings (key, value)")
+            other.execute("CREATE TABLE Cache (x)")
+    with caplog.at_level(logging.WARNING, logger="asa2render.products.cache"):
+        backend = DiskBackend(folder)
+    assert len(backend.moved_aside) == 1 and backend.moved_aside[0].name.startswith("cache.db.corrupt-")
+    assert "damaged" in caplog.text
+    backend.set("p:de:B0TEST0001", "{}", 60)
+    assert backend.get_many(["p:de:B0TEST0001"]) == {"p:de:B0TEST0001": "{}"}
+    backend.close()
