@@ -68,3 +68,30 @@ def test_front_matter_country_and_not_scanned(config: Config) -> None:
     assert out.startswith('---\ntitle: "[asa2]B0XXXXXXXX[/asa2]"')
     assert fetcher.batches == [[ProductKey("us", "B0TEST0001")]]
     assert read_front_matter(text)[0]["asa2_country"] == "us"
+
+
+def test_resolve_places_every_field_of_the_memoised_request(config: Config) -> None:
+    """The memoised request is copied field by field (not with ``replace``): none may be left out."""
+    import dataclasses
+
+    from asa2render.engine import _placed_request
+    from asa2render.errors import Location
+    from asa2render.products.resolve import ProductRequest
+    from asa2render.shortcodes import scan
+
+    shortcode = scan('[asa2 asin="B0TEST0001"]', ("asa2",)).shortcodes[0]
+    names = [spec.name for spec in dataclasses.fields(ProductRequest)]
+    template = ProductRequest(**{name: f"value {index}" for index, name in enumerate(names)})  # type: ignore[arg-type]
+    location = Location("p.md", 3, 4)
+    placed = _placed_request(template, shortcode, location)
+    assert type(placed) is ProductRequest
+    assert placed == dataclasses.replace(template, shortcode=shortcode, location=location)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        placed.keys = ()  # type: ignore[misc]
+    with _engine(config, FakeFetcher({KEY: make_product()})) as engine:
+        first, _ = engine.resolve(dataclasses.replace(shortcode, line=1, column=1), path="a.md")
+        second, _ = engine.resolve(dataclasses.replace(shortcode, line=7, column=2), path="b.md")
+    assert first.location == Location("a.md", 1, 1) and second.location == Location("b.md", 7, 2)
+    assert dataclasses.replace(first, shortcode=shortcode, location=location) == dataclasses.replace(
+        second, shortcode=shortcode, location=location
+    )

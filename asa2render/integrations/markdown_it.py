@@ -109,7 +109,22 @@ class _Collector:
                     page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
             elif kind == "html_block" and commonmark.html_block_expands(token.content):
                 page.html_block(token)
-        self.engine.fetch(key for request in page.requests for key in self.engine.request_keys(request))
+        engine = self.engine
+        # Only keys not resolved yet go to the engine (a site's later pages have none): a plain
+        # request's keys are its own, a search or smart collection asks the engine for them.
+        resolved = engine.resolved
+        missing = [
+            key
+            for request in page.requests
+            for key in (
+                request.keys
+                if request.search is None and request.smart is None
+                else engine.request_keys(request)
+            )
+            if key not in resolved
+        ]
+        if missing:
+            engine.fetch(missing)
         page.problems.extend(self.engine.unavailable(page.requests))
         self.engine.problems.extend(page.problems)
         env.setdefault("asa2_requests", []).extend(page.requests)
