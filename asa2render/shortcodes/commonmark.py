@@ -280,7 +280,7 @@ _MATCH_START = re.Match.start
 
 # A fence or HTML line opens with one of these after 0-3 spaces. They are found with ``str.find``
 # and each hit is checked for its indentation and opener, rather than with a line-start regex,
-# which sre tries at every newline (callgrind, 1 MB page: 13.4 M instructions, now about 4 M).
+# which sre tries at every newline (callgrind, 1 MB page: 13.4 M instructions, now 9.2 M).
 # "~" alone, not "~~~": a one-character find is memchr, while a three-character one steps through
 # the text at about 2.7 instructions a character; tildes are rare in prose. Backticks are not
 # (inline code), so for them the three-character find costs less than a hit per backtick.
