@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 from ..config.model import MAX_CACHE_AGE
 from ..errors import CacheError, RecordError
+from ..sqlite_probe import probe
 from .models import Failure, Product, ProductKey, SearchQuery, SearchResult
 
 log = logging.getLogger("asa2render.products.cache")
@@ -225,23 +226,8 @@ class DiskBackend:
         columns; a read-only database or folder fails the write lock. A missing database (the first
         run) is created at once, as before. Any doubt opens diskcache here, with its own messages.
         """
-        path = self.directory / _DB_FILES[0]
-        if not path.is_file():
-            return False
-        try:
-            db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        except sqlite3.Error:
-            return False
-        try:
-            db.execute("SELECT key, value FROM Settings").fetchall()
-            db.execute(f"SELECT {_CACHE_COLUMNS} FROM Cache LIMIT 0").fetchall()
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("ROLLBACK")
-        except sqlite3.Error:
-            return False
-        finally:
-            db.close()
-        return True
+        statements = ("SELECT key, value FROM Settings", f"SELECT {_CACHE_COLUMNS} FROM Cache LIMIT 0")
+        return probe(self.directory / _DB_FILES[0], statements) is not None
 
     @property
     def _cache(self) -> Any:

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from ..errors import CacheError
 from ..products.models import Failure, ProductKey
+from ..sqlite_probe import probe
 from .coordination import RESULT_TTL, Status, key_id, parse_id
 
 FILENAME = "shared.sqlite3"
@@ -73,21 +74,8 @@ class LocalCoordinator:
 
     def _looks_usable(self) -> bool:
         """Whether the existing file reads as our schema and can be locked for writing; False: open it now."""
-        if not self.path.is_file():
-            return False
-        try:
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        except sqlite3.Error:
-            return False
-        try:
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("ROLLBACK")
-        except sqlite3.Error:
-            return False
-        finally:
-            db.close()
-        return tables >= _TABLES
+        answers = probe(self.path, ("SELECT name FROM sqlite_master WHERE type = 'table'",))
+        return answers is not None and {row[0] for row in answers[0]} >= _TABLES
 
     @property
     def _db(self) -> sqlite3.Connection:
