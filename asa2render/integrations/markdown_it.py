@@ -25,9 +25,10 @@ Per-document input: ``env["asa2_path"]`` (for ``file:line:column`` in messages) 
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -308,17 +309,7 @@ class _Boxes:
             self._renderer = engine.renderer
             self._markup.clear()
             self._inline.clear()
-        key = (
-            request.keys,
-            request.template,
-            request.country,
-            tuple(request.options.items()),
-            request.link_text,
-            request.associate_set,
-            request.label,
-            request.fallback_url,
-            request.list_state,
-        )
+        key = (_deciding_fields(request), tuple(request.options.items()))
         memo = self._inline if inline else self._markup
         markup = memo.get(key)
         if markup is None:
@@ -332,6 +323,11 @@ class _Boxes:
 
 
 _BOX_MEMO_SIZE = 4096
+# What decides a box: every field of a request but where it stands (``shortcode``, ``location``) and
+# its options (a dictionary, keyed as its items). Derived from the class, so a new field is covered.
+_deciding_fields = operator.attrgetter(
+    *(f.name for f in fields(ProductRequest) if f.name not in {"shortcode", "location", "options"})
+)
 
 
 def _inline_form(markup: str, inline: bool) -> str:
