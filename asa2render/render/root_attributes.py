@@ -70,15 +70,14 @@ class _RootScan(HTMLParser):
         self.block_content = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _INLINE:
-            self.block_content = True
-        if self.depth == 0:
-            line, column = self.getpos()
-            self.roots.append((line, column, tag))
+        self._note_element(tag)
         if tag not in _VOID:
             self.depth += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._note_element(tag)  # ``<br/>`` opens nothing: the depth stays
+
+    def _note_element(self, tag: str) -> None:
         if tag not in _INLINE:
             self.block_content = True
         if self.depth == 0:
