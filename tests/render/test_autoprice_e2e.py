@@ -74,7 +74,8 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-def test_build_shows_autoprice_from_the_lowest_new_offer(site: Path, sandbox: Sandbox) -> None:
+def _build(site: Path, sandbox: Sandbox) -> None:
+    """``asa2render build`` of the site's content into ``site/out`` against the sandbox; it must succeed."""
     args = [
         "build",
         str(site / "content"),
@@ -85,6 +86,10 @@ def test_build_shows_autoprice_from_the_lowest_new_offer(site: Path, sandbox: Sa
     ]
     result = CliRunner().invoke(cli, [*args, "--sandbox", sandbox.url])
     assert result.exit_code == 0, result.stderr
+
+
+def test_build_shows_autoprice_from_the_lowest_new_offer(site: Path, sandbox: Sandbox) -> None:
+    _build(site, sandbox)
     rows = ROW.findall((site / "out" / "deep" / "page.html").read_text(encoding="utf-8"))
     assert [asin for asin, _ in rows] == ["B0DEMO0004", "B0DEMO0004", "B0DEMO0003"]
     # de through the Creators API: the buy box is 104,99 €, another seller's new offer 99,49 €
@@ -105,16 +110,7 @@ def test_build_shows_autoprice_from_the_lowest_new_offer(site: Path, sandbox: Sa
 
 
 def test_paapi_summaries_fill_used_only_and_yen(site: Path, sandbox: Sandbox) -> None:
-    args = [
-        "build",
-        str(site / "content"),
-        "-o",
-        str(site / "out"),
-        "--config",
-        str(site / "asa2render.toml"),
-    ]
-    result = CliRunner().invoke(cli, [*args, "--sandbox", sandbox.url])
-    assert result.exit_code == 0, result.stderr
+    _build(site, sandbox)
     page = (site / "out" / "deep" / "page.html").read_text(encoding="utf-8")
     uk, jp = [
         values.split("|") for asin, values in ROW.findall(page) if asin != "B0DEMO0004" or "£" in values
