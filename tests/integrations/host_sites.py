@@ -77,6 +77,15 @@ def asa2render(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]
     return result
 
 
+def render_for_host(
+    host: str, source: str | Path, output: Path, config: Path, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """``asa2render render SOURCE -o OUTPUT --host HOST --offline``, as the README tells each generator's users."""
+    return asa2render(
+        "render", source, "-o", output, "--host", host, "--offline", "--config", config, cwd=cwd
+    )
+
+
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, f"{command[0]} failed:\n{result.stdout}\n{result.stderr}"

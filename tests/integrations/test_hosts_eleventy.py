@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from host_sites import RENDER_BODY, asa2render, assert_hostile_titles_are_text, boxes_in, run, write_setup
+from host_sites import (
+    RENDER_BODY,
+    asa2render,
+    assert_hostile_titles_are_text,
+    boxes_in,
+    render_for_host,
+    run,
+    write_setup,
+)
 
 pytestmark = pytest.mark.hosts
 
@@ -42,18 +50,7 @@ def test_eleventy_through_render(tmp_path: Path) -> None:
     front = "---\nlayout: base.njk\ntitle: Trip [asa2]B0HOST0001[/asa2]\nasa2_country: us\n---\n"
     (source / "trip.md").write_text(front + RENDER_BODY, encoding="utf-8")
 
-    asa2render(
-        "render",
-        source,
-        "-o",
-        tmp_path / "site",
-        "--host",
-        "eleventy",
-        "--offline",
-        "--config",
-        config,
-        cwd=tmp_path,
-    )
+    render_for_host("eleventy", source, tmp_path / "site", config, cwd=tmp_path)
     run([eleventy(), "--input=site", "--output=_site", "--quiet"], cwd=tmp_path)
 
     html = (tmp_path / "_site" / "trip" / "index.html").read_text(encoding="utf-8")

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from host_sites import RENDER_BODY, asa2render, assert_hostile_titles_are_text, boxes_in, run, write_setup
+from host_sites import (
+    RENDER_BODY,
+    asa2render,
+    assert_hostile_titles_are_text,
+    boxes_in,
+    render_for_host,
+    run,
+    write_setup,
+)
 
 pytestmark = pytest.mark.hosts
 
@@ -60,18 +68,7 @@ def test_hugo_through_render(tmp_path: Path) -> None:
     (source / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     site = _site(tmp_path)
 
-    rendered = asa2render(
-        "render",
-        "src",
-        "-o",
-        site / "content",
-        "--host",
-        "hugo",
-        "--offline",
-        "--config",
-        config,
-        cwd=tmp_path,
-    )
+    rendered = render_for_host("hugo", "src", site / "content", config, cwd=tmp_path)
     run([hugo(), "--source", str(site), "--destination", str(tmp_path / "public"), "--quiet"], cwd=tmp_path)
 
     assert "unsafe" not in rendered.stderr  # hugo.toml allows raw HTML: no warning

@@ -7,7 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from host_sites import RENDER_BODY, asa2render, assert_hostile_titles_are_text, boxes_in, run, write_setup
+from host_sites import (
+    RENDER_BODY,
+    asa2render,
+    assert_hostile_titles_are_text,
+    boxes_in,
+    render_for_host,
+    run,
+    write_setup,
+)
 
 pytestmark = pytest.mark.hosts
 
@@ -53,18 +61,7 @@ def test_jekyll_through_render(tmp_path: Path) -> None:
     front = '---\nlayout: default\ntitle: "Trip [asa2]B0HOST0001[/asa2]"\nasa2_country: us\n---\n'
     (source / "trip.md").write_text(front + RENDER_BODY, encoding="utf-8")
 
-    asa2render(
-        "render",
-        source,
-        "-o",
-        tmp_path / "site",
-        "--host",
-        "jekyll",
-        "--offline",
-        "--config",
-        config,
-        cwd=tmp_path,
-    )
+    render_for_host("jekyll", source, tmp_path / "site", config, cwd=tmp_path)
     _build(tmp_path / "site")
 
     html = (tmp_path / "site" / "_site" / "trip.html").read_text(encoding="utf-8")
