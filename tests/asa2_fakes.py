@@ -71,3 +71,17 @@ credential_secret = "demo-secret"
 partner_tag = "mytag-21"
 default = true
 """
+
+# One local product and a German default marketplace without credentials: what offline CLI tests read.
+LOCAL_PRODUCTS = """
+[[products]]
+asin = "B0LOCAL001"
+title = "Local grinder"
+price = "10.00"
+"""
+LOCAL_DE_MARKETPLACE = """
+[[marketplaces]]
+country = "de"
+partner_tag = "mytag-21"
+default = true
+"""

@@ -7,27 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from asa2_fakes import LOCAL_DE_MARKETPLACE, LOCAL_PRODUCTS
 from click.testing import CliRunner
 
 from asa2render.cli.app import cli
 
-CONFIG = """
+CONFIG = (
+    """
 [site]
 products = "products.toml"
 cache_dir = "cache"
 templates = "templates"
-
-[[marketplaces]]
-country = "de"
-partner_tag = "mytag-21"
-default = true
 """
-PRODUCTS = """
-[[products]]
-asin = "B0LOCAL001"
-title = "Local grinder"
-price = "10.00"
-"""
+    + LOCAL_DE_MARKETPLACE
+)
+PRODUCTS = LOCAL_PRODUCTS
 
 
 @dataclass
