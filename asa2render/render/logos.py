@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import re
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +29,8 @@ _VIEWBOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
 
 @lru_cache(maxsize=2)
 def _shipped(size: LogoSize) -> str:
+    from importlib.resources import files  # (read once, when a box shows a logo: a kept box does not)
+
     path = files("asa2render.render").joinpath(f"templates/logos/amazon-logo-{size}.svg")
     return path.read_text(encoding="utf-8").strip()
 

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -60,6 +59,8 @@ LABELS = dict(LABEL_MESSAGES)
 
 def stylesheet() -> str:
     """The built-in product stylesheet."""
+    from importlib.resources import files  # (a directory run writes it; a one-file render does not)
+
     return files("asa2render.render").joinpath("templates/asa2render.css").read_text(encoding="utf-8")
 
 

@@ -6,6 +6,7 @@ poison, one that renders anew returns real markup. Every dimension of the key is
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 from collections.abc import Callable, Iterator
@@ -235,3 +236,10 @@ def test_boxes_of_products_fetched_over_24_hours_ago_are_dropped(folder: Path) -
     assert len(json.loads(kept.read_text(encoding="utf-8"))) == 1  # only the fresh product's box
     _poison(folder)
     assert _build(config, TEXT, _item(old)) != POISON
+
+
+def test_keys_are_hashlibs_blake2() -> None:
+    """The digest is imported without hashlib (which loads OpenSSL): the same function, the same keys."""
+    assert box_store.blake2b is hashlib.blake2b
+    parts = ("box", {"asin": "B0STARTUP1"}, [1, 2.5, None])
+    assert box_store.box_key(parts) == hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
