@@ -142,14 +142,16 @@ def _code_identity() -> str:
 
     package = Path(__file__).resolve().parent.parent
     files: list[str] = []
+    top = len(str(package)) + 1
     for root, folders, names in os.walk(package):
         folders[:] = sorted(f for f in folders if f != "__pycache__")
+        # os.walk joins each folder to the (resolved) package path, so the path relative to the
+        # package is a slice: os.path.relpath per file would normalise both paths again each time.
+        relative = os.path.join(root[top:], "")
         for name in sorted(names):
             with contextlib.suppress(OSError):
                 info = os.stat(os.path.join(root, name))
-                files.append(
-                    f"{os.path.relpath(os.path.join(root, name), package)}:{info.st_size}:{info.st_mtime_ns}"
-                )
+                files.append(f"{relative}{name}:{info.st_size}:{info.st_mtime_ns}")
     libraries = [f"{name}={installed_version(name)}" for name in ("jinja2", "babel", "markupsafe")]
     return "\n".join([__version__, *libraries, *files])
 
