@@ -26,7 +26,7 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 # Each is imported where it is used: YAML front matter or Hugo's YAML configuration, the markdown-it
-# parse of a page the fast path cannot prove plain (and `build`), --jobs (its pool), [geo], several stores
+# parse of a page the fast path cannot prove plain (and `build`), --jobs (its pool), smart collections, [geo], several stores
 # fetched at once, the .po parser (the compiled .mo is read), the API and the sandbox. (Not difflib:
 # click imports it to parse any short option such as -o.)
 NOT_IMPORTED = (
@@ -35,6 +35,7 @@ NOT_IMPORTED = (
     "multiprocessing",
     "concurrent.futures",
     "asa2render.render.parallel",
+    "asa2render.products.smart",
     "babel.messages.pofile",
     "asa2render.render.site",
     "asa2render.render.gallery",
