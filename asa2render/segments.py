@@ -24,6 +24,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 
+from .patterns import lazy
 from .shortcodes.model import Mode
 from .shortcodes.regions import Regions
 from .shortcodes.scanner import _event_regex
@@ -174,7 +175,7 @@ class _PlainChunks:
 
 # A top-level block that can run across blank lines: a fence (up to three spaces of indent) or a
 # raw HTML block of CommonMark's types 1-5, with the pattern that ends it.
-_CARRIED_START = re.compile(
+_CARRIED_START = lazy(
     r"^ {0,3}(?:(?P<fence>`{3,}(?=[^`\n]*$)|~{3,})"
     r"|<(?P<raw>pre|script|style|textarea)(?=[\s>]|$)|(?P<comment><!--)|(?P<pi><\?)"
     r"|(?P<cdata><!\[CDATA\[)|(?P<decl><![A-Za-z]))",
@@ -187,7 +188,8 @@ def _carried_blocks(text: str) -> Regions:
     """Spans of top-level fenced code and type 1-5 HTML blocks, where a Markdown page is never cut."""
     spans: list[tuple[int, int]] = []
     position = 0
-    while (match := _CARRIED_START.search(text, position)) is not None:
+    carried = _CARRIED_START()
+    while (match := carried.search(text, position)) is not None:
         end = _carried_end(text, match)
         spans.append((match.start(), end))
         position = max(end, match.end())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,12 +28,16 @@ from ..outputs import backup, is_inside, refuse_output_at_input, refuse_overwrit
 from ..products.models import ProductKey
 from ..products.resolve import Problem
 from ..render.hosts import hugo_unsafe_warning
-from ..render.parallel import RenderResult, ScanResult, jobs_option, run_pages
+from ..render.jobs import jobs_option
 from ..render.renderer import stylesheet as css_text
 from ..segments import LARGE_PAGE
 from ..sources import PAGE_SUFFIXES, Mode, is_page, mode_for
 from ..textio import decode_text
 from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, CliError
+
+if TYPE_CHECKING:
+    # Imported where --jobs runs processes: a one-file render does not pay for multiprocessing's helpers.
+    from ..render.parallel import RenderResult, ScanResult
 
 # -- shared options -------------------------------------------------------------------------------
 
@@ -535,6 +539,8 @@ def _render_parallel(engine: Engine, sources: list[Source], plan: OutputPlan, jo
         engine.fetch(keys)
         return engine.resolved
 
+    from ..render.parallel import run_pages
+
     site = engine.config.site.model_copy(update={"host": engine.host})  # a --host override included
     config = engine.config.model_copy(update={"site": site})
     scans, results = run_pages(
@@ -551,6 +557,8 @@ def _scan_sources(engine: Engine, sources: list[Source]) -> tuple[ScanResult, li
 
     Pages that could not be read or that are cut into pieces are kept as None: read again later.
     """
+    from ..render.parallel import ScanResult
+
     scan = ScanResult()
     kept: list[tuple[Source, Any]] = []
     for source in sources:
@@ -575,6 +583,8 @@ def _scan_sources(engine: Engine, sources: list[Source]) -> tuple[ScanResult, li
 
 def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], plan: OutputPlan) -> RenderResult:
     """A worker's second pass: each page's problems (scanning, then rendering) in page order."""
+    from ..render.parallel import RenderResult
+
     result = RenderResult()
     for source, doc in kept:
         target = plan.target(source)

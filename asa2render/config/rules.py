@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..patterns import lazy
+
 TERMS = ("unavailable", "out_of_stock", "price_changed", "replaced", "stale", "map_hidden")
 DEFAULT_THRESHOLDS = {"price_changed": 10.0, "stale": 24.0}
 _UNITS = {"price_changed": "%", "stale": "h"}
-_TERM = re.compile(
+_TERM = lazy(
     r"^(?P<negate>not\s+)?(?P<kind>[a-z][a-z _-]*?)\s*(?:>\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|h)?)?$"
 )
 
@@ -62,7 +64,7 @@ def parse_condition(text: str) -> Condition:
 
 
 def _term(text: str) -> Term:
-    match = _TERM.match(text.strip())
+    match = _TERM().match(text.strip())
     kind = match.group("kind").strip().replace("-", "_").replace(" ", "_") if match else ""
     kind = {"price_change": "price_changed", "out_of_stock_": "out_of_stock", "map": "map_hidden"}.get(
         kind, kind

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..marketplaces import Store, store_for_host
+from ..patterns import lazy
 
 # An ASIN is 10 upper-case letters or digits; an ISBN-10 (the ASIN of a book) may end in X, which
 # the same pattern already covers.
 ASIN_PATTERN = re.compile(r"^[A-Z0-9]{10}$")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]")
-_URL_ASIN = re.compile(
+_URL_ASIN = lazy(
     r"/(?:dp|gp/product|gp/aw/d|exec/obidos/ASIN|o/ASIN)/([A-Za-z0-9]{10})(?:[/?#]|$)",
 )
 
@@ -47,7 +48,7 @@ def _parse_url(text: str) -> AsinRef | None:
     except ValueError:  # "[…]" reads as an IPv6 host, bad ports: not a product URL, not a crash
         return None
     store = store_for_host(hostname or "")
-    match = _URL_ASIN.search(parts.path)
+    match = _URL_ASIN().search(parts.path)
     if store is None or match is None:
         return None
     return AsinRef(match.group(1).upper(), store)

@@ -9,7 +9,6 @@ never a crash. Nothing older than Amazon's 24 h cap is ever kept: entries expire
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import sqlite3
@@ -40,6 +39,8 @@ def _negative_id(key: ProductKey) -> str:
 
 def _search_id(query: SearchQuery) -> str:
     # Keywords are free text: a digest keeps the id short and free of separators.
+    import hashlib  # (here: loading OpenSSL costs a start-up whose page has no search)
+
     words = " ".join(query.keywords.casefold().split())
     return f"s:{query.country}:{query.limit}:{hashlib.sha256(words.encode()).hexdigest()[:32]}"
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 from ..config.model import Config
 from ..errors import Location
@@ -27,7 +29,10 @@ from ..marketplaces import country_codes, normalize_country
 from ..shortcodes import Severity, Shortcode
 from .asins import normalize_asin, parse_asin_ref
 from .models import ProductKey, SearchQuery, State
-from .smart import FILTERS, ORDERING, SmartQuery, parse_smart
+
+if TYPE_CHECKING:
+    # Imported where a search or smart collection is read: a page of boxes never needs the module.
+    from .smart import SmartQuery
 
 BOX_TAG = "asa2"
 TEXTLINK_TAG = "asa2_textlink"
@@ -38,7 +43,15 @@ TAGS = (BOX_TAG, TEXTLINK_TAG, COLLECTION_TAG, SMART_TAG, SEARCH_TAG)
 SEARCH_ATTRIBUTES = frozenset({"keywords", "country", "limit", "tpl", "set"})
 DEFAULT_SEARCH_LIMIT = 5
 MAX_SEARCH_LIMIT = 10  # one SearchItems page
-LIST_ATTRIBUTES = FILTERS | ORDERING | SEARCH_ATTRIBUTES
+
+
+@cache
+def _list_attributes() -> frozenset[str]:
+    """Attributes of a search or smart collection that choose products (never template options)."""
+    from .smart import FILTERS, ORDERING
+
+    return FILTERS | ORDERING | SEARCH_ATTRIBUTES
+
 
 # Attributes with a meaning of their own; every other attribute is passed to the template as an option.
 CONTROL_ATTRIBUTES = frozenset({"asin", "country", "tpl", "set"})
@@ -157,6 +170,8 @@ class _Resolver:
         return MAX_SEARCH_LIMIT
 
     def _smart(self) -> ProductRequest:
+        from .smart import parse_smart
+
         query = parse_smart(self.shortcode.attrs, self.report, TEMPLATE_OPTIONS | {"set"})
         return self._list_request(query.countries[0] if len(query.countries) == 1 else None, smart=query)
 
@@ -175,7 +190,7 @@ class _Resolver:
             template=self.shortcode.attrs.get("tpl") or "list",
             country=country,
             # Filters and search terms are not template options (price="10-100" is not price="no").
-            options={k: v for k, v in self._options().items() if k not in LIST_ATTRIBUTES},
+            options={k: v for k, v in self._options().items() if k not in _list_attributes()},
             associate_set=self.shortcode.attrs.get("set"),
             label=label,
             search=search,

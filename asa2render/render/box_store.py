@@ -33,7 +33,6 @@ itself never keeps past 24 h.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
@@ -43,6 +42,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+try:  # hashlib's own BLAKE2 (hashlib.blake2b is this one), without hashlib loading OpenSSL at start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without its own hash modules
+    from hashlib import blake2b
 
 ENVIRONMENT = "ASA2RENDER_BOX_CACHE"  # "off" (or "0", "no", "false"): neither read nor write
 MAX_ENTRIES = 20_000  # a file beyond this keeps only the boxes this process used
@@ -113,7 +117,7 @@ def store_for(fingerprint: str, folder: str) -> BoxStore:
 
 def fingerprint(config: Any, trusted_links: Iterable[str], templates: Path | None) -> str:
     """What every box of a renderer depends on besides its own request and products (a hex digest)."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     for part in (_code_identity(), repr(config), repr(sorted(trusted_links)), _folder_digest(templates)):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
@@ -122,7 +126,7 @@ def fingerprint(config: Any, trusted_links: Iterable[str], templates: Path | Non
 
 def box_key(parts: object) -> str:
     """A box's key from the ``repr`` of what decides it (request settings, resolved items as JSON)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -138,14 +142,16 @@ def _code_identity() -> str:
 
     package = Path(__file__).resolve().parent.parent
     files: list[str] = []
+    top = len(str(package)) + 1
     for root, folders, names in os.walk(package):
         folders[:] = sorted(f for f in folders if f != "__pycache__")
+        # os.walk joins each folder to the (resolved) package path, so the path relative to the
+        # package is a slice: os.path.relpath per file would normalise both paths again each time.
+        relative = os.path.join(root[top:], "")
         for name in sorted(names):
             with contextlib.suppress(OSError):
                 info = os.stat(os.path.join(root, name))
-                files.append(
-                    f"{os.path.relpath(os.path.join(root, name), package)}:{info.st_size}:{info.st_mtime_ns}"
-                )
+                files.append(f"{relative}{name}:{info.st_size}:{info.st_mtime_ns}")
     libraries = [f"{name}={installed_version(name)}" for name in ("jinja2", "babel", "markupsafe")]
     return "\n".join([__version__, *libraries, *files])
 
@@ -203,7 +209,7 @@ def _folder_digest(folder: Path | None) -> str:
     """The names and contents of every file under the user's templates folder ("" when there is none)."""
     if folder is None or not folder.is_dir():
         return ""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogatepass") + b"\0")
         with contextlib.suppress(OSError):

@@ -32,15 +32,56 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..config.model import Host
+from ..patterns import lazy
 
 PageMode = Literal["text", "markdown", "html"]
 
 # HTML elements that may not sit inside <p>; every one of them becomes a <span> in an inline box.
-_BLOCK_TAGS = (
-    "address|article|aside|blockquote|dd|details|dialog|div|dl|dt|fieldset|figcaption|figure|footer|"
-    "form|h[1-6]|header|hgroup|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul"
+_BLOCK_NAMES = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
 )
-_BLOCK_TAG = re.compile(rf"<(/?)({_BLOCK_TAGS})(?=[\s/>])", re.IGNORECASE)
+# Compiled where an inline box is made (patterns.py): telling a box's root apart needs only the set.
+_BLOCK_TAG = lazy(rf"<(/?)({'|'.join(sorted(_BLOCK_NAMES))})(?=[\s/>])", re.IGNORECASE)
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[*+-]|\d{1,9}[.)])(?=[ \t]|$)[ \t]*)*")
 _NON_SPACE = re.compile(r"\S")
 _TEXT_NODE = re.compile(r">([^<]+)<")
@@ -96,7 +137,7 @@ def _has_text(text: str, start: int, end: int) -> bool:
 def is_block_markup(markup: str) -> bool:
     """True when the markup's root element is a block element (a box, not a text link)."""
     match = re.match(r"\s*<([A-Za-z][A-Za-z0-9]*)", markup)
-    return bool(match and _BLOCK_TAG.match(f"<{match.group(1)} "))
+    return bool(match and match.group(1).lower() in _BLOCK_NAMES)
 
 
 def inline_markup(markup: str) -> str:
@@ -106,7 +147,7 @@ def inline_markup(markup: str) -> str:
         closing, tag = match.group(1), match.group(2).lower()
         return "</span" if closing else f'<span data-asa2-block="{tag}"'
 
-    return _BLOCK_TAG.sub(to_span, markup)
+    return _BLOCK_TAG().sub(to_span, markup)
 
 
 def escape_template_syntax(markup: str) -> str:

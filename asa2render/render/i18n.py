@@ -14,9 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from ..marketplaces import get_store
 from ..money import babel_locale
@@ -24,6 +22,8 @@ from ..money import babel_locale
 if TYPE_CHECKING:
     # Babel is imported where a box is formatted: a one-file render whose box is kept (box_store.py)
     # formats nothing, and importing Babel costs it about 30 ms.
+    from zoneinfo import ZoneInfo
+
     from babel.support import NullTranslations
 
 DOMAIN = "asa2render"
@@ -79,6 +79,8 @@ def box_locale(country: str | None, override: str | None = None) -> str:
 @lru_cache(maxsize=32)
 def translations(locale: str) -> NullTranslations:
     """The compiled catalogue for a locale's language; English (the message ids) when there is none."""
+    from importlib.resources import files  # (with Babel: a kept box reads no catalogue)
+
     from babel.support import NullTranslations, Translations
 
     language = babel_locale(locale).language

@@ -11,25 +11,26 @@ when no base is configured, so a box works wherever it is pasted.
 from __future__ import annotations
 
 import base64
-import re
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
 from ..marketplaces import STORES, Store, get_store
+from ..patterns import lazy
 
 LogoSize = Literal["small", "large"]
 LOGO_SIZES: tuple[LogoSize, ...] = ("small", "large")
 LOGO_FOLDER = "asa2render-logos"
 _BASE_WIDTH = 84  # the drawing's width in viewBox units without a domain ending
 _TLD_CHAR_WIDTH = 7.5  # average advance of a 15-unit regular Arial character, with room
-_WIDTH = re.compile(r'<svg([^>]*?) width="(\d+)"')
-_VIEWBOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
+_WIDTH = lazy(r'<svg([^>]*?) width="(\d+)"')
+_VIEWBOX = lazy(r'viewBox="0 0 (\d+) (\d+)"')
 
 
 @lru_cache(maxsize=2)
 def _shipped(size: LogoSize) -> str:
+    from importlib.resources import files  # (read once, when a box shows a logo: a kept box does not)
+
     path = files("asa2render.render").joinpath(f"templates/logos/amazon-logo-{size}.svg")
     return path.read_text(encoding="utf-8").strip()
 
@@ -48,8 +49,8 @@ def logo_svg(size: LogoSize, tld: str | None = None) -> str:
     scale = 2 if size == "large" else 1
     svg = svg.replace('<tspan class="tld"', '<tspan class="tld" dx="1"', 1)
     svg = svg.replace('font-weight="400"></tspan>', f'font-weight="400">{tld}</tspan>', 1)
-    svg = _VIEWBOX.sub(lambda m: f'viewBox="0 0 {int(m[1]) + extra} {m[2]}"', svg, count=1)
-    return _WIDTH.sub(lambda m: f'<svg{m[1]} width="{(_BASE_WIDTH + extra) * scale}"', svg, count=1)
+    svg = _VIEWBOX().sub(lambda m: f'viewBox="0 0 {int(m[1]) + extra} {m[2]}"', svg, count=1)
+    return _WIDTH().sub(lambda m: f'<svg{m[1]} width="{(_BASE_WIDTH + extra) * scale}"', svg, count=1)
 
 
 def logo_file_name(size: LogoSize, country: str | None = None) -> str:

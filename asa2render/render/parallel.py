@@ -20,7 +20,6 @@ a fork.
 from __future__ import annotations
 
 import gc
-import os
 import queue
 import signal
 import sys
@@ -29,58 +28,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import click
-
 from ..config.model import Config
 from ..errors import Asa2Error
 from ..products.models import ProductKey, Resolved
 from ..products.resolve import Problem
+from .jobs import JOBS, JobsType, jobs_option  # (re-exported: the option moved, see jobs.py)
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext, SpawnContext
 
     from ..engine import Engine
 
-    _IntParam = click.ParamType[int, Any]
-else:  # click < 8.2 has no generic ParamType at run time
-    _IntParam = click.ParamType
-
 _T = TypeVar("_T")
 _WORKER: dict[str, Any] = {}  # the engine of this worker process (set before a fork: inherited)
-
-
-class JobsType(_IntParam):
-    """``--jobs``: a positive number of processes, or ``auto`` for one per CPU."""
-
-    name = "N|auto"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            number = value
-        elif str(value).strip().lower() == "auto":
-            return os.cpu_count() or 1
-        else:
-            try:
-                number = int(str(value))
-            except ValueError:
-                self.fail(f"{value!r} is not a number of processes or 'auto'", param, ctx)
-        if number < 1:
-            self.fail(f"{number} is not at least 1", param, ctx)
-        return number
-
-
-JOBS = JobsType()
-
-
-def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "-j",
-        "--jobs",
-        type=JOBS,
-        default="1",
-        show_default=True,
-        help="Render pages in N processes after one shared fetch ('auto': one per CPU).",
-    )(func)
 
 
 @dataclass

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,6 +24,7 @@ from ..config.model import Config, PlaceholdersConfig
 from ..errors import ConfigError, TemplateError
 from ..marketplaces import get_store
 from ..money import quantize
+from ..patterns import lazy
 from ..products.autoprice import auto_price, is_available, main_price
 from ..products.models import Money, OfferCondition, Product, ProductKey, Resolved, State
 from ..products.resolve import Problem, ProductRequest
@@ -45,10 +45,10 @@ MEMO_SIZE = 8192  # rendered boxes kept per renderer; cleared wholesale when ful
 # (product, size) → {"url", "width", "height"} of the picture to show, or None for none.
 ImageSource = Callable[[Product, str], dict[str, Any] | None]
 _BLANKS = re.compile(r"\n\s*")
-_ROOT_ASIN = re.compile(r'data-asa2-asin="[^"]*"')
+_ROOT_ASIN = lazy(r'data-asa2-asin="[^"]*"')
 _STATE_RANK: dict[State, int] = {"fresh": 0, "stale": 1, "fallback": 2}
 # What a template name may look like: a file name stem, no folders, no leading "_" (private helpers).
-_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+_TEMPLATE_NAME = lazy(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _INTERNAL = frozenset({"fallback"})  # rendered by the renderer itself, not chosen with tpl=
 
 # Image sizes assumed when the data gives none: every <img> gets width and height (no layout shift);
@@ -60,6 +60,8 @@ LABELS = dict(LABEL_MESSAGES)
 
 def stylesheet() -> str:
     """The built-in product stylesheet."""
+    from importlib.resources import files  # (a directory run writes it; a one-file render does not)
+
     return files("asa2render.render").joinpath("templates/asa2render.css").read_text(encoding="utf-8")
 
 
@@ -374,7 +376,7 @@ class Renderer:
                 if "/" not in name
             }
             found.update(self.user_templates.twig_names())
-            self._names = sorted(n for n in found if _TEMPLATE_NAME.match(n) and n not in _INTERNAL)
+            self._names = sorted(n for n in found if _TEMPLATE_NAME().match(n) and n not in _INTERNAL)
         return self._names
 
     def template_problem(self, name: str) -> str | None:
@@ -471,7 +473,7 @@ def _with_set(html: str, associate_set: str | None) -> str:
     """
     if not associate_set:
         return html
-    match = _ROOT_ASIN.search(html)
+    match = _ROOT_ASIN().search(html)
     if match is None:
         return html
     value = str(Markup.escape(associate_set))
@@ -520,12 +522,12 @@ def _comment(text: str) -> str:
     return f"<!-- asa2: {text.replace('--', '- -')} -->"
 
 
-_FIRST_TAG = re.compile(r"^<([a-zA-Z][a-zA-Z0-9]*)")
+_FIRST_TAG = lazy(r"^<([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def _mark_replacement(html: str, item: Resolved) -> str:
     """A replacement says so: a comment, and ``data-asa2-replaces`` on the box's root element."""
-    marked = _FIRST_TAG.sub(lambda m: f'{m.group(0)} data-asa2-replaces="{item.key_asin}"', html, count=1)
+    marked = _FIRST_TAG().sub(lambda m: f'{m.group(0)} data-asa2-replaces="{item.key_asin}"', html, count=1)
     return _comment(f"{item.key} {item.unavailable}; replaced by {item.replaced_by}") + marked
 
 

@@ -32,6 +32,7 @@ from itertools import accumulate, compress, count, repeat
 from operator import add, not_
 from typing import TYPE_CHECKING, Any
 
+from asa2render.patterns import lazy
 from asa2render.shortcodes import scanner as _scanner
 from asa2render.shortcodes.model import Severity, Shortcode
 from asa2render.shortcodes.regions import Regions, html_regions
@@ -143,7 +144,7 @@ def inline_rule(tags: tuple[str, ...]) -> Callable[[StateInline, bool], bool]:
     return rule
 
 
-_HTML_RAW_BLOCK = re.compile(r"[ \t]*<(?:(?:script|pre|style|textarea)(?=[ \t>\n]|$)|[!?])", re.IGNORECASE)
+_HTML_RAW_BLOCK = lazy(r"[ \t]*<(?:(?:script|pre|style|textarea)(?=[ \t>\n]|$)|[!?])", re.IGNORECASE)
 
 
 def mentions(text: str, tags: tuple[str, ...]) -> bool:
@@ -168,7 +169,7 @@ def offered(run: Run, offset: int) -> bool:
 
 def html_block_expands(content: str) -> bool:
     """Whether shortcodes in an ``html_block`` expand: CommonMark types 6 and 7, not 1–5."""
-    return _HTML_RAW_BLOCK.match(content) is None
+    return _HTML_RAW_BLOCK().match(content) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,20 +287,19 @@ _MATCH_START = re.Match.start
 # (inline code), so for them the three-character find costs less than a hit per backtick.
 _OPENER_NEEDLES = ("```", "~", "<")
 _OPENER_AT = re.compile(r"`{3,}|~{3,}|<")
+# Compiled on first use (patterns.py), as is _PLAIN_CHUNK: a page without HTML lines never reaches them.
 _HTML_RAW_START = (
-    (re.compile(r"<(?:script|pre|style|textarea)(?=[ \t>]|$)", re.IGNORECASE | re.MULTILINE), None),
-    (re.compile(r"<!--"), "-->"),
-    (re.compile(r"<\?"), "?>"),
-    (re.compile(r"<![A-Za-z]"), ">"),
-    (re.compile(r"<!\[CDATA\["), "]]>"),
+    (lazy(r"<(?:script|pre|style|textarea)(?=[ \t>]|$)", re.IGNORECASE | re.MULTILINE), None),
+    (lazy(r"<!--"), "-->"),
+    (lazy(r"<\?"), "?>"),
+    (lazy(r"<![A-Za-z]"), ">"),
+    (lazy(r"<!\[CDATA\["), "]]>"),
 )
-_RAW_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
+_RAW_END = lazy(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
 _BLANK_BETWEEN = re.compile(r"\n[ \t]*\n")
 # A plain paragraph: every line starts with a character that cannot open another block, and no
 # character that could start a code span, HTML, an escape, an image or a link destination/label.
-_PLAIN_CHUNK = re.compile(
-    r"(?:(?![\s#>\-*+=_~`<0-9|\\])(?:[^\n`<\\!\]]++|!(?!\[)|\](?![(\[:]))++(?:\n|\Z))*+"
-)
+_PLAIN_CHUNK = lazy(r"(?:(?![\s#>\-*+=_~`<0-9|\\])(?:[^\n`<\\!\]]++|!(?!\[)|\](?![(\[:]))++(?:\n|\Z))*+")
 
 
 @lru_cache(maxsize=64)
@@ -385,9 +385,9 @@ def _top_level_raw_blocks(text: str) -> list[tuple[int, int]] | None:
 def _html_raw_end(text: str, start: int) -> int:
     """End of the HTML block of type 1–5 starting at ``start``, or -1 for other lines."""
     for pattern, closer in _HTML_RAW_START:
-        if pattern.match(text, start):
+        if pattern().match(text, start):
             if closer is None:
-                found = _RAW_END.search(text, start)
+                found = _RAW_END().search(text, start)
                 return _line_end(text, found.end()) if found else len(text)
             at = text.find(closer, start)
             return _line_end(text, at + len(closer)) if at >= 0 else len(text)
@@ -436,7 +436,7 @@ def _plain_chunk(text: str, start: int, end: int, starts: Sequence[int], index: 
     event's own ``[``, only the outer ``[`` of an escape (``[[tag``) is allowed: every ``[[`` counts
     one such bracket, so any other ``[`` makes the counts differ.
     """
-    if _PLAIN_CHUNK.fullmatch(text, start, end) is None:
+    if _PLAIN_CHUNK().fullmatch(text, start, end) is None:
         return False
     inside = bisect_left(starts, end, lo=index) - index
     return text.count("[", start, end) == inside + text.count("[[", start, end)

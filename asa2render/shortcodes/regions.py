@@ -15,6 +15,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ..patterns import lazy
+
 Span = tuple[int, int]
 
 
@@ -31,9 +33,9 @@ def _html() -> re.Pattern[str]:
     )
 
 
-_P_OPEN = re.compile(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
-_P_CLOSE = re.compile(r"(?:\s|&nbsp;)*</p\s*>", re.IGNORECASE)
-_P_GAP = re.compile(r"(?:\s|&nbsp;)*", re.IGNORECASE)
+_P_OPEN = lazy(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
+_P_CLOSE = lazy(r"(?:\s|&nbsp;)*</p\s*>", re.IGNORECASE)
+_P_GAP = lazy(r"(?:\s|&nbsp;)*", re.IGNORECASE)
 _P_WINDOW = 512
 
 
@@ -108,13 +110,13 @@ def paragraph_span(text: str, start: int, end: int) -> Span:
     Whitespace and ``&nbsp;`` around the shortcode are allowed, as in WordPress's
     ``shortcode_unautop``; ``<p>`` may carry attributes. Returns the span unchanged otherwise.
     """
-    close = _P_CLOSE.match(text, end)
+    close = _P_CLOSE().match(text, end)
     if close is None:
         return start, end
     gt = text.rfind(">", max(0, start - _P_WINDOW), start)
-    if gt < 0 or _P_GAP.fullmatch(text, gt + 1, start) is None:
+    if gt < 0 or _P_GAP().fullmatch(text, gt + 1, start) is None:
         return start, end
     lt = text.rfind("<", max(0, gt - _P_WINDOW), gt)
-    if lt < 0 or _P_OPEN.fullmatch(text, lt, gt + 1) is None:
+    if lt < 0 or _P_OPEN().fullmatch(text, lt, gt + 1) is None:
         return start, end
     return lt, close.end()

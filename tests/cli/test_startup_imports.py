@@ -26,7 +26,7 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 # Each is imported where it is used: YAML front matter or Hugo's YAML configuration, the markdown-it
-# parse of a page the fast path cannot prove plain (and `build`), --jobs, [geo], several stores
+# parse of a page the fast path cannot prove plain (and `build`), --jobs (its pool), smart collections, [geo], several stores
 # fetched at once, the .po parser (the compiled .mo is read), the API and the sandbox. (Not difflib:
 # click imports it to parse any short option such as -o.)
 NOT_IMPORTED = (
@@ -34,6 +34,8 @@ NOT_IMPORTED = (
     "markdown_it",
     "multiprocessing",
     "concurrent.futures",
+    "asa2render.render.parallel",
+    "asa2render.products.smart",
     "babel.messages.pofile",
     "asa2render.render.site",
     "asa2render.render.gallery",
@@ -105,9 +107,11 @@ def test_what_a_page_needs_is_still_imported(tmp_path: Path, page: str, needed: 
     assert needed in _render_modules(tmp_path, page)
 
 
-# What only rendering a box needs: the template engine, Babel's formatting and CLDR data, and the
-# package metadata machinery (versions are read from the dist-info folder names).
-RENDERING = ("jinja2", "babel", "importlib.metadata")
+# What only rendering a box needs: the template engine, Babel's formatting and CLDR data, the
+# package metadata machinery (versions are read from the dist-info folder names), the package's
+# resource files (catalogues, logos, the stylesheet) and hashlib, which loads OpenSSL (the kept boxes'
+# keys use its BLAKE2 without it).
+RENDERING = ("jinja2", "babel", "importlib.metadata", "importlib.resources", "hashlib")
 
 
 def test_a_kept_box_is_shown_without_jinja_or_babel(tmp_path: Path) -> None:

@@ -112,3 +112,21 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("[site\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(path)
+
+
+def test_the_records_field_types_are_objects_not_strings() -> None:
+    """msgspec would compile and evaluate string annotations at every run's first validation."""
+    from asa2render.config import model
+    from asa2render.records import Record
+
+    records = [
+        value for value in vars(model).values() if isinstance(value, type) and issubclass(value, Record)
+    ]
+    assert Config in records and len(records) > 10
+    for record in records:
+        strings = {
+            name: kind
+            for name, kind in vars(record).get("__annotations__", {}).items()
+            if isinstance(kind, str)
+        }
+        assert strings == {}, record

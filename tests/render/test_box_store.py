@@ -6,7 +6,9 @@ poison, one that renders anew returns real markup. Every dimension of the key is
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import stat
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -235,3 +237,31 @@ def test_boxes_of_products_fetched_over_24_hours_ago_are_dropped(folder: Path) -
     assert len(json.loads(kept.read_text(encoding="utf-8"))) == 1  # only the fresh product's box
     _poison(folder)
     assert _build(config, TEXT, _item(old)) != POISON
+
+
+def test_keys_are_hashlibs_blake2() -> None:
+    """The digest is imported without hashlib (which loads OpenSSL): the same function, the same keys."""
+    assert box_store.blake2b is hashlib.blake2b
+    parts = ("box", {"asin": "B0STARTUP1"}, [1, 2.5, None])
+    assert box_store.box_key(parts) == hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
+def _old_file_lines(package: Path) -> list[str]:
+    """How ``_code_identity`` listed the package's files before it sliced paths (the reference)."""
+    files = []
+    for root, folders, names in os.walk(package):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(names):
+            info = os.stat(os.path.join(root, name))
+            files.append(
+                f"{os.path.relpath(os.path.join(root, name), package)}:{info.st_size}:{info.st_mtime_ns}"
+            )
+    return files
+
+
+def test_the_code_identity_lists_the_package_as_before() -> None:
+    box_store._code_identity.cache_clear()
+    lines = box_store._code_identity().split("\n")
+    package = Path(box_store.__file__).resolve().parent.parent
+    assert lines[4:] == _old_file_lines(package)
+    assert any(line.startswith("render/box_store.py:") for line in lines)

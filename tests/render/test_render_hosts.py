@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,53 @@ def test_hugo_unsafe_warning(tmp_path: Path) -> None:
     (tmp_path / "site" / "hugo.toml").unlink()
     (tmp_path / "site" / "hugo.yaml").write_text("markup:\n  goldmark:\n    renderer:\n      unsafe: true\n")
     assert hugo_unsafe_warning(content) is None
+
+
+# The regex is_block_markup used before it looked the root's name up in a set (kept as the reference).
+_OLD_BLOCK_TAG = re.compile(
+    r"<(/?)(address|article|aside|blockquote|dd|details|dialog|div|dl|dt|fieldset|figcaption|figure|footer|"
+    r"form|h[1-6]|header|hgroup|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)"
+    r"(?=[\s/>])",
+    re.IGNORECASE,
+)
+
+
+def _old_is_block_markup(markup: str) -> bool:
+    match = re.match(r"\s*<([A-Za-z][A-Za-z0-9]*)", markup)
+    return bool(match and _OLD_BLOCK_TAG.match(f"<{match.group(1)} "))
+
+
+def test_is_block_markup_answers_as_the_old_regex() -> None:
+    names = [
+        "div",
+        "DIV",
+        "Ul",
+        "p",
+        "pre",
+        "span",
+        "a",
+        "h1",
+        "H6",
+        "h7",
+        "h",
+        "hr",
+        "tbody",
+        "td1",
+        "dl",
+        "d",
+    ]
+    pieces = [*names, " ", "\n", "<", "/", ">", "x", "1", "-", "é"]
+    rng = random.Random(20261202)
+    texts = [
+        f"{space}<{name}{end}" for name in names for space in ("", " \n") for end in (">", " a", "/>", "")
+    ]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(20_000)]
+    for text in texts:
+        assert is_block_markup(text) is _old_is_block_markup(text), text
+
+
+def test_inline_markup_keeps_every_block_tag_as_a_span() -> None:
+    markup = "<DIV a><H3>t</h3><p>x</P><pre>y</pre><section/></DIV>"
+    assert inline_markup(markup) == _OLD_BLOCK_TAG.sub(
+        lambda m: "</span" if m.group(1) else f'<span data-asa2-block="{m.group(2).lower()}"', markup
+    )
