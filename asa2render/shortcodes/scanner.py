@@ -216,7 +216,10 @@ class _Builder:
             newlines = count("\n", located, span_start)
             if newlines:
                 line += newlines
-                line_start = rfind("\n", located, span_start) + 1
+                # Most shortcodes start their line: one character read instead of a call to rfind.
+                line_start = (
+                    span_start if text[span_start - 1] == "\n" else rfind("\n", located, span_start) + 1
+                )
             located = span_start
             parsed = parse_attributes(attributes)
             if parsed.problems and not escaped:
