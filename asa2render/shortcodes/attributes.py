@@ -246,10 +246,36 @@ def parse_attributes(text: str) -> ParsedAttributes:
     """
     if not text or text.isspace():
         return _EMPTY
+    common = _COMMON.fullmatch(text)
+    if common is not None and "&" not in text and "<" not in text:
+        asin, country, tpl = common.groups()
+        if tpl is None:  # written out, not a helper call: this runs once per distinct box of a page
+            return _named_only({"asin": asin} if country is None else {"asin": asin, "country": country})
+        return _named_only(_common_named(asin, country, tpl))
     fast = _parse_plain_pairs(text)
     if fast is not None:
         return fast
     return _parse_general(text)
+
+
+# The dominant form of a product box, `` asin="…"`` with optional `` country="…"`` and `` tpl="…"``
+# after it, one space apart, read by one match with literal names: what the plain-pair path below
+# gives for it (a test compares them), without the per-character class tests of a general name and
+# spacing, and without building a tuple per pair (callgrind, 1000 distinct box texts of the 1 MB
+# benchmark page: 17.1 → 9.8 M instructions). Texts holding "&" or "<" take the general paths.
+# (An empty alternative rather than "?": sre runs an optional group holding a capture through its
+# general repeat machinery, a branch is cheaper.)
+_COMMON = re.compile(r' asin="([^"]*+)"(?: country="([^"]*+)"|)(?: tpl="([^"]*+)"|)')
+
+
+def _common_named(asin: str, country: str | None, tpl: str | None) -> dict[str, str]:
+    """The named attributes of a `_COMMON` match, in the order written."""
+    named = {"asin": asin}
+    if country is not None:
+        named["country"] = country
+    if tpl is not None:
+        named["tpl"] = tpl
+    return named
 
 
 # The common case — only name="value" pairs with straight double quotes and no entities — read

@@ -262,21 +262,22 @@ class _FastMask(Mask):
         return bool(self._raw) and self._raw.touches(start, start + 1)
 
     def outside(self, matches: list[re.Match[str]]) -> list[re.Match[str]]:
-        # This runs for every shortcode of every page, so the per-match work runs in C: with the
-        # block bounds as one sorted list behind a -1, a start lies outside every block exactly
-        # when the number of bounds at or before it is odd.
+        # One merge of two sorted sequences, the matches and the blocks. A binary search per match
+        # (in C, through map) cost more: each of its ~log2(2 × blocks) steps is a generic int
+        # comparison (callgrind, 1 MB page with 185 fences: 1.4 M instructions, this loop ~0.4 M).
         if not self._raw:
             return matches
         starts, ends = self._raw.bounds()
-        edges = [-1]
-        for bound in zip(starts, ends, strict=True):
-            edges += bound
-        outside = map(_ODD, map(bisect_right, repeat(edges), map(_MATCH_START, matches)))
-        return list(compress(matches, outside))
-
-
-_ODD = (1).__and__
-_MATCH_START = re.Match.start
+        blocks = len(starts)
+        kept = []
+        block = 0
+        for match in matches:
+            at = match.start()
+            while block < blocks and ends[block] <= at:
+                block += 1
+            if block == blocks or at < starts[block]:
+                kept.append(match)
+        return kept
 
 
 # A fence or HTML line opens with one of these after 0-3 spaces. They are found with ``str.find``

@@ -44,14 +44,18 @@ def expand(
     if strict and result.diagnostics:
         first = result.diagnostics[0]
         raise ShortcodeError(first.message, first.location(path))
+    # Two appends per shortcode, not `parts += (a, b)`: CPython runs `parts.append` as a specialised
+    # instruction, while the tuple is built and extended through the generic path.
     parts: list[str] = []
     pos = 0
     for shortcode in result.shortcodes:
         if shortcode.escaped:
-            parts += (text[pos : shortcode.start], text[shortcode.start + 1 : shortcode.end - 1])
+            parts.append(text[pos : shortcode.start])
+            parts.append(text[shortcode.start + 1 : shortcode.end - 1])
             pos = shortcode.end
         else:
-            parts += (text[pos : shortcode.outer_start], handler(shortcode))
+            parts.append(text[pos : shortcode.outer_start])
+            parts.append(handler(shortcode))
             pos = shortcode.outer_end
     parts.append(text[pos:])
     return "".join(parts)

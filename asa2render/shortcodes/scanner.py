@@ -54,11 +54,14 @@ _Found = tuple[list[re.Match[str]], "array[int]", list[_Problem]]
 @lru_cache(maxsize=64)
 def _event_regex(tags: tuple[str, ...]) -> re.Pattern[str]:
     """Return the opener/closer regex for a tag set (cached: documents reuse one set)."""
+    # "(?:X|)" rather than "(?:X)?" for the optional "/" and "]": sre runs an optional group that
+    # holds a capture through its general repeat machinery, once per match; a branch costs less
+    # (callgrind, 1 MB page: 0.6 M instructions). Same matches, groups and lastindex (tested).
     names = "|".join(re.escape(tag) for tag in sorted(tags, key=len, reverse=True))
     return re.compile(
         rf"\[(?:/({names})\]"
         rf"|({names})(?![\w-])"
-        r"([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(?:(/)?(\]))?)"
+        r"([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(?:(?:(/)|)(\])|))"
     )
 
 
@@ -216,7 +219,10 @@ class _Builder:
             newlines = count("\n", located, span_start)
             if newlines:
                 line += newlines
-                line_start = rfind("\n", located, span_start) + 1
+                # Most shortcodes start their line: one character read instead of a call to rfind.
+                line_start = (
+                    span_start if text[span_start - 1] == "\n" else rfind("\n", located, span_start) + 1
+                )
             located = span_start
             parsed = parse_attributes(attributes)
             if parsed.problems and not escaped:

@@ -11,11 +11,13 @@ checked the same way in ``test_shortcodes_commonmark.py``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from asa2render.shortcodes.commonmark import _fast_mask, _parsed_mask
+from asa2render.shortcodes.commonmark import _fast_mask, _FastMask, _parsed_mask
+from asa2render.shortcodes.regions import Regions
 from asa2render.shortcodes.scanner import _event_regex
 
 TAGS = ("asa2",)
@@ -104,3 +106,26 @@ def test_the_fast_path_answers_the_usual_pages() -> None:
         "Intro\n\n```\n[asa2 a]\n```\n\n[asa2 b]\n",
     ):
         assert _agree(text), text
+
+
+def _reference_outside(raw: Regions, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """``_FastMask.outside`` before it merged: a binary search per match (the reference)."""
+    starts, ends = raw.bounds()
+    edges = [-1]
+    for bound in zip(starts, ends, strict=True):
+        edges += bound
+    return [match for match in matches if bisect_right(edges, match.start()) % 2 == 1]
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=8),
+    st.lists(st.integers(0, 70), max_size=20),
+)
+def test_fast_mask_keeps_the_matches_outside_the_blocks_as_the_reference(
+    blocks: list[tuple[int, int]], brackets: list[int]
+) -> None:
+    text = "".join("[" if offset in set(brackets) else "." for offset in range(72))
+    matches = list(re.finditer(r"\[", text))
+    raw = Regions((start, start + length) for start, length in blocks)
+    assert _FastMask(raw).outside(matches) == _reference_outside(raw, matches)

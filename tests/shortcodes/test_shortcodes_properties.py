@@ -121,3 +121,28 @@ def test_a_shortcode_reparses_to_itself(text: str) -> None:
             shortcode.args,
             shortcode.content,
         )
+
+
+def _reference_splice(text: str, mode: Mode) -> str:
+    """``expand``'s splice as it was written before it appended pieces one by one (the reference)."""
+    parts: list[str] = []
+    pos = 0
+    for shortcode in scan(text, TAGS, mode=mode).shortcodes:
+        if shortcode.escaped:
+            parts += (text[pos : shortcode.start], text[shortcode.start + 1 : shortcode.end - 1])
+            pos = shortcode.end
+        else:
+            parts += (
+                text[pos : shortcode.outer_start],
+                f"<{shortcode.tag}@{shortcode.line}:{shortcode.column}>",
+            )
+            pos = shortcode.outer_end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+@given(TEXTS, MODES)
+@settings(max_examples=400)
+def test_expand_splices_as_the_reference(text: str, mode: Mode) -> None:
+    out = expand(text, TAGS, lambda sc: f"<{sc.tag}@{sc.line}:{sc.column}>", mode=mode)
+    assert out == _reference_splice(text, mode)
