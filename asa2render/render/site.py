@@ -131,6 +131,7 @@ def _build_parallel(
         source,
         output,
         after_scan=after_scan,
+        prepare=_prepare_part,
     )
     for result in results:
         engine.problems.extend(result.problems)
@@ -156,6 +157,15 @@ def _scan_pages(engine: Engine, pages: list[Path]) -> tuple[ScanResult, list[tup
         kept.append((page, doc))
     scan.problems = list(engine.problems)
     return scan, kept
+
+
+def _prepare_part(engine: Engine) -> None:
+    """What writing pages needs before any product: the layout (and the environment it builds), kept boxes.
+
+    Both are cached where :func:`write_pages` and the renderer look them up, so the pages are the same.
+    """
+    engine.renderer.env.get_template(PAGE_TEMPLATE)
+    engine.renderer.read_kept_boxes()
 
 
 def _write_part(
