@@ -14,6 +14,11 @@ Targets:
 * ``linearity``: no profiler, no timing; instructions per MB of the scanner at 8 MB over 1 MB, counted
   by callgrind for the three inputs of ``scanner_linearity`` (load-independent: a ratio above 1 is
   the code's own non-linearity, not the machine's). Needs valgrind; takes several minutes;
+* ``jobs``: no profiler, no timing; instructions of ``asa2render build --jobs 1`` and ``--jobs 2`` on a
+  warm cache (``--pages``, 500 by default), counted by callgrind in every process
+  (``--trace-children=yes --dump-before=_Fork``: a forked worker's count then starts at the fork
+  instead of repeating its parent's), per process and in total (load-independent: what ``--jobs 2``
+  does beyond ``--jobs 1``'s work). Needs valgrind; takes several minutes;
 * ``tricks``: no profiler; CPU time of the scanner with and without its two speed tricks (the
   paused garbage collector in ``scan`` and the slot-twin builder ``new_shortcode``), median of 5
   interleaved runs on the benchmark documents, 1 MB and 8 MB.
@@ -254,6 +259,50 @@ def _linearity_inputs() -> list[str]:
     return list(_linearity_variants(ScannerSizes()))
 
 
+def _jobs_instructions(pages: int) -> None:
+    """Callgrind over a warm ``build --jobs 1`` and ``--jobs 2``: instructions per process and in total."""
+    from .sites import write_config, write_site
+
+    with tempfile.TemporaryDirectory(prefix="asa2render-profile-jobs-") as temporary:
+        root = Path(temporary)
+        config = write_config(root)
+        write_site(root / "site", SiteSpec(pages=pages, unique_asins=500))
+        warm_cache(root / ".asa2render-cache", SiteSpec(pages=100, unique_asins=500), print)
+
+        def build(jobs: int, *wrapper: str) -> None:
+            command = [
+                sys.executable,
+                "-m",
+                "asa2render",
+                "build",
+                str(root / "site"),
+                "-o",
+                str(root / "out"),
+            ]
+            options = ["--offline", "--config", str(config), "--jobs", str(jobs)]
+            subprocess.run([*wrapper, *command, *options], check=True, capture_output=True, env=child_env())
+
+        build(1)  # keeps the boxes, as the benchmark's warm builds find them
+        totals: dict[int, int] = {}
+        for jobs in (1, 2):
+            out = root / f"callgrind-{jobs}"
+            out.mkdir()
+            tool = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--dump-before=_Fork", "-q"]
+            build(jobs, *tool, f"--callgrind-out-file={out}/cg.%p")
+            counts = {path.name: _summary(path) for path in sorted(out.iterdir())}
+            totals[jobs] = sum(counts.values())
+            parts = ", ".join(f"{name} {count / 1e6:.1f} M" for name, count in counts.items())
+            print(f"--jobs {jobs}: {totals[jobs] / 1e6:.1f} M instructions ({parts})")
+        print(f"--jobs 2 / --jobs 1: {totals[2] / totals[1]:.3f} of the instructions ({pages} pages)")
+
+
+def _summary(path: Path) -> int:
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("summary:"):
+            return int(line.split()[1])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
     parser.add_argument(
@@ -264,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             "render-free-boxes",
             "tricks",
             "linearity",
+            "jobs",
             "mkdocs",
             "pelican",
             "startup",
@@ -280,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         from .scanner import instruction_linearity
 
         instruction_linearity(FULL.scanner, tuple(_linearity_inputs()))
+        return 0
+    if args.target == "jobs":
+        _jobs_instructions(args.pages or 500)
         return 0
     if args.target in ("mkdocs", "pelican"):
         _host_build(args.target, args.pages or 500, args.top)

@@ -10,9 +10,10 @@ time from start to the last builder's exit over the floor the shared rate impose
 details.
 
 **Parallel build.** ``asa2render build`` of a 20k-page site over a warm cache, offline, with
-``--jobs 2`` and ``--jobs 1``. The machine may be shared: runs are interleaved (1, 2, 1, 2, …) so
-load drifts hit both alike, the figure is the ratio of the medians, and the spread of the per-round
-ratios and each run's CPU time are reported with it.
+``--jobs 2`` and ``--jobs 1``. The machine may be shared: runs are interleaved in ABBA order (1 2,
+2 1, 1 2, …) so load drifts hit both alike, the figure is the ratio of the median wall times (5
+rounds in the full size), and the spread of the per-round ratios and each side's wall and CPU times
+(median, lowest-highest) are reported with it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .builders import BUILDERS, RedisServer, builder_env, minimum_requests, run_builders, write_builders
-from .measure import Figure, ratio_figure
+from .measure import Figure, ratio_figure, spread
 from .rendering import warm_cache
 from .sites import SiteSpec, write_config, write_site
 
@@ -162,8 +163,14 @@ def _build(root: Path, config: Path, jobs: int) -> tuple[float, float]:
     return seconds, cpu
 
 
+def _seconds(values: list[float]) -> str:
+    """``median s (lowest-highest)`` of one side's rounds."""
+    ordered = sorted(values)
+    return f"{statistics.median(ordered):.1f} s ({ordered[0]:.1f}-{ordered[-1]:.1f})"
+
+
 def parallel_build(pages: int, rounds: int, log: Callable[[str], None] = print) -> list[Figure]:
-    """``build --jobs 2`` vs ``--jobs 1`` on a warm cache: interleaved rounds, ratio of medians."""
+    """``build --jobs 2`` vs ``--jobs 1`` on a warm cache: interleaved rounds (1 2, 2 1, …), ratio of medians."""
     with tempfile.TemporaryDirectory(prefix="asa2render-bench-jobs-") as temporary:
         root = Path(temporary)
         config = write_config(root)
@@ -172,8 +179,9 @@ def parallel_build(pages: int, rounds: int, log: Callable[[str], None] = print) 
         one: list[tuple[float, float]] = []
         two: list[tuple[float, float]] = []
         for number in range(rounds):
-            one.append(_build(root, config, 1))
-            two.append(_build(root, config, 2))
+            # ABBA order: a drift in the machine's load over a round hits both sides alike
+            for jobs in (1, 2) if number % 2 == 0 else (2, 1):
+                (one if jobs == 1 else two).append(_build(root, config, jobs))
             log(
                 f"  round {number + 1}: --jobs 1 {one[-1][0]:.2f} s (cpu {one[-1][1]:.1f}), "
                 f"--jobs 2 {two[-1][0]:.2f} s (cpu {two[-1][1]:.1f})"
@@ -196,14 +204,17 @@ def parallel_build(pages: int, rounds: int, log: Callable[[str], None] = print) 
             limit=1.7,
             invert=True,
             detail=(
-                f"build of {pages} pages x 5 boxes, warm cache, offline, {rounds} interleaved rounds; "
-                f"per-round speedups {min(ratios):.2f}-{max(ratios):.2f}; median cpu "
-                f"{statistics.median(c for _, c in one):.1f} s (1 job) vs "
-                f"{statistics.median(c for _, c in two):.1f} s (2 jobs); {os.cpu_count()} CPUs, "
-                f"load average {load:.1f} at the end; outputs identical: {same.returncode == 0}"
+                f"build of {pages} pages x 5 boxes, warm cache, offline, {rounds} interleaved rounds, "
+                f"ratio of the median wall times; per-round speedups {spread(ratios)}; wall "
+                f"{_seconds([w for w, _ in one])} (1 job) vs {_seconds([w for w, _ in two])} (2 jobs); "
+                f"cpu {_seconds([c for _, c in one])} vs {_seconds([c for _, c in two])}; "
+                f"{os.cpu_count()} CPUs, load average {load:.1f} at the end; "
+                f"outputs identical: {same.returncode == 0}"
             ),
             rounds_jobs1_s=[w for w, _ in one],
             rounds_jobs2_s=[w for w, _ in two],
+            rounds_jobs1_cpu_s=[c for _, c in one],
+            rounds_jobs2_cpu_s=[c for _, c in two],
             identical_output=same.returncode == 0,
         )
     ]

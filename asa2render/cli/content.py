@@ -544,7 +544,7 @@ def _render_parallel(engine: Engine, sources: list[Source], plan: OutputPlan, jo
     site = engine.config.site.model_copy(update={"host": engine.host})  # a --host override included
     config = engine.config.model_copy(update={"site": site})
     scans, results = run_pages(
-        config, engine.strict, jobs, sources, _scan_sources, _render_prepared, fetch, plan
+        config, engine.strict, jobs, sources, _scan_sources, _render_prepared, fetch, plan, prepare=_prepare
     )
     for result in results:
         engine.problems.extend(result.problems)
@@ -579,6 +579,11 @@ def _scan_sources(engine: Engine, sources: list[Source]) -> tuple[ScanResult, li
             scan.shortcodes += len(doc.requests)
             kept.append((source, doc))
     return scan, kept
+
+
+def _prepare(engine: Engine) -> None:
+    """Kept boxes are read while the parent fetches (a box not kept still builds Jinja at first use)."""
+    engine.renderer.read_kept_boxes()
 
 
 def _render_prepared(engine: Engine, kept: list[tuple[Source, Any]], plan: OutputPlan) -> RenderResult:

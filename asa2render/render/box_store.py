@@ -84,6 +84,10 @@ class BoxStore:
         self._used.add(key)
         self._added += 1
 
+    def load(self) -> None:
+        """Read the file now instead of at the first :meth:`get` or :meth:`put`."""
+        self._loaded()
+
     def save(self) -> None:
         """Write the boxes added since the last save (atomically; a failure is ignored)."""
         if not self._added or self._boxes is None:

@@ -79,6 +79,7 @@ def split(items: Sequence[_T], parts: int) -> list[list[_T]]:
 
 Scan = Callable[["Engine", list[Any]], tuple[ScanResult, Any]]
 Render = Callable[..., RenderResult]
+Prepare = Callable[["Engine"], None]
 
 
 def run_pages(
@@ -91,6 +92,7 @@ def run_pages(
     fetch: Callable[[list[ProductKey]], dict[ProductKey, Resolved]],
     *render_args: Any,
     after_scan: Callable[[list[ScanResult]], None] | None = None,
+    prepare: Prepare | None = None,
 ) -> tuple[list[ScanResult], list[RenderResult]]:
     """Scan ``items`` in ``jobs`` processes, fetch once here, render in the same processes.
 
@@ -98,7 +100,9 @@ def run_pages(
     it keeps, e.g. prepared documents), sends the keys, waits for the products this process resolved
     with ``fetch(all keys)`` (after ``after_scan(scans)``, which may raise to stop every worker),
     then runs ``render(engine, kept, *render_args)``. Pages are scanned
-    once, and only the products a slice needs travel to its worker.
+    once, and only the products a slice needs travel to its worker. ``prepare(engine)`` runs in each
+    worker while this process fetches: work the render needs that needs no product (building the
+    template environment, loading kept boxes) is then off the critical path instead of after it.
 
     Raises:
         Asa2Error: a worker failed (its message); every worker is stopped first. Tasks report
@@ -112,7 +116,7 @@ def run_pages(
     workers = [
         context.Process(
             target=_worker,
-            args=(config, strict, scan, render, part, render_args, inbox, results, index),
+            args=(config, strict, (scan, prepare, render), part, render_args, inbox, results, index),
             daemon=True,
         )
         for index, (part, inbox) in enumerate(zip(slices, inboxes, strict=True))
@@ -188,8 +192,7 @@ def _gather(results: Any, workers: list[Any]) -> list[Any]:
 def _worker(
     config: Config,
     strict: bool,
-    scan: Scan,
-    render: Render,
+    steps: tuple[Scan, Prepare | None, Render],
     part: list[Any],
     render_args: tuple[Any, ...],
     inbox: Any,
@@ -200,12 +203,15 @@ def _worker(
     # to Ctrl-C itself nor runs the parent's handlers it may have inherited with a fork.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    scan, prepare, render = steps
     try:
         engine = _worker_engine(config, strict)
         engine.clear_problems()
         scanned, kept = scan(engine, part)
         scanned.keys = list(dict.fromkeys(scanned.keys))  # first occurrences keep the order of the fetch
         results.put((index, "scan", scanned))
+        if prepare is not None:
+            prepare(engine)  # while the parent fetches
         give(engine, inbox.get())
         engine.problems.clear()  # (the per-file counts of kept problems stay: pages are not scanned again)
         rendered = render(engine, kept, *render_args)

@@ -192,6 +192,15 @@ class Renderer:
             self._memo[memo_key] = markup
         return markup
 
+    def read_kept_boxes(self) -> None:
+        """Read the boxes kept by earlier builds now rather than at the first box (same store, same boxes).
+
+        A ``--jobs`` worker does it while its parent fetches the products, off the critical path.
+        """
+        boxes = self._box_store()
+        if boxes is not None:
+            boxes.load()
+
     def close(self) -> None:
         """Keep the boxes rendered since the last close for later builds (see box_store.py)."""
         if self._boxes is not None:

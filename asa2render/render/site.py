@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,12 @@ def build_site(engine: Engine, source: Path, output: Path, *, jobs: int = 1) -> 
 
 
 def _site_pages(source: Path, output: Path) -> list[Path]:
-    return sorted(p for p in source.rglob("*.md") if _inside_site(p, source, output))
+    pages: Iterable[Path] = source.rglob("*.md")
+    # A page lies in the output folder only when one folder is inside the other: otherwise no page
+    # needs the check (20,000 pages: 20,000 exceptions less before a --jobs run can start).
+    if output.is_relative_to(source) or source.is_relative_to(output):
+        pages = (p for p in pages if _inside_site(p, source, output))
+    return sorted(pages)
 
 
 def write_pages(
@@ -131,6 +137,7 @@ def _build_parallel(
         source,
         output,
         after_scan=after_scan,
+        prepare=_prepare_part,
     )
     for result in results:
         engine.problems.extend(result.problems)
@@ -156,6 +163,15 @@ def _scan_pages(engine: Engine, pages: list[Path]) -> tuple[ScanResult, list[tup
         kept.append((page, doc))
     scan.problems = list(engine.problems)
     return scan, kept
+
+
+def _prepare_part(engine: Engine) -> None:
+    """What writing pages needs before any product: the layout (and the environment it builds), kept boxes.
+
+    Both are cached where :func:`write_pages` and the renderer look them up, so the pages are the same.
+    """
+    engine.renderer.env.get_template(PAGE_TEMPLATE)
+    engine.renderer.read_kept_boxes()
 
 
 def _write_part(
@@ -201,7 +217,8 @@ def _copy_assets(source: Path, output: Path, skip: list[Path]) -> None:
     """Copy images and other files; never configuration, secrets, caches, templates or hidden files."""
     for item in source.rglob("*"):
         relative = item.relative_to(source)
-        if item.is_dir() or item.suffix in _NOT_ASSETS or any(p.startswith(".") for p in relative.parts):
+        # (the name first: a page needs no stat to be skipped)
+        if item.suffix in _NOT_ASSETS or item.is_dir() or any(p.startswith(".") for p in relative.parts):
             continue
         if not _inside_site(item, source, output) or any(item.is_relative_to(s) for s in skip):
             continue

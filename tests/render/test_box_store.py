@@ -265,3 +265,24 @@ def test_the_code_identity_lists_the_package_as_before() -> None:
     package = Path(box_store.__file__).resolve().parent.parent
     assert lines[4:] == _old_file_lines(package)
     assert any(line.startswith("render/box_store.py:") for line in lines)
+
+
+def test_kept_boxes_read_ahead_are_the_boxes_a_render_uses(folder: Path) -> None:
+    config = _config()
+    first = _build(config, TEXT, _item(make_product()))
+    _poison(folder)
+    box_store._STORES.clear()
+    box = Renderer(config)
+    box.read_kept_boxes()  # a --jobs worker does this while its parent fetches
+    for path in folder.glob("__asa2render-boxes-*.json"):
+        path.unlink()  # read already: the render needs the file no more
+    assert box.render(_request(config, TEXT), {KEY: _item(make_product())}) == POISON
+    assert first != POISON
+
+
+def test_reading_kept_boxes_ahead_is_harmless_when_off(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(box_store.ENVIRONMENT, "off")
+    box = Renderer(_config())
+    box.read_kept_boxes()
+    box.close()
+    assert not list(folder.glob("__asa2render-boxes-*.json"))

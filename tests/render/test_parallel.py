@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from asa2render.cli.app import cli
-from asa2render.render.parallel import JOBS, split
+from asa2render.errors import Asa2Error
+from asa2render.products.models import ProductKey, Resolved
+from asa2render.render.parallel import JOBS, RenderResult, ScanResult, run_pages, split
 
 CONFIG = """
 [site]
@@ -194,3 +197,33 @@ def test_workers_fork_only_while_one_thread_runs() -> None:
         other.join()
     if sys.platform == "linux" and threading.active_count() == 1:
         assert start_context().get_start_method() == "fork"
+
+
+def _scan_numbers(engine: Any, part: list[int]) -> tuple[ScanResult, list[int]]:
+    return ScanResult(pages=len(part)), part
+
+
+def _prepare_without_products(engine: Any) -> None:
+    if engine.resolved:  # the parent's products have not arrived: this runs while it fetches
+        raise Asa2Error("prepared after the products arrived")
+    engine.prepared = True
+
+
+def _render_numbers(engine: Any, kept: list[int]) -> RenderResult:
+    return RenderResult(value=(getattr(engine, "prepared", False), kept))
+
+
+def test_each_worker_prepares_before_the_products_arrive(start_method: str) -> None:
+    from asa2render.config.model import config_from_dict
+
+    config = config_from_dict({"marketplaces": [{"country": "de", "default": True}]}, environ={})
+    product = Resolved.model_validate({"key_country": "de", "key_asin": "B0PARA0001", "state": "fallback"})
+
+    def fetch(keys: list[ProductKey]) -> dict[ProductKey, Resolved]:
+        return {ProductKey("de", "B0PARA0001"): product}
+
+    scans, results = run_pages(
+        config, False, 2, [1, 2, 3], _scan_numbers, _render_numbers, fetch, prepare=_prepare_without_products
+    )
+    assert [scan.pages for scan in scans] == [2, 1]
+    assert [result.value for result in results] == [(True, [1, 2]), (True, [3])]

@@ -37,3 +37,16 @@ def test_pages_speak_the_site_language(
     assert f'<html lang="{lang}">' in page and disclosure in page
     assert '<meta name="color-scheme" content="light dark">' in page
     assert (tmp_path / "out" / "asa2render.css").is_file()
+
+
+@pytest.mark.parametrize("output", ["out", "site/out", "site/deep/out", ".", "site"])
+def test_site_pages_are_those_outside_the_output_folder(tmp_path: Path, output: str) -> None:
+    from asa2render.render.site import _inside_site, _site_pages
+
+    source = tmp_path / "site"
+    for relative in ("a.md", "deep/b.md", "out/c.md", "deep/out/d.md", "deep/out.md/e.md"):
+        (source / relative).parent.mkdir(parents=True, exist_ok=True)
+        (source / relative).write_text("x\n", encoding="utf-8")
+    folder = tmp_path / output
+    reference = sorted(p for p in source.rglob("*.md") if _inside_site(p, source, folder))  # checks each page
+    assert _site_pages(source, folder) == reference
