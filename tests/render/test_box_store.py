@@ -235,3 +235,14 @@ def test_boxes_of_products_fetched_over_24_hours_ago_are_dropped(folder: Path) -
     assert len(json.loads(kept.read_text(encoding="utf-8"))) == 1  # only the fresh product's box
     _poison(folder)
     assert _build(config, TEXT, _item(old)) != POISON
+
+
+def test_the_box_key_hashes_settings_and_items_apart() -> None:
+    items = Resolved.json_bytes([_item(make_product())])
+    key = box_store.box_key(("box", ()), items)
+    assert key == box_store.box_key(("box", ()), items)
+    assert len(key) == 40
+    assert key != box_store.box_key(("compact", ()), items)
+    assert key != box_store.box_key(("box", ()), Resolved.json_bytes([_item(make_product(title="Other"))]))
+    # The settings' repr never holds a NUL byte, so moving bytes across the separator changes the key.
+    assert box_store.box_key("ab", b"c") != box_store.box_key("a", b"bc")
