@@ -29,6 +29,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, replace
+from itertools import compress, count, repeat
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -47,6 +48,9 @@ from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
 _BREAKS = frozenset({"softbreak", "hardbreak"})
+_SCANNED = frozenset({"inline", "html_block"})  # the token types the core rule looks into
+_TYPE = operator.attrgetter("type")
+_CONTENT = operator.attrgetter("content")
 
 
 def asa2_plugin(
@@ -101,14 +105,21 @@ class _Collector:
             return  # no shortcode anywhere: nothing to resolve, fetch, report or split
         page = _Page(state.src, env.get("asa2_path"), env.get("asa2_country"), self.engine)
         tokens = state.tokens
-        for index, token in enumerate(tokens):
-            kind = token.type
-            if kind == "inline":
-                known = runs.get(id(token.content))
-                run = known[1] if known is not None and known[0] is token.content else None
-                if run is not None or commonmark.mentions(token.content, TAGS):
+        prefix, names = commonmark.tag_names(TAGS)
+        # Only inline and HTML block tokens whose text holds the tags' common prefix can hold a
+        # shortcode (a run exists only where the inline rule saw one): they are picked out in C, in
+        # document order, instead of looking at every token of the page in Python.
+        scanned = map(_SCANNED.__contains__, map(_TYPE, tokens))
+        named = map(operator.contains, map(_CONTENT, tokens), repeat(prefix))
+        for index in compress(count(), map(operator.and_, scanned, named)):
+            token = tokens[index]
+            content = token.content
+            if token.type == "inline":
+                known = runs.get(id(content))
+                run = known[1] if known is not None and known[0] is content else None
+                if run is not None or names.search(content) is not None:
                     page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
-            elif kind == "html_block" and commonmark.html_block_expands(token.content):
+            elif commonmark.html_block_expands(content):
                 page.html_block(token)
         engine = self.engine
         # Only keys not resolved yet go to the engine (a site's later pages have none): a plain
@@ -232,7 +243,12 @@ def _lift_boxes(tokens: list[Token], boxes: list[int]) -> list[Token]:
         if not (0 < index < len(tokens) - 1 and tokens[index - 1].type == "paragraph_open"):
             continue
         children = tokens[index].children or []
-        if any(_alone(children, at) for at in range(len(children))):
+        if len(children) == 1:  # the usual box: a paragraph of its own, which the box replaces
+            if _alone(children, 0):
+                lifted += tokens[copied : index - 1]
+                lifted.append(_as_block(children[0], tokens[index], tokens[index - 1]))
+                copied = index + 2
+        elif any(_alone(children, at) for at in range(len(children))):
             lifted += tokens[copied : index - 1]
             lifted += _split(tokens[index - 1], tokens[index], tokens[index + 1])
             copied = index + 2
