@@ -29,7 +29,8 @@ import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, replace
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, filterfalse, repeat
+from operator import is_not
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -51,6 +52,9 @@ _BREAKS = frozenset({"softbreak", "hardbreak"})
 _SCANNED = frozenset({"inline", "html_block"})  # the token types the core rule looks into
 _TYPE = operator.attrgetter("type")
 _CONTENT = operator.attrgetter("content")
+_KEYS = operator.attrgetter("keys")
+_SEARCH = operator.attrgetter("search")
+_SMART = operator.attrgetter("smart")
 
 
 def asa2_plugin(
@@ -125,16 +129,15 @@ class _Collector:
         # Only keys not resolved yet go to the engine (a site's later pages have none): a plain
         # request's keys are its own, a search or smart collection asks the engine for them.
         resolved = engine.resolved
-        missing = [
-            key
-            for request in page.requests
-            for key in (
-                request.keys
-                if request.search is None and request.smart is None
-                else engine.request_keys(request)
-            )
-            if key not in resolved
-        ]
+        requests = page.requests
+        if any(map(is_not, map(_SEARCH, requests), repeat(None))) or any(
+            map(is_not, map(_SMART, requests), repeat(None))
+        ):
+            missing = [
+                key for request in requests for key in engine.request_keys(request) if key not in resolved
+            ]
+        else:  # plain requests only (a typical page): their own keys, gathered in C
+            missing = list(filterfalse(resolved.__contains__, chain.from_iterable(map(_KEYS, requests))))
         if missing:
             engine.fetch(missing)
         page.problems.extend(self.engine.unavailable(page.requests))
