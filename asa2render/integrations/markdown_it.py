@@ -29,7 +29,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, replace
-from itertools import chain, compress, count, filterfalse, repeat
+from itertools import chain, filterfalse, repeat
 from operator import is_not
 from typing import Any
 
@@ -49,9 +49,6 @@ from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
 _BREAKS = frozenset({"softbreak", "hardbreak"})
-_SCANNED = frozenset({"inline", "html_block"})  # the token types the core rule looks into
-_TYPE = operator.attrgetter("type")
-_CONTENT = operator.attrgetter("content")
 _KEYS = operator.attrgetter("keys")
 _SEARCH = operator.attrgetter("search")
 _SMART = operator.attrgetter("smart")
@@ -110,20 +107,24 @@ class _Collector:
         page = _Page(state.src, env.get("asa2_path"), env.get("asa2_country"), self.engine)
         tokens = state.tokens
         prefix, names = commonmark.tag_names(TAGS)
-        # Only inline and HTML block tokens whose text holds the tags' common prefix can hold a
-        # shortcode (a run exists only where the inline rule saw one): they are picked out in C, in
-        # document order, instead of looking at every token of the page in Python.
-        scanned = map(_SCANNED.__contains__, map(_TYPE, tokens))
-        named = map(operator.contains, map(_CONTENT, tokens), repeat(prefix))
-        for index in compress(count(), map(operator.and_, scanned, named)):
-            token = tokens[index]
-            content = token.content
-            if token.type == "inline":
-                known = runs.get(id(content))
-                run = known[1] if known is not None and known[0] is content else None
-                if run is not None or names.search(content) is not None:
-                    page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
-            elif commonmark.html_block_expands(content):
+        for index, token in enumerate(tokens):
+            kind = token.type
+            # An inline or HTML block token can hold a shortcode only when its text holds the tags'
+            # common prefix (a run exists only where the inline rule saw one): tested inline, in C,
+            # before any call.
+            if kind == "inline":
+                content = token.content
+                if prefix in content:
+                    known = runs.get(id(content))
+                    run = known[1] if known is not None and known[0] is content else None
+                    if run is not None or names.search(content) is not None:
+                        heading = index > 0 and tokens[index - 1].markup.startswith("#")
+                        page.inline(token, run, heading, index)
+            elif (
+                kind == "html_block"
+                and prefix in token.content
+                and commonmark.html_block_expands(token.content)
+            ):
                 page.html_block(token)
         engine = self.engine
         # Only keys not resolved yet go to the engine (a site's later pages have none): a plain
