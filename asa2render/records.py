@@ -106,6 +106,12 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         """Compact JSON of every field (Decimal as a string, datetimes in ISO 8601 with ``Z``)."""
         return msgspec.json.encode(self, enc_hook=_encode).decode()
 
+    @staticmethod
+    def json_bytes(value: Any) -> bytes:
+        """Compact JSON of records (or lists and dicts of them) as UTF-8 bytes, as :meth:`model_dump_json`
+        writes each one (for hashing: no text to decode and encode again)."""
+        return msgspec.json.encode(value, enc_hook=_encode)
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
         """A copy with some fields replaced (``__post_init__`` runs again; types are not re-checked)."""
         return msgspec.structs.replace(self, **update) if update else self

@@ -19,6 +19,11 @@ Targets:
   (``--trace-children=yes --dump-before=_Fork``: a forked worker's count then starts at the fork
   instead of repeating its parent's), per process and in total (load-independent: what ``--jobs 2``
   does beyond ``--jobs 1``'s work). Needs valgrind; takes several minutes;
+* ``render-instructions``: no profiler, no timing; instructions of one warm build of each side of
+  ``warm_render_overhead`` (markdown-it-py + ``asa2_plugin``, markdown-it-py alone, the same pages),
+  counted by callgrind: each side runs in its own process after the same set-up (imports, one untimed
+  plugin build that fills the kept boxes), and a process that stops after the set-up is subtracted.
+  Load-independent, so A/B comparisons hold on a busy machine. Needs valgrind; takes minutes;
 * ``tricks``: no profiler; CPU time of the scanner with and without its two speed tricks (the
   paused garbage collector in ``scan`` and the slot-twin builder ``new_shortcode``), median of 5
   interleaved runs on the benchmark documents, 1 MB and 8 MB.
@@ -253,6 +258,61 @@ def _tricks() -> None:
         scanner.gc, scanner.new_shortcode = collector, new_shortcode
 
 
+def _render_side(pages: int, side: str, cache: Path) -> None:
+    """The child of ``render-instructions``: set-up, then one build of ``side`` (none: stop there)."""
+    from .rendering import _plain, _with_plugin
+
+    spec = SiteSpec(pages=pages, per_page=5, unique_asins=min(500, pages * 5))
+    texts = list(site_pages(spec))
+    _with_plugin(texts, cache)  # imports, templates, the kept boxes: the same in every child
+    _plain(texts[:1])
+    if side == "plugin":
+        _with_plugin(texts, cache)
+    elif side == "plain":
+        _plain(texts)
+
+
+def _render_instructions(pages: int) -> None:
+    """Instructions of one warm build per side (callgrind), and their ratio."""
+    import os
+    import re
+
+    spec = SiteSpec(pages=pages, per_page=5, unique_asins=min(500, pages * 5))
+    with tempfile.TemporaryDirectory(prefix="asa2render-profile-") as temporary:
+        cache = Path(temporary) / "cache"
+        warm_cache(cache, spec)
+        env = {**child_env(), "PYTHONHASHSEED": "0"}  # the same hashes, so the same work, in every child
+        child = [sys.executable, "-m", "benchmarks.profile", "render-side", "--pages", str(pages)]
+        child += ["--cache", str(cache)]
+        # Once outside callgrind: bytecode and kept boxes are then written before any count starts.
+        subprocess.run([*child, "--side", "none"], check=True, env=env)
+        totals: dict[str, int] = {}
+        for side in ("none", "plugin", "plain"):
+            done = subprocess.run(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    f"--callgrind-out-file={os.devnull}",
+                    *child,
+                    "--side",
+                    side,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+            found = re.search(r"Collected : (\d+)", done.stderr)
+            if found is None:
+                raise RuntimeError(f"callgrind printed no total:\n{done.stderr}")
+            totals[side] = int(found.group(1))
+    plugin, plain = totals["plugin"] - totals["none"], totals["plain"] - totals["none"]
+    print(f"{pages} pages: plugin side {plugin / 1e6:.1f} M, markdown-it alone {plain / 1e6:.1f} M")
+    print(
+        f"instruction ratio {plugin / plain:.4f}, plugin's extra per page {(plugin - plain) / pages / 1e3:.0f} k"
+    )
+
+
 def _linearity_inputs() -> list[str]:
     from .scanner import ScannerSizes, _linearity_variants
 
@@ -311,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             "scanner",
             "render",
             "render-free-boxes",
+            "render-instructions",
+            "render-side",
             "tricks",
             "linearity",
             "jobs",
@@ -321,7 +383,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--top", type=int, default=30, help="how many functions to print")
     parser.add_argument("--pages", type=int, default=None, help="pages for the render and build targets")
+    parser.add_argument("--side", choices=["plugin", "plain", "none"], help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.target == "render-side":  # the child process of render-instructions
+        _render_side(args.pages, args.side, args.cache)
+        return 0
+    if args.target == "render-instructions":
+        _render_instructions(args.pages or 200)
+        return 0
     if args.target == "tricks":
         _tricks()
         return 0

@@ -225,6 +225,9 @@ def test_failures_and_searches_keep_their_json() -> None:
     failure = Failure(kind="not_found", message="de:B0X: gone", permanent=True)
     assert failure.model_dump_json() == '{"kind":"not_found","message":"de:B0X: gone","permanent":true}'
     assert Failure.model_validate(json.loads(failure.model_dump_json())) == failure
+    assert Failure.json_bytes(failure) == failure.model_dump_json().encode()
+    both = f"[{failure.model_dump_json()},{failure.model_dump_json()}]"
+    assert Failure.json_bytes([failure, failure]) == both.encode()
     search = SearchResult(
         country="de",
         keywords="coffee",

@@ -29,6 +29,8 @@ import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, replace
+from itertools import chain, filterfalse, repeat
+from operator import is_not
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -47,6 +49,9 @@ from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
 _BREAKS = frozenset({"softbreak", "hardbreak"})
+_KEYS = operator.attrgetter("keys")
+_SEARCH = operator.attrgetter("search")
+_SMART = operator.attrgetter("smart")
 
 
 def asa2_plugin(
@@ -101,29 +106,39 @@ class _Collector:
             return  # no shortcode anywhere: nothing to resolve, fetch, report or split
         page = _Page(state.src, env.get("asa2_path"), env.get("asa2_country"), self.engine)
         tokens = state.tokens
+        prefix, names = commonmark.tag_names(TAGS)
         for index, token in enumerate(tokens):
             kind = token.type
+            # An inline or HTML block token can hold a shortcode only when its text holds the tags'
+            # common prefix (a run exists only where the inline rule saw one): tested inline, in C,
+            # before any call.
             if kind == "inline":
-                known = runs.get(id(token.content))
-                run = known[1] if known is not None and known[0] is token.content else None
-                if run is not None or commonmark.mentions(token.content, TAGS):
-                    page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
-            elif kind == "html_block" and commonmark.html_block_expands(token.content):
+                content = token.content
+                if prefix in content:
+                    known = runs.get(id(content))
+                    run = known[1] if known is not None and known[0] is content else None
+                    if run is not None or names.search(content) is not None:
+                        heading = index > 0 and tokens[index - 1].markup.startswith("#")
+                        page.inline(token, run, heading, index)
+            elif (
+                kind == "html_block"
+                and prefix in token.content
+                and commonmark.html_block_expands(token.content)
+            ):
                 page.html_block(token)
         engine = self.engine
         # Only keys not resolved yet go to the engine (a site's later pages have none): a plain
         # request's keys are its own, a search or smart collection asks the engine for them.
         resolved = engine.resolved
-        missing = [
-            key
-            for request in page.requests
-            for key in (
-                request.keys
-                if request.search is None and request.smart is None
-                else engine.request_keys(request)
-            )
-            if key not in resolved
-        ]
+        requests = page.requests
+        if any(map(is_not, map(_SEARCH, requests), repeat(None))) or any(
+            map(is_not, map(_SMART, requests), repeat(None))
+        ):
+            missing = [
+                key for request in requests for key in engine.request_keys(request) if key not in resolved
+            ]
+        else:  # plain requests only (a typical page): their own keys, gathered in C
+            missing = list(filterfalse(resolved.__contains__, chain.from_iterable(map(_KEYS, requests))))
         if missing:
             engine.fetch(missing)
         page.problems.extend(self.engine.unavailable(page.requests))
@@ -232,7 +247,12 @@ def _lift_boxes(tokens: list[Token], boxes: list[int]) -> list[Token]:
         if not (0 < index < len(tokens) - 1 and tokens[index - 1].type == "paragraph_open"):
             continue
         children = tokens[index].children or []
-        if any(_alone(children, at) for at in range(len(children))):
+        if len(children) == 1:  # the usual box: a paragraph of its own, which the box replaces
+            if _alone(children, 0):
+                lifted += tokens[copied : index - 1]
+                lifted.append(_as_block(children[0], tokens[index], tokens[index - 1]))
+                copied = index + 2
+        elif any(_alone(children, at) for at in range(len(children))):
             lifted += tokens[copied : index - 1]
             lifted += _split(tokens[index - 1], tokens[index], tokens[index + 1])
             copied = index + 2

@@ -177,7 +177,7 @@ class Renderer:
             boxes = self._box_store()
             kept_key = ""
             if boxes is not None:  # products by their whole data: JSON is 6x cheaper than repr
-                kept_key = box_store.box_key((_request_key(request), [i.model_dump_json() for i in items]))
+                kept_key = box_store.box_key(_request_key(request), Resolved.json_bytes(items))
             markup = boxes.get(kept_key) if boxes is not None else None
             if markup is None:
                 problems_before = len(self.problems)

@@ -149,12 +149,12 @@ _HTML_RAW_BLOCK = lazy(r"[ \t]*<(?:(?:script|pre|style|textarea)(?=[ \t>\n]|$)|[
 
 def mentions(text: str, tags: tuple[str, ...]) -> bool:
     """Whether ``text`` names any of ``tags`` (the cheap test before looking for shortcodes in it)."""
-    prefix, names = _tag_names(tags)
+    prefix, names = tag_names(tags)
     return prefix in text and names.search(text) is not None
 
 
 @lru_cache(maxsize=16)
-def _tag_names(tags: tuple[str, ...]) -> tuple[str, re.Pattern[str]]:
+def tag_names(tags: tuple[str, ...]) -> tuple[str, re.Pattern[str]]:
     """The tags' common prefix (a C-speed ``in`` test first) and a regex for any of them."""
     prefix = min(tags, key=len)
     while not all(tag.startswith(prefix) for tag in tags):
@@ -670,4 +670,5 @@ __all__ = [
     "offered",
     "prefixes",
     "run_of",
+    "tag_names",
 ]

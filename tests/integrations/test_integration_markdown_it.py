@@ -16,8 +16,11 @@ from markdown_it import MarkdownIt
 
 from asa2render.engine import Engine
 from asa2render.errors import StrictModeError
+from asa2render.integrations import markdown_it as plugin_module
 from asa2render.integrations.markdown_it import asa2_plugin, engine_of
+from asa2render.products.resolve import TAGS
 from asa2render.sandbox import Sandbox
+from asa2render.shortcodes import commonmark
 
 DOCUMENT = """\
 [asa2 asin=“B0DEMO0001” tpl="compact"]
@@ -304,3 +307,86 @@ def test_random_markdown_cli_mode_and_plugin_expand_the_same_shortcodes(
 ) -> None:
     _, plugin, engine = spec_parsers
     assert _plugin_places(plugin, text) == _cli_places(engine, text)
+
+
+# -- the core rule's fast paths against the code they replaced ---------------------------------------
+
+
+class _ReferenceCollector(plugin_module._Collector):
+    """The core rule as it was before round five: every token looked at in Python, every lifted
+    paragraph split by ``_split``. Kept as the reference the faster rule must match."""
+
+    def __call__(self, state: Any) -> None:
+        env = state.env
+        runs = env.pop(commonmark.RUNS, None) or {}
+        if not runs and not commonmark.mentions(state.src, TAGS):
+            return
+        page = plugin_module._Page(state.src, env.get("asa2_path"), env.get("asa2_country"), self.engine)
+        tokens = state.tokens
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "inline":
+                known = runs.get(id(token.content))
+                run = known[1] if known is not None and known[0] is token.content else None
+                if run is not None or commonmark.mentions(token.content, TAGS):
+                    page.inline(token, run, index > 0 and tokens[index - 1].markup.startswith("#"), index)
+            elif kind == "html_block" and commonmark.html_block_expands(token.content):
+                page.html_block(token)
+        resolved = self.engine.resolved
+        missing = [
+            key
+            for request in page.requests
+            for key in self.engine.request_keys(request)
+            if key not in resolved
+        ]
+        if missing:
+            self.engine.fetch(missing)
+        page.problems.extend(self.engine.unavailable(page.requests))
+        self.engine.problems.extend(page.problems)
+        env.setdefault("asa2_requests", []).extend(page.requests)
+        env.setdefault("asa2_problems", []).extend(page.problems)
+        self.engine.enforce_strict(page.problems)
+        if page.boxes:
+            state.tokens = _reference_lift(state.tokens, page.boxes)
+
+
+def _reference_lift(tokens: list[Any], boxes: list[int]) -> list[Any]:
+    lifted: list[Any] = []
+    copied = 0
+    for index in boxes:
+        if not (0 < index < len(tokens) - 1 and tokens[index - 1].type == "paragraph_open"):
+            continue
+        children = tokens[index].children or []
+        if any(plugin_module._alone(children, at) for at in range(len(children))):
+            lifted += tokens[copied : index - 1]
+            lifted += plugin_module._split(tokens[index - 1], tokens[index], tokens[index + 1])
+            copied = index + 2
+    if not copied:
+        return tokens
+    lifted += tokens[copied:]
+    return lifted
+
+
+@pytest.fixture(scope="module")
+def reference_parsers() -> Iterator[tuple[MarkdownIt, MarkdownIt, Engine]]:
+    engine = offline_engine()
+    reference = MarkdownIt("commonmark", {"html": True}).use(asa2_plugin, engine=engine)
+    reference.core.ruler.at("asa2_collect", _ReferenceCollector(engine))
+    yield MarkdownIt("commonmark", {"html": True}).use(asa2_plugin, engine=engine), reference, engine
+    engine.close()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.sampled_from([*_FRAGMENTS, "\n\n", '\n\n[asa2 asin="B0LOCAL001"]\n\n']), max_size=30).map(
+        "".join
+    )
+)
+def test_the_core_rule_matches_its_reference_on_random_markdown(
+    reference_parsers: tuple[MarkdownIt, MarkdownIt, Engine], text: str
+) -> None:
+    fast, reference, _ = reference_parsers
+    fast_env: dict[str, Any] = {"asa2_path": "page.md"}
+    reference_env: dict[str, Any] = {"asa2_path": "page.md"}
+    assert fast.render(text, fast_env) == reference.render(text, reference_env)
+    assert fast_env == reference_env

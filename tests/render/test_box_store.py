@@ -242,8 +242,9 @@ def test_boxes_of_products_fetched_over_24_hours_ago_are_dropped(folder: Path) -
 def test_keys_are_hashlibs_blake2() -> None:
     """The digest is imported without hashlib (which loads OpenSSL): the same function, the same keys."""
     assert box_store.blake2b is hashlib.blake2b
-    parts = ("box", {"asin": "B0STARTUP1"}, [1, 2.5, None])
-    assert box_store.box_key(parts) == hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    settings, items = ("box", {"asin": "B0STARTUP1"}), b'[{"asin":"B0STARTUP1"}]'
+    expected = hashlib.blake2b(repr(settings).encode() + b"\0" + items, digest_size=20).hexdigest()
+    assert box_store.box_key(settings, items) == expected
 
 
 def _old_file_lines(package: Path) -> list[str]:
@@ -286,3 +287,14 @@ def test_reading_kept_boxes_ahead_is_harmless_when_off(folder: Path, monkeypatch
     box.read_kept_boxes()
     box.close()
     assert not list(folder.glob("__asa2render-boxes-*.json"))
+
+
+def test_the_box_key_hashes_settings_and_items_apart() -> None:
+    items = Resolved.json_bytes([_item(make_product())])
+    key = box_store.box_key(("box", ()), items)
+    assert key == box_store.box_key(("box", ()), items)
+    assert len(key) == 40
+    assert key != box_store.box_key(("compact", ()), items)
+    assert key != box_store.box_key(("box", ()), Resolved.json_bytes([_item(make_product(title="Other"))]))
+    # The settings' repr never holds a NUL byte, so moving bytes across the separator changes the key.
+    assert box_store.box_key("ab", b"c") != box_store.box_key("a", b"bc")
