@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .config.model import Config, Host
+from .config.model import MAX_CACHE_AGE, Config, Host
 from .errors import ConfigError, EncodingError, Location, StrictModeError, TemplateError
 from .marketplaces import get_store
 from .products.cache import ProductCache
@@ -148,6 +148,7 @@ class Engine:
         self.host: Host = host or config.site.host
         self._sandbox: str | SandboxEndpoint | None = sandbox or None
         self._backing: Backing | None = None
+        self._cache_url = cache_url
         if cache is None:
             from .shared import open_backing
 
@@ -200,6 +201,35 @@ class Engine:
     @property
     def report(self) -> StoreReport:
         return self.store.report
+
+    def unchanged_until(self) -> float | None:
+        """Until when (epoch seconds) every product this engine resolved resolves the same again from
+        the same files and cache: when the first Amazon product leaves its freshness window
+        (``cache_ttl``, at most 24 h); infinity for the user's own products alone.
+
+        None when the outcome may change sooner or was not reached from files and cache alone: an API
+        request or token, a search, a stale, failed or unavailable product, a timer of ``[site]
+        out_of_stock_after``, ``[geo]``, a sandbox, or a cache that is not the cache folder (Redis, or
+        one handed in). Kept pages (render/kept_pages.py) are replayed only until then.
+        """
+        if self._sandbox is not None or self._cache_url is not None or self._backing is None:
+            return None
+        report, site = self.report, self.config.site
+        if report.stale or report.fallback or report.searches or report.api_requests:
+            return None
+        if report.token_requests or report.notices or self.searched or self.config.geo.enabled:
+            return None
+        if site.unavailable != "keep" and site.out_of_stock_after:
+            return None
+        window = min(site.cache_ttl, MAX_CACHE_AGE)
+        until = float("inf")
+        for item in self.resolved.values():
+            product = item.product
+            if product is None or item.state != "fresh" or item.action is not None:
+                return None
+            if product.source != "local":
+                until = min(until, product.fetched_at.timestamp() + window)
+        return until
 
     # -- the flow ----------------------------------------------------------------------------
 

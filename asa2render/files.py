@@ -8,17 +8,21 @@ fsynced so the rename itself survives a crash. On any failure the temporary file
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterable
-from pathlib import Path
+
+# Imported for annotations only: a replayed one-file render (render/kept_pages.py) writes its page
+# through this module, and pathlib alone would cost it more than the rest of its run.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
 _NEW_FILE_MODE = 0o666  # narrowed by the user's umask, like any file an editor creates
 
 
 def atomic_write(
-    path: Path, text: str | Iterable[str], *, mode: int | None = None, create_parents: bool = False
+    path: Path | str, text: str | Iterable[str], *, mode: int | None = None, create_parents: bool = False
 ) -> None:
     """Replace ``path`` with ``text`` so readers see the old file or the new one, never a mix.
 
@@ -31,12 +35,13 @@ def atomic_write(
             byte, so a secret is never readable by others, even for an instant.
         create_parents: create missing parent directories first.
     """
-    target = Path(os.path.realpath(path))
+    target = os.path.realpath(path)
+    folder, name = os.path.split(target)
     if create_parents:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    if mode is None and target.exists():
-        mode = target.stat().st_mode & 0o777
-    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")  # O_EXCL guards clashes
+        os.makedirs(folder, exist_ok=True)
+    if mode is None and os.path.exists(target):
+        mode = os.stat(target).st_mode & 0o777
+    temporary = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")  # O_EXCL guards clashes
     create_mode = _NEW_FILE_MODE if mode is None else PRIVATE_FILE_MODE
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, create_mode)
     try:
@@ -49,20 +54,26 @@ def atomic_write(
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        try:  # noqa: SIM105 - contextlib is not imported on a kept page's replay path
             os.unlink(temporary)
+        except FileNotFoundError:
+            pass
         raise
-    _fsync_directory(target.parent)
+    _fsync_directory(folder)
 
 
-def _fsync_directory(folder: Path) -> None:
+def _fsync_directory(folder: str) -> None:
     # Not every platform lets a directory be opened for fsync; the rename has happened regardless.
-    with contextlib.suppress(OSError):
+    try:
         descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 __all__ = ["PRIVATE_FILE_MODE", "atomic_write"]

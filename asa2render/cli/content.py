@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import edges
-from ..config.model import HOSTS, Config, Host
+from ..config.model import CONFIG_FILENAME, HOSTS, SECRETS_FILENAME, Config, Host, env_references
 from ..engine import Document, Engine
 from ..errors import Asa2Error, ConfigError, EncodingError, OutputError, StrictModeError
 from ..files import atomic_write
@@ -367,10 +367,51 @@ def render(
             warning = hugo_unsafe_warning(output if output.is_dir() else output.parent)
             if warning:
                 click.echo(f"asa2render: warning: {warning}", err=True)
+        elif single and output is not None and not in_place and not failed:
+            _keep_page(engine, sources[0].path, plan.target(sources[0]), config_path)
         report_problems(engine)
         print_summary(engine, count)
         if failed:
             sys.exit(EXIT_FAILURES)
+
+
+def _keep_page(engine: Engine, page: Path, target: Path | None, config_path: Path | None) -> None:
+    """Tell kept pages (render/kept_pages.py) what this one-file render was made from, when its
+    products stay as they are for a while: the next identical run then replays it."""
+    until = engine.unchanged_until()
+    if until is None or target is None:
+        return
+    from ..render import kept_pages
+
+    config = engine.config
+    places = [config_path] if config_path is not None else _config_places(config.path)
+    inputs = [str(page), *map(str, places)]
+    variables: set[str] = set()
+    if config.path is not None:
+        for path in (config.path, config.path.with_name(SECRETS_FILENAME)):
+            inputs.append(str(path))
+            with suppress(OSError, UnicodeDecodeError):
+                variables |= env_references(path.read_text(encoding="utf-8"))
+    products = config.resolve_path(config.site.products)
+    if products is not None:
+        inputs.append(str(products))
+    for setting in (config.site.templates, config.site.cache_dir):
+        folder = config.resolve_path(setting)
+        if folder is not None:
+            inputs.extend(kept_pages.tree(str(folder)))
+    kept_pages.note(str(target), inputs, variables, until)
+
+
+def _config_places(found: Path | None) -> list[Path]:
+    """Where the configuration was looked for, nearest first, up to the one found (each must keep
+    holding no configuration, and the found one must stay as it is)."""
+    here = Path.cwd().resolve()
+    places = []
+    for folder in (here, *here.parents):
+        places.append(folder / CONFIG_FILENAME)
+        if found is not None and places[-1] == found.resolve():
+            break
+    return places
 
 
 def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:

@@ -39,6 +39,15 @@ HOSTS: tuple[str, ...] = get_args(Host)
 _ENV_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
+_ANY_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def env_references(text: str) -> set[str]:
+    """Every variable name written as ``${NAME}`` anywhere in ``text`` (a superset of what a
+    configuration file reads from the environment)."""
+    return set(_ANY_ENV_REFERENCE.findall(text))
+
+
 def env_reference(value: str | None) -> str | None:
     """The variable name when ``value`` is a ``${NAME}`` reference, else None."""
     match = _ENV_REFERENCE.match(value or "")
@@ -535,6 +544,7 @@ __all__ = [
     "SiteConfig",
     "config_from_dict",
     "env_reference",
+    "env_references",
     "find_config",
     "load_config",
 ]

@@ -35,13 +35,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 import tempfile
 import time
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from .private import code_identity as _code_identity
+from .private import installed_version, private_folder
 
 try:  # hashlib's own BLAKE2 (hashlib.blake2b is this one), without hashlib loading OpenSSL at start-up
     from _blake2 import blake2b
@@ -143,82 +144,6 @@ def box_key(settings: object, items: bytes) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _code_identity() -> str:
-    """asa2render's version and every file of the package by size and modification time, plus the
-    versions of the libraries that shape the markup.
-
-    The library versions come from the names of their installed ``*.dist-info`` folders, not from
-    importing them or ``importlib.metadata``: a one-file render whose box is kept then imports neither
-    Jinja nor Babel, and the metadata machinery alone costs 25 ms of start-up.
-    """
-    from .. import __version__
-
-    package = Path(__file__).resolve().parent.parent
-    files: list[str] = []
-    top = len(str(package)) + 1
-    for root, folders, names in os.walk(package):
-        folders[:] = sorted(f for f in folders if f != "__pycache__")
-        # os.walk joins each folder to the (resolved) package path, so the path relative to the
-        # package is a slice: os.path.relpath per file would normalise both paths again each time.
-        relative = os.path.join(root[top:], "")
-        for name in sorted(names):
-            with contextlib.suppress(OSError):
-                info = os.stat(os.path.join(root, name))
-                files.append(f"{relative}{name}:{info.st_size}:{info.st_mtime_ns}")
-    libraries = [f"{name}={installed_version(name)}" for name in ("jinja2", "babel", "markupsafe")]
-    return "\n".join([__version__, *libraries, *files])
-
-
-@lru_cache(maxsize=8)
-def installed_version(name: str) -> str:
-    """The version of an installed distribution, read from its ``name-version.dist-info`` folder name
-    beside the package; ``importlib.metadata`` when the package was installed some other way."""
-    from importlib.util import find_spec
-
-    spec = find_spec(name)
-    if spec is not None and spec.origin is not None:
-        site = Path(spec.origin).parent.parent
-        prefix = name.lower() + "-"
-        with contextlib.suppress(OSError):
-            found = sorted(
-                entry.name.removesuffix(".dist-info")[len(prefix) :]
-                for entry in os.scandir(site)
-                if entry.name.lower().startswith(prefix) and entry.name.endswith(".dist-info")
-            )
-            if len(found) == 1:
-                return found[0]
-    from importlib.metadata import version
-
-    return version(name)
-
-
-def private_folder() -> str:
-    """Jinja's per-user cache folder (``_jinja2-cache-<uid>`` in the temporary directory, 0700, owned
-    by this user), where compiled templates and kept boxes live.
-
-    The same folder and the same checks as ``jinja2.FileSystemBytecodeCache``'s default, done here so
-    that finding the kept boxes does not import Jinja (45 ms of a one-file render). Raises RuntimeError
-    when the folder is not safe to use (another owner, a link, other permissions), like Jinja.
-    """
-    if os.name == "nt":
-        return tempfile.gettempdir()
-    if not hasattr(os, "getuid"):
-        raise RuntimeError("Cannot determine safe temp directory.  You need to explicitly provide one.")
-    folder = os.path.join(tempfile.gettempdir(), f"_jinja2-cache-{os.getuid()}")
-    with contextlib.suppress(FileExistsError):
-        os.mkdir(folder, stat.S_IRWXU)
-    os.chmod(folder, stat.S_IRWXU)
-    info = os.lstat(folder)
-    if (
-        info.st_uid != os.getuid()
-        or not stat.S_ISDIR(info.st_mode)
-        or stat.S_IMODE(info.st_mode) != stat.S_IRWXU
-    ):
-        raise RuntimeError("Cannot determine safe temp directory.  You need to explicitly provide one.")
-    return folder
-
-
 def _folder_digest(folder: Path | None) -> str:
     """The names and contents of every file under the user's templates folder ("" when there is none)."""
     if folder is None or not folder.is_dir():
@@ -256,13 +181,13 @@ def _current(boxes: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]
     return {key: box for key, box in boxes.items() if box[1] > oldest}
 
 
-def write_atomically(path: Path | str, text: str) -> None:
-    """Replace ``path`` by a complete file holding ``text`` (never a half-written one)."""
+def write_atomically(path: Path | str, data: str | bytes) -> None:
+    """Replace ``path`` by a complete file holding ``data`` (text as UTF-8; never a half-written file)."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data if isinstance(data, bytes) else data.encode("utf-8"))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

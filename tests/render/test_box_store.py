@@ -21,7 +21,7 @@ from asa2_fakes import make_product as make_old_product
 from asa2render.config.model import Config, config_from_dict
 from asa2render.products.models import Product, ProductKey, Resolved
 from asa2render.products.resolve import TAGS, ProductRequest, resolve
-from asa2render.render import box_store
+from asa2render.render import box_store, private
 from asa2render.render.renderer import Renderer
 from asa2render.shortcodes import parse
 
@@ -261,7 +261,7 @@ def _old_file_lines(package: Path) -> list[str]:
 
 
 def test_the_code_identity_lists_the_package_as_before() -> None:
-    box_store._code_identity.cache_clear()
+    private.forget_code_identity()
     lines = box_store._code_identity().split("\n")
     package = Path(box_store.__file__).resolve().parent.parent
     assert lines[4:] == _old_file_lines(package)
