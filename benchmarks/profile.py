@@ -10,7 +10,9 @@ Targets:
   default for these) with the plugin, over a warm cache; prints the CPU seconds of each plugin hook
   and of the engine's steps, then cProfile's asa2render functions;
 * ``startup``: the one-shortcode ``asa2render render`` of ``startup_render_one_vs_python``, under
-  ``python -X importtime`` (import milliseconds by package, the fastest of five runs) and cProfile;
+  ``python -X importtime`` (import milliseconds by package, the fastest of five runs) and cProfile:
+  the unchanged page, replayed from its kept record after the first run; ``startup-edited``: the same
+  with the page's text changed before every run (the full render of ``startup_render_edited_vs_python``);
 * ``linearity``: no profiler, no timing; instructions per MB of the scanner at 8 MB over 1 MB, counted
   by callgrind for the three inputs of ``scanner_linearity`` (load-independent: a ratio above 1 is
   the code's own non-linearity, not the machine's). Needs valgrind; takes several minutes;
@@ -180,14 +182,24 @@ def _host_build(target: str, pages: int, top: int) -> None:
     stats.print_stats("asa2render", top)
 
 
-def _startup(top: int) -> None:
-    """Import time by package (best of five) and a cProfile of the one-shortcode render."""
+def _startup(top: int, *, edited: bool = False) -> None:
+    """Import time by package (best of five) and a cProfile of the one-shortcode render; ``edited``:
+    the page's text changes before every run, so it is rendered in full each time."""
     from .startup import prepared_render
 
     with tempfile.TemporaryDirectory(prefix="asa2render-profile-") as temporary:
         command = prepared_render(Path(temporary))
+        page = Path(temporary) / "page.md"
+        text = page.read_text(encoding="utf-8")
+        runs = iter(range(1, 100))
+        edit = (
+            (lambda: page.write_text(f"{text}\nEdit {next(runs)}.\n", encoding="utf-8")) if edited else None
+        )
+        subprocess.run(command, capture_output=True, check=True, env=child_env())  # keeps the page
         best: dict[str, int] = {}
         for _ in range(5):
+            if edit:
+                edit()
             done = subprocess.run(
                 [sys.executable, "-X", "importtime", *command],
                 capture_output=True,
@@ -208,6 +220,8 @@ def _startup(top: int) -> None:
         print(f"imports: {sum(best.values()) / 1000:.0f} ms (self times, fastest of five runs), by package:")
         for name, microseconds in sorted(packages.items(), key=lambda item: -item[1])[:top]:
             print(f"  {name:<40} {microseconds / 1000:6.1f} ms")
+        if edit:
+            edit()
         profiled = subprocess.run(
             [sys.executable, "-m", "cProfile", "-s", "cumulative", *command],
             capture_output=True,
@@ -379,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             "mkdocs",
             "pelican",
             "startup",
+            "startup-edited",
         ],
     )
     parser.add_argument("--top", type=int, default=30, help="how many functions to print")
@@ -407,8 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.target in ("mkdocs", "pelican"):
         _host_build(args.target, args.pages or 500, args.top)
         return 0
-    if args.target == "startup":
-        _startup(args.top)
+    if args.target in ("startup", "startup-edited"):
+        _startup(args.top, edited=args.target == "startup-edited")
         return 0
     args.pages = args.pages or 300
     if args.target == "scanner":

@@ -1,9 +1,13 @@
 """Figure family 6: start-up cost and lazy imports.
 
 ``asa2render --version`` and rendering a one-shortcode file (offline, from local products) are timed
-as child processes of the console script a user runs, against ``python -c pass``. A second child runs the same CLI in-process and
-reports ``sys.modules``: host packages (mkdocs, pelican, markdown), rich tables and the sandbox must
-not be imported by commands that do not use them.
+as child processes of the console script a user runs, against ``python -c pass``. The render is run
+again on the unchanged page, as a user's second run finds it: the console script replays the kept page
+(``asa2render/render/kept_pages.py``) after checking every input. Beside it, and without a target,
+``startup_render_edited_vs_python`` renders a page whose text changes before every round: the full
+render, with the page's box kept (``render/box_store.py``) but nothing else. A second child runs the
+CLI in-process and reports ``sys.modules``: host packages (mkdocs, pelican, markdown), rich tables and
+the sandbox must not be imported by commands that do not use them.
 """
 
 from __future__ import annotations
@@ -79,6 +83,12 @@ def prepared_render(root: Path) -> list[str]:
     return [*console_script(), *render, "--config", str(root / "asa2render.toml")]
 
 
+def _edit(root: Path, round_number: int) -> None:
+    """The edited page of one round: the same box, a sentence that differs from every other round's."""
+    text = f'# One box\n\nEdited in round {round_number}.\n\n[asa2 asin="B0STARTUP1"]\n'
+    (root / "edited.md").write_text(text, encoding="utf-8")
+
+
 def startup(repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
     """``--version`` and a one-shortcode render vs ``python -c pass``; lazy imports.
 
@@ -90,16 +100,22 @@ def startup(repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
         root = Path(temporary)
         cli = console_script()
         render = prepared_render(root)[len(cli) :]
+        edited = [*render]
+        edited[1:4] = [str(root / "edited.md"), "-o", str(root / "edited.out.md")]
         commands = {
             "python": [sys.executable, "-c", "pass"],
             "version": [*cli, "--version"],
             "render": [*cli, *render],
+            "edited": [*cli, *edited],
         }
         times: dict[str, list[ChildTime]] = {name: [] for name in commands}
         for command in commands.values():
+            _edit(root, 0)
             run_timed(command, root)
-        for _ in range(repeat):
+        for round_number in range(1, repeat + 1):
             for name, command in commands.items():
+                if name == "edited":
+                    _edit(root, round_number)  # (not timed) a new text: nothing of the page is kept
                 times[name].append(run_timed(command, root))
         leaks = {"--version": _imported(["--version"]), "render": _imported(render)}
         rendered = (root / "page.out.md").read_text(encoding="utf-8")
@@ -116,13 +132,15 @@ def startup(repeat: int, log: Callable[[str], None] = print) -> list[Figure]:
 
     log(
         f"  CPU medians: python -c pass {median_ms('python', 'cpu'):.0f} ms, --version "
-        f"{median_ms('version', 'cpu'):.0f} ms, render {median_ms('render', 'cpu'):.0f} ms; "
-        f"render/python CPU {spread(ratios('render', 'cpu'))}, wall {spread(ratios('render', 'wall'))}"
+        f"{median_ms('version', 'cpu'):.0f} ms, render {median_ms('render', 'cpu'):.0f} ms, edited page "
+        f"{median_ms('edited', 'cpu'):.0f} ms; render/python CPU {spread(ratios('render', 'cpu'))}, "
+        f"wall {spread(ratios('render', 'wall'))}; edited/python CPU {spread(ratios('edited', 'cpu'))}"
     )
     figures = []
     for name, figure_name, target in (
         ("version", "startup_version_vs_python", None),
         ("render", "startup_render_one_vs_python", 8.0),
+        ("edited", "startup_render_edited_vs_python", None),
     ):
         figure = ratio_figure(
             figure_name,

@@ -149,9 +149,12 @@ def test_render_scale_and_startup_figures_at_tiny_sizes() -> None:
     assert by_name["per_page_time_20k_vs_2k"].value is not None
     assert by_name["peak_rss_mb_20k_pages"].value and by_name["peak_rss_mb_100k_pages"].value
     started = startup.startup(1, log=quiet)
-    assert {"startup_version_vs_python", "startup_render_one_vs_python", "startup_eager_imports"} <= names(
-        started
-    )
+    assert {
+        "startup_version_vs_python",
+        "startup_render_one_vs_python",
+        "startup_render_edited_vs_python",
+        "startup_eager_imports",
+    } <= names(started)
     render_one = next(figure for figure in started if figure.name == "startup_render_one_vs_python")
     assert render_one.limit == 8 and render_one.extra["cpu_ratios"]
 

@@ -59,7 +59,9 @@ MAX_AGE_S = 30 * 24 * 3600  # records untouched this long are removed when anoth
 LOCATION_VARIABLES = ("HOME", "XDG_CACHE_HOME", "TMPDIR", "TEMP", "TMP", "TZ")
 _OWN_VARIABLES = "ASA2RENDER_"
 
-Signature = tuple[int, int, int, int, int] | None  # size, mtime_ns, inode, device, mode; None: absent
+# A file: size, mtime_ns, inode, device, mode. A folder: inode, device, mode and its names (not its
+# modification time, which a database's journal moves each time it comes and goes). None: absent.
+Signature = tuple[int | str, ...] | None
 
 
 def enabled(environ: Mapping[str, str] | None = None) -> bool:
@@ -161,16 +163,20 @@ def _writable_target(target: str, inputs: Iterable[tuple[str, Signature]]) -> bo
         return False
     if not stat.S_ISREG(info.st_mode):
         return False
-    return all(kept is None or kept[2:4] != (info.st_ino, info.st_dev) for _, kept in inputs)
+    files = (kept for _, kept in inputs if kept is not None and len(kept) == 5)
+    return all(kept[2:4] != (info.st_ino, info.st_dev) for kept in files)
 
 
 # -- what a record is checked against ------------------------------------------------------------
 
 
 def signature(path: str) -> Signature:
-    """A file's or folder's size, modification time, inode, device and mode; None when absent."""
+    """A file's size, modification time, inode, device and mode; a folder's inode, device, mode and
+    names; None when absent."""
     try:
         info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            return (info.st_ino, info.st_dev, info.st_mode, "\0".join(sorted(os.listdir(path))))
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev, info.st_mode)

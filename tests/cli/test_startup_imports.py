@@ -145,3 +145,58 @@ def test_a_page_of_local_products_opens_no_product_cache(tmp_path: Path) -> None
     again = _rendered_modules(tmp_path)
     assert _loaded(again, CACHE_AND_FETCHING) == []
     assert (tmp_path / "page.out.md").read_text(encoding="utf-8") == rendered
+
+
+# What the console script does not import when it replays a kept page (render/kept_pages.py): the
+# command line, the engine and every library, down to typing and re.
+_CONSOLE_PROBE = """
+import sys
+from asa2render.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+modules = sorted(sys.modules)  # before json (which imports re) is imported to report them
+import json
+print(json.dumps({"code": code, "modules": modules}))
+"""
+REPLAY_NOT_IMPORTED = (
+    "click",
+    "asa2render.cli.app",
+    "asa2render.engine",
+    "asa2render.config",
+    "msgspec",
+    "jinja2",
+    "sqlite3",
+    "typing",
+    "re",
+    "pathlib",
+    "tempfile",
+    "hashlib",
+    "contextlib",
+)
+
+
+def test_a_kept_page_is_replayed_without_the_command_line_or_the_engine(tmp_path: Path) -> None:
+    private = tmp_path / "tmp"
+    private.mkdir()
+    environ = {**os.environ, "ASA2RENDER_BOX_CACHE": "on", "TMPDIR": str(private)}
+    _write_site(tmp_path, '# One box\n\n[asa2 asin="B0STARTUP1"]\n')
+    arguments = ["render", "page.md", "-o", "page.out.md", "--offline", "--config", "asa2render.toml"]
+    reports = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _CONSOLE_PROBE, *arguments],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environ,
+        )
+        reports.append((json.loads(done.stdout.strip().splitlines()[-1]), done.stderr))
+    (first, first_err), (again, again_err) = reports
+    assert first["code"] == again["code"] == 0
+    assert "click" in first["modules"]  # the first run renders in full and keeps the page
+    assert _loaded(again["modules"], REPLAY_NOT_IMPORTED) == []
+    assert again_err == first_err and "1 shortcode(s)" in again_err
+    assert "Start-up grinder" in (tmp_path / "page.out.md").read_text(encoding="utf-8")

@@ -264,3 +264,23 @@ def test_signatures_tell_files_folders_and_absence_apart(tmp_path: Path) -> None
     file_signature = kept_pages.signature(str(tmp_path / "a"))
     assert file_signature is not None and file_signature[0] == 1
     assert list(kept_pages.tree(str(tmp_path))) == [str(tmp_path), str(tmp_path / "a")]
+
+
+def test_a_folder_changes_by_its_names_not_its_modification_time(tmp_path: Path) -> None:
+    """A database's journal comes and goes on every open (the folder's time moves, nothing else)."""
+    before = kept_pages.signature(str(tmp_path))
+    (tmp_path / "cache.db-journal").write_text("", encoding="utf-8")
+    assert kept_pages.signature(str(tmp_path)) != before
+    (tmp_path / "cache.db-journal").unlink()
+    assert kept_pages.signature(str(tmp_path)) == before
+
+
+def test_a_full_render_between_replays_keeps_the_record_valid(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another page rendered in full from the same cache folder leaves this page's record valid."""
+    _render(ARGV, capsys)
+    (site / "other.md").write_text(PAGE, encoding="utf-8")
+    other = ["render", "other.md", "-o", "out/other.md", "--offline", "--config", "asa2render.toml"]
+    _render(other, capsys)
+    assert _replay(ARGV, capsys)[0] == 0
