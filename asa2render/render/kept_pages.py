@@ -222,7 +222,9 @@ class Note:
     """What the render command tells about a run that may be kept: its page, target and inputs."""
 
     def __init__(self, target: str, inputs: Iterable[str], variables: Iterable[str], until: float) -> None:
-        self.target = os.path.realpath(target)
+        # As given (absolute), not resolved: a target that is a link is never replayed (see
+        # _writable_target), so a link pointed elsewhere later is followed by the full render.
+        self.target = os.path.abspath(target)
         self.inputs = tuple(dict.fromkeys(os.path.abspath(path) for path in inputs))
         self.variables = tuple(sorted(set(variables)))
         self.until = until

@@ -218,6 +218,17 @@ def test_a_target_that_became_a_link_to_the_page_is_left_to_the_full_render(
     assert (site / "page.md").read_text(encoding="utf-8") == PAGE
 
 
+def test_a_target_that_is_a_link_is_always_rendered_in_full(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The link may be pointed elsewhere between runs: only the full render follows it as it is now."""
+    (site / "elsewhere").mkdir()
+    (site / "out" / "page.md").symlink_to(site / "elsewhere" / "page.md")
+    assert _render(ARGV, capsys)[0] == 0
+    assert b"Kept grinder" in (site / "elsewhere" / "page.md").read_bytes()
+    assert _replay(ARGV, capsys)[0] is None
+
+
 def test_a_damaged_record_costs_only_the_full_render(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
