@@ -329,7 +329,7 @@ class _Boxes:
             self._renderer = engine.renderer
             self._markup.clear()
             self._inline.clear()
-        key = (_deciding_fields(request), tuple(request.options.items()))
+        key = _box_key(request)
         memo = self._inline if inline else self._markup
         markup = memo.get(key)
         if markup is None:
@@ -348,6 +348,18 @@ _BOX_MEMO_SIZE = 4096
 _deciding_fields = operator.attrgetter(
     *(f.name for f in fields(ProductRequest) if f.name not in {"shortcode", "location", "options"})
 )
+
+
+def _box_key(request: ProductRequest) -> tuple[Any, ...]:
+    """The box memo's key: the deciding fields, then the options' names and values in order.
+
+    One flat tuple (the deciding fields are a fixed number, so the layout is unambiguous): every
+    distinct box of a build stays in the memo, and each tuple it holds counts towards the cyclic
+    GC's next collection.
+    """
+    fixed: tuple[Any, ...] = _deciding_fields(request)
+    options = request.options
+    return (*fixed, *chain.from_iterable(options.items())) if options else fixed
 
 
 def _inline_form(markup: str, inline: bool) -> str:

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -510,20 +511,35 @@ def _request_key(request: ProductRequest) -> tuple[Any, ...]:
 
 
 def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
-    products = tuple(
-        (
-            i.key_country,
-            i.key_asin,
-            i.state,
-            i.product.fetched_at if i.product else None,
-            i.action,
-            i.replaced_by,
-        )
-        for i in items
+    """What decides a box's markup, as one flat tuple: the request's settings, its options (their
+    count, then names and values in order), then six fields per product.
+
+    Flat because every distinct box of a build stays in the memo, and each tuple it holds counts
+    towards the cyclic GC's next collection; the counts and fixed widths keep the layout unambiguous.
+    """
+    options = sorted(request.options.items())
+    return (
+        request.template,
+        request.link_text,
+        request.associate_set,
+        request.search,
+        request.smart is not None,
+        request.fallback_url,
+        request.list_state,
+        len(options),
+        *chain.from_iterable(options),
+        *chain.from_iterable(
+            (
+                i.key_country,
+                i.key_asin,
+                i.state,
+                i.product.fetched_at if i.product else None,
+                i.action,
+                i.replaced_by,
+            )
+            for i in items
+        ),
     )
-    options = tuple(sorted(request.options.items()))
-    lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
-    return (request.template, options, request.link_text, request.associate_set, products, lists)
 
 
 def _comment(text: str) -> str:
