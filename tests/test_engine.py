@@ -130,3 +130,18 @@ def test_the_resolve_memo_answers_as_resolve_does_over_random_shortcodes(config:
             assert request == expected
             assert request.location == Location(path, shortcode.line, shortcode.column)
             assert problems == expected_problems
+
+
+def test_keys_of_joins_the_keys_of_each_request(config: Config) -> None:
+    """A page of plain requests (answered in C) and one with a smart collection give request_keys joined."""
+    from asa2render.products.resolve import TAGS
+    from asa2render.shortcodes import scan
+
+    plain = '[asa2]B0TEST0001[/asa2] [asa2]B0TEST0002[/asa2] [asa2 asin="bad"] [asa2]B0TEST0001[/asa2]'
+    with _engine(config, FakeFetcher({KEY: make_product()})) as engine:
+        for text in (plain, plain + " [asa2_smart_collection tags=tea]"):
+            requests = [engine.resolve(s)[0] for s in scan(text, TAGS).shortcodes]
+            expected = [key for request in requests for key in engine.request_keys(request)]
+            assert engine.keys_of(requests) == expected
+        assert engine.keys_of([]) == []
+        assert len(engine.keys_of(requests)) == 3
