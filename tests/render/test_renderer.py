@@ -150,10 +150,19 @@ def test_shop_links_are_trusted_only_for_the_users_own_shop_products(config: Con
 
 
 def test_the_flat_memo_key_tells_boxes_apart_as_the_nested_one_did() -> None:
-    """The memo key (one flat tuple) equals for two boxes exactly when the former nested key did."""
+    """The memo key (one flat tuple) equals for two boxes exactly when the former nested key did, and
+    the kept box's settings part (a ``repr``) when the former settings tuple did."""
     from datetime import UTC, datetime
 
-    from asa2render.render.renderer import _memo_key
+    from asa2render.render.renderer import _memo_key, _settings
+
+    def memo_key(request: ProductRequest, items: list[Resolved]) -> object:
+        return _memo_key(_settings(request), items)
+
+    def request_key(request: ProductRequest) -> object:  # the kept box's former settings part
+        options = tuple(sorted(request.options.items()))
+        lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
+        return (request.template, options, request.link_text, request.associate_set, lists)
 
     def nested_key(request: ProductRequest, items: list[Resolved]) -> object:  # the former key
         products = tuple(
@@ -188,9 +197,11 @@ def test_the_flat_memo_key_tells_boxes_apart_as_the_nested_one_did() -> None:
     equal = 0
     for (first, first_items), (second, second_items) in itertools.combinations(cases[:150], 2):
         same = nested_key(first, first_items) == nested_key(second, second_items)
-        assert (_memo_key(first, first_items) == _memo_key(second, second_items)) == same
+        assert (memo_key(first, first_items) == memo_key(second, second_items)) == same
         equal += same
+        same_settings = request_key(first) == request_key(second)
+        assert (repr(_settings(first)) == repr(_settings(second))) == same_settings
     assert equal  # the pools are small enough for some pairs to be one box
     for request, items in cases:  # and every case against a copy of itself with the options reordered
         reordered = dataclasses.replace(request, options=dict(reversed(request.options.items())))
-        assert _memo_key(request, items) == _memo_key(reordered, items)
+        assert memo_key(request, items) == memo_key(reordered, items)
