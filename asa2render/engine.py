@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -80,6 +82,12 @@ class _RequestBuilder:
 
 #: ``replace(template, shortcode=shortcode, location=location)``, fast.
 _placed_request: Callable[[ProductRequest, Shortcode, Location], ProductRequest] = _RequestBuilder  # type: ignore[assignment]
+_KEYS = attrgetter("keys")
+_SEARCH = attrgetter("search")
+_SMART = attrgetter("smart")
+# What a memoised request holds in place of the shortcode and location that every answer replaces.
+_NOWHERE = Shortcode("", {}, (), None, 0, 0, 0, 0)
+_NO_LOCATION = Location(None, 0, 0)
 # A hostile page can hold millions of problems; a file lists its first ones and a count of the rest.
 MAX_PROBLEMS_PER_FILE = 100
 
@@ -177,7 +185,8 @@ class Engine:
         self.max_problems_per_file: int | None = MAX_PROBLEMS_PER_FILE  # None: keep every problem
         self._shown: dict[str | None, int] = {}
         self._hidden: dict[str | None, tuple[int, int]] = {}
-        self._resolved_shortcodes: dict[Hashable, tuple[ProductRequest, list[Problem]]] = {}
+        self._resolved_shortcodes: dict[Hashable, ProductRequest] = {}
+        self._resolve_problems: dict[Hashable, tuple[Problem, ...]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -385,22 +394,29 @@ class Engine:
         The memo holds the meaning of a shortcode's text; location and the shortcode itself are the
         caller's and are put back on every answer.
         """
+        # One flat tuple (the attributes' names and values follow the fixed fields in order), and
+        # problems only for the few shortcodes that have some: every distinct shortcode of a build
+        # stays in the memo, and each object it holds counts towards the cyclic GC's next collection.
         memo_key = (
             shortcode.tag,
-            tuple(shortcode.attrs.items()),
             shortcode.args,
             shortcode.content,
             page_country,
+            *chain.from_iterable(shortcode.attrs.items()),
         )
-        known = self._resolved_shortcodes.get(memo_key)
-        if known is None:
-            known = self._with_template_check(
+        template = self._resolved_shortcodes.get(memo_key)
+        if template is None:
+            template, found = self._with_template_check(
                 resolve(shortcode, self.config, page_country=page_country, shop_ids=self._shop_ids)
             )
             if len(self._resolved_shortcodes) >= _RESOLVE_MEMO_SIZE:
                 self._resolved_shortcodes.clear()
-            self._resolved_shortcodes[memo_key] = known
-        template, problems = known
+                self._resolve_problems.clear()
+            # Kept without the first use's shortcode and location, which every answer replaces.
+            self._resolved_shortcodes[memo_key] = template = _placed_request(template, _NOWHERE, _NO_LOCATION)
+            if found:
+                self._resolve_problems[memo_key] = tuple(found)
+        problems = self._resolve_problems.get(memo_key) if self._resolve_problems else None
         location = Location(path, shortcode.line + line_offset, shortcode.column)
         request = _placed_request(template, shortcode, location)
         return request, [replace(problem, location=location) for problem in problems] if problems else []
@@ -425,7 +441,19 @@ class Engine:
         """Every search, then every product of every document, in one batch."""
         docs = list(documents)
         self.search(r.search for doc in docs for r in doc.requests if r.search is not None)
-        self.fetch(key for doc in docs for request in doc.requests for key in self.request_keys(request))
+        self.fetch(self.keys_of([request for doc in docs for request in doc.requests]))
+
+    def keys_of(self, requests: Sequence[ProductRequest]) -> list[ProductKey]:
+        """Every key ``requests`` may show, in order: :meth:`request_keys` of each, joined.
+
+        A page of plain requests (the usual page: no search, no smart collection) is answered in C,
+        with no call per request.
+        """
+        if any(map(is_not, map(_SEARCH, requests), repeat(None))) or any(
+            map(is_not, map(_SMART, requests), repeat(None))
+        ):
+            return [key for request in requests for key in self.request_keys(request)]
+        return list(chain.from_iterable(map(_KEYS, requests)))
 
     def request_keys(self, request: ProductRequest) -> list[ProductKey]:
         """The keys a request may show: its own, a search's results, or a smart collection's candidates."""

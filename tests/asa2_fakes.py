@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from asa2render.products.models import Failure, Money, Product, ProductKey
+from asa2render.errors import Location
+from asa2render.products.models import Failure, Money, Product, ProductKey, SearchQuery
+from asa2render.products.resolve import ProductRequest
+from asa2render.products.smart import SmartQuery
+from asa2render.shortcodes import parse
 
 
 def make_product(asin: str = "B0TEST0001", country: str = "de", **changes: object) -> Product:
@@ -85,3 +90,24 @@ country = "de"
 partner_tag = "mytag-21"
 default = true
 """
+
+
+def random_request(rng: random.Random) -> ProductRequest:
+    """A request whose every field is drawn from a small pool, so that many pairs agree on many fields."""
+    shortcode = parse('[asa2 asin="B0TEST0001"]', ("asa2",))[0]
+    names = ["button", "title", "price"]
+    options = {name: rng.choice(["a", "b"]) for name in rng.sample(names, rng.randint(0, 2))}
+    return ProductRequest(
+        shortcode=shortcode,
+        location=Location("p.md", 1, 1),
+        keys=tuple(ProductKey("de", asin) for asin in rng.sample(["B0A", "B0B"], rng.randint(0, 2))),
+        template=rng.choice(["default", "list"]),
+        country=rng.choice([None, "de"]),
+        options=options,
+        link_text=rng.choice([None, "x"]),
+        associate_set=rng.choice([None, "s"]),
+        search=rng.choice([None, SearchQuery("de", "tea", 3)]),
+        smart=rng.choice([None, SmartQuery()]),
+        fallback_url=rng.choice([None, "https://example.com"]),
+        list_state=rng.choice([None, "fresh"]),
+    )

@@ -95,3 +95,53 @@ def test_resolve_places_every_field_of_the_memoised_request(config: Config) -> N
     assert dataclasses.replace(first, shortcode=shortcode, location=location) == dataclasses.replace(
         second, shortcode=shortcode, location=location
     )
+
+
+def test_the_resolve_memo_answers_as_resolve_does_over_random_shortcodes(config: Config) -> None:
+    """Memo hits, misses and problems (a bad ASIN, an unknown template) give what ``resolve`` gives."""
+    import random
+
+    from asa2render.errors import Location
+    from asa2render.products.resolve import resolve
+    from asa2render.shortcodes import scan
+
+    rng = random.Random(7)
+    attributes = [
+        'asin="B0TEST0001"',
+        'asin="B0TEST0002"',
+        'asin="bad"',
+        'country="us"',
+        'template="nope"',
+        'button="Buy"',
+        'title="T"',
+    ]
+    with _engine(config, FakeFetcher({KEY: make_product()})) as engine:
+        for number in range(300):
+            chosen = rng.sample(attributes, rng.randint(0, 3))
+            body = rng.choice(["", "B0TEST0003", "B0TEST0001"])
+            text = f"[asa2 {' '.join(chosen)}]{body}[/asa2]" if body else f"[asa2 {' '.join(chosen)}]"
+            shortcode = scan(text, ("asa2",)).shortcodes[0]
+            country = rng.choice([None, "de", "us"])
+            path = f"p{number % 3}.md"
+            request, problems = engine.resolve(shortcode, path=path, page_country=country)
+            expected, expected_problems = engine._with_template_check(
+                resolve(shortcode, engine.config, path=path, page_country=country, shop_ids=engine._shop_ids)
+            )
+            assert request == expected
+            assert request.location == Location(path, shortcode.line, shortcode.column)
+            assert problems == expected_problems
+
+
+def test_keys_of_joins_the_keys_of_each_request(config: Config) -> None:
+    """A page of plain requests (answered in C) and one with a smart collection give request_keys joined."""
+    from asa2render.products.resolve import TAGS
+    from asa2render.shortcodes import scan
+
+    plain = '[asa2]B0TEST0001[/asa2] [asa2]B0TEST0002[/asa2] [asa2 asin="bad"] [asa2]B0TEST0001[/asa2]'
+    with _engine(config, FakeFetcher({KEY: make_product()})) as engine:
+        for text in (plain, plain + " [asa2_smart_collection tags=tea]"):
+            requests = [engine.resolve(s)[0] for s in scan(text, TAGS).shortcodes]
+            expected = [key for request in requests for key in engine.request_keys(request)]
+            assert engine.keys_of(requests) == expected
+        assert engine.keys_of([]) == []
+        assert len(engine.keys_of(requests)) == 3

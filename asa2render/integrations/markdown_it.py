@@ -29,8 +29,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, replace
-from itertools import chain, filterfalse, repeat
-from operator import is_not
+from itertools import chain, filterfalse
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -49,9 +48,6 @@ from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
 _BREAKS = frozenset({"softbreak", "hardbreak"})
-_KEYS = operator.attrgetter("keys")
-_SEARCH = operator.attrgetter("search")
-_SMART = operator.attrgetter("smart")
 
 
 def asa2_plugin(
@@ -127,18 +123,8 @@ class _Collector:
             ):
                 page.html_block(token)
         engine = self.engine
-        # Only keys not resolved yet go to the engine (a site's later pages have none): a plain
-        # request's keys are its own, a search or smart collection asks the engine for them.
-        resolved = engine.resolved
-        requests = page.requests
-        if any(map(is_not, map(_SEARCH, requests), repeat(None))) or any(
-            map(is_not, map(_SMART, requests), repeat(None))
-        ):
-            missing = [
-                key for request in requests for key in engine.request_keys(request) if key not in resolved
-            ]
-        else:  # plain requests only (a typical page): their own keys, gathered in C
-            missing = list(filterfalse(resolved.__contains__, chain.from_iterable(map(_KEYS, requests))))
+        # Only keys not resolved yet go to the engine (a site's later pages have none).
+        missing = list(filterfalse(engine.resolved.__contains__, engine.keys_of(page.requests)))
         if missing:
             engine.fetch(missing)
         page.problems.extend(self.engine.unavailable(page.requests))
@@ -329,7 +315,7 @@ class _Boxes:
             self._renderer = engine.renderer
             self._markup.clear()
             self._inline.clear()
-        key = (_deciding_fields(request), tuple(request.options.items()))
+        key = _box_key(request)
         memo = self._inline if inline else self._markup
         markup = memo.get(key)
         if markup is None:
@@ -348,6 +334,18 @@ _BOX_MEMO_SIZE = 4096
 _deciding_fields = operator.attrgetter(
     *(f.name for f in fields(ProductRequest) if f.name not in {"shortcode", "location", "options"})
 )
+
+
+def _box_key(request: ProductRequest) -> tuple[Any, ...]:
+    """The box memo's key: the deciding fields, then the options' names and values in order.
+
+    One flat tuple (the deciding fields are a fixed number, so the layout is unambiguous): every
+    distinct box of a build stays in the memo, and each tuple it holds counts towards the cyclic
+    GC's next collection.
+    """
+    fixed: tuple[Any, ...] = _deciding_fields(request)
+    options = request.options
+    return (*fixed, *chain.from_iterable(options.items())) if options else fixed
 
 
 def _inline_form(markup: str, inline: bool) -> str:

@@ -43,7 +43,14 @@ def utc_now() -> datetime:
 
 
 # Unknown fields are ignored: cache entries written by a newer version still read back.
-class _Model(LenientRecord, frozen=True, kw_only=True):
+# ``gc=False``: the cyclic garbage collector never tracks these records. A build holds thousands of
+# them (every product read from the cache, its images, prices and offers), and each tracked one is
+# walked by every collection that finds it young and counted towards the next. They cannot be part
+# of a reference cycle: they are frozen, and every field holds only atoms (str, int, float, bool,
+# None, Decimal, datetime), tuples of atoms, named tuples of atoms, or other records of this family
+# (checked for every subclass by tests/products/test_models.py). A record can only refer to values
+# that existed before it, so no record can be reached from itself.
+class _Model(LenientRecord, frozen=True, kw_only=True, gc=False):
     pass
 
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -171,13 +172,14 @@ class Renderer:
         items = [
             resolved.get(key) or Resolved(key_country=key.country, key_asin=key.asin) for key in request.keys
         ]
-        memo_key = _memo_key(request, items)
+        settings = _settings(request)
+        memo_key = _memo_key(settings, items)
         markup = self._memo.get(memo_key)
         if markup is None:
             boxes = self._box_store()
             kept_key = ""
             if boxes is not None:  # products by their whole data: JSON is 6x cheaper than repr
-                kept_key = box_store.box_key(_request_key(request), Resolved.json_bytes(items))
+                kept_key = box_store.box_key(settings, Resolved.json_bytes(items))
             markup = boxes.get(kept_key) if boxes is not None else None
             if markup is None:
                 problems_before = len(self.problems)
@@ -502,28 +504,45 @@ def product_image(product: Product, size: str = "large") -> dict[str, Any] | Non
     return {"url": image.url, "width": image.width or fallback, "height": image.height or fallback}
 
 
-def _request_key(request: ProductRequest) -> tuple[Any, ...]:
-    """Everything of a request that decides its markup, besides its products."""
-    options = tuple(sorted(request.options.items()))
-    lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
-    return (request.template, options, request.link_text, request.associate_set, lists)
+def _settings(request: ProductRequest) -> tuple[Any, ...]:
+    """Everything of a request that decides its markup besides its products, as one flat tuple: the
+    fixed settings, the number of options, then their names and values in name order.
 
-
-def _memo_key(request: ProductRequest, items: Sequence[Resolved]) -> Hashable:
-    products = tuple(
-        (
-            i.key_country,
-            i.key_asin,
-            i.state,
-            i.product.fetched_at if i.product else None,
-            i.action,
-            i.replaced_by,
-        )
-        for i in items
+    One tuple serves both keys of a box: the memo's (with the products' fields after it) and the kept
+    box's (its ``repr`` is hashed with the products' JSON). Flat because every distinct box of a
+    build stays in the memo, and each tuple it holds counts towards the cyclic GC's next collection;
+    the fixed width and the count keep the layout unambiguous.
+    """
+    options = sorted(request.options.items())
+    return (
+        request.template,
+        request.link_text,
+        request.associate_set,
+        request.search,
+        request.smart is not None,
+        request.fallback_url,
+        request.list_state,
+        len(options),
+        *chain.from_iterable(options),
     )
-    options = tuple(sorted(request.options.items()))
-    lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
-    return (request.template, options, request.link_text, request.associate_set, products, lists)
+
+
+def _memo_key(settings: tuple[Any, ...], items: Sequence[Resolved]) -> Hashable:
+    """The memo's key: a request's :func:`_settings`, then six fields per product (flat as well)."""
+    return (
+        *settings,
+        *chain.from_iterable(
+            (
+                i.key_country,
+                i.key_asin,
+                i.state,
+                i.product.fetched_at if i.product else None,
+                i.action,
+                i.replaced_by,
+            )
+            for i in items
+        ),
+    )
 
 
 def _comment(text: str) -> str:

@@ -390,3 +390,23 @@ def test_the_core_rule_matches_its_reference_on_random_markdown(
     reference_env: dict[str, Any] = {"asa2_path": "page.md"}
     assert fast.render(text, fast_env) == reference.render(text, reference_env)
     assert fast_env == reference_env
+
+
+def test_the_flat_box_key_tells_boxes_apart_as_the_nested_one_did() -> None:
+    """The plugin's box memo key equals for two requests exactly when the former nested key did."""
+    import itertools
+    import random
+
+    from asa2_fakes import random_request
+
+    def nested_key(request: Any) -> object:  # the former key
+        return (plugin_module._deciding_fields(request), tuple(request.options.items()))
+
+    rng = random.Random(5)
+    requests = [random_request(rng) for _ in range(150)]
+    equal = 0
+    for first, second in itertools.combinations(requests, 2):
+        same = nested_key(first) == nested_key(second)
+        assert (plugin_module._box_key(first) == plugin_module._box_key(second)) == same
+        equal += same
+    assert equal

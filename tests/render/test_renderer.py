@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import random
 from pathlib import Path
 
-from asa2_fakes import make_product
+from asa2_fakes import make_product, random_request
 
 from asa2render.config.model import Config, config_from_dict
 from asa2render.products.models import Availability, ProductKey, Resolved
@@ -144,3 +147,61 @@ def test_shop_links_are_trusted_only_for_the_users_own_shop_products(config: Con
     untrusted = Renderer(config).render(request, {KEY: item})
     assert 'href="https://shop.example/beans"' in trusted and 'rel="sponsored nofollow noopener"' in trusted
     assert 'href="https://shop.example/beans"' not in untrusted and 'href="#"' in untrusted
+
+
+def test_the_flat_memo_key_tells_boxes_apart_as_the_nested_one_did() -> None:
+    """The memo key (one flat tuple) equals for two boxes exactly when the former nested key did, and
+    the kept box's settings part (a ``repr``) when the former settings tuple did."""
+    from datetime import UTC, datetime
+
+    from asa2render.render.renderer import _memo_key, _settings
+
+    def memo_key(request: ProductRequest, items: list[Resolved]) -> object:
+        return _memo_key(_settings(request), items)
+
+    def request_key(request: ProductRequest) -> object:  # the kept box's former settings part
+        options = tuple(sorted(request.options.items()))
+        lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
+        return (request.template, options, request.link_text, request.associate_set, lists)
+
+    def nested_key(request: ProductRequest, items: list[Resolved]) -> object:  # the former key
+        products = tuple(
+            (
+                i.key_country,
+                i.key_asin,
+                i.state,
+                i.product.fetched_at if i.product else None,
+                i.action,
+                i.replaced_by,
+            )
+            for i in items
+        )
+        options = tuple(sorted(request.options.items()))
+        lists = (request.search, request.smart is not None, request.fallback_url, request.list_state)
+        return (request.template, options, request.link_text, request.associate_set, products, lists)
+
+    rng = random.Random(3)
+    times = [datetime(2026, 11, 27, hour, tzinfo=UTC) for hour in (1, 2)]
+
+    def item() -> Resolved:
+        product = rng.choice([None, make_product(fetched_at=rng.choice(times))])
+        return Resolved(
+            key_country="de",
+            key_asin=rng.choice(["B0A", "B0B"]),
+            product=product,
+            state=rng.choice(["fresh", "fallback"]),
+            action=rng.choice([None, "hide"]),
+        )
+
+    cases = [(random_request(rng), [item() for _ in range(rng.randint(0, 2))]) for _ in range(400)]
+    equal = 0
+    for (first, first_items), (second, second_items) in itertools.combinations(cases[:150], 2):
+        same = nested_key(first, first_items) == nested_key(second, second_items)
+        assert (memo_key(first, first_items) == memo_key(second, second_items)) == same
+        equal += same
+        same_settings = request_key(first) == request_key(second)
+        assert (repr(_settings(first)) == repr(_settings(second))) == same_settings
+    assert equal  # the pools are small enough for some pairs to be one box
+    for request, items in cases:  # and every case against a copy of itself with the options reordered
+        reordered = dataclasses.replace(request, options=dict(reversed(request.options.items())))
+        assert memo_key(request, items) == memo_key(reordered, items)
