@@ -169,17 +169,6 @@ def _time(work: Callable[[], object], times: int) -> float:
     return (time.process_time() - started) / times
 
 
-def self_timed(work: Callable[[], object], times: int) -> float:
-    """A :func:`paired_rounds` timer for contenders that return their own seconds per call."""
-    return sum(_seconds(work()) for _ in range(times)) / times
-
-
-def _seconds(value: object) -> float:
-    if not isinstance(value, float):
-        raise TypeError(f"a self-timed contender returns its seconds as a float, not {value!r}")
-    return value
-
-
 def paired_rounds(
     measured: Callable[[], object],
     baseline: Callable[[], object],
@@ -188,7 +177,6 @@ def paired_rounds(
     measured_times: int = 1,
     baseline_times: int = 1,
     best_of: int = 1,
-    timer: Callable[[Callable[[], object], int], float] | None = None,
 ) -> Paired:
     """Time both contenders in each of ``rounds`` rounds, alternating which goes first.
 
@@ -196,22 +184,18 @@ def paired_rounds(
     per run is kept), so that a fast contender is exposed to the machine's load for about as long as
     a slow one. With ``best_of`` > 1 a round times both contenders that many times, alternating, and
     keeps each one's fastest: a burst of load shorter than a round then drops out of its ratio.
-    ``timer(work, times)`` gives the seconds per run; by default the CPU time of the runs after a
-    collection. Contenders that do untimed work between timed parts time themselves: pass
-    :func:`self_timed`.
     """
-    time_it = _time if timer is None else timer
     measured_runs: list[float] = []
     baseline_runs: list[float] = []
     for number in range(rounds):
         best_measured = best_baseline = float("inf")
         for attempt in range(best_of):
             if (number + attempt) % 2:
-                best_baseline = min(best_baseline, time_it(baseline, baseline_times))
-                best_measured = min(best_measured, time_it(measured, measured_times))
+                best_baseline = min(best_baseline, _time(baseline, baseline_times))
+                best_measured = min(best_measured, _time(measured, measured_times))
             else:
-                best_measured = min(best_measured, time_it(measured, measured_times))
-                best_baseline = min(best_baseline, time_it(baseline, baseline_times))
+                best_measured = min(best_measured, _time(measured, measured_times))
+                best_baseline = min(best_baseline, _time(baseline, baseline_times))
         measured_runs.append(best_measured)
         baseline_runs.append(best_baseline)
     return Paired(tuple(measured_runs), tuple(baseline_runs))
@@ -354,7 +338,6 @@ __all__ = [
     "ratio_figure",
     "reserved_heap",
     "run_timed",
-    "self_timed",
     "spread",
     "time_runs",
     "traced_peak",

@@ -26,13 +26,11 @@ the same at both sizes, ``instruction_linearity``; what differs is what the mach
   0.3-0.6 ms of kernel time per MB, 3-7 % of the scan) while back-to-back 1 MB scans reused the
   arenas the previous one freed (0 faults): a cost of the benchmark's long-lived process, not of
   the scanner (one page in a fresh process faults in proportion to its size at any size).
-* **Cache**: every scan, of a small text or of the large one, starts from cold CPU caches: before
-  each, untimed, a 64 MB buffer is read (``_ColdScans``). Back to back, each small scan built its
-  objects in memory the previous one had just freed, still in the cache, which the large scan's
-  ~7 MB of objects cannot fit in: a machine effect that grew with the load of other processes
-  (1.05-1.24 on the normal input at quick size under load, with no page faults left). Each scan
-  still builds and frees its own result inside its timing, so a cost that grows with what one scan
-  holds (as the collector walking the growing result lists did) still shows.
+* **Results**: each side holds all of its results until its last scan is done, then frees them
+  inside the timing (``_scan_all_kept``): both build and free the same number of shortcodes per MB
+  into memory of the same size. Freeing each small result before the next small scan let it reuse
+  memory still in the CPU cache, which the large scan's objects cannot fit in (at 8 MB vs 1 MB
+  under load: 1.05-1.10 freed one by one, 0.97-1.00 kept, in the same process and rounds).
 * **Noise**: each round times both sides ``linearity_best_of`` times, alternating, and keeps each
   side's fastest (a burst of load from another process drops out); the figure is the median of
   ``linearity_rounds`` such rounds, in CPU time of this process, with their spread. The
@@ -44,7 +42,6 @@ the same at both sizes, ``instruction_linearity``; what differs is what the mach
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
 import os
 import re
@@ -53,14 +50,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from asa2render.products.resolve import TAGS
-from asa2render.shortcodes import Shortcode, expand, scan
+from asa2render.shortcodes import ScanResult, Shortcode, expand, scan
 from asa2render.shortcodes.attributes import parse_attributes
 
 from .measure import (
@@ -72,7 +68,6 @@ from .measure import (
     paired_rounds,
     ratio_figure,
     reserved_heap,
-    self_timed,
     time_runs,
     traced_peak,
 )
@@ -190,9 +185,13 @@ def _ours(text: str) -> int:
     return count
 
 
-def _ours_scan_only(text: str) -> int:
+def _ours_scan(text: str) -> ScanResult:
     _cold()
-    return len(scan(text, TAGS, mode="markdown").shortcodes)
+    return scan(text, TAGS, mode="markdown")
+
+
+def _ours_scan_only(text: str) -> int:
+    return len(_ours_scan(text).shortcodes)
 
 
 def _wordpress(text: str) -> int:
@@ -351,52 +350,55 @@ def _throughput_figures(
     return figures
 
 
-class _ColdScans:
-    """One side of ``scanner_linearity``: its texts scanned one by one, each from cold CPU caches.
+def _each(work: Callable[[str], int], texts: list[str]) -> int:
+    return sum(work(text) for text in texts)
 
-    A call returns the CPU seconds of the scans alone (for :func:`measure.self_timed`): before each
-    text, untimed, the garbage is collected and a buffer larger than the CPU's last-level cache is
-    read, so every scan, of a small or of the large text, starts with nothing of its own in the cache.
-    Back to back, each small scan would build its objects in memory the previous one had just freed,
-    still cached, which the large scan's 7 MB cannot be. It also counts the minor page faults and
-    system CPU time of the scans: callgrind counts the same instructions per MB at both sizes
-    (:func:`instruction_linearity`), so memory is what a large page can add.
+
+def _scan_all_kept(texts: list[str]) -> int:
+    """Scan every text, holding every result until the last is made (then all are freed).
+
+    The small side of ``scanner_linearity``: like the large side's one result, its results add up
+    to the shortcodes of the large size and are all alive at the end, as a build holds the scans of
+    all its pages. Freed one by one instead, each small scan would build its objects in the memory
+    the previous one had just freed, still in the CPU cache, which the large scan cannot do.
+    """
+    results = [_ours_scan(text) for text in texts]
+    return sum(len(result.shortcodes) for result in results)
+
+
+class _Memory:
+    """Minor page faults and system CPU seconds of the runs of one side, summed over its runs.
+
+    callgrind counts the same instructions per MB on both sides (see :func:`instruction_linearity`);
+    what a large page can add is memory: CPython returns emptied arenas to the OS after each scan,
+    so without a reserved heap the 8 MB scan's objects are faulted in afresh every time, while
+    back-to-back 1 MB scans reuse each other's memory. These counts show, in every run, that the
+    reserve leaves neither side faulting.
     """
 
-    def __init__(self, work: Callable[[str], object], texts: list[str], evict: bytearray) -> None:
-        self._work, self._texts, self._evict = work, texts, evict
-        self.megabytes = 0.0
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._work = work
+        self.runs = 0
         self.faults = 0
         self.system = 0.0
 
-    def __call__(self) -> float:
-        seconds = 0.0
-        for text in self._texts:
-            self._evict.find(b"\x01")  # reads every byte: the cache now holds this buffer
-            gc.collect()
-            before = resource.getrusage(resource.RUSAGE_SELF)
-            started = time.process_time()
-            self._work(text)
-            seconds += time.process_time() - started
-            after = resource.getrusage(resource.RUSAGE_SELF)
-            self.megabytes += len(text) / MB
-            self.faults += after.ru_minflt - before.ru_minflt
-            self.system += after.ru_stime - before.ru_stime
-        return seconds
+    def __call__(self) -> object:
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        result = self._work()
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        self.runs += 1
+        self.faults += after.ru_minflt - before.ru_minflt
+        self.system += after.ru_stime - before.ru_stime
+        return result
 
     def reset(self) -> None:
         """Forget the runs so far (the untimed warm-up run)."""
-        self.megabytes, self.faults, self.system = 0.0, 0, 0.0
+        self.runs, self.faults, self.system = 0, 0, 0.0
 
-    def per_mb(self) -> tuple[float, float]:
-        """Faults and system milliseconds per MB scanned."""
-        megabytes = max(self.megabytes, 1e-9)
-        return self.faults / megabytes, self.system * 1000 / megabytes
-
-
-# Larger than the last-level cache of the machines the suite runs on (32 MB per CPU complex on
-# the AMD EPYC VM): reading it evicts what a scan left in the cache.
-_EVICT_BYTES = 64 * MB
+    def per_mb(self, megabytes: float) -> tuple[float, float]:
+        """Faults and system milliseconds per MB of input, per run."""
+        runs = max(self.runs, 1)
+        return self.faults / runs / megabytes, self.system * 1000 / runs / megabytes
 
 
 def _linearity_variants(sizes: ScannerSizes) -> dict[str, Callable[[int, int], str]]:
@@ -423,7 +425,6 @@ def linearity(sizes: ScannerSizes, log: Callable[[str], None] = print) -> list[F
     memory: dict[str, str] = {}
     floor: Paired | None = None
     times = max(1, round(sizes.large_bytes / sizes.small_bytes))
-    evict = bytearray(_EVICT_BYTES)
     for label, build in _linearity_variants(sizes).items():
         # The small side scans `times` different documents (seeds), so both sides read the same
         # amount of distinct text: a small document scanned again and again would stay in the CPU
@@ -431,30 +432,26 @@ def linearity(sizes: ScannerSizes, log: Callable[[str], None] = print) -> list[F
         smalls = [build(sizes.small_bytes, seed) for seed in range(times)]
         large = build(sizes.large_bytes, 0)
         small_mb, large_mb = sum(map(len, smalls)) / MB, len(large) / MB
-        large_side = _ColdScans(_ours_scan_only, [large], evict)
-        small_side = _ColdScans(_ours_scan_only, smalls, evict)
+        large_side = _Memory(functools.partial(_ours_scan_only, large))
+        small_side = _Memory(functools.partial(_scan_all_kept, smalls))
         # Both sides run on a heap already grown to twice the large side's peak (see the module
         # docstring): without it CPython hands the large scan's arenas back to the OS after every
         # run and the next run faults them in again (115 page faults per MB, 0.3-0.6 ms of kernel
         # time per MB, 3-7 % of the scan), while the small documents reuse each other's arenas.
-        with reserved_heap(2 * traced_peak(functools.partial(_ours_scan_only, large))):
+        with reserved_heap(2 * traced_peak(large_side)):
             # One untimed run of each side first, so both enter the rounds warm.
             large_side()
             small_side()
             large_side.reset()
             small_side.reset()
             paired = paired_rounds(
-                large_side,
-                small_side,
-                rounds=sizes.linearity_rounds,
-                best_of=sizes.linearity_best_of,
-                timer=self_timed,
+                large_side, small_side, rounds=sizes.linearity_rounds, best_of=sizes.linearity_best_of
             )
         results[label] = _per_mb(paired, large_mb, small_mb)
         low, high = results[label].spread()
         (large_faults, large_system), (small_faults, small_system) = (
-            large_side.per_mb(),
-            small_side.per_mb(),
+            large_side.per_mb(large_mb),
+            small_side.per_mb(small_mb),
         )
         memory[label] = (
             f"{large_faults:.0f} vs {small_faults:.0f} page faults/MB, "
@@ -465,11 +462,10 @@ def linearity(sizes: ScannerSizes, log: Callable[[str], None] = print) -> list[F
         )
         if label == "normal":  # the floor's own "linearity" shows how noisy the machine is
             floor_pair = paired_rounds(
-                _ColdScans(_floor, [large], evict),
-                _ColdScans(_floor, smalls, evict),
+                functools.partial(_floor, large),
+                functools.partial(_each, _floor, smalls),
                 rounds=sizes.linearity_rounds,
                 best_of=sizes.linearity_best_of,
-                timer=self_timed,
             )
             floor = _per_mb(floor_pair, large_mb, small_mb)
             log(

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from benchmarks.measure import paired_rounds, reserved_heap, self_timed, traced_peak
+from benchmarks.measure import reserved_heap, traced_peak
 
 MB = 1_000_000
 
@@ -35,13 +35,3 @@ def test_a_reserved_heap_is_reused_without_page_faults() -> None:
         # Without the reserve CPython hands the emptied arenas back and the next pass faults in
         # about 1,500 pages again; with it the objects land in memory that stays mapped.
         assert _churn(6) < 150
-
-
-def test_self_timed_contenders_report_their_own_seconds() -> None:
-    seconds = iter([0.5, 0.25, 2.0, 1.0])
-    paired = paired_rounds(
-        lambda: next(seconds), lambda: next(seconds), rounds=1, best_of=2, timer=self_timed
-    )
-    assert paired.measured == (0.5,) and paired.baseline == (0.25,)  # each side's fastest of two
-    with pytest.raises(TypeError, match="float"):
-        self_timed(lambda: 3, 1)
