@@ -30,7 +30,9 @@ the same at both sizes, ``instruction_linearity``; what differs is what the mach
   inside the timing (``_scan_all_kept``): both build and free the same number of shortcodes per MB
   into memory of the same size. Freeing each small result before the next small scan let it reuse
   memory still in the CPU cache, which the large scan's objects cannot fit in (at 8 MB vs 1 MB
-  under load: 1.05-1.10 freed one by one, 0.97-1.00 kept, in the same process and rounds).
+  under load: 1.05-1.10 freed one by one, 0.97-1.00 kept, in the same process and rounds). A cost
+  that grows with what one scan holds still shows: with the scan's pause of the garbage collector
+  removed, the figure read 1.09 instead of 0.98 (the stray-closer input, full sizes, same machine).
 * **Noise**: each round times both sides ``linearity_best_of`` times, alternating, and keeps each
   side's fastest (a burst of load from another process drops out); the figure is the median of
   ``linearity_rounds`` such rounds, in CPU time of this process, with their spread. The
