@@ -52,7 +52,15 @@ class Sizes:
 
 FULL = Sizes(
     scanner=ScannerSizes(
-        MB, 1000, MB, 8 * MB, repeat=5, peer_repeat=3, speedup_rounds=5, linearity_rounds=15
+        MB,
+        1000,
+        MB,
+        8 * MB,
+        repeat=5,
+        peer_repeat=3,
+        speedup_rounds=5,
+        linearity_rounds=21,  # best of 5 each: 15 rounds of best-of-3 read 1.05-1.14 in 3 quiet runs
+        linearity_best_of=5,
     ),
     render_pages=2000,
     render_repeat=7,
@@ -65,14 +73,22 @@ FULL = Sizes(
     shared_per_store=800,
     shared_rate=4.0,
     jobs_pages=20000,
-    jobs_rounds=5,  # median of 5 interleaved rounds: 3 rounds spread 1.51-2.01 on the shared 2-core VM
+    jobs_rounds=7,  # median of the per-round ratios: 5 rounds read 1.69, 1.95, 1.90 in 3 quiet runs
     scale_huge=100_000,
     host_pages=500,
     host_rounds=9,  # median of 9 interleaved rounds: on a loaded 2-core machine 5 rounds spread 1.10-1.35
 )
 QUICK = Sizes(
     scanner=ScannerSizes(
-        MB, 1000, MB // 2, 4 * MB, repeat=3, peer_repeat=1, speedup_rounds=3, linearity_rounds=5
+        MB,
+        1000,
+        MB // 2,
+        4 * MB,
+        repeat=3,
+        peer_repeat=1,
+        speedup_rounds=3,
+        linearity_rounds=7,
+        linearity_best_of=5,
     ),
     render_pages=200,
     render_repeat=3,

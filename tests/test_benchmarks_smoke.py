@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,19 @@ def test_parallel_build_figure_at_a_tiny_size() -> None:
     assert figure.name == "parallel_build_speedup_2_jobs"
     assert figure.value is not None and figure.value > 0
     assert figure.extra["identical_output"] is True
+    # the value is the median of the kept rounds' ratios; a round run again for load is counted apart
+    assert figure.extra["rounds"] == len(figure.extra["rounds_jobs1_s"]) == 1
+    assert len(figure.extra["busy_rounds_speedups"]) <= 1
+
+
+def test_machine_seconds_count_up_on_linux() -> None:
+    from benchmarks import sharing
+
+    busy, stolen = sharing._machine_seconds()
+    if sys.platform == "linux":
+        sum(range(2_000_000))  # some CPU between the two readings
+        later_busy, later_stolen = sharing._machine_seconds()
+        assert later_busy >= busy > 0 and later_stolen >= stolen >= 0
 
 
 def test_geo_family_counts_one_batch_per_store_per_ten_products() -> None:
