@@ -19,8 +19,7 @@ slow one: the same ``--jobs 1`` work took 46-64 s of CPU within one run.) Report
 spread of the per-round ratios, each side's wall and CPU times (median, lowest-highest), and per
 build the CPU seconds other processes used on the machine and the time the hypervisor stole
 (``/proc/stat``), which tell a slow round's cause: ``--jobs 2`` needs both CPUs, ``--jobs 1`` one.
-A round during which other processes held more than a quarter of a CPU on average is run again
-(``_BUSY``; at most as many extra rounds as rounds), and how many were is reported.
+Every round counts: the figure must hold under the load the machine has.
 """
 
 from __future__ import annotations
@@ -152,13 +151,6 @@ def shared_builders(per_store: int, rate: float, log: Callable[[str], None] = pr
     ]
 
 
-# A round in which other processes used more than this many CPUs on average, during either of its
-# builds, is run again (at most as many times as there are rounds; the count and those rounds'
-# speedups are reported). --jobs 2 needs both CPUs of the machine and --jobs 1 only one, so such a
-# round measures the other work, not the build; the official runs are made with nothing else running.
-_BUSY = 0.25
-
-
 @dataclass(frozen=True, slots=True)
 class _Build:
     """One offline build: wall and CPU seconds (the child and its workers), and what else ran."""
@@ -219,17 +211,12 @@ def parallel_build(pages: int, rounds: int, log: Callable[[str], None] = print) 
         warm_cache(root / ".asa2render-cache", SiteSpec(pages=100, unique_asins=500), log)
         one: list[_Build] = []
         two: list[_Build] = []
-        busy: list[float] = []  # the per-round ratios of rounds run again (see _BUSY)
-        number = 0
-        while len(one) < rounds:
+        # Every round counts, however busy the machine was: what other processes took meanwhile is
+        # reported beside the figure, never used to choose rounds (a figure must hold under load).
+        for number in range(1, rounds + 1):
             # ABBA order: a drift in the machine's load over a round hits both sides alike
-            pair = {jobs: _build(root, config, jobs) for jobs in ((1, 2) if number % 2 == 0 else (2, 1))}
-            number += 1
+            pair = {jobs: _build(root, config, jobs) for jobs in ((1, 2) if number % 2 else (2, 1))}
             log(f"  round {number}: --jobs 1 {_described(pair[1])}; --jobs 2 {_described(pair[2])}")
-            if len(busy) < rounds and any(b.others > _BUSY * b.wall for b in pair.values()):
-                busy.append(pair[1].wall / pair[2].wall)
-                log(f"  round {number}: other processes held over {_BUSY:g} CPU on average; run again")
-                continue
             one.append(pair[1])
             two.append(pair[2])
         same = subprocess.run(
@@ -253,9 +240,7 @@ def parallel_build(pages: int, rounds: int, log: Callable[[str], None] = print) 
             f"cpu {_seconds([b.cpu for b in one])} vs {_seconds([b.cpu for b in two])}; "
             f"other processes' cpu during the builds {_seconds([b.others for b in one])} vs "
             f"{_seconds([b.others for b in two])}, stolen {_seconds([b.stolen for b in one + two])}; "
-            f"rounds run again because other processes held over {_BUSY:g} CPU: {len(busy)}"
-            + (f" (their speedups {spread(busy)})" if busy else "")
-            + f"; {os.cpu_count()} CPUs, load average {load:.1f} at the end; "
+            f"{os.cpu_count()} CPUs, load average {load:.1f} at the end; "
             f"outputs identical: {same.returncode == 0}"
         ),
         rounds_jobs1_s=[b.wall for b in one],
@@ -265,7 +250,6 @@ def parallel_build(pages: int, rounds: int, log: Callable[[str], None] = print) 
         rounds_jobs1_others_cpu_s=[b.others for b in one],
         rounds_jobs2_others_cpu_s=[b.others for b in two],
         rounds_stolen_s=[b.stolen for b in one + two],
-        busy_rounds_speedups=busy,
         spread_min=min(ratios),
         spread_max=max(ratios),
         rounds=rounds,
