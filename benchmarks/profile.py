@@ -26,6 +26,9 @@ Targets:
   Load-independent, so A/B comparisons hold on a busy machine. Needs valgrind; takes minutes;
 * ``pymd-instructions``: the same for ``python_markdown_overhead`` (Python-Markdown + ``Asa2Extension``,
   Python-Markdown alone);
+* ``pelican-instructions``: no profiler, no timing; instructions of one warm ``pelican_build_overhead``
+  build with the plugin and one without (``--pages``, 100 by default), each after an untimed build,
+  counted by callgrind. Needs valgrind; takes minutes;
 * ``tricks``: no profiler; CPU time of the scanner with and without its two speed tricks (the
   paused garbage collector in ``scan`` and the slot-twin builder ``new_shortcode``), median of 5
   interleaved runs on the benchmark documents, 1 MB and 8 MB.
@@ -58,7 +61,7 @@ from .fetching import bench_config
 from .measure import child_env
 from .rendering import warm_cache
 from .scanner import MB, _ours_scan_only
-from .sites import SiteSpec, markdown_document, site_pages
+from .sites import SiteSpec, markdown_document, site_pages, write_config
 
 
 class FreeBoxRenderer(Renderer):
@@ -323,6 +326,36 @@ def _render_instructions(pages: int, family: str = "markdown-it") -> None:
     )
 
 
+def _pelican_instructions(pages: int) -> None:
+    """Instructions of one warm Pelican build with the plugin and one without (callgrind), and their ratio."""
+    import os
+    import re
+
+    from . import hosts
+
+    with tempfile.TemporaryDirectory(prefix="asa2render-profile-pelican-") as temporary:
+        root = Path(temporary)
+        write_config(root)
+        warm_cache(root / ".asa2render-cache", hosts.site_spec(pages))
+        builds = dict(zip(("plugin", "plain"), hosts.write_pelican_site(root, pages), strict=True))
+        env = {**child_env(), "PYTHONHASHSEED": "0"}
+        totals: dict[str, int] = {}
+        for side, build in builds.items():
+            # Once outside callgrind, as the figure's untimed build: bytecode and the kept boxes written.
+            subprocess.run(build.command, cwd=build.cwd, check=True, env=env, capture_output=True)
+            tool = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={os.devnull}"]
+            done = subprocess.run(
+                [*tool, *build.command], cwd=build.cwd, capture_output=True, text=True, check=True, env=env
+            )
+            found = re.search(r"Collected : (\d+)", done.stderr)
+            if found is None:
+                raise RuntimeError(f"callgrind printed no total:\n{done.stderr}")
+            totals[side] = int(found.group(1))
+    plugin, plain = totals["plugin"], totals["plain"]
+    print(f"{pages} articles: with the plugin {plugin / 1e6:.1f} M, without {plain / 1e6:.1f} M")
+    print(f"instruction ratio {plugin / plain:.4f}, the plugin's share {(plugin - plain) / 1e6:.1f} M")
+
+
 def _linearity_inputs() -> list[str]:
     from .scanner import ScannerSizes, _linearity_variants
 
@@ -384,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             "render-instructions",
             "render-side",
             "pymd-instructions",
+            "pelican-instructions",
             "tricks",
             "linearity",
             "jobs",
@@ -407,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
         _render_instructions(
             args.pages or 200, "markdown-it" if args.target == "render-instructions" else "pymd"
         )
+        return 0
+    if args.target == "pelican-instructions":
+        _pelican_instructions(args.pages or 100)
         return 0
     if args.target == "tricks":
         _tricks()
