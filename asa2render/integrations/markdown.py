@@ -218,9 +218,9 @@ class ShortcodeInlineProcessor(InlineProcessor):
     def handleMatch(  # type: ignore[override]  # noqa: N802 - Python-Markdown's hook name
         self, m: re.Match[str], data: str
     ) -> tuple[str | None, int | None, int | None]:
-        at, diagnostics, raw_html, links = self.page.text(data)
+        at, diagnostics, raw_html, links = _text(data)
         start = m.start()
-        if raw_html.touches(start, start + 1):
+        if raw_html and raw_html.touches(start, start + 1):  # most texts hold no inline HTML
             return None, None, None
         shortcode = at.get(start)
         end = shortcode.end if shortcode is not None else m.end()
