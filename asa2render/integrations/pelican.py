@@ -123,7 +123,9 @@ def prefetch_site(engine: Engine, settings: dict[str, Any], country: str | None 
     """Prepare every Markdown source and theme template of the site, and fetch all products at once."""
     content = Path(settings["PATH"])
     documents = [
-        engine.prepare(text, mode="markdown", path=_relative(path, content), page_country=page_country)
+        engine.prepare(
+            text, mode="markdown", path=_relative_name(os.fspath(path), content), page_country=page_country
+        )
         for path, text, page_country in _sources(settings, country)
     ]
     keys: list[ProductKey] = [
@@ -172,7 +174,7 @@ def _real_paths() -> Callable[[Path], str]:
 
 
 def _ignored(path: Path, content: Path, patterns: list[str]) -> bool:
-    relative = path.relative_to(content).as_posix()
+    relative = _relative_name(os.fspath(path), content)  # path is under content: rglob found it there
     return any(
         fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p.removeprefix("**/")) for p in patterns
     )
