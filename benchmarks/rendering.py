@@ -142,7 +142,7 @@ def python_markdown_overhead(pages: int, repeat: int, log: Callable[[str], None]
         _python_markdown_extension(texts, cache_dir)  # untimed: imports, template compilation
         # best_of=2, as warm_render_overhead: each round keeps each side's faster of two alternating
         # timings, so a burst of load shorter than a round drops out of its ratio (round five's rounds
-        # spread 1.03-1.40 with one timing each; in instructions the sides differ by 6.4 %: pymd-instructions).
+        # spread 1.03-1.40 with one timing each; in instructions the sides differ by about 6 %: pymd-instructions).
         paired = paired_rounds(
             lambda: _python_markdown_extension(texts, cache_dir),
             lambda: _python_markdown_plain(texts),
