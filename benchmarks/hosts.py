@@ -5,8 +5,9 @@ user runs it (``python -m mkdocs build`` / ``python -m pelican`` in a child proc
 asa2render plugin over a disk cache that already holds every product (warmed from the sandbox earlier
 in the run), and once without the plugin (the shortcodes stay text). Both sides first build once
 untimed (bytecode and the OS file cache warm), then alternate for ``rounds`` rounds so a burst of load
-from other processes hits both. The figure is the median of the per-round ratios; the spread (lowest
-and highest round) is reported beside it.
+from other processes hits both (a Pelican round builds each side twice and keeps each side's faster
+build). The figure is the median of the per-round ratios; the spread (lowest and highest round) is
+reported beside it.
 """
 
 from __future__ import annotations
@@ -45,25 +46,33 @@ def interleaved_ratio(
     *,
     detail: str,
     log: Callable[[str], None],
+    best_of: int = 1,
 ) -> Figure:
     """``measured / baseline`` CPU time, the median of ``rounds`` interleaved rounds (after a warm-up each).
 
     CPU time (user + system of the child) is what the build costs; on a shared 2-core machine the wall
     time adds however long the child waited for a core, which other people's work decides. The wall
-    ratio is reported beside it.
+    ratio is reported beside it. With ``best_of`` > 1 a round builds each side that many times,
+    alternating, and keeps each side's build with the least CPU time: a burst of load shorter than a
+    round then drops out of its ratio.
     """
     baseline.run()
     measured.run()
     ours: list[ChildTime] = []
     theirs: list[ChildTime] = []
     for index in range(rounds):
-        # Alternate which side goes first, so neither always follows the other's cache effects.
-        if index % 2:
-            ours.append(measured.run())
-            theirs.append(baseline.run())
-        else:
-            theirs.append(baseline.run())
-            ours.append(measured.run())
+        ours_runs: list[ChildTime] = []
+        theirs_runs: list[ChildTime] = []
+        for attempt in range(best_of):
+            # Alternate which side goes first, so neither always follows the other's cache effects.
+            if (index + attempt) % 2:
+                ours_runs.append(measured.run())
+                theirs_runs.append(baseline.run())
+            else:
+                theirs_runs.append(baseline.run())
+                ours_runs.append(measured.run())
+        ours.append(min(ours_runs, key=_cpu))
+        theirs.append(min(theirs_runs, key=_cpu))
     ratios = sorted(o.cpu / t.cpu for o, t in zip(ours, theirs, strict=True))
     walls = sorted(o.wall / t.wall for o, t in zip(ours, theirs, strict=True))
     value = statistics.median(ratios)
@@ -82,7 +91,9 @@ def interleaved_ratio(
         goal="max",
         limit=TARGET,
         detail=(
-            f"{detail}; CPU time, median of {rounds} interleaved rounds, spread {ratios[0]:.3f}-{ratios[-1]:.3f}"
+            f"{detail}; CPU time, median of {rounds} interleaved rounds"
+            f"{f' (each the faster of {best_of} builds per side)' if best_of > 1 else ''}"
+            f", spread {ratios[0]:.3f}-{ratios[-1]:.3f}"
             f" (wall-time ratio {statistics.median(walls):.3f}, {walls[0]:.3f}-{walls[-1]:.3f})"
         ),
         round_ratios=ratios,
@@ -94,6 +105,10 @@ def interleaved_ratio(
     )
     figure.value = figure.ratio = value  # the median of the per-round ratios, not a ratio of medians
     return figure
+
+
+def _cpu(run: ChildTime) -> float:
+    return run.cpu
 
 
 def site_spec(pages: int) -> SiteSpec:
@@ -179,7 +194,13 @@ def pelican_build_overhead(pages: int, rounds: int, log: Callable[[str], None] =
     # Pelican writes each article once plus index/category/tag/author pages that repeat summaries;
     # the check counts the article pages only.
     built = ("output-with", "page-*.html")
-    return [_build_overhead("pelican_build_overhead", write_pelican_site, built, pages, rounds, detail, log)]
+    # best_of=2: the plugin is 0.7-1.2 s of a 4-4.6 s build, and single builds on this shared 2-core
+    # machine spread 1.05-1.66 per round (round five); the faster of two per side drops short bursts.
+    return [
+        _build_overhead(
+            "pelican_build_overhead", write_pelican_site, built, pages, rounds, detail, log, best_of=2
+        )
+    ]
 
 
 def _build_overhead(
@@ -190,6 +211,7 @@ def _build_overhead(
     rounds: int,
     detail: str,
     log: Callable[[str], None],
+    best_of: int = 1,
 ) -> Figure:
     """One generator's figure: a site in a temporary folder over a warm cache, interleaved builds, and
     afterwards every page built with the plugin (``built``: output folder, page pattern) checked."""
@@ -198,7 +220,7 @@ def _build_overhead(
         write_config(root)
         warm_cache(root / ".asa2render-cache", site_spec(pages), log)
         measured, baseline = write_site(root, pages)
-        figure = interleaved_ratio(name, measured, baseline, rounds, detail=detail, log=log)
+        figure = interleaved_ratio(name, measured, baseline, rounds, detail=detail, log=log, best_of=best_of)
         _check_boxes(root / built[0], built[1], pages * 5)
     return figure
 

@@ -26,6 +26,11 @@ Targets:
   counted by callgrind: each side runs in its own process after the same set-up (imports, one untimed
   plugin build that fills the kept boxes), and a process that stops after the set-up is subtracted.
   Load-independent, so A/B comparisons hold on a busy machine. Needs valgrind; takes minutes;
+* ``pymd-instructions``: the same for ``python_markdown_overhead`` (Python-Markdown + ``Asa2Extension``,
+  Python-Markdown alone);
+* ``pelican-instructions``: no profiler, no timing; instructions of one warm ``pelican_build_overhead``
+  build with the plugin and one without (``--pages``, 100 by default), each after an untimed build,
+  counted by callgrind. Needs valgrind; takes minutes;
 * ``tricks``: no profiler; CPU time of the scanner with and without its two speed tricks (the
   paused garbage collector in ``scan`` and the slot-twin builder ``new_shortcode``), median of 5
   interleaved runs on the benchmark documents, 1 MB and 8 MB.
@@ -58,7 +63,7 @@ from .fetching import bench_config
 from .measure import child_env
 from .rendering import warm_cache
 from .scanner import MB, _ours_scan_only
-from .sites import SiteSpec, markdown_document, site_pages
+from .sites import SiteSpec, markdown_document, site_pages, write_config
 
 
 class FreeBoxRenderer(Renderer):
@@ -272,22 +277,29 @@ def _tricks() -> None:
         scanner.gc, scanner.new_shortcode = collector, new_shortcode
 
 
-def _render_side(pages: int, side: str, cache: Path) -> None:
-    """The child of ``render-instructions``: set-up, then one build of ``side`` (none: stop there)."""
-    from .rendering import _plain, _with_plugin
+def _render_side(pages: int, side: str, cache: Path, family: str = "markdown-it") -> None:
+    """The child of ``render-instructions`` / ``pymd-instructions``: set-up, then one build of ``side``
+    (``none``: stop there)."""
+    from .rendering import _plain, _python_markdown_extension, _python_markdown_plain, _with_plugin
 
     spec = SiteSpec(pages=pages, per_page=5, unique_asins=min(500, pages * 5))
     texts = list(site_pages(spec))
-    _with_plugin(texts, cache)  # imports, templates, the kept boxes: the same in every child
-    _plain(texts[:1])
+    measured, plain = (
+        (_with_plugin, _plain)
+        if family == "markdown-it"
+        else (_python_markdown_extension, _python_markdown_plain)
+    )
+    measured(texts, cache)  # imports, templates, the kept boxes: the same in every child
+    plain(texts[:1])
     if side == "plugin":
-        _with_plugin(texts, cache)
+        measured(texts, cache)
     elif side == "plain":
-        _plain(texts)
+        plain(texts)
 
 
-def _render_instructions(pages: int) -> None:
-    """Instructions of one warm build per side (callgrind), and their ratio."""
+def _render_instructions(pages: int, family: str = "markdown-it") -> None:
+    """Instructions of one warm build per side (callgrind), and their ratio (``family``: markdown-it or
+    pymd, the ``warm_render_overhead`` or ``python_markdown_overhead`` pair)."""
     import os
     import re
 
@@ -297,7 +309,7 @@ def _render_instructions(pages: int) -> None:
         warm_cache(cache, spec)
         env = {**child_env(), "PYTHONHASHSEED": "0"}  # the same hashes, so the same work, in every child
         child = [sys.executable, "-m", "benchmarks.profile", "render-side", "--pages", str(pages)]
-        child += ["--cache", str(cache)]
+        child += ["--cache", str(cache), "--family", family]
         # Once outside callgrind: bytecode and kept boxes are then written before any count starts.
         subprocess.run([*child, "--side", "none"], check=True, env=env)
         totals: dict[str, int] = {}
@@ -321,10 +333,41 @@ def _render_instructions(pages: int) -> None:
                 raise RuntimeError(f"callgrind printed no total:\n{done.stderr}")
             totals[side] = int(found.group(1))
     plugin, plain = totals["plugin"] - totals["none"], totals["plain"] - totals["none"]
-    print(f"{pages} pages: plugin side {plugin / 1e6:.1f} M, markdown-it alone {plain / 1e6:.1f} M")
+    alone = "markdown-it" if family == "markdown-it" else "Python-Markdown"
+    print(f"{pages} pages: plugin side {plugin / 1e6:.1f} M, {alone} alone {plain / 1e6:.1f} M")
     print(
         f"instruction ratio {plugin / plain:.4f}, plugin's extra per page {(plugin - plain) / pages / 1e3:.0f} k"
     )
+
+
+def _pelican_instructions(pages: int) -> None:
+    """Instructions of one warm Pelican build with the plugin and one without (callgrind), and their ratio."""
+    import os
+    import re
+
+    from . import hosts
+
+    with tempfile.TemporaryDirectory(prefix="asa2render-profile-pelican-") as temporary:
+        root = Path(temporary)
+        write_config(root)
+        warm_cache(root / ".asa2render-cache", hosts.site_spec(pages))
+        builds = dict(zip(("plugin", "plain"), hosts.write_pelican_site(root, pages), strict=True))
+        env = {**child_env(), "PYTHONHASHSEED": "0"}
+        totals: dict[str, int] = {}
+        for side, build in builds.items():
+            # Once outside callgrind, as the figure's untimed build: bytecode and the kept boxes written.
+            subprocess.run(build.command, cwd=build.cwd, check=True, env=env, capture_output=True)
+            tool = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={os.devnull}"]
+            done = subprocess.run(
+                [*tool, *build.command], cwd=build.cwd, capture_output=True, text=True, check=True, env=env
+            )
+            found = re.search(r"Collected : (\d+)", done.stderr)
+            if found is None:
+                raise RuntimeError(f"callgrind printed no total:\n{done.stderr}")
+            totals[side] = int(found.group(1))
+    plugin, plain = totals["plugin"], totals["plain"]
+    print(f"{pages} articles: with the plugin {plugin / 1e6:.1f} M, without {plain / 1e6:.1f} M")
+    print(f"instruction ratio {plugin / plain:.4f}, the plugin's share {(plugin - plain) / 1e6:.1f} M")
 
 
 def _linearity_inputs() -> list[str]:
@@ -387,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             "render-free-boxes",
             "render-instructions",
             "render-side",
+            "pymd-instructions",
+            "pelican-instructions",
             "tricks",
             "linearity",
             "jobs",
@@ -400,12 +445,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=None, help="pages for the render and build targets")
     parser.add_argument("--side", choices=["plugin", "plain", "none"], help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--family", choices=["markdown-it", "pymd"], default="markdown-it", help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.target == "render-side":  # the child process of render-instructions
-        _render_side(args.pages, args.side, args.cache)
+        _render_side(args.pages, args.side, args.cache, args.family)
         return 0
-    if args.target == "render-instructions":
-        _render_instructions(args.pages or 200)
+    if args.target in ("render-instructions", "pymd-instructions"):
+        _render_instructions(
+            args.pages or 200, "markdown-it" if args.target == "render-instructions" else "pymd"
+        )
+        return 0
+    if args.target == "pelican-instructions":
+        _pelican_instructions(args.pages or 100)
         return 0
     if args.target == "tricks":
         _tricks()

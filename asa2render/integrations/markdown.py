@@ -152,8 +152,9 @@ class _Page:
         found = source.find(raw, self._cursors.get(raw, 0))
         if found < 0:
             return 0, 0, False
-        self._cursors[raw] = found + len(raw)
-        inline = shared and placement(source, found, found + len(raw)).inline
+        end = found + len(raw)
+        self._cursors[raw] = end
+        inline = shared and _shares_line(source, found, end)
         counted, line = self._counted
         if found < counted:  # out of order (a raw HTML block after the text): count from the start
             counted, line = 0, 1
@@ -175,6 +176,14 @@ class _Page:
     def text(self, data: str) -> tuple[dict[int, Shortcode], tuple[Any, ...], Regions, list[_Link]]:
         """Shortcodes, diagnostics, raw inline HTML spans and links of one text; see :func:`_text`."""
         return _text(data)
+
+
+def _shares_line(source: str, start: int, end: int) -> bool:
+    """``placement(source, start, end).inline``, without building a Placement for the common box that is
+    alone on its line (nothing but line breaks either side of it: no container prefix, no text)."""
+    if (start == 0 or source[start - 1] == "\n") and (end == len(source) or source[end] == "\n"):
+        return False
+    return placement(source, start, end).inline
 
 
 @lru_cache(maxsize=4096)
@@ -209,9 +218,9 @@ class ShortcodeInlineProcessor(InlineProcessor):
     def handleMatch(  # type: ignore[override]  # noqa: N802 - Python-Markdown's hook name
         self, m: re.Match[str], data: str
     ) -> tuple[str | None, int | None, int | None]:
-        at, diagnostics, raw_html, links = self.page.text(data)
+        at, diagnostics, raw_html, links = _text(data)
         start = m.start()
-        if raw_html.touches(start, start + 1):
+        if raw_html and raw_html.touches(start, start + 1):  # most texts hold no inline HTML
             return None, None, None
         shortcode = at.get(start)
         end = shortcode.end if shortcode is not None else m.end()

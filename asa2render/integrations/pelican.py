@@ -123,7 +123,9 @@ def prefetch_site(engine: Engine, settings: dict[str, Any], country: str | None 
     """Prepare every Markdown source and theme template of the site, and fetch all products at once."""
     content = Path(settings["PATH"])
     documents = [
-        engine.prepare(text, mode="markdown", path=_relative(path, content), page_country=page_country)
+        engine.prepare(
+            text, mode="markdown", path=_relative_name(os.fspath(path), content), page_country=page_country
+        )
         for path, text, page_country in _sources(settings, country)
     ]
     keys: list[ProductKey] = [
@@ -172,7 +174,7 @@ def _real_paths() -> Callable[[Path], str]:
 
 
 def _ignored(path: Path, content: Path, patterns: list[str]) -> bool:
-    relative = path.relative_to(content).as_posix()
+    relative = _relative_name(os.fspath(path), content)  # path is under content: rglob found it there
     return any(
         fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p.removeprefix("**/")) for p in patterns
     )
@@ -183,7 +185,10 @@ def _page_country(text: str) -> str | None:
     front, _ = read_front_matter(text)
     if front.get("asa2_country"):
         return str(front["asa2_country"])
-    for line in text.splitlines():
+    # The header ends at its first blank line: split only up to the first "\n\n" (a cut after a line
+    # feed splits no "\r\n"), not the whole article.
+    blank = text.find("\n\n")
+    for line in (text if blank < 0 else text[: blank + 2]).splitlines():
         if not line.strip():
             break
         key, _, value = line.partition(":")
@@ -220,7 +225,7 @@ def _located(reader_class: type[MarkdownReader]) -> type[MarkdownReader]:
     class LocatedMarkdownReader(reader_class):  # type: ignore[misc]
         def read(self, source_path: str) -> Any:
             if _current is not None:
-                _current.extension.setConfig("path", _relative(Path(source_path), _current.content))
+                _current.extension.setConfig("path", _relative_name(source_path, _current.content))
             return super().read(source_path)
 
     return LocatedMarkdownReader
@@ -236,6 +241,16 @@ def _config_path(value: str | None, content: Path) -> Path | None:
         if (base / path).is_file():
             return base / path
     return path
+
+
+def _relative_name(source_path: str, content: Path) -> str:
+    """``_relative(Path(source_path), content)``; once per article, so a plain path under ``content``
+    (no empty or ``.`` part, which pathlib would drop) is cut by its prefix instead of parsed."""
+    prefix = os.path.join(content, "")
+    parts = f"/{source_path[len(prefix) :]}/"
+    if os.sep == "/" and source_path.startswith(prefix) and "//" not in parts and "/./" not in parts:
+        return parts[1:-1]
+    return _relative(Path(source_path), content)
 
 
 def _relative(path: Path, content: Path) -> str:
