@@ -77,6 +77,9 @@ class Asa2Extension(Extension):
             "path": ["", "The document's name, for file:line:column in messages"],
         }
         self._engine = engine
+        # A host may put boxes into the page later than Markdown does (the Pelican plugin: after its own
+        # link passes over the article): given a box's final markup, what goes into the HTML now.
+        self.late_box: Callable[[str], str] | None = None
         super().__init__(**kwargs)
 
     @property
@@ -353,12 +356,14 @@ class _Boxes(Postprocessor):
         engine.problems.extend(problems)
         engine.enforce_strict(problems)
 
+        late = page.extension.late_box
+
         def box(match: re.Match[str]) -> str:
             index = int(match.group(2))
             markup = engine.render_request(requests[index])
             if page.inline[index] and is_block_markup(markup):
-                return inline_markup(markup)  # one rule for boxes inside paragraphs
-            return markup
+                markup = inline_markup(markup)  # one rule for boxes inside paragraphs
+            return markup if late is None else late(markup)
 
         return _MARKER.sub(box, text)
 

@@ -18,7 +18,17 @@ Design — one fetch for the whole site, expansion before Markdown:
    already resolved — no further fetch. A page's ``asa2_country:`` meta-data sets its default store.
 3. ``readers_init`` wraps the Markdown reader so the extension knows which file it is reading (for
    messages). ``JINJA_FILTERS`` gets ``asa2`` and ``asa2_expand``, ``JINJA_GLOBALS`` gets ``asa2_product``.
-4. ``finalized`` writes the product stylesheet to ``<OUTPUT_PATH>/<THEME_STATIC_DIR>/css/asa2render.css``
+4. Boxes of an article's body go in *late*: the Markdown extension leaves a comment in their place
+   (``<!--asa2render-box TOKEN N-->``, ``TOKEN`` random per build) and the article's
+   ``_update_content`` — Pelican's pass that rewrites ``{filename}`` links, run whenever the content or
+   summary is asked for — puts the markup back after it ran. Pelican's link and empty-``alt`` regexes
+   then never walk through box markup (on a long line they backtrack: about half the plugin's
+   instructions). The result is the same HTML: a box goes in early whenever one of those regexes
+   could match inside it (an empty attribute or one starting with ``{`` or ``|``), and not at all in
+   late mode with ``TYPOGRIFY`` (it would rewrite box text), ``CACHE_CONTENT`` (cached articles keep
+   their comments) or ``ASA2RENDER_OPTIONS = {"late_boxes": False}`` — for a plugin that reads
+   ``article._content`` itself. Boxes in formatted meta-data (``Summary:``) always go in early.
+5. ``finalized`` writes the product stylesheet to ``<OUTPUT_PATH>/<THEME_STATIC_DIR>/css/asa2render.css``
    (link it from your theme) and closes the engine. With ``[geo] enabled`` it also writes
    ``asa2render-geo.json`` and ``asa2render-geo.js`` to ``OUTPUT_PATH`` and adds the script to every
    page with boxes.
@@ -28,6 +38,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,12 +68,54 @@ except ImportError:
 STYLESHEET = "css/asa2render.css"
 
 
+# Where Pelican's own regexes could match inside a box: an empty attribute value (the empty-alt
+# check) or one opening with "{" or "|" (intrasite links, INTRASITE_LINK_REGEX's first character).
+_EARLY = re.compile(r"""=\s*(["'])(?:\1|[{|])""")
+
+
+class LateBoxes:
+    """Box markup kept aside while Pelican reads an article, and put back after its link pass."""
+
+    def __init__(self) -> None:
+        # Random per build: a comment a page could hold verbatim is never taken for a box.
+        self.token = secrets.token_hex(8)
+        self.boxes: list[str] = []
+        self._comment = re.compile(rf"<!--asa2render-box {self.token} (\d+)-->")
+        self.reading_body = False  # only an article's body; formatted meta-data gets boxes at once
+
+    def place(self, markup: str) -> str:
+        """What goes into the article now: ``markup`` itself, or a comment standing for it."""
+        if not self.reading_body or _EARLY.search(markup):
+            return markup
+        self.boxes.append(markup)
+        return f"<!--asa2render-box {self.token} {len(self.boxes) - 1}-->"
+
+    def put_back(self, html: str) -> str:
+        """``html`` with every box comment of this build replaced by its markup."""
+        if self.token not in html:
+            return html
+        return self._comment.sub(lambda match: self.boxes[int(match.group(1))], html)
+
+    def adopt(self, content: Any) -> None:
+        """Make ``content`` (a Pelican ``Content``) put its boxes back after its link pass."""
+        body = getattr(content, "_content", None)
+        if not isinstance(body, str) or self.token not in body:
+            return
+        links = content._update_content
+
+        def update_content(html: str, siteurl: str) -> str:
+            return self.put_back(links(html, siteurl))
+
+        content._update_content = update_content
+
+
 @dataclass
 class _Build:
     engine: Engine
     extension: Asa2Extension
     content: Path
     geo: GeoTable | None = None
+    late: LateBoxes | None = None
 
 
 _current: _Build | None = None
@@ -71,6 +125,7 @@ def register() -> None:
     """Pelican's plugin hook."""
     signals.initialized.connect(initialized)
     signals.readers_init.connect(readers_init)
+    signals.content_object_init.connect(content_object_init)
     signals.finalized.connect(finalized)
 
 
@@ -88,6 +143,9 @@ def initialized(pelican: Any) -> None:
     )
     extension = Asa2Extension(engine=engine)
     _current = _Build(engine, extension, content)
+    if _late_boxes(settings, options):
+        _current.late = LateBoxes()
+        extension.late_box = _current.late.place
     _hook_markdown(settings, extension)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters(engine)}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "asa2_product": product_global(engine)}
@@ -100,6 +158,18 @@ def readers_init(readers: Any) -> None:
     for suffix, reader_class in list(readers.reader_classes.items()):
         if reader_class is not None and issubclass(reader_class, MarkdownReader):
             readers.reader_classes[suffix] = _located(reader_class)
+
+
+def content_object_init(content: Any) -> None:
+    """An article or page whose body holds late boxes puts them back after Pelican's link pass."""
+    if _current is not None and _current.late is not None:
+        _current.late.adopt(content)
+
+
+def _late_boxes(settings: dict[str, Any], options: dict[str, Any]) -> bool:
+    """Late boxes unless something reads or keeps the body between reading and the link pass."""
+    wanted = options.get("late_boxes", True) is not False
+    return wanted and not settings.get("TYPOGRIFY") and not settings.get("CACHE_CONTENT")
 
 
 def finalized(pelican: Any) -> None:
@@ -224,9 +294,22 @@ def _located(reader_class: type[MarkdownReader]) -> type[MarkdownReader]:
 
     class LocatedMarkdownReader(reader_class):  # type: ignore[misc]
         def read(self, source_path: str) -> Any:
+            late = _current.late if _current is not None else None
             if _current is not None:
                 _current.extension.setConfig("path", _relative_name(source_path, _current.content))
-            return super().read(source_path)
+            if late is None:
+                return super().read(source_path)
+            # Pelican converts the body first, then the formatted meta-data (_parse_metadata).
+            late.reading_body = True
+            try:
+                return super().read(source_path)
+            finally:
+                late.reading_body = False
+
+        def _parse_metadata(self, *args: Any) -> Any:
+            if _current is not None and _current.late is not None:
+                _current.late.reading_body = False
+            return super()._parse_metadata(*args)
 
     return LocatedMarkdownReader
 
@@ -270,6 +353,8 @@ def _close() -> None:
 __all__ = [
     "MARKDOWN_SUFFIXES",
     "STYLESHEET",
+    "LateBoxes",
+    "content_object_init",
     "finalized",
     "initialized",
     "prefetch_site",

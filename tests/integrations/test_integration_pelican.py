@@ -93,3 +93,76 @@ def test_prefetch_skips_pages_whose_real_path_is_in_the_output_folder(tmp_path: 
     settings = {"PATH": str(content), "OUTPUT_PATH": str(output), "IGNORE_FILES": []}
     found = sorted(path.relative_to(content).as_posix() for path, _, _ in _sources(settings, None))
     assert found == ["outside.md", "posts/kept.md"]
+
+
+_PROBE = '''"""Test probe: notes each article body that holds late box comments when Pelican creates it."""
+from pathlib import Path
+
+from pelican import signals
+
+
+def _seen(content):
+    if "<!--asa2render-box " in getattr(content, "_content", ""):
+        with open(Path(__file__).with_name("late.txt"), "a", encoding="utf-8") as notes:
+            notes.write(content.source_path.rsplit("/", 1)[-1] + "\\n")
+
+
+def register():
+    signals.content_object_init.connect(_seen)
+'''
+
+
+def _built(folder: Path) -> dict[str, str]:
+    """Every file Pelican wrote (theme fonts and images too), by name; binary files as Latin-1."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes().decode("latin-1")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_late_boxes_build_the_same_site_as_boxes_put_in_by_markdown(site: Path, sandbox: Sandbox) -> None:
+    (site / "content" / "third-post.md").write_text(
+        "Title: Third post\nDate: 2026-11-22\n"
+        'Summary: Our pick: [asa2_textlink asin="B0DEMO0005"]the scale[/asa2_textlink]\n\n'
+        '[asa2 asin="B0DEMO0006"]\n\nA [link to the first post]({filename}/first-post.md).\n',
+        encoding="utf-8",
+    )
+    (site / "plugins").mkdir()
+    (site / "plugins" / "probe.py").write_text(_PROBE, encoding="utf-8")
+    conf = site / "pelicanconf.py"
+    late = (
+        conf.read_text(encoding="utf-8")
+        .replace("FEED_ALL_ATOM = None", 'FEED_ALL_ATOM = "feeds/all.atom.xml"')
+        .replace(
+            'PLUGINS = ["asa2render.integrations.pelican"]',
+            'PLUGINS = ["asa2render.integrations.pelican", "probe"]',
+        )
+        + 'PLUGIN_PATHS = ["plugins"]\n'
+    )
+    conf.write_text(late, encoding="utf-8")
+    result = pelican_run(site, sandbox)
+    assert result.returncode == 0, result.stderr
+    built_late = _built(site / "out")
+    seen = sorted((site / "plugins" / "late.txt").read_text(encoding="utf-8").split())
+    assert seen == ["about.md", "first-post.md", "second-post.md", "third-post.md"]  # boxes went in late
+
+    shutil.rmtree(site / "out")
+    (site / "plugins" / "late.txt").unlink()
+    conf.write_text(
+        late.replace('{"strict": False}', '{"strict": False, "late_boxes": False}'), encoding="utf-8"
+    )
+    result = pelican_run(site, sandbox)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "plugins" / "late.txt").exists()  # early: Markdown put every box in
+
+    assert built_late == _built(site / "out")
+    everything = "".join(built_late.values())
+    assert "asa2render-box" not in everything
+    index = built_late["index.html"]
+    assert 'data-asa2-asin="B0DEMO0006"' in index  # the newest post, shown in full
+    assert 'data-asa2-asin="B0DEMO0001"' in index  # the first post's box, in its summary
+    feed = built_late["feeds/all.atom.xml"]
+    assert 'Our pick: &lt;a class="asa2-textlink' in feed  # the Summary: meta-data's box
+    assert "B0DEMO0006" in feed
+    assert 'href="/first-post.html"' in built_late["third-post.html"]  # Pelican's link pass still ran
