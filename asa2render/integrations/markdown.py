@@ -64,6 +64,10 @@ _NAMES = "|".join(re.escape(tag) for tag in sorted(TAGS, key=len, reverse=True))
 _SHORTCODE_START = rf"\[(?:\[?(?:{_NAMES})(?![\w-])|/(?:{_NAMES})\])"
 _RAW_INLINE = re.compile("|".join((HTML_RE, AUTOLINK_RE, AUTOMAIL_RE)))
 _MARKER = re.compile(r'<(div|span) data-asa2-box="(\d+)"></\1>')
+# What every opener, closer or escape the scanner reports starts with. A raw HTML block without it
+# (most are highlighted code from fenced blocks) holds neither a shortcode nor a diagnostic, so it is
+# not scanned at all: its HTML masks cost as much as the rest of the page.
+_MAY_HOLD_SHORTCODE = re.compile(rf"\[\[?/?(?:{_NAMES})")
 
 
 class Asa2Extension(Extension):
@@ -310,7 +314,7 @@ class _RawHtml(Treeprocessor):
     def run(self, root: Element) -> None:
         stash = self.md.htmlStash
         for index, block in enumerate(stash.rawHtmlBlocks):
-            if isinstance(block, str) and "[" in block:
+            if isinstance(block, str) and _MAY_HOLD_SHORTCODE.search(block):
                 stash.rawHtmlBlocks[index] = self._expand(block)
 
     def _expand(self, block: str) -> str:
