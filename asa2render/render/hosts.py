@@ -27,9 +27,10 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+import msgspec
 
 from ..config.model import Host
 from ..patterns import lazy
@@ -90,8 +91,7 @@ _MARKDOWN_PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]~|!"}
 _TEMPLATE_SYNTAX = {ord("{"): "&#123;", ord("}"): "&#125;"}
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(msgspec.Struct, frozen=True):
     """Where a shortcode sits in its page, as far as the markup that replaces it is concerned."""
 
     inline: bool

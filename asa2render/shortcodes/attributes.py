@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from sys import intern
 
+import msgspec
+
 # Opening quote -> the characters that may close it.
 _CLOSERS: dict[str, str] = {
     '"': '"',
@@ -121,8 +123,7 @@ def _closer_regex(opener: str) -> re.Pattern[str]:
     return re.compile(f"(?:{alternation})(?={_WS}|\\Z)", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """A problem inside attribute text; ``offset`` is relative to the attribute text."""
 
     offset: int
