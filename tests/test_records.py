@@ -18,6 +18,7 @@ from msgspec import Meta
 from asa2render.cli.content import OutputPlan, Source
 from asa2render.config.model import ApiConfig, MarketplaceConfig, PaapiConfig, config_from_dict
 from asa2render.config.rules import Condition, Term
+from asa2render.engine import Document
 from asa2render.errors import Asa2Error, ConfigError, Location, RecordError
 from asa2render.front_matter import FrontMatter
 from asa2render.marketplaces import Store
@@ -36,8 +37,12 @@ from asa2render.products.models import (
     SearchResult,
     VariationSummary,
 )
+from asa2render.products.store import StoreReport
 from asa2render.records import FieldError, Record, SecretStr
 from asa2render.render.hosts import Placement
+from asa2render.shared import Backing
+from asa2render.shared.location import CacheUrl
+from asa2render.shared.marking import Mark
 from asa2render.shortcodes.attributes import Problem as AttributeProblem
 from asa2render.shortcodes.commonmark import LinkShortcode, Run
 from asa2render.shortcodes.model import Diagnostic, ScanResult
@@ -288,7 +293,14 @@ STRUCTS: tuple[type[msgspec.Struct], ...] = (
     LinkShortcode,
     Run,
     FrontMatter,
+    Document,
+    StoreReport,
+    Mark,
+    Backing,
+    CacheUrl,
 )
+# Fields the dataclass left out of repr (``field(repr=False)``); their Structs write ``__repr__``.
+HIDDEN = {CacheUrl: {"url"}, Backing: {"_redis"}}
 
 
 def _reference(struct: type[msgspec.Struct]) -> type[Any]:
@@ -300,7 +312,11 @@ def _reference(struct: type[msgspec.Struct]) -> type[Any]:
     specs: list[tuple[str, Any, Any]] = []
     for name, default in zip(names, defaults, strict=True):
         factory = getattr(default, "factory", None)  # msgspec's stand-in for a default_factory
-        spec = dataclasses.field(default_factory=factory) if factory else dataclasses.field(default=default)
+        shown = name not in HIDDEN.get(struct, ())
+        if factory:
+            spec = dataclasses.field(default_factory=factory, repr=shown)
+        else:
+            spec = dataclasses.field(default=default, repr=shown)
         specs.append((name, Any, spec))
     return dataclasses.make_dataclass(
         struct.__name__, specs, frozen=struct.__struct_config__.frozen, slots=True
