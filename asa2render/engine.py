@@ -420,7 +420,9 @@ class Engine:
         problems = self._resolve_problems.get(memo_key) if self._resolve_problems else None
         location = Location(path, shortcode.line + line_offset, shortcode.column)
         request = _placed_request(template, shortcode, location)
-        return request, [replace(problem, location=location) for problem in problems] if problems else []
+        return request, [
+            msgspec.structs.replace(problem, location=location) for problem in problems
+        ] if problems else []
 
     def fetch(self, keys: Iterable[ProductKey]) -> None:
         """Resolve every key not resolved yet, in one batch, and apply ``[site] unavailable``."""

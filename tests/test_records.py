@@ -37,6 +37,7 @@ from asa2render.products.models import (
     SearchResult,
     VariationSummary,
 )
+from asa2render.products.resolve import Problem as ResolveProblem
 from asa2render.products.store import StoreReport
 from asa2render.records import FieldError, Record, SecretStr
 from asa2render.render.hosts import Placement
@@ -298,6 +299,7 @@ STRUCTS: tuple[type[msgspec.Struct], ...] = (
     Mark,
     Backing,
     CacheUrl,
+    ResolveProblem,
 )
 # Fields the dataclass left out of repr (``field(repr=False)``); their Structs write ``__repr__``.
 HIDDEN = {CacheUrl: {"url"}, Backing: {"_redis"}}
