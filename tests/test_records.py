@@ -44,6 +44,7 @@ from asa2render.render.hosts import Placement
 from asa2render.shared import Backing
 from asa2render.shared.location import CacheUrl
 from asa2render.shared.marking import Mark
+from asa2render.shortcodes.attributes import ParsedAttributes
 from asa2render.shortcodes.attributes import Problem as AttributeProblem
 from asa2render.shortcodes.commonmark import LinkShortcode, Run
 from asa2render.shortcodes.model import Diagnostic, ScanResult
@@ -300,6 +301,7 @@ STRUCTS: tuple[type[msgspec.Struct], ...] = (
     Backing,
     CacheUrl,
     ResolveProblem,
+    ParsedAttributes,
 )
 # Fields the dataclass left out of repr (``field(repr=False)``); their Structs write ``__repr__``.
 HIDDEN = {CacheUrl: {"url"}, Backing: {"_redis"}}
