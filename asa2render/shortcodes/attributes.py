@@ -30,6 +30,8 @@ from sys import intern
 
 import msgspec
 
+from ..patterns import lazy
+
 # Opening quote -> the characters that may close it.
 _CLOSERS: dict[str, str] = {
     '"': '"',
@@ -266,7 +268,7 @@ def _common_named(asin: str, country: str | None, tpl: str | None) -> dict[str, 
 # Each findall match is one pair, or (third group) the rest of the text from the first place that
 # is not a plain pair: that happens exactly when the text is not all plain pairs, so checking
 # the last match replaces a separate fullmatch pass (about a quarter of the parse's instructions).
-_PLAIN_PAIR = re.compile(
+_PLAIN_PAIR = lazy(
     f'[{_SPACE_CLASS}]*+(?:([\\w-]+)[{_SPACE_CLASS}]*=[{_SPACE_CLASS}]*"([^"]*)"(?=[{_SPACE_CLASS}]|\\Z)|(.+))',
     re.DOTALL,
 )
@@ -275,7 +277,7 @@ _PLAIN_PAIR = re.compile(
 def _parse_plain_pairs(text: str) -> ParsedAttributes | None:
     if "&" in text:
         return None
-    pairs = _PLAIN_PAIR.findall(text)
+    pairs = _PLAIN_PAIR().findall(text)
     if not pairs or pairs[-1][2]:
         return None
     names = _NAMES

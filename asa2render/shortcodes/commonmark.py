@@ -398,7 +398,7 @@ def _html_raw_end(text: str, start: int) -> int:
 # usual case, a box on its own line. Matched at each event (``match`` at the event's offset), so
 # no extra pass over the page is made: on large pages every pass re-reads the text from memory.
 # The lookbehind sees the text before the offset given to ``match``: the empty line above.
-_LONE_LINE = re.compile(r"(?<=\n\n)\[[^\n\[\]`<\\]*+\][ \t]*+\n(?=\n|\Z)")
+_LONE_LINE = lazy(r"(?<=\n\n)\[[^\n\[\]`<\\]*+\][ \t]*+\n(?=\n|\Z)")
 
 
 def _fast_mask(text: str, starts: Sequence[int], ends: Sequence[int]) -> Mask | None:
@@ -415,7 +415,7 @@ def _fast_mask(text: str, starts: Sequence[int], ends: Sequence[int]) -> Mask | 
     chunk_end = -1
     # Lone boxes are told apart in C (map, compress), so only the other events reach the Python
     # loop; a lone box never lies in a chunk checked before it, which starts past an earlier event.
-    lone = map(_LONE_LINE.match, repeat(text), starts)
+    lone = map(_LONE_LINE().match, repeat(text), starts)
     for index in compress(count(), map(not_, lone)):
         start = starts[index]
         if start < chunk_end or raw_regions.touches(start, start + 1):
