@@ -15,12 +15,14 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain, repeat
 from operator import attrgetter, is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
 
 from .config.model import MAX_CACHE_AGE, Config, Host
 from .errors import ConfigError, EncodingError, Location, StrictModeError, TemplateError
@@ -100,17 +102,16 @@ class SandboxEndpoint(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass
-class Document:
+class Document(msgspec.Struct):
     """A scanned and resolved source text, ready to render once its products are fetched."""
 
     text: str
     mode: Mode
     path: str | None
-    requests: list[ProductRequest] = field(default_factory=list)
-    escapes: list[Shortcode] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    front_matter: dict[str, Any] = field(default_factory=dict)
+    requests: list[ProductRequest] = msgspec.field(default_factory=list)
+    escapes: list[Shortcode] = msgspec.field(default_factory=list)
+    problems: list[Problem] = msgspec.field(default_factory=list)
+    front_matter: dict[str, Any] = msgspec.field(default_factory=dict)
 
     @property
     def keys(self) -> list[ProductKey]:
@@ -419,7 +420,9 @@ class Engine:
         problems = self._resolve_problems.get(memo_key) if self._resolve_problems else None
         location = Location(path, shortcode.line + line_offset, shortcode.column)
         request = _placed_request(template, shortcode, location)
-        return request, [replace(problem, location=location) for problem in problems] if problems else []
+        return request, [
+            msgspec.structs.replace(problem, location=location) for problem in problems
+        ] if problems else []
 
     def fetch(self, keys: Iterable[ProductKey]) -> None:
         """Resolve every key not resolved yet, in one batch, and apply ``[site] unavailable``."""

@@ -32,11 +32,11 @@ wraps them in :class:`asa2render.cli.errors.CliError`, which carries the exit co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(msgspec.Struct, frozen=True):
     """A place in a source document; line and column are 1-based, line 0 means the whole file."""
 
     path: str | None

@@ -15,9 +15,10 @@ import copy
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
+
+import msgspec
 
 from .patterns import lazy
 
@@ -29,8 +30,7 @@ _TOML = lazy(r"\+\+\+[ \t]*\r?\n(.*?\r?\n)?\+\+\+[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _LINE_END = lazy(r"[ \t]*(?:\r?\n|\Z)")
 
 
-@dataclass(frozen=True)
-class FrontMatter:
+class FrontMatter(msgspec.Struct, frozen=True):
     """What was found at the top of a page.
 
     Attributes:
@@ -40,7 +40,7 @@ class FrontMatter:
         error: Why the block did not parse, or None.
     """
 
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = msgspec.field(default_factory=dict)
     end: int = 0
     format: Format | None = None
     error: str | None = None

@@ -7,9 +7,10 @@ the credential type (Cognito → 2.x, LWA → 3.x) and the store's region group 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
+
+import msgspec
 
 RegionGroup = Literal["NA", "EU", "FE"]
 CredentialType = Literal["cognito", "lwa"]
@@ -30,8 +31,7 @@ TOKEN_ENDPOINTS: dict[str, str] = {
 CREATORS_HOST = "https://creatorsapi.amazon"
 
 
-@dataclass(frozen=True, slots=True)
-class Store:
+class Store(msgspec.Struct, frozen=True):
     """One Amazon store (marketplace) and everything the APIs need to address it."""
 
     country: str  # our canonical two-letter code, lower case ("uk" for the United Kingdom)

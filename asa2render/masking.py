@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-_TAG_SUFFIX = re.compile(r"(-\d{2})$")
+from .patterns import lazy
+
+_TAG_SUFFIX = lazy(r"(-\d{2})$")
 
 
 def mask_partner_tag(tag: str | None) -> str:
     """``mytag-21`` → ``my*****-21``: the first two characters and the store suffix stay visible."""
     if not tag:
         return ""
-    match = _TAG_SUFFIX.search(tag)
+    match = _TAG_SUFFIX().search(tag)
     suffix = match.group(1) if match else ""
     body = tag[: len(tag) - len(suffix)]
     # A fixed run of stars: the mask must not give away how long the hidden part is.

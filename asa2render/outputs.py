@@ -13,7 +13,6 @@ hold everywhere:
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -105,6 +104,8 @@ def backup(path: Path) -> Path:
     while target.exists():
         number += 1
         target = path.with_name(f"{path.name}{BACKUP_SUFFIX}.{number}")
+    import shutil  # here: shutil (and the archive modules it imports) would cost every render's start-up
+
     shutil.copy2(path, target)
     return target
 

@@ -1,17 +1,30 @@
-"""The record base (asa2render/records.py): validation errors, secrets, dumps and the cache's JSON shape."""
+"""The record base (asa2render/records.py): validation errors, secrets, dumps and the cache's JSON shape;
+the plain value classes built on msgspec Structs behave as the dataclasses they were."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import pickle
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import msgspec
 import pytest
 from msgspec import Meta
 
+from asa2render.cli.content import OutputPlan, Source
 from asa2render.config.model import ApiConfig, MarketplaceConfig, PaapiConfig, config_from_dict
-from asa2render.errors import Asa2Error, ConfigError, RecordError
+from asa2render.config.rules import Condition, Term
+from asa2render.engine import Document
+from asa2render.errors import Asa2Error, ConfigError, Location, RecordError
+from asa2render.front_matter import FrontMatter
+from asa2render.marketplaces import Store
+from asa2render.products.asins import AsinRef
+from asa2render.products.autoprice import AutoPrice
+from asa2render.products.cache import CacheStats
 from asa2render.products.models import (
     Availability,
     Failure,
@@ -24,7 +37,17 @@ from asa2render.products.models import (
     SearchResult,
     VariationSummary,
 )
+from asa2render.products.resolve import Problem as ResolveProblem
+from asa2render.products.store import StoreReport
 from asa2render.records import FieldError, Record, SecretStr
+from asa2render.render.hosts import Placement
+from asa2render.shared import Backing
+from asa2render.shared.location import CacheUrl
+from asa2render.shared.marking import Mark
+from asa2render.shortcodes.attributes import ParsedAttributes
+from asa2render.shortcodes.attributes import Problem as AttributeProblem
+from asa2render.shortcodes.commonmark import LinkShortcode, Run
+from asa2render.shortcodes.model import Diagnostic, ScanResult
 
 SECRET = "hunter2-very-secret"
 
@@ -248,3 +271,108 @@ def test_failures_and_searches_keep_their_json() -> None:
 def test_products_ignore_fields_of_newer_versions() -> None:
     entry = {**PYDANTIC_JSON, "colour": "red"}
     assert Product.model_validate(entry) == _product()
+
+
+# -- value classes that were dataclasses ------------------------------------------------------------
+# A dataclass costs 2-4 M instructions to create at import (its methods are generated and compiled),
+# a msgspec Struct about 0.1 M; these classes are created on every render's start-up. Each must behave
+# as the dataclass it was: the reference is a dataclass with the same fields, defaults and frozenness.
+
+STRUCTS: tuple[type[msgspec.Struct], ...] = (
+    Location,
+    Store,
+    CacheStats,
+    Diagnostic,
+    ScanResult,
+    OutputPlan,
+    Source,
+    Term,
+    Condition,
+    AttributeProblem,
+    AutoPrice,
+    AsinRef,
+    Placement,
+    LinkShortcode,
+    Run,
+    FrontMatter,
+    Document,
+    StoreReport,
+    Mark,
+    Backing,
+    CacheUrl,
+    ResolveProblem,
+    ParsedAttributes,
+)
+# Fields the dataclass left out of repr (``field(repr=False)``); their Structs write ``__repr__``.
+HIDDEN = {CacheUrl: {"url"}, Backing: {"_redis"}}
+
+
+def _reference(struct: type[msgspec.Struct]) -> type[Any]:
+    """The dataclass ``struct`` replaced: same name, fields in order, defaults and frozenness."""
+    names = struct.__struct_fields__
+    defaults = (dataclasses.MISSING,) * (
+        len(names) - len(struct.__struct_defaults__)
+    ) + struct.__struct_defaults__
+    specs: list[tuple[str, Any, Any]] = []
+    for name, default in zip(names, defaults, strict=True):
+        factory = getattr(default, "factory", None)  # msgspec's stand-in for a default_factory
+        shown = name not in HIDDEN.get(struct, ())
+        if factory:
+            spec = dataclasses.field(default_factory=factory, repr=shown)
+        else:
+            spec = dataclasses.field(default=default, repr=shown)
+        specs.append((name, Any, spec))
+    return dataclasses.make_dataclass(
+        struct.__name__, specs, frozen=struct.__struct_config__.frozen, slots=True
+    )
+
+
+def _values(struct: type[msgspec.Struct], salt: int) -> list[Any]:
+    """Distinct, hashable values, one per field (the classes do not check types when built)."""
+    count = len(struct.__struct_fields__)
+    return [f"value {index}.{salt}" if index % 2 else index * 10 + salt for index in range(count)]
+
+
+def _required(struct: type[msgspec.Struct]) -> int:
+    return len(struct.__struct_fields__) - len(struct.__struct_defaults__)
+
+
+@pytest.mark.parametrize("struct", STRUCTS, ids=lambda struct: struct.__name__)
+def test_a_value_struct_behaves_as_the_dataclass_it_was(struct: type[msgspec.Struct]) -> None:
+    reference = _reference(struct)
+    one, same, other = _values(struct, 1), _values(struct, 1), _values(struct, 2)
+    built, expected = struct(*one), reference(*one)
+    assert repr(built) == repr(expected)
+    assert built == struct(*same) and built == struct(
+        **dict(zip(struct.__struct_fields__, same, strict=True))
+    )
+    assert built != struct(*other)
+    as_tuple: object = tuple(one)
+    assert built.__eq__(expected) is NotImplemented and built != as_tuple
+    assert struct.__match_args__ == reference.__match_args__
+    assert not hasattr(built, "__dict__")
+    assert pickle.loads(pickle.dumps(built)) == built and copy.copy(built) == built
+    if struct.__struct_config__.frozen:
+        assert hash(built) == hash(struct(*same))
+        with pytest.raises(AttributeError):
+            setattr(built, struct.__struct_fields__[0], "changed")
+    else:
+        with pytest.raises(TypeError):
+            hash(built)
+        setattr(built, struct.__struct_fields__[0], "changed")
+        setattr(expected, struct.__struct_fields__[0], "changed")
+        assert repr(built) == repr(expected)
+
+
+@pytest.mark.parametrize("struct", STRUCTS, ids=lambda struct: struct.__name__)
+def test_a_value_struct_has_the_dataclass_defaults(struct: type[msgspec.Struct]) -> None:
+    reference = _reference(struct)
+    required = _values(struct, 3)[: _required(struct)]
+    built, expected = struct(*required), reference(*required)
+    assert repr(built) == repr(expected)
+    for name in struct.__struct_fields__:
+        value = getattr(built, name)
+        if isinstance(value, (list, dict)):  # a default factory: a fresh object each time, as before
+            assert value is not getattr(struct(*required), name)
+    with pytest.raises(TypeError):
+        struct(*_values(struct, 3), "one too many")

@@ -12,11 +12,11 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+import msgspec
 
 from .. import edges
 from ..config.model import CONFIG_FILENAME, HOSTS, SECRETS_FILENAME, Config, Host, env_references
@@ -164,8 +164,7 @@ def print_summary(engine: Engine, shortcodes: int) -> None:
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn"}
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     """A file of the inputs: the folder it was found under and its path relative to that folder.
 
     One string per file, the folder shared by all of them: a run over 100,000 pages keeps every
@@ -431,8 +430,7 @@ def _render_stdin(engine: Engine, mode: Mode, output: Path | None) -> None:
     report_problems(engine)
 
 
-@dataclass(frozen=True, slots=True)
-class OutputPlan:
+class OutputPlan(msgspec.Struct, frozen=True):
     """Where each source's result goes: a file path, or None for stdout.
 
     A rule, not a table: a run over 100,000 pages would otherwise hold a target path per page.

@@ -12,12 +12,13 @@ import re
 
 from ..marketplaces import TOKEN_ENDPOINTS, CredentialType, Store
 from ..masking import mask_credential_id, mask_partner_tag
+from ..patterns import lazy
 
 PARTNER_TAG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-\d{2}$")
 LWA_CLIENT_PREFIX = "amzn1.application-oa2-client."
 # Associates Central ids often end in their region group (…-eu); one that names another group is a
 # credential for the wrong store.
-_REGION_HINT = re.compile(r"[-_.](na|eu|fe)$", re.IGNORECASE)
+_REGION_HINT = lazy(r"[-_.](na|eu|fe)$", re.IGNORECASE)
 
 
 def credential_problem(store: Store, credential_type: CredentialType, credential_id: str) -> str | None:
@@ -33,7 +34,7 @@ def credential_problem(store: Store, credential_type: CredentialType, credential
     version = store.api_version(credential_type)
     if version not in TOKEN_ENDPOINTS:
         return f"no Creators API version {version} exists for {credential_type} credentials in {store.name}"
-    hint = _REGION_HINT.search(credential_id)
+    hint = _REGION_HINT().search(credential_id)
     if hint and hint.group(1).upper() != store.group:
         return (
             f"credential id {masked} is issued for the {hint.group(1).upper()} region, but {store.country} "

@@ -24,6 +24,7 @@ from msgspec.structs import force_setattr
 from ..errors import ConfigError, EncodingError, RecordError
 from ..geo.defaults import DEFAULT_FALLBACKS
 from ..marketplaces import CredentialType, Store, country_codes, normalize_country, store_for
+from ..patterns import lazy
 from ..records import FieldError, Record, SecretStr
 from ..textio import read_text
 from .credentials import PARTNER_TAG_PATTERN, credential_problem, partner_tag_problem
@@ -196,7 +197,7 @@ class PlaceholdersConfig(_Section, frozen=True, kw_only=True):
         return value if value.endswith("/") else value + "/"
 
 
-_ISO_COUNTRY = re.compile(r"^[a-z]{2}$")
+_ISO_COUNTRY = lazy(r"^[a-z]{2}$")
 
 
 class GeoConfig(_Section, frozen=True, kw_only=True):
@@ -234,7 +235,7 @@ class GeoConfig(_Section, frozen=True, kw_only=True):
         cleaned: dict[str, str] = {}
         for country, target in fallbacks.items():
             key = country.strip().lower()
-            if not _ISO_COUNTRY.match(key):
+            if not _ISO_COUNTRY().match(key):
                 raise FieldError("fallbacks", f"fallbacks: {country!r} is not a two-letter country code")
             store = normalize_country(target)
             if store is None:

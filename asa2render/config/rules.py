@@ -15,7 +15,8 @@ Terms: ``unavailable`` (gone, unavailable, or out of stock longer than ``[site] 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from ..patterns import lazy
 
@@ -27,8 +28,7 @@ _TERM = lazy(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(msgspec.Struct, frozen=True):
     """One test of a product: its kind, a threshold for the measured kinds, and whether it is negated."""
 
     kind: str
@@ -40,8 +40,7 @@ class Term:
         return f"not {text}" if self.negate else text
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(msgspec.Struct, frozen=True):
     """Terms as an OR of ANDs."""
 
     alternatives: tuple[tuple[Term, ...], ...]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+import msgspec
 
 from ..marketplaces import Store, store_for_host
 from ..patterns import lazy
@@ -18,8 +19,7 @@ _URL_ASIN = lazy(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class AsinRef:
+class AsinRef(msgspec.Struct, frozen=True):
     """An ASIN typed by a user, with the store its URL named (if it was a URL)."""
 
     asin: str

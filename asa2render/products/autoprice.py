@@ -13,8 +13,9 @@ and each of the last three has an "only if there is no other price" variant. The
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from ..config.model import PlaceholdersConfig
 from .models import AVAILABLE_TYPES, Money, OfferCondition, Product
@@ -28,8 +29,7 @@ _OFFER_STEPS: tuple[tuple[PriceSource, OfferCondition], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class AutoPrice:
+class AutoPrice(msgspec.Struct, frozen=True):
     """The price AutoPrice chose and which rule chose it."""
 
     money: Money

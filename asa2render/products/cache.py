@@ -14,10 +14,11 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+
+import msgspec
 
 from ..config.model import MAX_CACHE_AGE
 from ..errors import CacheError, RecordError
@@ -363,8 +364,7 @@ def _free_name(path: Path) -> Path:
     return candidate
 
 
-@dataclass(frozen=True, slots=True)
-class CacheStats:
+class CacheStats(msgspec.Struct, frozen=True):
     products: int
     negative: int
     bytes_on_disk: int

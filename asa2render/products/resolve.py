@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..config.model import Config
 from ..errors import Location
 from ..marketplaces import country_codes, normalize_country
@@ -63,8 +65,7 @@ TEMPLATE_OPTIONS = frozenset(
 _KNOWN = sorted(CONTROL_ATTRIBUTES | TEMPLATE_OPTIONS)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """Something wrong with a shortcode, where it is, and how bad."""
 
     location: Location

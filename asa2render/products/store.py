@@ -17,9 +17,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from ..config.model import MAX_CACHE_AGE, Config
 from ..interrupts import deferred_interrupts
@@ -83,8 +84,7 @@ class ProductSearcher(Protocol):
     def search(self, query: SearchQuery) -> SearchOutcome | None: ...
 
 
-@dataclass
-class StoreReport:
+class StoreReport(msgspec.Struct):
     """What one or more lookups did, for the build summary."""
 
     fresh: int = 0
@@ -93,7 +93,7 @@ class StoreReport:
     searches: int = 0
     api_requests: int = 0
     token_requests: int = 0
-    notices: list[str] = field(default_factory=list)
+    notices: list[str] = msgspec.field(default_factory=list)
 
     def add_notices(self, notices: Iterable[str]) -> None:
         for notice in notices:

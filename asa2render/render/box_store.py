@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -181,10 +180,17 @@ def _current(boxes: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]
     return {key: box for key, box in boxes.items() if box[1] > oldest}
 
 
+_EXCLUSIVE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
 def write_atomically(path: Path | str, data: str | bytes) -> None:
     """Replace ``path`` by a complete file holding ``data`` (text as UTF-8; never a half-written file)."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    # Made as tempfile.mkstemp makes it (a unique name beside the target, opened exclusively, 0600),
+    # without importing tempfile: it and the shutil it imports cost a one-file render's start-up,
+    # which writes its kept-page record here.
+    temporary = path.with_name(f"{path.name}{os.urandom(8).hex()}.tmp")
+    handle = os.open(temporary, _EXCLUSIVE, 0o600)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data if isinstance(data, bytes) else data.encode("utf-8"))

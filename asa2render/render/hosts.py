@@ -27,9 +27,10 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+import msgspec
 
 from ..config.model import Host
 from ..patterns import lazy
@@ -84,14 +85,13 @@ _BLOCK_NAMES = frozenset(
 _BLOCK_TAG = lazy(rf"<(/?)({'|'.join(sorted(_BLOCK_NAMES))})(?=[\s/>])", re.IGNORECASE)
 _CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[*+-]|\d{1,9}[.)])(?=[ \t]|$)[ \t]*)*")
 _NON_SPACE = re.compile(r"\S")
-_TEXT_NODE = re.compile(r">([^<]+)<")
+_TEXT_NODE = lazy(r">([^<]+)<")
 # Markdown's inline punctuation (CommonMark + GFM tables/strikethrough); `&` stays: entities pass through.
 _MARKDOWN_PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]~|!"}
 _TEMPLATE_SYNTAX = {ord("{"): "&#123;", ord("}"): "&#125;"}
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(msgspec.Struct, frozen=True):
     """Where a shortcode sits in its page, as far as the markup that replaces it is concerned."""
 
     inline: bool
@@ -157,7 +157,7 @@ def escape_template_syntax(markup: str) -> str:
 
 def escape_markdown_text(markup: str) -> str:
     """Markdown punctuation in the text between tags as character references (attributes untouched)."""
-    return _TEXT_NODE.sub(lambda m: ">" + m.group(1).translate(_MARKDOWN_PUNCTUATION) + "<", markup)
+    return _TEXT_NODE().sub(lambda m: ">" + m.group(1).translate(_MARKDOWN_PUNCTUATION) + "<", markup)
 
 
 def adapt(markup: str, *, host: Host, mode: PageMode, where: Placement, spacing: bool = True) -> str:

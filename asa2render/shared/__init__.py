@@ -11,8 +11,9 @@ wrapper and a token store, and knows nothing of Redis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..config.model import Config
 from ..products.cache import ProductCache
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
     from .redis import RedisShared
 
 
-@dataclass
-class Backing:
+class Backing(msgspec.Struct):
     """The shared store of one run: the product cache, the coordinator, and the token store.
 
     ``tokens`` None means the per-user token file (the default of the API layer); ``mark`` is when
@@ -37,8 +37,12 @@ class Backing:
     coordinator: Coordinator | None
     tokens: TokenStore | None
     where: str
-    mark: Mark = field(default_factory=Mark)
-    _redis: RedisShared | None = field(default=None, repr=False)
+    mark: Mark = msgspec.field(default_factory=Mark)
+    _redis: RedisShared | None = None
+
+    def __repr__(self) -> str:  # as the dataclass it was: everything but the Redis connection
+        shown = (f"{name}={getattr(self, name)!r}" for name in self.__struct_fields__[:-1])
+        return f"Backing({', '.join(shown)})"
 
     @property
     def in_redis(self) -> bool:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
+
+import msgspec
 
 from ..config.model import Config
 from ..errors import ConfigError
@@ -22,15 +24,20 @@ SCHEMES = ("redis", "rediss")
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-@dataclass(frozen=True, slots=True)
-class CacheUrl:
+class CacheUrl(msgspec.Struct, frozen=True):
     """A validated Redis URL; the full text (with any password) is kept out of ``repr``."""
 
-    url: str = field(repr=False)
+    url: str
     display: str
 
     def __str__(self) -> str:
         return self.display
+
+    def __repr__(self) -> str:
+        return f"CacheUrl(display={self.display!r})"
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:  # msgspec's would show the URL to rich
+        return [("display", self.display)]
 
 
 def cache_url_setting(config: Config, environ: Mapping[str, str] | None = None) -> CacheUrl | None:

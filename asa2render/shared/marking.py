@@ -7,16 +7,16 @@ while only a run that fetches needs the shared fetcher: a one-file render does n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from ..products.cache import Backend, ProductCache
 from ..products.models import Product, ProductKey, utc_now
 from .coordination import Coordinator
 
 
-@dataclass
-class Mark:
+class Mark(msgspec.Struct):
     """When this builder last looked at the cache, on the shared store's clock (see :class:`MarkingCache`)."""
 
     since: float | None = None

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from sys import intern
+
+import msgspec
+
+from ..patterns import lazy
 
 # Opening quote -> the characters that may close it.
 _CLOSERS: dict[str, str] = {
@@ -121,8 +124,7 @@ def _closer_regex(opener: str) -> re.Pattern[str]:
     return re.compile(f"(?:{alternation})(?={_WS}|\\Z)", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """A problem inside attribute text; ``offset`` is relative to the attribute text."""
 
     offset: int
@@ -130,15 +132,14 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedAttributes:
+class ParsedAttributes(msgspec.Struct, frozen=True):
     """Named attributes, positional values and problems of one attribute text.
 
     Results are cached and shared, so ``named`` must not be mutated: use :meth:`attrs` for a
     private copy.
     """
 
-    named: dict[str, str] = field(default_factory=dict)
+    named: dict[str, str] = msgspec.field(default_factory=dict)
     positional: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -149,25 +150,9 @@ class ParsedAttributes:
 
 _EMPTY = ParsedAttributes()
 
-
-class _NamedOnly:
-    """A mutable twin of :class:`ParsedAttributes` (same slots) for the fast path's results.
-
-    A frozen dataclass sets each field through ``object.__setattr__``; the fast path makes one
-    result per distinct attribute text of a page, so it fills the twin and switches the instance's
-    class (allowed for identical slot layouts), as ``model.new_shortcode`` does for shortcodes.
-    """
-
-    __slots__ = ParsedAttributes.__slots__
-
-    def __init__(self, named: dict[str, str]) -> None:
-        self.named = named
-        self.positional: tuple[str, ...] = ()
-        self.problems: tuple[Problem, ...] = ()
-        self.__class__ = ParsedAttributes  # type: ignore[assignment]
-
-
-_named_only: Callable[[dict[str, str]], ParsedAttributes] = _NamedOnly  # type: ignore[assignment]
+# The fast path's results: a Struct is built in C, faster than the frozen dataclass's
+# ``object.__setattr__`` per field and than the mutable slotted twin that used to stand in for it.
+_named_only: Callable[[dict[str, str]], ParsedAttributes] = ParsedAttributes
 
 # Lower-cased attribute names by name as written, shared by every result: a page repeats the same
 # few names on every shortcode, and a fresh string each would be memory held by every shortcode.
@@ -283,7 +268,7 @@ def _common_named(asin: str, country: str | None, tpl: str | None) -> dict[str, 
 # Each findall match is one pair, or (third group) the rest of the text from the first place that
 # is not a plain pair: that happens exactly when the text is not all plain pairs, so checking
 # the last match replaces a separate fullmatch pass (about a quarter of the parse's instructions).
-_PLAIN_PAIR = re.compile(
+_PLAIN_PAIR = lazy(
     f'[{_SPACE_CLASS}]*+(?:([\\w-]+)[{_SPACE_CLASS}]*=[{_SPACE_CLASS}]*"([^"]*)"(?=[{_SPACE_CLASS}]|\\Z)|(.+))',
     re.DOTALL,
 )
@@ -292,7 +277,7 @@ _PLAIN_PAIR = re.compile(
 def _parse_plain_pairs(text: str) -> ParsedAttributes | None:
     if "&" in text:
         return None
-    pairs = _PLAIN_PAIR.findall(text)
+    pairs = _PLAIN_PAIR().findall(text)
     if not pairs or pairs[-1][2]:
         return None
     names = _NAMES

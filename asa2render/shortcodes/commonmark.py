@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, not_
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from asa2render.patterns import lazy
 from asa2render.shortcodes import scanner as _scanner
@@ -57,8 +58,7 @@ _LINK_MESSAGES = {
 # -- the rules shared with the markdown-it-py plugin ------------------------------------------------
 
 
-@dataclass(slots=True)
-class Run:
+class Run(msgspec.Struct):
     """The shortcodes of one inline run (a paragraph's or heading's text), scanned once.
 
     ``invoked`` holds the offsets where the inline rule looked at ``[tag``/``[[tag``/``[/tag`` while
@@ -68,9 +68,9 @@ class Run:
 
     shortcodes: dict[int, Shortcode]
     diagnostics: list[Any]
-    invoked: list[int] = field(default_factory=list)
-    fired: list[tuple[int, int]] = field(default_factory=list)
-    in_link: list[int] = field(default_factory=list)
+    invoked: list[int] = msgspec.field(default_factory=list)
+    fired: list[tuple[int, int]] = msgspec.field(default_factory=list)
+    in_link: list[int] = msgspec.field(default_factory=list)
 
 
 @lru_cache(maxsize=16)
@@ -172,8 +172,7 @@ def html_block_expands(content: str) -> bool:
     return _HTML_RAW_BLOCK().match(content) is None
 
 
-@dataclass(frozen=True, slots=True)
-class LinkShortcode:
+class LinkShortcode(msgspec.Struct, frozen=True):
     """A shortcode the link rules kept literal: where (token index path) and why."""
 
     kind: str  # "text", "alt" or "destination"
@@ -399,7 +398,7 @@ def _html_raw_end(text: str, start: int) -> int:
 # usual case, a box on its own line. Matched at each event (``match`` at the event's offset), so
 # no extra pass over the page is made: on large pages every pass re-reads the text from memory.
 # The lookbehind sees the text before the offset given to ``match``: the empty line above.
-_LONE_LINE = re.compile(r"(?<=\n\n)\[[^\n\[\]`<\\]*+\][ \t]*+\n(?=\n|\Z)")
+_LONE_LINE = lazy(r"(?<=\n\n)\[[^\n\[\]`<\\]*+\][ \t]*+\n(?=\n|\Z)")
 
 
 def _fast_mask(text: str, starts: Sequence[int], ends: Sequence[int]) -> Mask | None:
@@ -416,7 +415,7 @@ def _fast_mask(text: str, starts: Sequence[int], ends: Sequence[int]) -> Mask | 
     chunk_end = -1
     # Lone boxes are told apart in C (map, compress), so only the other events reach the Python
     # loop; a lone box never lies in a chunk checked before it, which starts past an earlier event.
-    lone = map(_LONE_LINE.match, repeat(text), starts)
+    lone = map(_LONE_LINE().match, repeat(text), starts)
     for index in compress(count(), map(not_, lone)):
         start = starts[index]
         if start < chunk_end or raw_regions.touches(start, start + 1):

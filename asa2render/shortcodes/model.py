@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from asa2render.errors import Location
 
@@ -134,8 +136,7 @@ def placed(shortcode: Shortcode, line: int, column: int) -> Shortcode:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(msgspec.Struct, frozen=True):
     """A problem in the input, located by 1-based line and column.
 
     Attributes:
@@ -163,15 +164,14 @@ class Diagnostic:
         return f"{self.location(path)}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class ScanResult:
+class ScanResult(msgspec.Struct, frozen=True):
     """The top-level shortcodes of a document, in order, and the problems found on the way.
 
     A scan lists at most ``MAX_DIAGNOSTICS`` problems; ``omitted`` counts the others (``omitted_errors``
     of them errors), which the last diagnostic (code ``more-problems``) also reports in words.
     """
 
-    shortcodes: list[Shortcode] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    shortcodes: list[Shortcode] = msgspec.field(default_factory=list)
+    diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     omitted: int = 0
     omitted_errors: int = 0

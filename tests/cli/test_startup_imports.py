@@ -116,8 +116,9 @@ def test_what_a_page_needs_is_still_imported(tmp_path: Path, page: str, needed: 
 # What only rendering a box needs: the template engine, Babel's formatting and CLDR data, the
 # package metadata machinery (versions are read from the dist-info folder names), the package's
 # resource files (catalogues, logos, the stylesheet) and hashlib, which loads OpenSSL (the kept boxes'
-# keys use its BLAKE2 without it).
-RENDERING = ("jinja2", "babel", "importlib.metadata", "importlib.resources", "hashlib")
+# keys use its BLAKE2 without it), tempfile and shutil (Jinja's bytecode cache imports them; the
+# private folder is found and the kept-page record written without them).
+RENDERING = ("jinja2", "babel", "importlib.metadata", "importlib.resources", "hashlib", "tempfile", "shutil")
 
 
 def test_a_kept_box_is_shown_without_jinja_or_babel(tmp_path: Path) -> None:

@@ -298,3 +298,23 @@ def test_the_box_key_hashes_settings_and_items_apart() -> None:
     assert key != box_store.box_key(("box", ()), Resolved.json_bytes([_item(make_product(title="Other"))]))
     # The settings' repr never holds a NUL byte, so moving bytes across the separator changes the key.
     assert box_store.box_key("ab", b"c") != box_store.box_key("a", b"bc")
+
+
+def test_write_atomically_replaces_the_file_privately_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "boxes.json"
+    target.write_text("old", encoding="utf-8")
+    box_store.write_atomically(target, "new ✓")
+    box_store.write_atomically(tmp_path / "bytes.bin", b"\x00\x01")
+    assert target.read_text(encoding="utf-8") == "new ✓"
+    assert (tmp_path / "bytes.bin").read_bytes() == b"\x00\x01"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # as tempfile.mkstemp made it
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["boxes.json", "bytes.bin"]
+
+
+def test_write_atomically_removes_its_temporary_file_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "folder"
+    target.mkdir()
+    (target / "inside").write_text("", encoding="utf-8")
+    with pytest.raises(IsADirectoryError):
+        box_store.write_atomically(target, "cannot replace a folder")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder"]

@@ -14,6 +14,7 @@ def test_the_display_form_names_no_password() -> None:
     assert location.url == "rediss://user:s3cret@cache.example:6380/2"
     assert location.display == "rediss://cache.example:6380/2"
     assert "s3cret" not in repr(location) and "s3cret" not in str(location)
+    assert "s3cret" not in repr(location.__rich_repr__())  # rich's pretty printer asks this
 
 
 def test_environment_references_anywhere_in_the_url() -> None:
