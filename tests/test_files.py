@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asa2render.files import atomic_write
+from asa2render.files import PRIVATE_FILE_MODE, atomic_write
 
 HAND_WRITTEN = "# hand written\n"
 
@@ -69,3 +69,13 @@ def test_a_failed_rename_leaves_the_old_file(config_path: Path, monkeypatch: pyt
         atomic_write(config_path, "new\n")
     assert config_path.read_text(encoding="utf-8") == HAND_WRITTEN
     assert sorted(p.name for p in config_path.parent.iterdir()) == ["asa2render.toml"]
+
+
+def test_atomic_write_writes_bytes_as_they_are(tmp_path: Path) -> None:
+    target = tmp_path / "record.bin"
+    target.write_text("old", encoding="utf-8")
+    data = bytes(range(256))  # not UTF-8: written untouched, never decoded
+    atomic_write(target, data, mode=PRIVATE_FILE_MODE)
+    assert target.read_bytes() == data
+    assert target.stat().st_mode & 0o777 == PRIVATE_FILE_MODE
+    assert [path.name for path in tmp_path.iterdir()] == ["record.bin"]

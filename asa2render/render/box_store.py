@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..files import PRIVATE_FILE_MODE, atomic_write
 from .private import code_identity as _code_identity
 from .private import installed_version, private_folder
 
@@ -180,25 +181,10 @@ def _current(boxes: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]
     return {key: box for key, box in boxes.items() if box[1] > oldest}
 
 
-_EXCLUSIVE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-
-
 def write_atomically(path: Path | str, data: str | bytes) -> None:
-    """Replace ``path`` by a complete file holding ``data`` (text as UTF-8; never a half-written file)."""
-    path = Path(path)
-    # Made as tempfile.mkstemp makes it (a unique name beside the target, opened exclusively, 0600),
-    # without importing tempfile: it and the shutil it imports cost a one-file render's start-up,
-    # which writes its kept-page record here.
-    temporary = path.with_name(f"{path.name}{os.urandom(8).hex()}.tmp")
-    handle = os.open(temporary, _EXCLUSIVE, 0o600)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Replace ``path`` by a complete private (0600) file holding ``data`` (text as UTF-8; never a
+    half-written file): :func:`asa2render.files.atomic_write`, which does not import tempfile either."""
+    atomic_write(path, data, mode=PRIVATE_FILE_MODE)
 
 
 def _remove_old(folder: Path, keep: Path) -> None:
