@@ -42,10 +42,11 @@ from xml.etree.ElementTree import Element
 from ..engine import Engine
 from ..errors import IntegrationMissingError, Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest
-from ..render.hosts import inline_markup, is_block_markup, placement
+from ..render.hosts import placement
 from ..shortcodes import Shortcode, commonmark, scan
 from ..shortcodes.model import placed
 from ..shortcodes.regions import Regions
+from .box_memo import BoxMemo
 from .hosts import open_engine
 
 try:
@@ -84,6 +85,7 @@ class Asa2Extension(Extension):
         # A host may put boxes into the page later than Markdown does (the Pelican plugin: after its own
         # link passes over the article): given a box's final markup, what goes into the HTML now.
         self.late_box: Callable[[str], str] | None = None
+        self._boxes: BoxMemo | None = None
         super().__init__(**kwargs)
 
     @property
@@ -94,6 +96,13 @@ class Asa2Extension(Extension):
                 self.getConfig("config") or None, self.getConfig("strict"), self.getConfig("sandbox")
             )
         return self._engine
+
+    @property
+    def boxes(self) -> BoxMemo:
+        """The markup of each distinct box rendered so far by this extension's engine."""
+        if self._boxes is None or self._boxes.engine is not self.engine:
+            self._boxes = BoxMemo(self.engine)
+        return self._boxes
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's hook name
         page = _Page(md, self)
@@ -361,12 +370,11 @@ class _Boxes(Postprocessor):
         engine.enforce_strict(problems)
 
         late = page.extension.late_box
+        boxes = page.extension.boxes
 
         def box(match: re.Match[str]) -> str:
             index = int(match.group(2))
-            markup = engine.render_request(requests[index])
-            if page.inline[index] and is_block_markup(markup):
-                markup = inline_markup(markup)  # one rule for boxes inside paragraphs
+            markup = boxes.markup(requests[index], inline=page.inline[index])
             return markup if late is None else late(markup)
 
         return _MARKER.sub(box, text)

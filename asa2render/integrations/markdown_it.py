@@ -25,11 +25,10 @@ Per-document input: ``env["asa2_path"]`` (for ``file:line:column`` in messages) 
 
 from __future__ import annotations
 
-import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import fields, replace
-from itertools import chain, filterfalse
+from dataclasses import replace
+from itertools import filterfalse
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -41,9 +40,9 @@ from markdown_it.utils import EnvType, OptionsDict
 from ..engine import Engine
 from ..errors import Location
 from ..products.resolve import TAGS, TEXTLINK_TAG, Problem, ProductRequest, resolve
-from ..render.hosts import inline_markup, is_block_markup
 from ..shortcodes import Shortcode, commonmark, scan
 from ..shortcodes.model import placed
+from .box_memo import BoxMemo
 from .hosts import ConfigSource, open_engine
 
 _ENGINES: weakref.WeakKeyDictionary[MarkdownIt, Engine] = weakref.WeakKeyDictionary()
@@ -74,7 +73,7 @@ def asa2_plugin(
     _ENGINES[md] = engine
     md.inline.ruler.before("link", "asa2_inline", commonmark.inline_rule(TAGS))
     md.core.ruler.after("inline", "asa2_collect", _Collector(engine))
-    boxes = _Boxes(engine)
+    boxes = BoxMemo(engine)
     md.add_render_rule("asa2_block", _render_rule(engine, boxes, "\n"))
     md.add_render_rule("asa2_inline", _render_rule(engine, boxes, "", inline=True))
     md.add_render_rule("asa2_escape", _render_escape)
@@ -288,71 +287,7 @@ def _paragraph(opening: Token, inline: Token, closing: Token, children: list[Tok
 # -- rendering -------------------------------------------------------------------------------
 
 
-class _Boxes:
-    """Each distinct box of a build rendered once: the markup of a request, by what decides it.
-
-    A site repeats its boxes on many pages, and every use would otherwise go through the engine
-    (expand, fetch of nothing, template check, the renderer's own memo key). The key is every field
-    of the request except where it stands (``shortcode``, ``location``, which only reach problem
-    messages); a product's data never changes once the engine has resolved it. Not memoised: a box
-    whose rendering reported a problem (every use must report it again), searches and smart
-    collections (their products are chosen at render time), and anything after the engine's
-    renderer was swapped.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._renderer = engine.renderer
-        self._markup: dict[tuple[Any, ...], str] = {}
-        self._inline: dict[tuple[Any, ...], str] = {}
-
-    def markup(self, request: ProductRequest, *, inline: bool = False) -> str:
-        """The box HTML of ``request``; ``inline`` gives the ``<span>`` form for a box inside text."""
-        engine = self.engine
-        if request.search is not None or request.smart is not None:
-            return _inline_form(engine.render_request(request), inline)
-        if engine.renderer is not self._renderer:
-            self._renderer = engine.renderer
-            self._markup.clear()
-            self._inline.clear()
-        key = _box_key(request)
-        memo = self._inline if inline else self._markup
-        markup = memo.get(key)
-        if markup is None:
-            problems = len(engine.problems)
-            markup = _inline_form(engine.render_request(request), inline)
-            if len(engine.problems) == problems:
-                if len(memo) >= _BOX_MEMO_SIZE:
-                    memo.clear()
-                memo[key] = markup
-        return markup
-
-
-_BOX_MEMO_SIZE = 4096
-# What decides a box: every field of a request but where it stands (``shortcode``, ``location``) and
-# its options (a dictionary, keyed as its items). Derived from the class, so a new field is covered.
-_deciding_fields = operator.attrgetter(
-    *(f.name for f in fields(ProductRequest) if f.name not in {"shortcode", "location", "options"})
-)
-
-
-def _box_key(request: ProductRequest) -> tuple[Any, ...]:
-    """The box memo's key: the deciding fields, then the options' names and values in order.
-
-    One flat tuple (the deciding fields are a fixed number, so the layout is unambiguous): every
-    distinct box of a build stays in the memo, and each tuple it holds counts towards the cyclic
-    GC's next collection.
-    """
-    fixed: tuple[Any, ...] = _deciding_fields(request)
-    options = request.options
-    return (*fixed, *chain.from_iterable(options.items())) if options else fixed
-
-
-def _inline_form(markup: str, inline: bool) -> str:
-    return inline_markup(markup) if inline and is_block_markup(markup) else markup
-
-
-def _render_rule(engine: Engine, boxes: _Boxes, suffix: str, *, inline: bool = False) -> Callable[..., str]:
+def _render_rule(engine: Engine, boxes: BoxMemo, suffix: str, *, inline: bool = False) -> Callable[..., str]:
     """Render rule for ``asa2_block``/``asa2_inline``: the box HTML of the token's request.
 
     A box left inline (it shares its line with text, or sits in a heading or table cell) is made of
@@ -375,7 +310,7 @@ def _render_escape(
     return escapeHtml(tokens[idx].content)
 
 
-def _render_html_block(boxes: _Boxes) -> Callable[..., str]:
+def _render_html_block(boxes: BoxMemo) -> Callable[..., str]:
     """Render rule for ``html_block``: the block as written, with its boxes spliced in."""
 
     def render(renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:

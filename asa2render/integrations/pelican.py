@@ -40,6 +40,7 @@ import fnmatch
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +52,14 @@ from ..geo.assets import write_assets
 from ..geo.site import add_scripts, site_table
 from ..geo.table import GeoTable
 from ..products.models import ProductKey
+from ..products.resolve import ProductRequest
 from ..render.logos import write_logo_assets
 from ..render.renderer import stylesheet
 from ..sources import MARKDOWN_SUFFIXES, read_front_matter
 from .hosts import open_engine
 from .jinja import filters, product_global, theme_keys
 from .markdown import Asa2Extension
+from .prefetch_index import PrefetchIndex
 
 try:
     import jinja2
@@ -71,6 +74,7 @@ STYLESHEET = "css/asa2render.css"
 # Where Pelican's own regexes could match inside a box: an empty attribute value (the empty-alt
 # check) or one opening with "{" or "|" (intrasite links, INTRASITE_LINK_REGEX's first character).
 _EARLY = re.compile(r"""=\s*(["'])(?:\1|[{|])""")
+_CHECKED_BOXES = 4096  # distinct markups whose check is kept (as many as the box memo keeps)
 
 
 class LateBoxes:
@@ -82,13 +86,24 @@ class LateBoxes:
         self.boxes: list[str] = []
         self._comment = re.compile(rf"<!--asa2render-box {self.token} (\d+)-->")
         self.reading_body = False  # only an article's body; formatted meta-data gets boxes at once
+        self._checked: dict[str, bool] = {}
 
     def place(self, markup: str) -> str:
         """What goes into the article now: ``markup`` itself, or a comment standing for it."""
-        if not self.reading_body or _EARLY.search(markup):
+        if not self.reading_body or self._early(markup):
             return markup
         self.boxes.append(markup)
         return f"<!--asa2render-box {self.token} {len(self.boxes) - 1}-->"
+
+    def _early(self, markup: str) -> bool:
+        """Whether Pelican's regexes could match inside ``markup``, decided once per distinct box (a
+        site repeats its boxes; each check reads the whole markup)."""
+        early = self._checked.get(markup)
+        if early is None:
+            if len(self._checked) >= _CHECKED_BOXES:
+                self._checked.clear()
+            early = self._checked[markup] = _EARLY.search(markup) is not None
+        return early
 
     def put_back(self, html: str) -> str:
         """``html`` with every box comment of this build replaced by its markup."""
@@ -190,40 +205,74 @@ def finalized(pelican: Any) -> None:
 
 
 def prefetch_site(engine: Engine, settings: dict[str, Any], country: str | None = None) -> list[Document]:
-    """Prepare every Markdown source and theme template of the site, and fetch all products at once."""
+    """Prepare every Markdown source and theme template of the site, and fetch all products at once.
+
+    A source unchanged since the last build gives its product keys from the :class:`PrefetchIndex`
+    instead of being read and prepared again (not in strict mode, where every problem of the site is
+    raised here before anything is written, nor with ``[geo] enabled``, whose table needs every
+    document). Returns the documents prepared.
+    """
     content = Path(settings["PATH"])
-    documents = [
-        engine.prepare(
-            text, mode="markdown", path=_relative_name(os.fspath(path), content), page_country=page_country
-        )
-        for path, text, page_country in _sources(settings, country)
-    ]
-    keys: list[ProductKey] = [
-        key for doc in documents for r in doc.requests for key in engine.request_keys(r)
-    ]
+    index = _index(engine, content, country)
+    documents: list[Document] = []
+    keys: list[ProductKey] = []
+    for path, info in _sources(settings):
+        name = _relative_name(os.fspath(path), content)
+        kept = index.keys(name, info) if index is not None else None
+        if kept is not None:
+            keys += kept
+            continue
+        text = path.read_text(encoding="utf-8")
+        doc = engine.prepare(text, mode="markdown", path=name, page_country=_page_country(text) or country)
+        documents.append(doc)
+        found = [key for r in doc.requests for key in engine.request_keys(r)]
+        keys += found
+        if index is not None and not doc.problems and all(_plain(r) for r in doc.requests):
+            index.keep(name, info, found)
     keys += _template_keys(engine, settings)
     engine.fetch(keys)
     problems = [p for doc in documents for p in doc.problems]
     missing = engine.unavailable([r for doc in documents for r in doc.requests])
     engine.problems.extend(missing)
     engine.enforce_strict([*problems, *missing])
+    if index is not None:
+        index.save()
     return documents
 
 
-def _sources(settings: dict[str, Any], country: str | None) -> list[tuple[Path, str, str | None]]:
+def _index(engine: Engine, content: Path, country: str | None) -> PrefetchIndex | None:
+    """The site's kept prefetch keys, unless every document must be prepared (strict mode, geo)."""
+    if engine.strict or engine.config.geo.enabled:
+        return None
+    return PrefetchIndex.open(os.fspath(content), f"{engine.config!r}\0{country or ''}")
+
+
+def _plain(request: ProductRequest) -> bool:
+    """Whether a request names its products itself (a search's or smart collection's depend on the cache)."""
+    return request.search is None and request.smart is None
+
+
+def _sources(settings: dict[str, Any]) -> list[tuple[Path, os.stat_result]]:
+    """Every Markdown source of the site (sorted) with its ``stat``: none under the output folder or
+    ignored."""
     content = Path(settings["PATH"])
     output = Path(settings["OUTPUT_PATH"]).resolve()
     inside_output = os.path.join(output, "")  # "/…/output/": a real path under it starts so
     real = _real_paths()
     ignored = list(settings.get("IGNORE_FILES") or [])
-    found: list[tuple[Path, str, str | None]] = []
+    found: list[tuple[Path, os.stat_result]] = []
     for path in sorted(content.rglob("*")):
-        if path.suffix.lower() not in MARKDOWN_SUFFIXES or not path.is_file():
+        if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            continue
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
             continue
         if real(path).startswith(inside_output) or _ignored(path, content, ignored):
             continue
-        text = path.read_text(encoding="utf-8")
-        found.append((path, text, _page_country(text) or country))
+        found.append((path, info))
     return found
 
 

@@ -42,7 +42,7 @@ from typing import Any
 
 from ..files import PRIVATE_FILE_MODE, atomic_write
 from .private import code_identity as _code_identity
-from .private import installed_version, private_folder
+from .private import installed_version, private_folder, remove_unused
 
 try:  # hashlib's own BLAKE2 (hashlib.blake2b is this one), without hashlib loading OpenSSL at start-up
     from _blake2 import blake2b
@@ -101,7 +101,7 @@ class BoxStore:
         except OSError:
             return
         self._added = 0
-        _remove_old(self.path.parent, keep=self.path)
+        remove_unused(os.fspath(self.path.parent), _PREFIX, keep=os.fspath(self.path), max_age_s=MAX_AGE_S)
 
     def _loaded(self) -> dict[str, tuple[str, float]]:
         if self._boxes is None:
@@ -185,17 +185,6 @@ def write_atomically(path: Path | str, data: str | bytes) -> None:
     """Replace ``path`` by a complete private (0600) file holding ``data`` (text as UTF-8; never a
     half-written file): :func:`asa2render.files.atomic_write`, which does not import tempfile either."""
     atomic_write(path, data, mode=PRIVATE_FILE_MODE)
-
-
-def _remove_old(folder: Path, keep: Path) -> None:
-    """Other fingerprints' files (older configurations, templates, releases) unused for a month."""
-    limit = time.time() - MAX_AGE_S
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            if entry.name.startswith(_PREFIX) and entry.path != str(keep):
-                with contextlib.suppress(OSError):
-                    if entry.stat().st_mtime < limit:
-                        os.unlink(entry.path)
 
 
 __all__ = [

@@ -37,7 +37,7 @@ import stat
 import sys
 import time
 
-from .private import code_identity, private_folder, python_identity
+from .private import code_identity, private_folder, python_identity, remove_unused
 
 try:  # hashlib's own BLAKE2 (hashlib.blake2b is this one), without hashlib loading OpenSSL
     from _blake2 import blake2b
@@ -103,7 +103,7 @@ def replay(argv: Sequence[str], *, folder: str | None = None, now: float | None 
 
 
 def _touch(path: str) -> None:
-    """A record in use is not old (see :func:`_remove_old`)."""
+    """A record in use is not old (see :func:`~asa2render.render.private.remove_unused`)."""
     try:  # noqa: SIM105 - contextlib is not imported on the replay path
         os.utime(path)
     except OSError:
@@ -297,7 +297,7 @@ class Recording:
             from .box_store import write_atomically
 
             write_atomically(path, marshal.dumps(record))
-            _remove_old(os.path.dirname(path), keep=path)
+            remove_unused(os.path.dirname(path), PREFIX, keep=path, max_age_s=MAX_AGE_S)
         except (OSError, RuntimeError, ValueError):
             return
 
@@ -326,22 +326,6 @@ class _Copy:
 
     def __getattr__(self, name: str) -> object:  # flush, encoding, isatty, fileno, buffer …
         return getattr(self._stream, name)
-
-
-def _remove_old(folder: str, keep: str) -> None:
-    """Records of command lines not run for a month (other folders, pages renamed, options changed)."""
-    limit = time.time() - MAX_AGE_S
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith(PREFIX) and entry.path != keep:
-            try:
-                if entry.stat().st_mtime < limit:
-                    os.unlink(entry.path)
-            except OSError:
-                continue
 
 
 __all__ = [

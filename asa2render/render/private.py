@@ -3,7 +3,8 @@ kept boxes and kept pages live, and the identity of the code that made them.
 
 Both are read before anything else on the path of a one-file render that is replayed
 (:mod:`asa2render.render.kept_pages`), so this module imports nothing beyond what ``python -c pass``
-has already loaded (``os``, ``stat``, ``sys``): no ``pathlib``, ``functools`` or ``importlib.metadata``.
+has already loaded (``os``, ``stat``, ``sys``, ``time``): no ``pathlib``, ``functools`` or
+``importlib.metadata``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 
 _identity: str | None = None  # the code identity, computed once per process
 _versions: dict[str, str] = {}
@@ -140,6 +142,29 @@ def private_folder(temporary: str | None = None) -> str:
     ):
         raise RuntimeError("Cannot determine safe temp directory.  You need to explicitly provide one.")
     return folder
+
+
+UNUSED_AGE_S = 30 * 24 * 3600  # kept files untouched this long are removed when another is saved
+
+
+def remove_unused(folder: str, prefix: str, keep: str, max_age_s: float = UNUSED_AGE_S) -> None:
+    """Remove files named ``prefix…`` in ``folder``, except ``keep``, not modified for ``max_age_s``
+    (records of other pages, configurations, sites or releases nobody builds any more).
+
+    Written with ``os`` alone: a kept page's replay path calls it and imports nothing else.
+    """
+    limit = time.time() - max_age_s
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.path != keep:
+            try:
+                if entry.stat().st_mtime < limit:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
 
 
 def python_identity() -> str:

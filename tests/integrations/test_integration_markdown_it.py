@@ -399,14 +399,16 @@ def test_the_flat_box_key_tells_boxes_apart_as_the_nested_one_did() -> None:
 
     from asa2_fakes import random_request
 
+    from asa2render.integrations import box_memo
+
     def nested_key(request: Any) -> object:  # the former key
-        return (plugin_module._deciding_fields(request), tuple(request.options.items()))
+        return (box_memo.deciding_fields(request), tuple(request.options.items()))
 
     rng = random.Random(5)
     requests = [random_request(rng) for _ in range(150)]
     equal = 0
     for first, second in itertools.combinations(requests, 2):
         same = nested_key(first) == nested_key(second)
-        assert (plugin_module._box_key(first) == plugin_module._box_key(second)) == same
+        assert (box_memo.box_key(first) == box_memo.box_key(second)) == same
         equal += same
     assert equal

@@ -91,7 +91,7 @@ def test_prefetch_skips_pages_whose_real_path_is_in_the_output_folder(tmp_path: 
     (tmp_path / "elsewhere.md").write_text("elsewhere\n", encoding="utf-8")
     (content / "outside.md").symlink_to(tmp_path / "elsewhere.md")  # a link out of both: kept
     settings = {"PATH": str(content), "OUTPUT_PATH": str(output), "IGNORE_FILES": []}
-    found = sorted(path.relative_to(content).as_posix() for path, _, _ in _sources(settings, None))
+    found = sorted(path.relative_to(content).as_posix() for path, _ in _sources(settings))
     assert found == ["outside.md", "posts/kept.md"]
 
 
