@@ -11,7 +11,10 @@ Design — one fetch for the whole site, expansion before Markdown:
    ``.markdown``, ``.mkd``, ``.mdown``; ``IGNORE_FILES`` and the output folder skipped) plus the theme's
    templates (literal ``"B0…" | asa2(…)`` uses), prepares them all and fetches **once** — one batched
    request per marketplace for the site. In strict mode any problem (with its ``file:line:column``)
-   raises :class:`~asa2render.errors.StrictModeError` here, before anything is written.
+   raises :class:`~asa2render.errors.StrictModeError` here, before anything is written. A source
+   unchanged since the last build gives the product keys it named then
+   (:mod:`asa2render.integrations.prefetch_index`) instead of being read and prepared twice; not in
+   strict mode or with ``[geo] enabled``, which need every document.
 2. The same step adds the Python-Markdown extension :class:`asa2render.integrations.markdown.Asa2Extension`,
    bound to that engine, to ``MARKDOWN["extensions"]``: Pelican's Markdown reader then expands shortcodes
    before Markdown runs (after fenced code is set aside; boxes go to ``htmlStash``), with every product
