@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -191,3 +192,31 @@ def test_box_sharing_its_line_with_text_is_made_of_spans_in_python_markdown(
         f'<p>A list: <span data-asa2-block="div" class="asa2-box">{MARK}</span> and more</p>\n'
         f'<div class="asa2-box">{MARK}</div>'
     )
+
+
+def test_a_box_repeated_on_later_pages_is_rendered_once_in_each_form(
+    site_config: Path, sandbox: Sandbox
+) -> None:
+    """The extension's box memo (integrations/box_memo.py): a box used again goes through the engine once
+    per form (block, inline), and every use shows the same markup."""
+    from asa2render.integrations.hosts import open_engine
+
+    with open_engine(site_config, sandbox=sandbox.url) as engine:
+        rendered: list[str] = []
+        render_request = engine.render_request
+
+        def counted(request: Any) -> str:
+            markup = render_request(request)
+            rendered.append(markup)
+            return markup
+
+        engine.render_request = counted  # type: ignore[method-assign]
+        md = markdown.Markdown(extensions=[makeExtension(engine=engine)])
+        pages = []
+        for _ in range(3):
+            pages.append(md.convert('[asa2 asin="B0DEMO0001"]\n\nSee [asa2 asin="B0DEMO0001"] here.'))
+            md.reset()
+
+    assert len(rendered) == 2  # the block form and the inline form, each once
+    assert pages[0] == pages[1] == pages[2]
+    assert boxes(pages[0]) == ["B0DEMO0001", "B0DEMO0001"]
